@@ -1,0 +1,263 @@
+//! The `simandiri` command.
+
+use std::io::Read;
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::domain::role::Role;
+use crate::seed::{demo, generate, reference};
+use crate::storage::Db;
+use crate::web::{self, WebConfig};
+
+#[derive(Parser)]
+#[command(
+    name = "simandiri",
+    version,
+    about = "Simandiri: BLK Komunitas e-reporting and monitoring"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the web pages and the API.
+    Serve(ServeArgs),
+    /// Apply database migrations and load reference data, then exit.
+    Migrate(DbArgs),
+    /// Create a fresh demo database, load demo data, and serve it.
+    Demo(DemoArgs),
+    /// Manage user accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Add deterministic synthetic national data (for demos and benchmarks).
+    Generate(GenerateArgs),
+}
+
+#[derive(Args)]
+struct DbArgs {
+    /// `sqlite://FILE` (embedded, the default) or `postgres://...`.
+    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://simandiri.db")]
+    database_url: String,
+}
+
+#[derive(Args)]
+struct WebArgs {
+    /// Address to listen on.
+    #[arg(long, env = "SIMANDIRI_BIND", default_value = "127.0.0.1:8080")]
+    bind: SocketAddr,
+    /// Mark cookies `Secure` (set this when served over HTTPS).
+    #[arg(long, env = "SIMANDIRI_SECURE_COOKIES")]
+    secure_cookies: bool,
+}
+
+#[derive(Args)]
+struct ServeArgs {
+    #[command(flatten)]
+    db: DbArgs,
+    #[command(flatten)]
+    web: WebArgs,
+}
+
+#[derive(Args)]
+struct DemoArgs {
+    /// The demo database file; it is deleted and created anew.
+    #[arg(long, default_value = "simandiri-demo.db")]
+    file: std::path::PathBuf,
+    #[command(flatten)]
+    web: WebArgs,
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create an account; the password is read from standard input.
+    Create {
+        #[arg(long)]
+        email: String,
+        /// admin, pembina, disnaker, forum, pengelola or mitra.
+        #[arg(long)]
+        role: String,
+        /// The organisation id (required for every role but admin).
+        #[arg(long)]
+        org: Option<i64>,
+        #[arg(long, default_value = "")]
+        name: String,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+}
+
+#[derive(Args)]
+struct GenerateArgs {
+    #[arg(long, default_value_t = 3800)]
+    centres: usize,
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    #[command(flatten)]
+    db: DbArgs,
+}
+
+pub fn main() -> ExitCode {
+    init_tracing();
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli.command)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_tracing() {
+    use tracing_subscriber::EnvFilter;
+    let filter =
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_target(false)
+        .init();
+}
+
+/// Connects, migrates and makes sure reference data is present.
+pub async fn open(url: &str) -> anyhow::Result<Db> {
+    let db = Db::connect(url).await?;
+    db.migrate().await?;
+    if reference::ensure_loaded(&db).await? {
+        tracing::info!("loaded reference areas and the kejuruan catalogue");
+    }
+    Ok(db)
+}
+
+async fn run(command: Command) -> anyhow::Result<()> {
+    match command {
+        Command::Serve(args) => {
+            let db = open(&args.db.database_url).await?;
+            serve(db, args.web).await
+        }
+        Command::Migrate(args) => {
+            open(&args.database_url).await?;
+            println!("database is up to date");
+            Ok(())
+        }
+        Command::Demo(args) => {
+            let started = Instant::now();
+            for suffix in ["", "-wal", "-shm"] {
+                let mut p = args.file.clone().into_os_string();
+                p.push(suffix);
+                match std::fs::remove_file(&p) {
+                    Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e)?,
+                    _ => {}
+                }
+            }
+            let db = open(&format!("sqlite://{}", args.file.display())).await?;
+            let logins = demo::load(&db).await?;
+            println!(
+                "Simandiri demo: data ready in {} ms",
+                started.elapsed().as_millis()
+            );
+            println!(
+                "Open http://{}/ and sign in with password {:?} as:",
+                args.web.bind,
+                demo::DEMO_PASSWORD
+            );
+            for l in &logins {
+                println!("  {:<10} {:<36} {}", l.role.as_str(), l.email, l.org_name);
+            }
+            serve(db, args.web).await
+        }
+        Command::User {
+            command:
+                UserCommand::Create {
+                    email,
+                    role,
+                    org,
+                    name,
+                    db,
+                },
+        } => {
+            let role = Role::parse(&role).ok_or_else(|| {
+                anyhow::anyhow!(
+                    "unknown role {role:?} (admin, pembina, disnaker, forum, pengelola, mitra)"
+                )
+            })?;
+            let mut password = String::new();
+            std::io::stdin().read_to_string(&mut password)?;
+            let password = password.trim_end_matches(['\r', '\n']);
+            let db = open(&db.database_url).await?;
+            match crate::app::users::create(&db, None, &email, &name, role, org, password).await {
+                Ok(id) => {
+                    println!("created user {id}");
+                    Ok(())
+                }
+                Err(crate::app::AppError::Invalid(errors)) => {
+                    let list: Vec<String> = errors
+                        .iter()
+                        .map(|e| format!("{}: {}", e.field, e.code))
+                        .collect();
+                    anyhow::bail!("invalid input: {}", list.join(", "))
+                }
+                Err(e) => Err(e.into()),
+            }
+        }
+        Command::Generate(args) => {
+            let db = open(&args.db.database_url).await?;
+            let started = Instant::now();
+            let s = generate::generate(&db, args.centres, args.seed).await?;
+            println!(
+                "generated {} centres, {} organisations, {} users, {} forum memberships in {} ms",
+                s.centres,
+                s.orgs,
+                s.users,
+                s.forum_members,
+                started.elapsed().as_millis()
+            );
+            Ok(())
+        }
+    }
+}
+
+async fn serve(db: Db, args: WebArgs) -> anyhow::Result<()> {
+    let listener = tokio::net::TcpListener::bind(args.bind).await?;
+    tracing::info!(address = %listener.local_addr()?, "serving");
+    let config = WebConfig {
+        secure_cookies: args.secure_cookies,
+    };
+    web::serve(db, config, listener, shutdown_signal()).await?;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+}

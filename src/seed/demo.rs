@@ -1,0 +1,218 @@
+//! The demo data set: the real bodies named in the source articles (`../shared/seeds`),
+//! placed where the articles put them, plus synthetic centres across all provinces, and one
+//! sign-in per role.
+
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+
+use super::generate::{self, Atlas, BINALAVOTAS, org, org_fields};
+use super::reference;
+use crate::domain::area::AreaCode;
+use crate::domain::centre::{CentreFields, CentreStatus, HostType};
+use crate::domain::org::OrgKind;
+use crate::domain::role::Role;
+use crate::storage::{Db, StoreError, centres};
+
+/// The password of every demo account (printed by `simandiri demo`).
+pub const DEMO_PASSWORD: &str = "demo-simandiri";
+
+/// Synthetic centres added around the real ones.
+pub const DEMO_GENERATED_CENTRES: usize = 400;
+pub const DEMO_SEED: u64 = 2024;
+
+pub const FK_TANGERANG: &str = "FK-BLKK Kabupaten Tangerang";
+pub const DISNAKER_TANGERANG: &str = "Dinas Tenaga Kerja Kabupaten Tangerang";
+pub const DARUL_BAYAN: &str = "BLK Komunitas PP Salafiyah Darul Bayan";
+pub const MES: &str = "Masyarakat Ekonomi Syariah (MES)";
+
+/// One demo sign-in.
+#[derive(Debug, Clone)]
+pub struct DemoLogin {
+    pub role: Role,
+    pub email: String,
+    pub org_name: String,
+}
+
+/// A named BLKK from the articles: name, host, village, head, kejuruan, UPTP.
+struct Named {
+    name: &'static str,
+    host: &'static str,
+    village: &'static str,
+    head: &'static str,
+    kejuruan: &'static [&'static str],
+    pembina: &'static str,
+    aid_year: i64,
+}
+
+const NAMED: [Named; 4] = [
+    // Seed 000: Desa Mekar Jaya, Kec. Panimbang, Kab. Pandeglang; pimpinan Imam Tantowi;
+    // visited by BBPVP Serang for monev.
+    Named {
+        name: DARUL_BAYAN,
+        host: "Pondok Pesantren Salafiyah Darul Bayan",
+        village: "36.01.06.2002",
+        head: "Imam Tantowi",
+        kejuruan: &["menjahit", "tik"],
+        pembina: "BBPVP Serang",
+        aid_year: 2019,
+    },
+    // Seed 002: the three BLKK accompanied by BLK Makassar. The articles name the regency;
+    // the villages are the regency seats (Pinrang, Makassar) and Tobarakka (Wajo).
+    Named {
+        name: "BLK-K PP Ittihadiyah Tanre Assona",
+        host: "Pondok Pesantren Ittihadiyah Tanre Assona",
+        village: "73.15.04.1001",
+        head: "",
+        kejuruan: &["otomotif_motor"],
+        pembina: "BLK Makassar",
+        aid_year: 2019,
+    },
+    Named {
+        name: "BLK-K PP Multidimensi Al-Fakhriyah",
+        host: "Pondok Pesantren Multidimensi Al-Fakhriyah",
+        village: "73.71.11.1001",
+        head: "",
+        kejuruan: &["tik"],
+        pembina: "BLK Makassar",
+        aid_year: 2020,
+    },
+    Named {
+        name: "BLK-K PP Al Mubarak DDI Tobarakka",
+        host: "Pondok Pesantren Al Mubarak DDI Tobarakka",
+        village: "73.13.10.1003",
+        head: "",
+        kejuruan: &["menjahit"],
+        pembina: "BLK Makassar",
+        aid_year: 2019,
+    },
+];
+
+/// Loads the demo data into an empty database; returns one login per role.
+pub async fn load(db: &Db) -> Result<Vec<DemoLogin>, StoreError> {
+    reference::ensure_loaded(db).await?;
+    let atlas = Atlas::load()?;
+    let mut rng = ChaCha8Rng::seed_from_u64(DEMO_SEED);
+    let mut created = 0;
+    let mut tx = db.begin().await?;
+    let (uptp, fkn) = generate::national_bodies(&mut tx, &mut created).await?;
+    let binalavotas = org(
+        &mut tx,
+        org_fields(
+            OrgKind::Kementerian,
+            "ditjen_binalavotas",
+            BINALAVOTAS,
+            None,
+        ),
+        &mut created,
+    )
+    .await?;
+
+    let mut named_ids = Vec::new();
+    for (i, n) in NAMED.iter().enumerate() {
+        let fields = CentreFields {
+            name: n.name.into(),
+            reg_no: format!(
+                "BLKK-{}-{}-{:05}",
+                n.aid_year,
+                n.village[..5].replace('.', ""),
+                i + 1
+            ),
+            host_name: n.host.into(),
+            host_type: HostType::Pesantren,
+            street: String::new(),
+            village_code: AreaCode::parse(n.village).expect("valid literal"),
+            latitude: None,
+            longitude: None,
+            year_built: Some(n.aid_year),
+            aid_year: n.aid_year,
+            kejuruan: n.kejuruan.iter().map(|k| (*k).to_owned()).collect(),
+            head_name: n.head.into(),
+            contact_phone: String::new(),
+            contact_email: String::new(),
+            status: CentreStatus::Aktif,
+        };
+        named_ids.push(
+            generate::insert_centre(&mut tx, &fields, Some(uptp[n.pembina]), "import").await?,
+        );
+    }
+    let darul_bayan = named_ids[0];
+
+    // Seed 001: FK-BLKK Kabupaten Tangerang and its 33 BLKK, spread over the districts,
+    // working with Disnaker Kabupaten Tangerang. Their names are not in the article:
+    // they are synthetic.
+    let disnaker = org(
+        &mut tx,
+        org_fields(
+            OrgKind::Disnaker,
+            "kabupaten_kota",
+            DISNAKER_TANGERANG,
+            Some("36.03"),
+        ),
+        &mut created,
+    )
+    .await?;
+    let forum = org(
+        &mut tx,
+        org_fields(
+            OrgKind::Forum,
+            "fk_kabupaten_kota",
+            FK_TANGERANG,
+            Some("36.03"),
+        ),
+        &mut created,
+    )
+    .await?;
+    let districts = atlas.districts_of("36.03");
+    let mut members = Vec::new();
+    for i in 0..33 {
+        let district = districts[i % districts.len()];
+        let villages = atlas.villages_in(&district.code);
+        let village = villages[(i / districts.len()) % villages.len()];
+        let fields = generate::synthetic_centre(&mut rng, village, 90_000 + i);
+        let id =
+            generate::insert_centre(&mut tx, &fields, Some(uptp["BBPVP Serang"]), "import").await?;
+        members.push((forum, id));
+    }
+    // Seeds 002 and 004: the national forum; the four named BLKK sit in it.
+    members.extend(named_ids.iter().map(|id| (fkn, *id)));
+    centres::add_forum_members(&mut tx, members).await?;
+
+    // Seed 003: MES, a partner of the ministry for BLKK self-reliance.
+    let mes = org(
+        &mut tx,
+        org_fields(OrgKind::Mitra, "asosiasi", MES, Some("31.71")),
+        &mut created,
+    )
+    .await?;
+    tx.commit().await?;
+
+    generate::generate(db, DEMO_GENERATED_CENTRES, DEMO_SEED).await?;
+
+    let logins = [
+        (Role::Admin, "admin", binalavotas, BINALAVOTAS),
+        (
+            Role::Pembina,
+            "pembina",
+            uptp["BBPVP Serang"],
+            "BBPVP Serang",
+        ),
+        (Role::Disnaker, "disnaker", disnaker, DISNAKER_TANGERANG),
+        (Role::Forum, "forum", forum, FK_TANGERANG),
+        (Role::Pengelola, "pengelola", darul_bayan, DARUL_BAYAN),
+        (Role::Mitra, "mitra", mes, MES),
+    ];
+    let mut out = Vec::new();
+    for (role, local, org_id, org_name) in logins {
+        let email = format!("{local}@demo.{}", generate::EMAIL_DOMAIN);
+        let name = format!("Demo {}", role.as_str());
+        crate::app::users::create(db, None, &email, &name, role, Some(org_id), DEMO_PASSWORD)
+            .await
+            .map_err(|e| StoreError::Data(format!("demo user {email}: {e}")))?;
+        out.push(DemoLogin {
+            role,
+            email,
+            org_name: org_name.to_owned(),
+        });
+    }
+    Ok(out)
+}

@@ -1,0 +1,807 @@
+//! Deterministic synthetic national data: BLKK spread over all 38 provinces in realistic
+//! proportions, with the UPTP, Disnaker offices, forums, partners and accounts around them.
+//! The same `--seed` gives the same data. Everything generated is marked as synthetic in
+//! the audit trail and uses the reserved `.test` e-mail domain.
+
+use std::collections::BTreeMap;
+
+use rand::distr::Distribution;
+use rand::distr::weighted::WeightedIndex;
+use rand::seq::IndexedRandom;
+use rand::{Rng, RngCore, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use serde_json::json;
+
+use super::reference;
+use crate::domain::area::{AreaCode, AreaLevel};
+use crate::domain::audit;
+use crate::domain::centre::{CentreFields, CentreStatus, HostType};
+use crate::domain::org::{OrgFields, OrgKind};
+use crate::domain::role::Role;
+use crate::storage::areas::Area;
+use crate::storage::audit::Entity;
+use crate::storage::users::NewUser;
+use crate::storage::{Db, StoreError, Tx, centres, orgs, users};
+
+/// The e-mail domain of every synthetic account (reserved, never delivers).
+pub const EMAIL_DOMAIN: &str = "simandiri.test";
+
+/// Share of BLKK per province (per mille, roughly following where pesantren are).
+const PROVINCE_WEIGHTS: [(&str, u32); 38] = [
+    ("11", 35),
+    ("12", 30),
+    ("13", 20),
+    ("14", 15),
+    ("15", 10),
+    ("16", 20),
+    ("17", 7),
+    ("18", 30),
+    ("19", 4),
+    ("21", 4),
+    ("31", 12),
+    ("32", 170),
+    ("33", 150),
+    ("34", 15),
+    ("35", 200),
+    ("36", 60),
+    ("51", 6),
+    ("52", 40),
+    ("53", 10),
+    ("61", 12),
+    ("62", 7),
+    ("63", 15),
+    ("64", 8),
+    ("65", 3),
+    ("71", 6),
+    ("72", 10),
+    ("73", 35),
+    ("74", 10),
+    ("75", 5),
+    ("76", 5),
+    ("81", 5),
+    ("82", 4),
+    ("91", 3),
+    ("92", 3),
+    ("93", 2),
+    ("94", 2),
+    ("95", 2),
+    ("96", 2),
+];
+
+/// Approximate centre of each province, for plausible (synthetic) coordinates.
+const PROVINCE_CENTRES: [(&str, f64, f64); 38] = [
+    ("11", 4.7, 96.7),
+    ("12", 2.1, 99.5),
+    ("13", -0.7, 100.6),
+    ("14", 0.5, 101.8),
+    ("15", -1.6, 103.0),
+    ("16", -3.3, 104.2),
+    ("17", -3.6, 102.3),
+    ("18", -4.9, 105.2),
+    ("19", -2.4, 106.4),
+    ("21", 1.0, 104.5),
+    ("31", -6.2, 106.85),
+    ("32", -6.9, 107.6),
+    ("33", -7.2, 110.2),
+    ("34", -7.85, 110.4),
+    ("35", -7.6, 112.5),
+    ("36", -6.4, 106.1),
+    ("51", -8.4, 115.2),
+    ("52", -8.6, 117.3),
+    ("53", -9.4, 121.0),
+    ("61", 0.0, 110.5),
+    ("62", -1.6, 113.4),
+    ("63", -3.0, 115.3),
+    ("64", 0.5, 116.4),
+    ("65", 3.0, 116.4),
+    ("71", 1.3, 124.8),
+    ("72", -1.4, 121.4),
+    ("73", -4.0, 120.0),
+    ("74", -4.1, 122.2),
+    ("75", 0.6, 122.5),
+    ("76", -2.5, 119.2),
+    ("81", -3.2, 129.5),
+    ("82", 1.0, 127.8),
+    ("91", -2.6, 140.5),
+    ("92", -1.3, 133.5),
+    ("93", -7.5, 139.5),
+    ("94", -3.6, 136.5),
+    ("95", -4.0, 138.9),
+    ("96", -1.0, 131.6),
+];
+
+/// The ministry's training centres (UPTP): name, subtype, seat regency, provinces supervised.
+pub const UPTP: [(&str, &str, &str, &[&str]); 18] = [
+    ("BPVP Banda Aceh", "bpvp", "11.71", &["11"]),
+    ("BBPVP Medan", "bbpvp", "12.71", &["12", "14", "21"]),
+    ("BPVP Padang", "bpvp", "13.71", &["13", "15"]),
+    ("BPVP Belitung", "bpvp", "19.02", &["16", "17", "19"]),
+    ("BBPVP Serang", "bbpvp", "36.73", &["36", "18"]),
+    ("BBPVP Bekasi", "bbpvp", "32.16", &["31"]),
+    ("BBPVP Bandung", "bbpvp", "32.73", &["32"]),
+    ("BBPVP Semarang", "bbpvp", "33.74", &["33"]),
+    ("BPVP Surakarta", "bpvp", "33.72", &["34"]),
+    ("BPVP Sidoarjo", "bpvp", "35.15", &["35"]),
+    ("BPVP Banyuwangi", "bpvp", "35.10", &["51"]),
+    ("BPVP Lombok Timur", "bpvp", "52.03", &["52", "53"]),
+    (
+        "BPVP Samarinda",
+        "bpvp",
+        "64.72",
+        &["61", "62", "63", "64", "65"],
+    ),
+    ("BLK Makassar", "blk", "73.71", &["73", "76"]),
+    ("BPVP Kendari", "bpvp", "74.71", &["74", "72"]),
+    ("BPVP Ternate", "bpvp", "82.71", &["82", "71", "75"]),
+    ("BPVP Ambon", "bpvp", "81.71", &["81"]),
+    (
+        "BPVP Sorong",
+        "bpvp",
+        "96.71",
+        &["96", "91", "92", "93", "94", "95"],
+    ),
+];
+
+pub const FKN_NAME: &str = "Forum Koordinasi Nasional BLK Komunitas (FKN BLK-K)";
+pub const BINALAVOTAS: &str =
+    "Direktorat Jenderal Pembinaan Pelatihan Vokasi dan Produktivitas (Ditjen Binalavotas)";
+pub const BINAPENTA: &str = "Direktorat Jenderal Pembinaan Penempatan Tenaga Kerja dan Perluasan Kesempatan Kerja (Ditjen Binapenta dan PKK)";
+
+const PESANTREN: [&str; 40] = [
+    "Darul Ulum",
+    "Al-Hikmah",
+    "Nurul Huda",
+    "Miftahul Huda",
+    "Darussalam",
+    "Al-Falah",
+    "Riyadlul Jannah",
+    "Al-Ikhlas",
+    "Darul Falah",
+    "Nurul Iman",
+    "Al-Amin",
+    "Baitul Hikmah",
+    "Manbaul Ulum",
+    "Hidayatul Mubtadiin",
+    "Raudlatul Ulum",
+    "Al-Muttaqin",
+    "An-Nur",
+    "Al-Mubarok",
+    "Darul Arqam",
+    "Al-Hidayah",
+    "Bahrul Ulum",
+    "Tarbiyatul Islam",
+    "Nurul Falah",
+    "Mathlaul Anwar",
+    "Al-Khairaat",
+    "Darul Istiqamah",
+    "As-Salam",
+    "Al-Ittihad",
+    "Roudhotul Muhibbin",
+    "Al-Amanah",
+    "Sabilul Muttaqin",
+    "Darul Quran",
+    "Al-Kautsar",
+    "Nurul Jadid",
+    "Assalafiyah",
+    "Al-Munawwarah",
+    "Darunnajah",
+    "Al-Irsyad",
+    "Daarul Rahman",
+    "Al-Furqon",
+];
+const OTHER_RELIGIOUS: [(&str, &str); 5] = [
+    ("GKI", "Gereja Kristen Indonesia Jemaat"),
+    ("Paroki Santo Yosef", "Paroki Santo Yosef"),
+    ("GMIT", "Gereja Masehi Injili di Timor Jemaat"),
+    ("Yayasan Hindu Dharma", "Yayasan Hindu Dharma"),
+    ("Vihara Dharma Bhakti", "Vihara Dharma Bhakti"),
+];
+const COMMUNITY: [&str; 6] = [
+    "Karya Mandiri",
+    "Bina Insani",
+    "Cahaya Umat",
+    "Mitra Sejahtera",
+    "Insan Kamil",
+    "Harapan Bangsa",
+];
+const FIRST_NAMES: [&str; 24] = [
+    "Ahmad", "Muhammad", "Abdul", "Siti", "Nur", "Imam", "Hasan", "Rahmat", "Agus", "Budi", "Dedi",
+    "Hendra", "Yusuf", "Fatimah", "Aisyah", "Ridwan", "Syamsul", "Zainal", "Lukman", "Ilham",
+    "Fauzi", "Dewi", "Wahyu", "Andi",
+];
+const LAST_NAMES: [&str; 20] = [
+    "Hidayat",
+    "Maulana",
+    "Rahman",
+    "Hakim",
+    "Fauzan",
+    "Nugroho",
+    "Santoso",
+    "Wijaya",
+    "Saputra",
+    "Hasibuan",
+    "Siregar",
+    "Nasution",
+    "Pratama",
+    "Setiawan",
+    "Kurniawan",
+    "Firdaus",
+    "Ramadhan",
+    "Zakaria",
+    "Sulaiman",
+    "Anwar",
+];
+/// Kejuruan and how often BLKK teach them.
+const KEJURUAN_WEIGHTS: [(&str, u32); 18] = [
+    ("menjahit", 30),
+    ("tik", 28),
+    ("otomotif_motor", 20),
+    ("las", 12),
+    ("pengolahan_pangan", 14),
+    ("tata_boga", 6),
+    ("tata_kecantikan", 6),
+    ("listrik", 8),
+    ("elektronika", 5),
+    ("refrigerasi", 5),
+    ("pertanian", 6),
+    ("perikanan", 4),
+    ("peternakan", 3),
+    ("bangunan", 4),
+    ("kerajinan", 3),
+    ("otomotif_mobil", 2),
+    ("pariwisata", 2),
+    ("bahasa", 2),
+];
+const AID_YEARS: [(i64, u32); 8] = [
+    (2017, 2),
+    (2018, 3),
+    (2019, 26),
+    (2020, 25),
+    (2021, 22),
+    (2022, 19),
+    (2023, 2),
+    (2024, 1),
+];
+const PARTNER_KINDS: [(&str, &str); 5] = [
+    ("perusahaan", "PT {} Mandiri Sejahtera"),
+    ("umkm", "UMKM Produk Unggulan {}"),
+    ("perguruan_tinggi", "Politeknik Negeri {}"),
+    ("asosiasi", "Kamar Dagang dan Industri (Kadin) {}"),
+    ("pemerintah", "Pemerintah {}"),
+];
+
+/// What a run created.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Summary {
+    pub centres: usize,
+    pub orgs: usize,
+    pub users: usize,
+    pub forum_members: usize,
+}
+
+/// Reference areas arranged for generation.
+pub struct Atlas {
+    pub areas: Vec<Area>,
+    villages_by_province: BTreeMap<String, Vec<usize>>,
+}
+
+impl Atlas {
+    pub fn load() -> Result<Atlas, StoreError> {
+        let areas = reference::all_areas()?;
+        let mut villages_by_province: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        for (i, a) in areas.iter().enumerate() {
+            if a.level == 4 {
+                villages_by_province
+                    .entry(a.code[..2].to_owned())
+                    .or_default()
+                    .push(i);
+            }
+        }
+        Ok(Atlas {
+            areas,
+            villages_by_province,
+        })
+    }
+
+    pub fn name(&self, code: &str) -> &str {
+        self.areas
+            .iter()
+            .find(|a| a.code == code)
+            .map_or("", |a| a.name.as_str())
+    }
+
+    /// The villages of a regency (`NN.NN`) or district (`NN.NN.NN`).
+    pub fn villages_in(&self, prefix: &str) -> Vec<&Area> {
+        let p = format!("{prefix}.");
+        self.villages_by_province
+            .get(&prefix[..2])
+            .into_iter()
+            .flatten()
+            .map(|i| &self.areas[*i])
+            .filter(|a| a.code.starts_with(&p))
+            .collect()
+    }
+
+    pub fn districts_of(&self, regency: &str) -> Vec<&Area> {
+        self.areas
+            .iter()
+            .filter(|a| a.level == 3 && a.parent_code.as_deref() == Some(regency))
+            .collect()
+    }
+}
+
+/// Splits `n` over the provinces by weight, at least one each when `n` allows.
+pub fn allocate(n: usize) -> Vec<(&'static str, usize)> {
+    let base = if n >= PROVINCE_WEIGHTS.len() { 1 } else { 0 };
+    let rest = n - base * PROVINCE_WEIGHTS.len();
+    let total: u32 = PROVINCE_WEIGHTS.iter().map(|(_, w)| w).sum();
+    let mut out: Vec<(&str, usize, f64)> = PROVINCE_WEIGHTS
+        .iter()
+        .map(|(p, w)| {
+            let exact = rest as f64 * f64::from(*w) / f64::from(total);
+            (*p, base + exact.floor() as usize, exact.fract())
+        })
+        .collect();
+    let mut left = n - out.iter().map(|(_, c, _)| c).sum::<usize>();
+    let mut order: Vec<usize> = (0..out.len()).collect();
+    order.sort_by(|a, b| out[*b].2.total_cmp(&out[*a].2).then(a.cmp(b)));
+    for i in order {
+        if left == 0 {
+            break;
+        }
+        out[i].1 += 1;
+        left -= 1;
+    }
+    out.into_iter().map(|(p, c, _)| (p, c)).collect()
+}
+
+fn pick_weighted<'a, T>(rng: &mut ChaCha8Rng, items: &'a [(T, u32)]) -> &'a T {
+    let dist = WeightedIndex::new(items.iter().map(|(_, w)| *w)).expect("positive weights");
+    &items[dist.sample(rng)].0
+}
+
+fn person(rng: &mut ChaCha8Rng) -> String {
+    format!(
+        "{} {}",
+        FIRST_NAMES.choose(rng).expect("non-empty"),
+        LAST_NAMES.choose(rng).expect("non-empty")
+    )
+}
+
+/// Finds an organisation by kind and name, or creates it (with its audit record).
+pub async fn org(tx: &mut Tx, fields: OrgFields, created: &mut usize) -> Result<i64, StoreError> {
+    if let Some(id) = orgs::find_by_name(tx, fields.kind, &fields.name).await? {
+        return Ok(id);
+    }
+    let at = crate::app::now();
+    let id = orgs::insert(tx, &fields, at).await?;
+    let changes = audit::created(&fields.audit_values());
+    crate::storage::audit::record(tx, None, Entity::Org, id, "import", &changes, at).await?;
+    *created += 1;
+    Ok(id)
+}
+
+pub fn org_fields(kind: OrgKind, subtype: &str, name: &str, area: Option<&str>) -> OrgFields {
+    OrgFields {
+        kind,
+        subtype: subtype.into(),
+        name: name.into(),
+        area_code: area.and_then(AreaCode::parse),
+        address: String::new(),
+        phone: String::new(),
+        email: String::new(),
+    }
+}
+
+/// The national bodies every data set has: the two directorates, the UPTP and the FKN.
+/// Returns the UPTP ids by name and the FKN id.
+pub async fn national_bodies(
+    tx: &mut Tx,
+    created: &mut usize,
+) -> Result<(BTreeMap<&'static str, i64>, i64), StoreError> {
+    org(
+        tx,
+        org_fields(
+            OrgKind::Kementerian,
+            "ditjen_binalavotas",
+            BINALAVOTAS,
+            None,
+        ),
+        created,
+    )
+    .await?;
+    org(
+        tx,
+        org_fields(OrgKind::Kementerian, "ditjen_binapenta", BINAPENTA, None),
+        created,
+    )
+    .await?;
+    let mut uptp = BTreeMap::new();
+    for (name, subtype, seat, _) in UPTP {
+        let id = org(
+            tx,
+            org_fields(OrgKind::Uptp, subtype, name, Some(seat)),
+            created,
+        )
+        .await?;
+        uptp.insert(name, id);
+    }
+    let fkn = org(
+        tx,
+        org_fields(OrgKind::Forum, "fkn", FKN_NAME, None),
+        created,
+    )
+    .await?;
+    Ok((uptp, fkn))
+}
+
+/// The UPTP that supervises BLKK in a province.
+pub fn pembina_for(province: &str) -> &'static str {
+    UPTP.iter()
+        .find(|(_, _, _, provinces)| provinces.contains(&province))
+        .map_or("BBPVP Bekasi", |(name, ..)| name)
+}
+
+/// Inserts one BLKK with its audit record; returns its id.
+pub async fn insert_centre(
+    tx: &mut Tx,
+    f: &CentreFields,
+    pembina: Option<i64>,
+    action: &str,
+) -> Result<i64, StoreError> {
+    let at = crate::app::now();
+    let id = centres::insert(tx, f, at).await?;
+    centres::set_pembina(tx, id, pembina).await?;
+    let mut values = f.audit_values();
+    values.push(("pembina_id", json!(pembina)));
+    crate::storage::audit::record(
+        tx,
+        None,
+        Entity::Centre,
+        id,
+        action,
+        &audit::created(&values),
+        at,
+    )
+    .await?;
+    Ok(id)
+}
+
+/// A plausible synthetic BLKK in the given village.
+pub fn synthetic_centre(rng: &mut ChaCha8Rng, village: &Area, seq: usize) -> CentreFields {
+    let code = AreaCode::parse(&village.code).expect("reference codes are valid");
+    let province = &village.code[..2];
+    // Churches and temples host more BLKK in the east and in Bali.
+    let other_share = match province {
+        "51" | "53" | "71" | "81" | "91" | "92" | "93" | "94" | "95" | "96" => 45,
+        _ => 6,
+    };
+    let roll = rng.random_range(0..100);
+    let (host_type, name, host_name) = if roll < other_share {
+        let (short, long) = OTHER_RELIGIOUS.choose(rng).expect("non-empty");
+        (
+            HostType::KeagamaanLain,
+            format!("BLK Komunitas {short} {}", village.name),
+            format!("{long} {}", village.name),
+        )
+    } else if roll < other_share + 7 {
+        let n = COMMUNITY.choose(rng).expect("non-empty");
+        (
+            HostType::Komunitas,
+            format!("BLK Komunitas Yayasan {n} {}", village.name),
+            format!("Yayasan {n}"),
+        )
+    } else {
+        let n = PESANTREN.choose(rng).expect("non-empty");
+        (
+            HostType::Pesantren,
+            format!("BLK Komunitas PP {n} {}", village.name),
+            format!("Pondok Pesantren {n}"),
+        )
+    };
+    let aid_year = *pick_weighted(rng, &AID_YEARS);
+    let status = match rng.random_range(0..100) {
+        0..=6 => CentreStatus::TidakAktif,
+        7..=11 if aid_year >= 2022 => CentreStatus::Persiapan,
+        _ => CentreStatus::Aktif,
+    };
+    let mut kejuruan: Vec<String> = (0..rng.random_range(1..=3))
+        .map(|_| (*pick_weighted(rng, &KEJURUAN_WEIGHTS)).to_owned())
+        .collect();
+    kejuruan.sort();
+    kejuruan.dedup();
+    let (lat, lon) = PROVINCE_CENTRES
+        .iter()
+        .find(|(p, ..)| *p == province)
+        .map_or((-6.2, 106.8), |(_, la, lo)| (*la, *lo));
+    let round = |v: f64| (v * 1e5).round() / 1e5;
+    let regency = code
+        .ancestor(AreaLevel::Regency)
+        .expect("village has a regency");
+    CentreFields {
+        name,
+        reg_no: format!(
+            "BLKK-{aid_year}-{}-{seq:05}",
+            regency.as_str().replace('.', "")
+        ),
+        host_name,
+        host_type,
+        street: format!("Jl. {} No. {}", village.name, rng.random_range(1..200)),
+        village_code: code,
+        latitude: Some(round(lat + rng.random_range(-0.25..0.25))),
+        longitude: Some(round(lon + rng.random_range(-0.25..0.25))),
+        year_built: Some(aid_year),
+        aid_year,
+        kejuruan,
+        head_name: person(rng),
+        contact_phone: format!("+628{}", rng.random_range(1_100_000_000u64..1_399_999_999)),
+        contact_email: format!("blkk{seq:05}@{EMAIL_DOMAIN}"),
+        status,
+    }
+}
+
+/// Generates `centres` BLKK and their surroundings in one transaction.
+pub async fn generate(db: &Db, centres: usize, seed: u64) -> Result<Summary, StoreError> {
+    reference::ensure_loaded(db).await?;
+    let atlas = Atlas::load()?;
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let mut summary = Summary::default();
+    let mut tx = db.begin().await?;
+    let (uptp, fkn) = national_bodies(&mut tx, &mut summary.orgs).await?;
+    let first_seq = next_sequence(&mut tx).await?;
+
+    // BLKK, province by province.
+    let mut by_regency: BTreeMap<String, Vec<i64>> = BTreeMap::new();
+    let mut by_province: BTreeMap<&str, Vec<i64>> = BTreeMap::new();
+    let mut accounts: Vec<NewUser> = Vec::new();
+    let mut seq = first_seq;
+    for (province, count) in allocate(centres) {
+        let villages = &atlas.villages_by_province[province];
+        let pembina = uptp[pembina_for(province)];
+        for _ in 0..count {
+            let village = &atlas.areas[*villages
+                .choose(&mut rng)
+                .expect("every province has villages")];
+            let fields = synthetic_centre(&mut rng, village, seq);
+            let id = insert_centre(&mut tx, &fields, Some(pembina), "import").await?;
+            by_regency
+                .entry(village.code[..5].to_owned())
+                .or_default()
+                .push(id);
+            by_province.entry(province).or_default().push(id);
+            accounts.push(account(
+                Role::Pengelola,
+                id,
+                &format!("pengelola.{seq:05}"),
+                &mut rng,
+            ));
+            seq += 1;
+            summary.centres += 1;
+        }
+    }
+
+    // Regional bodies and forum memberships.
+    let mut members: Vec<(i64, i64)> = Vec::new();
+    for (province, ids) in &by_province {
+        let pname = atlas.name(province).to_owned();
+        let dinas = org(
+            &mut tx,
+            org_fields(
+                OrgKind::Disnaker,
+                "provinsi",
+                &format!("Dinas Tenaga Kerja Provinsi {pname}"),
+                Some(province),
+            ),
+            &mut summary.orgs,
+        )
+        .await?;
+        accounts.push(account(
+            Role::Disnaker,
+            dinas,
+            &format!("disnaker.{province}"),
+            &mut rng,
+        ));
+        let forum = org(
+            &mut tx,
+            org_fields(
+                OrgKind::Forum,
+                "fk_provinsi",
+                &format!("FK-BLKK Provinsi {pname}"),
+                Some(province),
+            ),
+            &mut summary.orgs,
+        )
+        .await?;
+        accounts.push(account(
+            Role::Forum,
+            forum,
+            &format!("forum.{province}"),
+            &mut rng,
+        ));
+        members.extend(
+            ids.iter()
+                .filter(|_| rng.random_bool(0.7))
+                .map(|c| (forum, *c)),
+        );
+        // A few partners per province.
+        for (i, (subtype, pattern)) in PARTNER_KINDS.iter().enumerate() {
+            if i > 0 && ids.len() < 20 * i {
+                continue;
+            }
+            let name = pattern.replace("{}", &pname);
+            let m = org(
+                &mut tx,
+                org_fields(OrgKind::Mitra, subtype, &name, Some(province)),
+                &mut summary.orgs,
+            )
+            .await?;
+            accounts.push(account(
+                Role::Mitra,
+                m,
+                &format!("mitra.{province}.{i}"),
+                &mut rng,
+            ));
+        }
+    }
+    for (regency, ids) in &by_regency {
+        let rname = atlas.name(regency).to_owned();
+        let dinas = org(
+            &mut tx,
+            org_fields(
+                OrgKind::Disnaker,
+                "kabupaten_kota",
+                &format!("Dinas Tenaga Kerja {rname}"),
+                Some(regency),
+            ),
+            &mut summary.orgs,
+        )
+        .await?;
+        accounts.push(account(
+            Role::Disnaker,
+            dinas,
+            &format!("disnaker.{}", regency.replace('.', "")),
+            &mut rng,
+        ));
+        if ids.len() >= 8 {
+            let before = summary.orgs;
+            let forum = org(
+                &mut tx,
+                org_fields(
+                    OrgKind::Forum,
+                    "fk_kabupaten_kota",
+                    &format!("FK-BLKK {rname}"),
+                    Some(regency),
+                ),
+                &mut summary.orgs,
+            )
+            .await?;
+            // A forum that already existed (the demo's real one) keeps its own members.
+            if summary.orgs > before {
+                accounts.push(account(
+                    Role::Forum,
+                    forum,
+                    &format!("forum.{}", regency.replace('.', "")),
+                    &mut rng,
+                ));
+                members.extend(
+                    ids.iter()
+                        .filter(|_| rng.random_bool(0.9))
+                        .map(|c| (forum, *c)),
+                );
+            }
+        }
+    }
+    // About 2% of BLKK sit in the national forum.
+    for ids in by_province.values() {
+        members.extend(
+            ids.iter()
+                .filter(|_| rng.random_bool(0.02))
+                .map(|c| (fkn, *c)),
+        );
+    }
+    members.sort_unstable();
+    members.dedup();
+    centres::add_forum_members(&mut tx, members.iter().copied()).await?;
+    summary.forum_members = members.len();
+
+    // One account per organisation (pembina officers included), sharing one hash of a
+    // random password nobody knows: these accounts exist for scale, not for signing in.
+    for (name, id) in &uptp {
+        let slug: String = name
+            .to_lowercase()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join("-");
+        accounts.push(account(
+            Role::Pembina,
+            *id,
+            &format!("pembina.{slug}"),
+            &mut rng,
+        ));
+    }
+    let mut secret = [0u8; 32];
+    rand::rng().fill_bytes(&mut secret);
+    let hash = crate::app::auth::hash_password(&format!("{secret:?}"))
+        .map_err(|e| StoreError::Data(e.to_string()))?;
+    let existing = existing_emails(&mut tx).await?;
+    accounts.retain(|a| !existing.contains(&a.email));
+    for a in &mut accounts {
+        a.password_hash.clone_from(&hash);
+    }
+    users::insert_many(&mut tx, &accounts, crate::app::now()).await?;
+    summary.users = accounts.len();
+    tx.commit().await?;
+    Ok(summary)
+}
+
+fn account(role: Role, org_id: i64, local: &str, rng: &mut ChaCha8Rng) -> NewUser {
+    NewUser {
+        email: format!("{local}@{EMAIL_DOMAIN}"),
+        name: person(rng),
+        role,
+        org_id: Some(org_id),
+        password_hash: String::new(),
+    }
+}
+
+/// The next free synthetic sequence number, so repeated runs never reuse a registration
+/// number.
+async fn next_sequence(tx: &mut Tx) -> Result<usize, StoreError> {
+    let (n,): (i64,) = tx
+        .fetch_one(crate::storage::Sql::new("SELECT COUNT(*) FROM centres"))
+        .await?;
+    Ok(n as usize + 1)
+}
+
+async fn existing_emails(tx: &mut Tx) -> Result<std::collections::HashSet<String>, StoreError> {
+    let rows: Vec<(String,)> = tx
+        .fetch_all(crate::storage::Sql::new("SELECT email FROM users"))
+        .await?;
+    Ok(rows.into_iter().map(|(e,)| e).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn allocation_covers_every_province_and_sums_up() {
+        for n in [38, 400, 3800] {
+            let a = allocate(n);
+            assert_eq!(a.len(), 38);
+            assert_eq!(a.iter().map(|(_, c)| c).sum::<usize>(), n);
+            assert!(a.iter().all(|(_, c)| *c >= 1));
+        }
+        let a = allocate(3800);
+        let jatim = a.iter().find(|(p, _)| *p == "35").unwrap().1;
+        let papua = a.iter().find(|(p, _)| *p == "91").unwrap().1;
+        assert!(
+            jatim > 100 * papua / 10,
+            "Java hosts far more BLKK than Papua"
+        );
+    }
+
+    #[test]
+    fn every_province_has_one_pembina_and_coordinates() {
+        for (p, _) in PROVINCE_WEIGHTS {
+            let n = UPTP.iter().filter(|(_, _, _, ps)| ps.contains(&p)).count();
+            assert_eq!(n, 1, "province {p}");
+            assert!(PROVINCE_CENTRES.iter().any(|(c, ..)| *c == p));
+        }
+    }
+
+    #[test]
+    fn same_seed_same_centre() {
+        let atlas = Atlas::load().unwrap();
+        let v = atlas.villages_in("36.01.06")[0];
+        let a = synthetic_centre(&mut ChaCha8Rng::seed_from_u64(7), v, 1);
+        let b = synthetic_centre(&mut ChaCha8Rng::seed_from_u64(7), v, 1);
+        assert_eq!(a, b);
+        let input = a.to_input();
+        assert_eq!(
+            input.validate(2026).unwrap(),
+            a,
+            "synthetic data passes validation"
+        );
+    }
+}

@@ -1,0 +1,6 @@
+//! Data the program brings: reference areas and the kejuruan catalogue, the demo bodies
+//! from the source articles, and deterministic synthetic national data.
+
+pub mod demo;
+pub mod generate;
+pub mod reference;
