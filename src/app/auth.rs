@@ -72,10 +72,10 @@ pub async fn sign_in(
     if throttle::failures_since(db, &account_key, since).await? >= MAX_FAILURES_PER_ACCOUNT {
         return Err(AppError::TooManyAttempts);
     }
-    if let Some(k) = &client_key {
-        if throttle::failures_since(db, k, since).await? >= MAX_FAILURES_PER_CLIENT {
-            return Err(AppError::TooManyAttempts);
-        }
+    if let Some(k) = &client_key
+        && throttle::failures_since(db, k, since).await? >= MAX_FAILURES_PER_CLIENT
+    {
+        return Err(AppError::TooManyAttempts);
     }
     let user = users::by_email(db, &email).await?;
     let hash = user

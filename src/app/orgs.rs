@@ -3,7 +3,7 @@
 use super::{AppError, now};
 use crate::domain::access::{self, Actor};
 use crate::domain::audit;
-use crate::domain::org::{OrgInput, OrgKind};
+use crate::domain::org::{OrgFields, OrgInput, OrgKind};
 use crate::storage::audit::{AuditEntry, Entity};
 use crate::storage::orgs::{self, Org, OrgFilter};
 use crate::storage::{Db, users};
@@ -33,19 +33,24 @@ pub async fn view(db: &Db, actor: &Actor, id: i64) -> Result<(Org, Vec<users::Me
     Ok((org, members))
 }
 
+/// The area must exist in the reference data.
+async fn check_area(db: &Db, fields: &OrgFields) -> Result<(), AppError> {
+    if let Some(code) = &fields.area_code
+        && crate::storage::areas::get(db, code.as_str())
+            .await?
+            .is_none()
+    {
+        return Err(AppError::invalid("area_code", "unknown_area"));
+    }
+    Ok(())
+}
+
 pub async fn create(db: &Db, actor: &Actor, input: &OrgInput) -> Result<i64, AppError> {
     if !access::can_administer(actor) {
         return Err(AppError::Forbidden);
     }
     let fields = input.validate()?;
-    if let Some(code) = &fields.area_code {
-        if crate::storage::areas::get(db, code.as_str())
-            .await?
-            .is_none()
-        {
-            return Err(AppError::invalid("area_code", "unknown_area"));
-        }
-    }
+    check_area(db, &fields).await?;
     let at = now();
     let mut tx = db.begin().await?;
     let id = orgs::insert(&mut tx, &fields, at).await?;
@@ -82,14 +87,7 @@ pub async fn update(
     // The kind of an organisation never changes: users and scopes depend on it.
     input.kind = current.kind.clone();
     let fields = input.validate()?;
-    if let Some(code) = &fields.area_code {
-        if crate::storage::areas::get(db, code.as_str())
-            .await?
-            .is_none()
-        {
-            return Err(AppError::invalid("area_code", "unknown_area"));
-        }
-    }
+    check_area(db, &fields).await?;
     let at = now();
     let mut tx = db.begin().await?;
     orgs::update(&mut tx, id, version, &fields, at).await?;

@@ -112,10 +112,10 @@ impl OrgInput {
             errs.add("kind", "invalid_choice");
         }
         let subtype = self.subtype.trim().to_owned();
-        if let Some(k) = kind {
-            if !k.subtypes().contains(&subtype.as_str()) {
-                errs.add("subtype", "invalid_choice");
-            }
+        if let Some(k) = kind
+            && !k.subtypes().contains(&subtype.as_str())
+        {
+            errs.add("subtype", "invalid_choice");
         }
         let name = check::required(&self.name, 200).unwrap_or_else(|c| {
             errs.add("name", c);

@@ -7,6 +7,7 @@ mod assets;
 pub mod auth;
 pub mod csrf;
 pub mod error;
+pub mod extract;
 pub mod i18n;
 pub mod page;
 pub mod pages;
@@ -45,6 +46,7 @@ pub const SESSION_IDLE: time::Duration = time::Duration::hours(8);
 
 /// The whole application as one router.
 pub fn router(db: Db, config: WebConfig) -> Router {
+    telemetry::install();
     let state = AppState {
         db: db.clone(),
         config: Arc::new(config),
@@ -77,7 +79,7 @@ pub fn router(db: Db, config: WebConfig) -> Router {
         ))
         .layer(middleware::from_fn_with_state(state.clone(), csrf::protect))
         .layer(sessions)
-        .layer(security::headers())
+        .layer(middleware::from_fn(security::headers))
         .layer(tower_http::compression::CompressionLayer::new())
         .layer(middleware::from_fn(telemetry::record))
         .with_state(state)
@@ -91,7 +93,6 @@ pub async fn serve(
     listener: tokio::net::TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    telemetry::install();
     let purge_db = db.clone();
     let purge = tokio::spawn(async move {
         let store = DbSessionStore::new(purge_db.clone());

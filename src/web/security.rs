@@ -1,27 +1,31 @@
 //! Security headers on every response.
 
+use axum::extract::Request;
 use axum::http::{HeaderName, HeaderValue, header};
-use tower::ServiceBuilder;
-use tower::layer::util::{Identity, Stack};
-use tower_http::set_header::SetResponseHeaderLayer;
+use axum::middleware::Next;
+use axum::response::Response;
 
 /// No inline scripts or styles, nothing from other origins, never framed.
 pub const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
     connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
 
-type H = SetResponseHeaderLayer<HeaderValue>;
+const HEADERS: [(HeaderName, &str); 5] = [
+    (header::CONTENT_SECURITY_POLICY, CSP),
+    (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+    (header::X_FRAME_OPTIONS, "DENY"),
+    (header::REFERRER_POLICY, "same-origin"),
+    (
+        HeaderName::from_static("permissions-policy"),
+        "camera=(), microphone=(), geolocation=()",
+    ),
+];
 
-pub fn headers() -> ServiceBuilder<Stack<H, Stack<H, Stack<H, Stack<H, Stack<H, Identity>>>>>> {
-    let set = |name: HeaderName, value: &'static str| {
-        SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
-    };
-    ServiceBuilder::new()
-        .layer(set(header::CONTENT_SECURITY_POLICY, CSP))
-        .layer(set(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
-        .layer(set(header::X_FRAME_OPTIONS, "DENY"))
-        .layer(set(header::REFERRER_POLICY, "same-origin"))
-        .layer(set(
-            HeaderName::from_static("permissions-policy"),
-            "camera=(), microphone=(), geolocation=()",
-        ))
+pub async fn headers(req: Request, next: Next) -> Response {
+    let mut res = next.run(req).await;
+    for (name, value) in HEADERS {
+        res.headers_mut()
+            .entry(name)
+            .or_insert(HeaderValue::from_static(value));
+    }
+    res
 }

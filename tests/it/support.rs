@@ -113,6 +113,7 @@ fn sqlite_template(content: Content) -> &'static PathBuf {
     cell.get_or_init(|| {
         let dir = std::env::temp_dir().join("simandiri-tests");
         std::fs::create_dir_all(&dir).expect("temp dir");
+        remove_stale_files(&dir);
         let path = dir.join(format!("template-{:?}-{}.db", content, std::process::id()));
         let _ = std::fs::remove_file(&path);
         let url = format!("sqlite://{}", path.display());
@@ -125,6 +126,21 @@ fn sqlite_template(content: Content) -> &'static PathBuf {
         });
         path
     })
+}
+
+/// Removes database files left by test processes that no longer run.
+fn remove_stale_files(dir: &std::path::Path) {
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let pid = name
+            .split(['-', '_', '.'])
+            .find_map(|part| part.parse::<u32>().ok());
+        if let Some(pid) = pid
+            && !std::path::Path::new(&format!("/proc/{pid}")).exists()
+        {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
 }
 
 /// `Some(template name)` when PostgreSQL is reachable.
@@ -198,7 +214,6 @@ async fn drop_stale(admin: &sqlx::PgPool) {
 pub struct TestDb {
     pub db: Db,
     pub kind: Kind,
-    pub url: String,
     cleanup: Cleanup,
 }
 
@@ -248,7 +263,6 @@ pub async fn database(kind: Kind, content: Content) -> Option<TestDb> {
             Some(TestDb {
                 db,
                 kind,
-                url,
                 cleanup: Cleanup::File(path),
             })
         }
@@ -267,7 +281,6 @@ pub async fn database(kind: Kind, content: Content) -> Option<TestDb> {
             Some(TestDb {
                 db,
                 kind,
-                url,
                 cleanup: Cleanup::Postgres(name),
             })
         }
@@ -277,7 +290,6 @@ pub async fn database(kind: Kind, content: Content) -> Option<TestDb> {
 /// The server running on a random local port for one test.
 pub struct TestApp {
     pub base: String,
-    pub db: Db,
 }
 
 impl TestApp {
@@ -298,7 +310,6 @@ pub async fn spawn(db: &Db) -> TestApp {
     });
     TestApp {
         base: format!("http://{addr}"),
-        db: db.clone(),
     }
 }
 

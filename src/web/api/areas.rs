@@ -1,8 +1,9 @@
 //! `/api/v1/areas` and `/api/v1/kejuruan`: reference data, public.
 
+use crate::web::extract::Path;
+use crate::web::extract::Query;
 use axum::Json;
-use axum::extract::{Path, State};
-use axum_extra::extract::Query;
+use axum::extract::State;
 use serde::Deserialize;
 
 use crate::app::AppError;

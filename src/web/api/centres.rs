@@ -1,9 +1,10 @@
 //! `/api/v1/centres`: the directory, one BLKK, creating and editing, history.
 
+use crate::web::extract::Path;
+use crate::web::extract::Query;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
-use axum_extra::extract::Query;
 use serde::Serialize;
 use time::OffsetDateTime;
 

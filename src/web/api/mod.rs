@@ -6,7 +6,6 @@ mod centres;
 mod orgs;
 mod session;
 
-use axum::extract::FromRequest;
 use serde::Serialize;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
@@ -14,12 +13,7 @@ use utoipa_axum::routes;
 
 use super::AppState;
 use super::error::ErrorBody;
-use crate::app::AppError;
-
-/// A JSON request body; malformed JSON or a wrong content type is a 400 in our format.
-#[derive(FromRequest)]
-#[from_request(via(axum::Json), rejection(AppError))]
-pub struct ApiJson<T>(pub T);
+pub use super::extract::ApiJson;
 
 /// One page of a list.
 #[derive(Debug, Serialize, utoipa::ToSchema)]

@@ -1,9 +1,10 @@
 //! `/api/v1/orgs`: organisations (admins manage them; members read their own).
 
+use crate::web::extract::Path;
+use crate::web::extract::Query;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
-use axum_extra::extract::Query;
 use serde::Deserialize;
 
 use super::{ApiJson, Paged};

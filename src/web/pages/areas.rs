@@ -1,10 +1,10 @@
 //! The area picker: province → regency → district → village selects (and a village search)
 //! that htmx re-renders as a whole on each change, so lower levels always match higher ones.
 
+use crate::web::extract::Query;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
-use axum_extra::extract::Query;
 use serde::Deserialize;
 
 use crate::app::AppError;
@@ -119,10 +119,11 @@ impl AreaPicker {
                 p.villages = areas::children(db, &p.district).await?;
             }
             // Keep the chosen village selectable even when a search hides it.
-            if !p.village.is_empty() && !p.villages.iter().any(|v| v.code == p.village) {
-                if let Some(a) = areas::get(db, &p.village).await? {
-                    p.villages.insert(0, a);
-                }
+            if !p.village.is_empty()
+                && !p.villages.iter().any(|v| v.code == p.village)
+                && let Some(a) = areas::get(db, &p.village).await?
+            {
+                p.villages.insert(0, a);
             }
         }
         Ok(p)

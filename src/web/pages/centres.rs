@@ -1,11 +1,12 @@
 //! A BLKK's profile page, its create/edit form, and its history.
 
+use crate::web::extract::Form;
+use crate::web::extract::Path;
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum_extra::extract::Form;
 use serde::Deserialize;
 
 use super::HistoryPage;

@@ -1,11 +1,11 @@
 //! The public BLKK directory: search and filters, paginated; htmx swaps just the results.
 
+use crate::web::extract::Query;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
-use axum_extra::extract::Query;
 use serde::{Deserialize, Serialize};
 
 use super::areas::{AreaPicker, PickerQuery};

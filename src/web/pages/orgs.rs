@@ -1,11 +1,12 @@
 //! Organisations: the admin's list and forms, and each organisation's own page.
 
+use crate::web::extract::Path;
+use crate::web::extract::{Form, Query};
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum_extra::extract::{Form, Query};
 use serde::{Deserialize, Serialize};
 
 use super::HistoryPage;

@@ -1,11 +1,12 @@
 //! Signing in and out, and choosing the language.
 
+use crate::web::extract::Form;
+use crate::web::extract::Query;
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum_extra::extract::Form;
 use serde::Deserialize;
 use tower_sessions::Session;
 
