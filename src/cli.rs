@@ -152,7 +152,7 @@ async fn run(command: Command) -> anyhow::Result<()> {
             serve(db, args.web).await
         }
         Command::Migrate(args) => {
-            open(&args.database_url).await?;
+            open(&args.database_url).await?.close().await;
             println!("database is up to date");
             Ok(())
         }
@@ -201,7 +201,10 @@ async fn run(command: Command) -> anyhow::Result<()> {
             std::io::stdin().read_to_string(&mut password)?;
             let password = password.trim_end_matches(['\r', '\n']);
             let db = open(&db.database_url).await?;
-            match crate::app::users::create(&db, None, &email, &name, role, org, password).await {
+            let created =
+                crate::app::users::create(&db, None, &email, &name, role, org, password).await;
+            db.close().await;
+            match created {
                 Ok(id) => {
                     println!("created user {id}");
                     Ok(())
@@ -219,7 +222,9 @@ async fn run(command: Command) -> anyhow::Result<()> {
         Command::Generate(args) => {
             let db = open(&args.db.database_url).await?;
             let started = Instant::now();
-            let s = generate::generate(&db, args.centres, args.seed).await?;
+            let s = generate::generate(&db, args.centres, args.seed).await;
+            db.close().await;
+            let s = s?;
             println!(
                 "generated {} centres, {} organisations, {} users, {} forum memberships in {} ms",
                 s.centres,
@@ -239,8 +244,10 @@ async fn serve(db: Db, args: WebArgs) -> anyhow::Result<()> {
     let config = WebConfig {
         secure_cookies: args.secure_cookies,
     };
-    web::serve(db, config, listener, shutdown_signal()).await?;
-    Ok(())
+    let served = web::serve(db.clone(), config, listener, shutdown_signal()).await;
+    // Closing checkpoints SQLite's write-ahead log into the database file.
+    db.close().await;
+    Ok(served?)
 }
 
 async fn shutdown_signal() {

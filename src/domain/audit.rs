@@ -40,9 +40,19 @@ pub fn diff(old: &[(&str, Value)], new: &[(&str, Value)]) -> Vec<Change> {
         .collect()
 }
 
-/// A record's creation, as changes from nothing.
+/// A record's creation, as changes from nothing. Empty values are left out.
 pub fn created(new: &[(&str, Value)]) -> Vec<Change> {
-    diff(&[], new)
+    let filled: Vec<(&str, Value)> = new.iter().filter(|(_, v)| !is_empty(v)).cloned().collect();
+    diff(&[], &filled)
+}
+
+fn is_empty(v: &Value) -> bool {
+    match v {
+        Value::Null => true,
+        Value::String(s) => s.is_empty(),
+        Value::Array(a) => a.is_empty(),
+        _ => false,
+    }
 }
 
 #[cfg(test)]
@@ -63,8 +73,13 @@ mod tests {
     }
 
     #[test]
-    fn creation_lists_every_non_null_field() {
-        let d = created(&[("name", json!("A")), ("lat", Value::Null)]);
+    fn creation_lists_every_filled_field() {
+        let d = created(&[
+            ("name", json!("A")),
+            ("lat", Value::Null),
+            ("street", json!("")),
+            ("forums", json!([])),
+        ]);
         assert_eq!(d.len(), 1);
     }
 }

@@ -81,6 +81,13 @@ pub async fn get(db: &Db, code: &str) -> Result<Option<Area>, StoreError> {
     .await
 }
 
+/// `(code, name)` of the given areas.
+pub async fn names(db: &Db, codes: &[String]) -> Result<Vec<(String, String)>, StoreError> {
+    let mut sql = Sql::new("SELECT code, name FROM areas WHERE code IN ");
+    sql.push_list(codes.iter().map(String::as_str));
+    db.fetch_all(sql).await
+}
+
 pub async fn provinces(db: &Db) -> Result<Vec<Area>, StoreError> {
     db.fetch_all(Sql::new(
         "SELECT code, level, parent_code, name FROM areas WHERE level = 1 ORDER BY code",

@@ -271,35 +271,49 @@ pub async fn directory(
     limit: i64,
     offset: i64,
 ) -> Result<(Vec<DirectoryEntry>, i64), StoreError> {
-    let (total,): (i64,) = db
-        .fetch_one(directory_sql(
-            "SELECT COUNT(*) FROM centres c JOIN orgs o ON o.id = c.org_id",
-            f,
-            scope,
-        ))
-        .await?;
-    if total == 0 {
-        return Ok((Vec::new(), 0));
-    }
+    // Filter, count and cut the page on centres and orgs alone, then fetch the names of
+    // the areas for the page's rows only: one scan instead of a count plus a sorted join.
     let mut sql = directory_sql(
         "SELECT o.id, o.name, c.host_name, c.host_type, c.status, c.aid_year, \
          v.name AS village_name, d.name AS district_name, c.regency_code, r.name AS regency_name, \
-         c.province_code, p.name AS province_name, pb.name AS pembina_name \
-         FROM centres c \
-         JOIN orgs o ON o.id = c.org_id \
-         JOIN areas v ON v.code = c.village_code \
-         JOIN areas d ON d.code = c.district_code \
-         JOIN areas r ON r.code = c.regency_code \
-         JOIN areas p ON p.code = c.province_code \
-         LEFT JOIN orgs pb ON pb.id = c.pembina_id",
+         c.province_code, p.name AS province_name, pb.name AS pembina_name, pg.total \
+         FROM (SELECT c.org_id AS id, o.name_key AS sort_key, COUNT(*) OVER () AS total \
+               FROM centres c JOIN orgs o ON o.id = c.org_id",
         f,
         scope,
     );
     sql.push(" ORDER BY o.name_key, o.id LIMIT ")
         .push_bind(limit)
         .push(" OFFSET ")
-        .push_bind(offset);
-    let mut rows: Vec<DirectoryEntry> = db.fetch_all(sql).await?;
+        .push_bind(offset)
+        .push(
+            ") pg \
+             JOIN centres c ON c.org_id = pg.id \
+             JOIN orgs o ON o.id = c.org_id \
+             JOIN areas v ON v.code = c.village_code \
+             JOIN areas d ON d.code = c.district_code \
+             JOIN areas r ON r.code = c.regency_code \
+             JOIN areas p ON p.code = c.province_code \
+             LEFT JOIN orgs pb ON pb.id = c.pembina_id \
+             ORDER BY pg.sort_key, pg.id",
+        );
+    let page: Vec<PageRow> = db.fetch_all(sql).await?;
+    let total = match page.first() {
+        Some(r) => r.total,
+        // Past the last page (or nothing matches): count on its own.
+        None if offset > 0 => {
+            let (n,): (i64,) = db
+                .fetch_one(directory_sql(
+                    "SELECT COUNT(*) FROM centres c JOIN orgs o ON o.id = c.org_id",
+                    f,
+                    scope,
+                ))
+                .await?;
+            n
+        }
+        None => 0,
+    };
+    let mut rows: Vec<DirectoryEntry> = page.into_iter().map(|r| r.entry).collect();
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     for (id, code) in kejuruan_of(db, &ids).await? {
         if let Some(r) = rows.iter_mut().find(|r| r.id == id) {
@@ -307,6 +321,13 @@ pub async fn directory(
         }
     }
     Ok((rows, total))
+}
+
+#[derive(sqlx::FromRow)]
+struct PageRow {
+    #[sqlx(flatten)]
+    entry: DirectoryEntry,
+    total: i64,
 }
 
 /// Ids of every BLKK in a scope (for tests and exports; small per scope).

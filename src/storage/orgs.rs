@@ -215,3 +215,10 @@ pub async fn find_by_name(
         .await?;
     Ok(row.map(|(id,)| id))
 }
+
+/// `(id, name)` of the given organisations (for showing references by name).
+pub async fn names(db: &Db, ids: &[i64]) -> Result<Vec<(i64, String)>, StoreError> {
+    let mut sql = Sql::new("SELECT id, name FROM orgs WHERE id IN ");
+    sql.push_list(ids.iter().copied());
+    db.fetch_all(sql).await
+}

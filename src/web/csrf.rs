@@ -91,8 +91,10 @@ pub async fn protect(State(state): State<AppState>, mut req: Request, next: Next
         }
     }
     req.extensions_mut().insert(CsrfToken(token.clone()));
+    let is_api = req.uri().path().starts_with("/api/");
     let mut res = next.run(req).await;
-    if existing.is_none() {
+    // The API does not use the token; leave its responses cookie-free (and cacheable).
+    if existing.is_none() && !is_api {
         let secure = if state.config.secure_cookies {
             "; Secure"
         } else {

@@ -41,8 +41,9 @@ pub struct AppState {
     pub config: Arc<WebConfig>,
 }
 
-/// Signed-in sessions last this long without activity.
-pub const SESSION_IDLE: time::Duration = time::Duration::hours(8);
+/// A signed-in session ends this long after sign-in. Sessions are saved only when they
+/// change, so ordinary requests cost no database write.
+pub const SESSION_LIFETIME: time::Duration = time::Duration::hours(8);
 
 /// The whole application as one router.
 pub fn router(db: Db, config: WebConfig) -> Router {
@@ -56,7 +57,7 @@ pub fn router(db: Db, config: WebConfig) -> Router {
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
         .with_secure(state.config.secure_cookies)
-        .with_expiry(Expiry::OnInactivity(SESSION_IDLE));
+        .with_expiry(Expiry::OnInactivity(SESSION_LIFETIME));
     let (api, openapi) = api::router().split_for_parts();
     let openapi = Arc::new(openapi);
     Router::new()

@@ -381,11 +381,12 @@ pub async fn history(
 ) -> Result<HistoryPage, AppError> {
     let actor = page.require()?;
     let (view, entries) = centres::history(&state.db, &actor, id).await?;
-    let title = page.tf_title("history.title", &view.record.row.name);
-    Ok(HistoryPage {
-        page: page.titled(title),
-        subject: view.record.row.name,
-        back: format!("/centres/{id}"),
+    HistoryPage::build(
+        &state,
+        page,
+        view.record.row.name,
+        format!("/centres/{id}"),
         entries,
-    })
+    )
+    .await
 }

@@ -17,8 +17,12 @@ use axum::Router;
 use axum::http::HeaderMap;
 use axum::routing::{get, post};
 
+use std::collections::HashMap;
+
 use super::AppState;
 use super::page::Page;
+use crate::app::AppError;
+use crate::storage;
 use crate::storage::audit::AuditEntry;
 
 pub fn router() -> Router<AppState> {
@@ -65,11 +69,88 @@ pub struct HistoryPage {
     subject: String,
     back: String,
     entries: Vec<AuditEntry>,
+    /// Display names of referenced records: `org:7`, `area:36.01`, `kejuruan:tik`.
+    names: HashMap<String, String>,
 }
 
+/// Fields whose stored codes are shown through a translated label group.
+const LABELLED: [&str; 5] = ["host_type", "status", "kind", "subtype", "role"];
+
 impl HistoryPage {
-    fn show(&self, v: &serde_json::Value) -> String {
-        show_value(v)
+    /// Builds the page, looking up the names behind ids and codes in the changes.
+    pub async fn build(
+        state: &AppState,
+        page: Page,
+        subject: String,
+        back: String,
+        entries: Vec<AuditEntry>,
+    ) -> Result<HistoryPage, AppError> {
+        let mut org_ids = Vec::new();
+        let mut area_codes = Vec::new();
+        for c in entries.iter().flat_map(|e| &e.changes) {
+            for v in [&c.old, &c.new] {
+                let items = match v {
+                    serde_json::Value::Array(a) => a.clone(),
+                    other => vec![other.clone()],
+                };
+                for item in items {
+                    match (c.field.as_str(), item) {
+                        ("pembina_id" | "forum_ids" | "org_id", serde_json::Value::Number(n)) => {
+                            org_ids.extend(n.as_i64())
+                        }
+                        ("village_code" | "area_code", serde_json::Value::String(s)) => {
+                            area_codes.push(s)
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        }
+        let mut names = HashMap::new();
+        for (id, name) in storage::orgs::names(&state.db, &org_ids).await? {
+            names.insert(format!("org:{id}"), name);
+        }
+        for (code, name) in storage::areas::names(&state.db, &area_codes).await? {
+            names.insert(format!("area:{code}"), format!("{name} ({code})"));
+        }
+        for k in storage::kejuruan::all(&state.db).await? {
+            let name = k.name(page.lang.code()).to_owned();
+            names.insert(format!("kejuruan:{}", k.code), name);
+        }
+        let title = page.tf_title("history.title", &subject);
+        Ok(HistoryPage {
+            page: page.titled(title),
+            subject,
+            back,
+            entries,
+            names,
+        })
+    }
+
+    /// A changed value as people read it: labels for codes, names for references.
+    fn show(&self, field: &str, v: &serde_json::Value) -> String {
+        use serde_json::Value;
+        let one = |item: &Value| -> String {
+            let key = match (field, item) {
+                ("pembina_id" | "forum_ids" | "org_id", Value::Number(n)) => format!("org:{n}"),
+                ("village_code" | "area_code", Value::String(s)) => format!("area:{s}"),
+                ("kejuruan", Value::String(s)) => format!("kejuruan:{s}"),
+                (f, Value::String(s)) if LABELLED.contains(&f) && !s.is_empty() => {
+                    return self.page.label(f, s).into_owned();
+                }
+                _ => return show_value(item),
+            };
+            self.names
+                .get(&key)
+                .cloned()
+                .unwrap_or_else(|| show_value(item))
+        };
+        match v {
+            Value::Array(items) if !items.is_empty() => {
+                items.iter().map(one).collect::<Vec<_>>().join(", ")
+            }
+            other => one(other),
+        }
     }
 
     fn field(&self, f: &str) -> String {

@@ -340,11 +340,5 @@ pub async fn history(
 ) -> Result<HistoryPage, AppError> {
     let actor = page.require()?;
     let (org, entries) = app::orgs::history(&state.db, &actor, id).await?;
-    let title = page.tf_title("history.title", &org.name);
-    Ok(HistoryPage {
-        page: page.titled(title),
-        subject: org.name,
-        back: format!("/orgs/{id}"),
-        entries,
-    })
+    HistoryPage::build(&state, page, org.name, format!("/orgs/{id}"), entries).await
 }

@@ -101,7 +101,7 @@ pub async fn set_lang(Form(form): Form<LangForm>) -> Response {
     };
     let mut res = Redirect::to(&back).into_response();
     let cookie = format!(
-        "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax",
+        "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; HttpOnly; SameSite=Lax",
         lang.code()
     );
     if let Ok(v) = HeaderValue::from_str(&cookie) {
