@@ -23,7 +23,7 @@ use fantoccini::{Client, ClientBuilder};
 use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::{Value, json};
 use simandiri::storage::{Db, Sql};
-use support::{Content, Kind, TestApp, TestDb};
+use support::{Content, Kind, TestApp, TestDb, org_id};
 
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
@@ -314,14 +314,6 @@ async fn demo_db() -> TestDb {
     support::database(Kind::Sqlite, Content::Demo)
         .await
         .expect("sqlite is always available")
-}
-
-async fn org_id(db: &Db, name: &str) -> i64 {
-    let (id,): (i64,) = db
-        .fetch_one(Sql::new("SELECT id FROM orgs WHERE name = $1").arg(name))
-        .await
-        .expect("a demo organisation");
-    id
 }
 
 /// What the edit scenario may change, as stored.

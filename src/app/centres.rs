@@ -3,7 +3,7 @@
 use serde_json::json;
 
 use super::{AppError, now, this_year};
-use crate::domain::access::{self, Actor, Scope};
+use crate::domain::access::{self, Actor};
 use crate::domain::audit;
 use crate::domain::centre::{CentreFields, CentreInput};
 use crate::domain::org::OrgKind;
@@ -61,18 +61,6 @@ pub struct CentreView {
     pub in_scope: bool,
     pub can_edit: bool,
     pub can_assign: bool,
-}
-
-impl CentreView {
-    /// The record with personal contact data removed unless the viewer's scope covers it.
-    pub fn visible_record(&self) -> CentreRecord {
-        let mut r = self.record.clone();
-        if !self.in_scope {
-            r.row.contact_phone.clear();
-            r.row.contact_email.clear();
-        }
-        r
-    }
 }
 
 /// Anyone may open a public profile; contacts only show to users in scope.
@@ -278,9 +266,4 @@ pub async fn history(
 /// The ids of every BLKK the user may work with.
 pub async fn scope_ids(db: &Db, actor: &Actor) -> Result<Vec<i64>, AppError> {
     Ok(centres::ids_in_scope(db, &actor.centre_scope()).await?)
-}
-
-/// `true` when the scope is the whole country (admins).
-pub fn is_national(actor: &Actor) -> bool {
-    actor.centre_scope() == Scope::All
 }

@@ -284,9 +284,6 @@ impl CentreFields {
     }
 }
 
-/// Fields holding personal contact data: shown only to users whose scope covers the BLKK.
-pub const PERSONAL_FIELDS: [&str; 2] = ["contact_phone", "contact_email"];
-
 /// A partial update from the API. Absent fields keep their value; `null` clears an
 /// optional one.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]

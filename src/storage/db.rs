@@ -20,13 +20,6 @@ use time::OffsetDateTime;
 
 use super::StoreError;
 
-/// Which database engine a [`Db`] talks to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Backend {
-    Sqlite,
-    Postgres,
-}
-
 /// A connection pool on either backend.
 #[derive(Clone, Debug)]
 pub enum Db {
@@ -251,13 +244,6 @@ impl Db {
         }
     }
 
-    pub fn backend(&self) -> Backend {
-        match self {
-            Db::Sqlite { .. } => Backend::Sqlite,
-            Db::Postgres(_) => Backend::Postgres,
-        }
-    }
-
     /// Applies the embedded migrations of this backend.
     pub async fn migrate(&self) -> Result<(), StoreError> {
         match self {
@@ -321,13 +307,6 @@ impl Db {
 }
 
 impl Tx {
-    pub fn backend(&self) -> Backend {
-        match self {
-            Tx::Sqlite(_) => Backend::Sqlite,
-            Tx::Postgres(_) => Backend::Postgres,
-        }
-    }
-
     pub async fn fetch_all<T: Row>(&mut self, sql: Sql) -> Result<Vec<T>, StoreError> {
         Ok(match self {
             Tx::Sqlite(tx) => run!(all, &mut **tx, sql.for_sqlite(), T)?,

@@ -12,7 +12,7 @@ pub mod sessions;
 pub mod throttle;
 pub mod users;
 
-pub use db::{Backend, Db, Sql, Tx};
+pub use db::{Db, Sql, Tx};
 pub use error::StoreError;
 
 /// Rows per multi-row `INSERT` in bulk loads: well under both backends' placeholder limits.

@@ -60,11 +60,6 @@ pub async fn get(db: &Db, id: i64) -> Result<Option<Org>, StoreError> {
         .await
 }
 
-pub async fn get_in(tx: &mut Tx, id: i64) -> Result<Option<Org>, StoreError> {
-    tx.fetch_optional(Sql::new(format!("{SELECT_ORG} WHERE o.id = $1")).arg(id))
-        .await
-}
-
 /// Inserts the organisation row; returns its id.
 pub async fn insert(tx: &mut Tx, f: &OrgFields, now: OffsetDateTime) -> Result<i64, StoreError> {
     let (id,): (i64,) = tx
@@ -115,26 +110,6 @@ pub async fn update(
         )
         .await?;
     if n == 0 {
-        Err(StoreError::Stale)
-    } else {
-        Ok(())
-    }
-}
-
-/// Bumps the version after a change stored elsewhere (a BLKK's profile or assignment).
-pub async fn touch(
-    tx: &mut Tx,
-    id: i64,
-    version: Option<i64>,
-    now: OffsetDateTime,
-) -> Result<(), StoreError> {
-    let mut sql = Sql::new("UPDATE orgs SET version = version + 1, updated_at = $1 WHERE id = $2")
-        .arg(now)
-        .arg(id);
-    if let Some(v) = version {
-        sql.push(" AND version = ").push_bind(v);
-    }
-    if tx.execute(sql).await? == 0 {
         Err(StoreError::Stale)
     } else {
         Ok(())

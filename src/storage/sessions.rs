@@ -121,9 +121,3 @@ impl ExpiredDeletion for DbSessionStore {
         Ok(())
     }
 }
-
-/// Ends every session of a user (deactivation, password change).
-pub async fn delete_for_user(db: &Db, user_id: i64) -> Result<u64, StoreError> {
-    db.execute(Sql::new("DELETE FROM sessions WHERE user_id = $1").arg(user_id))
-        .await
-}

@@ -6,7 +6,7 @@
 
 use askama::Template;
 use axum::Json;
-use axum::extract::rejection::{FormRejection, JsonRejection, PathRejection, QueryRejection};
+use axum::extract::rejection::{JsonRejection, PathRejection};
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
@@ -26,6 +26,9 @@ use crate::domain::validation::FieldErrors;
 pub struct ErrorMark {
     pub code: &'static str,
     pub fields: FieldErrors,
+    /// What exactly was malformed in a bad request (returned to the client, never logged:
+    /// it can quote the client's input).
+    pub detail: Option<String>,
 }
 
 pub fn status_of(e: &AppError) -> StatusCode {
@@ -49,12 +52,14 @@ impl IntoResponse for AppError {
             AppError::Invalid(f) => f.clone(),
             _ => FieldErrors::new(),
         };
-        if let AppError::BadRequest(detail) = &self {
-            tracing::debug!(%detail, "bad request");
-        }
+        let detail = match &self {
+            AppError::BadRequest(d) => Some(d.clone()),
+            _ => None,
+        };
         res.extensions_mut().insert(ErrorMark {
             code: self.code(),
             fields,
+            detail,
         });
         res
     }
@@ -66,16 +71,6 @@ pub fn not_found() -> AppError {
 
 impl From<JsonRejection> for AppError {
     fn from(r: JsonRejection) -> Self {
-        AppError::BadRequest(r.body_text())
-    }
-}
-impl From<QueryRejection> for AppError {
-    fn from(r: QueryRejection) -> Self {
-        AppError::BadRequest(r.body_text())
-    }
-}
-impl From<FormRejection> for AppError {
-    fn from(r: FormRejection) -> Self {
         AppError::BadRequest(r.body_text())
     }
 }
@@ -129,7 +124,10 @@ pub fn error_body(lang: Lang, mark: &ErrorMark) -> ErrorBody {
     ErrorBody {
         error: ErrorDetail {
             code: mark.code.to_owned(),
-            message: lang.t(&format!("error.{}.message", mark.code)).into_owned(),
+            message: match &mark.detail {
+                Some(d) => format!("{} ({d})", lang.t(&format!("error.{}.message", mark.code))),
+                None => lang.t(&format!("error.{}.message", mark.code)).into_owned(),
+            },
             fields: mark
                 .fields
                 .iter()

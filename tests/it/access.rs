@@ -5,19 +5,11 @@ use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
 use simandiri::storage::{Db, Sql};
 
-use crate::support::{self, Content, Kind, TestApp};
+use crate::support::{self, Content, Kind, TestApp, org_id};
 
 /// Out of every demo user's scope but the admin's: supervised by BLK Makassar, in Pinrang.
 const OUTSIDE: &str = "BLK-K PP Ittihadiyah Tanre Assona";
 const DARUL_BAYAN: &str = "BLK Komunitas PP Salafiyah Darul Bayan";
-
-async fn org_id(db: &Db, name: &str) -> i64 {
-    let (id,): (i64,) = db
-        .fetch_one(Sql::new("SELECT id FROM orgs WHERE name = $1").arg(name))
-        .await
-        .expect("known organisation");
-    id
-}
 
 /// A member of FK-BLKK Kabupaten Tangerang (so in the forum's, the Disnaker's and
 /// BBPVP Serang's scope).

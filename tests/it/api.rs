@@ -4,17 +4,9 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 use simandiri::storage::Sql;
 
-use crate::support::{self, Content};
+use crate::support::{self, Content, org_id};
 
-async fn darul_bayan(db: &simandiri::storage::Db) -> i64 {
-    let (id,): (i64,) = db
-        .fetch_one(Sql::new(
-            "SELECT id FROM orgs WHERE name = 'BLK Komunitas PP Salafiyah Darul Bayan'",
-        ))
-        .await
-        .expect("demo BLKK");
-    id
-}
+const DARUL_BAYAN: &str = "BLK Komunitas PP Salafiyah Darul Bayan";
 
 mod errors_are_structured_json {
     use super::*;
@@ -22,7 +14,7 @@ mod errors_are_structured_json {
         let app = support::spawn(&t.db).await;
         let c = support::client();
         support::api_login(&app, &c, &support::demo_email("pengelola")).await;
-        let id = darul_bayan(&t.db).await;
+        let id = org_id(&t.db, DARUL_BAYAN).await;
         let url = app.url(&format!("/api/v1/centres/{id}"));
 
         // Several bad fields at once: 422 with every field listed, in Indonesian by default.
@@ -97,7 +89,7 @@ mod versions_prevent_lost_updates {
         let app = support::spawn(&t.db).await;
         let c = support::client();
         support::api_login(&app, &c, &support::demo_email("pengelola")).await;
-        let id = darul_bayan(&t.db).await;
+        let id = org_id(&t.db, DARUL_BAYAN).await;
         let url = app.url(&format!("/api/v1/centres/{id}"));
         let current: Value = c.get(&url).send().await.unwrap().json().await.unwrap();
         let v = current["version"].as_i64().unwrap();

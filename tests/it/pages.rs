@@ -3,15 +3,7 @@
 use reqwest::StatusCode;
 use simandiri::storage::Sql;
 
-use crate::support::{self, Content};
-
-async fn id_of(db: &simandiri::storage::Db, name: &str) -> i64 {
-    let (id,): (i64,) = db
-        .fetch_one(Sql::new("SELECT id FROM orgs WHERE name = $1").arg(name))
-        .await
-        .expect("known organisation");
-    id
-}
+use crate::support::{self, Content, org_id};
 
 mod headers_and_csrf {
     use super::*;
@@ -89,7 +81,7 @@ mod forms_validate_beside_fields {
         let app = support::spawn(&t.db).await;
         let c = support::client();
         support::page_login(&app, &c, &support::demo_email("pengelola")).await;
-        let id = id_of(&t.db, "BLK Komunitas PP Salafiyah Darul Bayan").await;
+        let id = org_id(&t.db, "BLK Komunitas PP Salafiyah Darul Bayan").await;
         let token = support::csrf_token(&app, &c).await;
         let edit = app.url(&format!("/centres/{id}/edit"));
         let form = |phone: &str, lat: &str| {
@@ -179,7 +171,7 @@ mod admin_creates_centres_and_organisations {
         let c = support::client();
         support::page_login(&app, &c, &support::demo_email("admin")).await;
         let token = support::csrf_token(&app, &c).await;
-        let makassar = id_of(&t.db, "BLK Makassar").await;
+        let makassar = org_id(&t.db, "BLK Makassar").await;
         let r = c
             .post(app.url("/centres"))
             .form(&[

@@ -18,14 +18,6 @@ async fn admin(db: &Db) -> Actor {
         .actor()
 }
 
-async fn centre_id(db: &Db, name: &str) -> i64 {
-    let (id,): (i64,) = db
-        .fetch_one(Sql::new("SELECT id FROM orgs WHERE kind = 'blkk' AND name = $1").arg(name))
-        .await
-        .unwrap();
-    id
-}
-
 mod reference_areas {
     use super::*;
     crate::on_both!(Content::Reference, |t| {
@@ -353,7 +345,7 @@ mod accounts_are_validated {
     use super::*;
     crate::on_both!(Content::Demo, |t| {
         let db = &t.db;
-        let serang = centre_id(db, "BLK Komunitas PP Salafiyah Darul Bayan").await;
+        let serang = crate::support::org_id(db, "BLK Komunitas PP Salafiyah Darul Bayan").await;
         // A pengelola must belong to a BLKK; a pembina to an UPTP.
         let r = app::users::create(
             db,

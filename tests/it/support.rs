@@ -322,6 +322,15 @@ pub fn client() -> reqwest::Client {
         .expect("client")
 }
 
+/// The id of the organisation (or BLKK) with this exact name.
+pub async fn org_id(db: &Db, name: &str) -> i64 {
+    let (id,): (i64,) = db
+        .fetch_one(simandiri::storage::Sql::new("SELECT id FROM orgs WHERE name = $1").arg(name))
+        .await
+        .unwrap_or_else(|e| panic!("no organisation named {name:?}: {e}"));
+    id
+}
+
 /// The demo sign-in e-mail of a role.
 pub fn demo_email(role: &str) -> String {
     format!("{role}@demo.simandiri.test")

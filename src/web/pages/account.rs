@@ -18,7 +18,7 @@ pub struct AccountPage {
     user: User,
     /// Translation key describing the scope.
     scope_key: &'static str,
-    in_scope: usize,
+    in_scope: i64,
 }
 
 pub async fn show(State(state): State<AppState>, page: Page) -> Result<AccountPage, AppError> {
@@ -32,7 +32,9 @@ pub async fn show(State(state): State<AppState>, page: Page) -> Result<AccountPa
         Scope::Centre(_) => "account.scope_centre",
         Scope::Nothing => "account.scope_nothing",
     };
-    let in_scope = centres::scope_ids(&state.db, &actor).await?.len();
+    let in_scope = centres::directory(&state.db, Some(&actor), &Default::default(), true, 1)
+        .await?
+        .total;
     let title = page.t("account.title");
     Ok(AccountPage {
         page: page.titled(title),
