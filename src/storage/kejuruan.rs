@@ -21,6 +21,13 @@ impl Kejuruan {
     }
 }
 
+/// The name of `code` in `lang` from a loaded catalogue (the code itself if unknown).
+pub fn name_of(list: &[Kejuruan], code: &str, lang: &str) -> String {
+    list.iter()
+        .find(|k| k.code == code)
+        .map_or_else(|| code.to_owned(), |k| k.name(lang).to_owned())
+}
+
 pub async fn all(db: &Db) -> Result<Vec<Kejuruan>, StoreError> {
     db.fetch_all(Sql::new(
         "SELECT code, name_id, name_en FROM kejuruan ORDER BY sort, code",

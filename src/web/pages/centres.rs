@@ -33,10 +33,7 @@ pub struct CentrePage {
 
 impl CentrePage {
     fn kejuruan_name(&self, code: &str) -> String {
-        self.kejuruan.iter().find(|k| k.code == code).map_or_else(
-            || code.to_owned(),
-            |k| k.name(self.page.lang.code()).to_owned(),
-        )
+        kejuruan::name_of(&self.kejuruan, code, self.page.lang.code())
     }
 }
 

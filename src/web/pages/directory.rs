@@ -130,20 +130,14 @@ pub struct DirectoryResults {
 
 impl DirectoryView {
     fn kejuruan_name(&self, code: &str) -> String {
-        kejuruan_name(&self.kejuruan, &self.page, code)
+        kejuruan::name_of(&self.kejuruan, code, self.page.lang.code())
     }
 }
 
 impl DirectoryResults {
     fn kejuruan_name(&self, code: &str) -> String {
-        kejuruan_name(&self.kejuruan, &self.page, code)
+        kejuruan::name_of(&self.kejuruan, code, self.page.lang.code())
     }
-}
-
-fn kejuruan_name(list: &[Kejuruan], page: &Page, code: &str) -> String {
-    list.iter()
-        .find(|k| k.code == code)
-        .map_or_else(|| code.to_owned(), |k| k.name(page.lang.code()).to_owned())
 }
 
 pub async fn show(

@@ -11,13 +11,13 @@ mod session;
 
 pub use directory::DirectoryQuery;
 
+use std::collections::HashMap;
+
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
 use axum::http::HeaderMap;
 use axum::routing::{get, post};
-
-use std::collections::HashMap;
 
 use super::AppState;
 use super::page::Page;
@@ -85,27 +85,24 @@ impl HistoryPage {
         back: String,
         entries: Vec<AuditEntry>,
     ) -> Result<HistoryPage, AppError> {
-        let mut org_ids = Vec::new();
-        let mut area_codes = Vec::new();
-        for c in entries.iter().flat_map(|e| &e.changes) {
-            for v in [&c.old, &c.new] {
-                let items = match v {
-                    serde_json::Value::Array(a) => a.clone(),
-                    other => vec![other.clone()],
-                };
-                for item in items {
-                    match (c.field.as_str(), item) {
-                        ("pembina_id" | "forum_ids" | "org_id", serde_json::Value::Number(n)) => {
-                            org_ids.extend(n.as_i64())
-                        }
-                        ("village_code" | "area_code", serde_json::Value::String(s)) => {
-                            area_codes.push(s)
-                        }
-                        _ => {}
-                    }
-                }
-            }
-        }
+        let keys: Vec<String> = entries
+            .iter()
+            .flat_map(|e| &e.changes)
+            .flat_map(|c| {
+                [&c.old, &c.new]
+                    .into_iter()
+                    .flat_map(values)
+                    .filter_map(|v| reference_key(&c.field, v))
+            })
+            .collect();
+        let org_ids: Vec<i64> = keys
+            .iter()
+            .filter_map(|k| k.strip_prefix("org:")?.parse().ok())
+            .collect();
+        let area_codes: Vec<String> = keys
+            .iter()
+            .filter_map(|k| Some(k.strip_prefix("area:")?.to_owned()))
+            .collect();
         let mut names = HashMap::new();
         for (id, name) in storage::orgs::names(&state.db, &org_ids).await? {
             names.insert(format!("org:{id}"), name);
@@ -129,24 +126,19 @@ impl HistoryPage {
 
     /// A changed value as people read it: labels for codes, names for references.
     fn show(&self, field: &str, v: &serde_json::Value) -> String {
-        use serde_json::Value;
-        let one = |item: &Value| -> String {
-            let key = match (field, item) {
-                ("pembina_id" | "forum_ids" | "org_id", Value::Number(n)) => format!("org:{n}"),
-                ("village_code" | "area_code", Value::String(s)) => format!("area:{s}"),
-                ("kejuruan", Value::String(s)) => format!("kejuruan:{s}"),
-                (f, Value::String(s)) if LABELLED.contains(&f) && !s.is_empty() => {
-                    return self.page.label(f, s).into_owned();
-                }
-                _ => return show_value(item),
-            };
-            self.names
+        let one = |item: &serde_json::Value| match (reference_key(field, item), item) {
+            (Some(key), _) => self
+                .names
                 .get(&key)
                 .cloned()
-                .unwrap_or_else(|| show_value(item))
+                .unwrap_or_else(|| show_value(item)),
+            (None, serde_json::Value::String(s)) if LABELLED.contains(&field) && !s.is_empty() => {
+                self.page.label(field, s).into_owned()
+            }
+            (None, _) => show_value(item),
         };
         match v {
-            Value::Array(items) if !items.is_empty() => {
+            serde_json::Value::Array(items) if !items.is_empty() => {
                 items.iter().map(one).collect::<Vec<_>>().join(", ")
             }
             other => one(other),
@@ -155,6 +147,26 @@ impl HistoryPage {
 
     fn field(&self, f: &str) -> String {
         self.page.t(&format!("field.{f}")).into_owned()
+    }
+}
+
+/// The single values of a changed value (the items of a list).
+fn values(v: &serde_json::Value) -> Vec<&serde_json::Value> {
+    match v {
+        serde_json::Value::Array(items) => items.iter().collect(),
+        other => vec![other],
+    }
+}
+
+/// The key under which a referenced record's name is looked up: `org:7`, `area:36.01`,
+/// `kejuruan:tik`; `None` for plain values.
+fn reference_key(field: &str, v: &serde_json::Value) -> Option<String> {
+    use serde_json::Value;
+    match (field, v) {
+        ("pembina_id" | "forum_ids" | "org_id", Value::Number(n)) => Some(format!("org:{n}")),
+        ("village_code" | "area_code", Value::String(s)) => Some(format!("area:{s}")),
+        ("kejuruan", Value::String(s)) => Some(format!("kejuruan:{s}")),
+        _ => None,
     }
 }
 
@@ -173,7 +185,22 @@ pub fn show_value(v: &serde_json::Value) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{safe_next, show_value};
+    use super::{reference_key, safe_next, show_value, values};
+
+    #[test]
+    fn references_are_named_by_kind() {
+        let forums = serde_json::json!([7, 9]);
+        let keys: Vec<_> = values(&forums)
+            .into_iter()
+            .filter_map(|v| reference_key("forum_ids", v))
+            .collect();
+        assert_eq!(keys, ["org:7", "org:9"]);
+        assert_eq!(
+            reference_key("village_code", &serde_json::json!("36.01.06.2002")).as_deref(),
+            Some("area:36.01.06.2002")
+        );
+        assert_eq!(reference_key("head_name", &serde_json::json!("Imam")), None);
+    }
 
     #[test]
     fn values_read_naturally() {
