@@ -77,8 +77,7 @@ async fn refused_outside_scope(role: &str, kind: Kind) {
         return;
     };
     let app = support::spawn(&t.db).await;
-    let c = support::client();
-    support::page_login(&app, &c, &support::demo_email(role)).await;
+    let c = support::page_client(&app, role).await;
     let x = org_id(&t.db, OUTSIDE).await;
     let before = snapshot(&t.db, x).await;
 
@@ -235,8 +234,7 @@ mod served_inside_scope {
             ("disnaker", member),
             ("forum", member),
         ] {
-            let c = support::client();
-            support::api_login(&app, &c, &support::demo_email(role)).await;
+            let c = support::api_client(&app, role).await;
             let (status, body) = api(&c, &app, "GET", &format!("/api/v1/centres/{id}"), None).await;
             assert_eq!(status, 200);
             assert!(body["contact"].is_object(), "{role} sees contacts of {id}");
@@ -274,8 +272,7 @@ mod served_inside_scope {
             );
         }
 
-        let c = support::client();
-        support::api_login(&app, &c, &support::demo_email("pengelola")).await;
+        let c = support::api_client(&app, "pengelola").await;
         assert_eq!(
             get(&c, &app, &format!("/centres/{darul}/edit")).await.0,
             200
@@ -325,8 +322,7 @@ mod served_inside_scope {
         );
 
         // Organisation pages: their own, not others.
-        let c = support::client();
-        support::page_login(&app, &c, &support::demo_email("forum")).await;
+        let c = support::page_client(&app, "forum").await;
         let forum = org_id(&t.db, "FK-BLKK Kabupaten Tangerang").await;
         let (status, html) = get(&c, &app, &format!("/orgs/{forum}")).await;
         assert_eq!(status, 200);
@@ -348,8 +344,7 @@ mod admin_reaches_everything {
     use super::*;
     crate::on_both!(Content::Demo, |t| {
         let app = support::spawn(&t.db).await;
-        let c = support::client();
-        support::api_login(&app, &c, &support::demo_email("admin")).await;
+        let c = support::api_client(&app, "admin").await;
         let x = org_id(&t.db, OUTSIDE).await;
         let serang = org_id(&t.db, "BBPVP Serang").await;
         let forum = org_id(&t.db, "FK-BLKK Kabupaten Tangerang").await;
@@ -392,8 +387,7 @@ mod admin_reaches_everything {
             "{history}"
         );
         // The change moved the BLKK into BBPVP Serang's and the forum's scope.
-        let p = support::client();
-        support::api_login(&app, &p, &support::demo_email("pembina")).await;
+        let p = support::api_client(&app, "pembina").await;
         let (_, body) = api(&p, &app, "GET", &format!("/api/v1/centres/{x}"), None).await;
         assert!(body["contact"].is_object());
         let (status, _) = api(

@@ -12,8 +12,7 @@ mod errors_are_structured_json {
     use super::*;
     crate::on_both!(Content::Demo, |t| {
         let app = support::spawn(&t.db).await;
-        let c = support::client();
-        support::api_login(&app, &c, &support::demo_email("pengelola")).await;
+        let c = support::api_client(&app, "pengelola").await;
         let id = org_id(&t.db, DARUL_BAYAN).await;
         let url = app.url(&format!("/api/v1/centres/{id}"));
 
@@ -87,8 +86,7 @@ mod versions_prevent_lost_updates {
     use super::*;
     crate::on_both!(Content::Demo, |t| {
         let app = support::spawn(&t.db).await;
-        let c = support::client();
-        support::api_login(&app, &c, &support::demo_email("pengelola")).await;
+        let c = support::api_client(&app, "pengelola").await;
         let id = org_id(&t.db, DARUL_BAYAN).await;
         let url = app.url(&format!("/api/v1/centres/{id}"));
         let current: Value = c.get(&url).send().await.unwrap().json().await.unwrap();

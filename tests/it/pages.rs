@@ -79,8 +79,7 @@ mod forms_validate_beside_fields {
     use super::*;
     crate::on_both!(Content::Demo, |t| {
         let app = support::spawn(&t.db).await;
-        let c = support::client();
-        support::page_login(&app, &c, &support::demo_email("pengelola")).await;
+        let c = support::page_client(&app, "pengelola").await;
         let id = org_id(&t.db, "BLK Komunitas PP Salafiyah Darul Bayan").await;
         let token = support::csrf_token(&app, &c).await;
         let edit = app.url(&format!("/centres/{id}/edit"));
@@ -168,8 +167,7 @@ mod admin_creates_centres_and_organisations {
     use super::*;
     crate::on_both!(Content::Demo, |t| {
         let app = support::spawn(&t.db).await;
-        let c = support::client();
-        support::page_login(&app, &c, &support::demo_email("admin")).await;
+        let c = support::page_client(&app, "admin").await;
         let token = support::csrf_token(&app, &c).await;
         let makassar = org_id(&t.db, "BLK Makassar").await;
         let r = c

@@ -347,6 +347,20 @@ pub async fn api_login(app: &TestApp, client: &reqwest::Client, email: &str) {
     assert_eq!(res.status(), 200, "sign in as {email}");
 }
 
+/// A client signed in through the API as the demo user of `role`.
+pub async fn api_client(app: &TestApp, role: &str) -> reqwest::Client {
+    let c = client();
+    api_login(app, &c, &demo_email(role)).await;
+    c
+}
+
+/// A client signed in through the login form as the demo user of `role`.
+pub async fn page_client(app: &TestApp, role: &str) -> reqwest::Client {
+    let c = client();
+    page_login(app, &c, &demo_email(role)).await;
+    c
+}
+
 /// The CSRF token the server gave this client (read from a page's hidden field).
 pub async fn csrf_token(app: &TestApp, client: &reqwest::Client) -> String {
     let html = client
