@@ -1,9 +1,10 @@
--- wrk script for bench/run.sh: rotates realistic public directory searches,
--- a mix of the HTML page (/centres) and the JSON API (/api/v1/centres).
--- No sign-in, no cookies kept between requests.
+-- wrk script for bench/run.sh: rotates a list of paths, one per request, round-robin.
+-- The paths are given after `--`; without any, it rotates a mix of public directory
+-- searches (HTML /centres and JSON /api/v1/centres). No sign-in, no cookies kept.
 --
 --   wrk -t2 -c16 -d10s -s bench/directory.lua http://127.0.0.1:PORT
---   wrk ... -s bench/directory.lua http://127.0.0.1:PORT -- '/centres?q=darul'   (one path only)
+--   wrk ... -s bench/directory.lua http://127.0.0.1:PORT -- '/centres?q=darul' '/centres?q=nurul'
+--   wrk ... -s bench/directory.lua http://127.0.0.1:PORT -- /          (one path only)
 --
 -- done() prints one line that run.sh parses:
 --   WRK_RESULT p50_us=.. p90_us=.. p99_us=.. max_us=.. mean_us=.. rps=.. requests=.. ...
@@ -27,9 +28,11 @@ end
 
 local counter = 0
 function init(args)
-  if args[1] ~= nil and args[1] ~= "" then
-    paths = { args[1] }
+  local given = {}
+  for _, p in ipairs(args) do
+    if p ~= "" then given[#given + 1] = p end
   end
+  if #given > 0 then paths = given end
   counter = (thread_index or 0) * 3
 end
 

@@ -1,68 +1,105 @@
 #!/usr/bin/env bash
 # Simandiri benchmark: prints figures (it is not a test). See bench/README.md.
 #
-#   bench/run.sh                                    # SQLite only
-#   bench/run.sh --pg postgres://postgres@127.0.0.1:5432/test   # SQLite and PostgreSQL side by side
+#   bench/run.sh                                                # SQLite, 3,800 and 38,000 centres
+#   bench/run.sh --pg postgres://postgres@127.0.0.1:5432/test   # SQLite and PostgreSQL
+#   bench/run.sh --sizes 3800 --runs 5 --duration 5
 #
-# Measures, per backend: time to generate 3,800 centres, time from process start until
-# /healthz answers 200 (7 runs), directory search latency and throughput with wrk at 16
-# connections (3 runs after a warm-up), and the server's resident memory.
-# Figures reported are medians. The table also goes to bench/out/latest.md.
+# Measures, in one run: a plain axum hello-world (bench/hello.rs) at the start and at the end,
+# and Simandiri at each data size (3,800 = national scale, 38,000 = 10x) per endpoint group
+# (name search, home page, directory filtered by area, centre profile pages), with
+# `wrk -t2 -c16`. Every throughput is also shown as a percentage of the hello-world's, which
+# takes out most of the machine-to-machine difference. Figures are medians of several runs.
+# Also reports generation time, start-up time and memory. The Markdown report goes to stdout
+# and to bench/out/latest.md.
 set -euo pipefail
 shopt -s inherit_errexit
 
 usage() {
   cat <<'EOF'
-Usage: bench/run.sh [--pg URL] [--duration SECONDS] [--no-per-url]
+Usage: bench/run.sh [--sizes N,N,...] [--duration SECONDS] [--runs N] [--pg URL] [--no-build]
 
-  --pg URL            also benchmark PostgreSQL: a scratch database `simandiri_bench` is
-                      created (dropped first) on the server of URL, which must let that
-                      user create databases; URL's own database is only used to connect.
+  --sizes N,N,...     numbers of generated centres to measure (default 3800,38000); each gets a
+                      fresh database (`generate --seed 1`). The targets compare the largest size
+                      with the smallest.
   --duration SECONDS  length of each measured wrk run (default 10)
-  --no-per-url        skip the per-endpoint breakdown (one short wrk run per URL)
+  --runs N            measured wrk runs per endpoint group, after a warm-up (default 3); the
+                      report gives medians
+  --pg URL            also benchmark PostgreSQL: scratch databases `simandiri_bench_<size>` are
+                      created (dropped first) on the server of URL, which must let that user
+                      create databases, and dropped at exit; URL's own database is only used
+                      to connect.
+  --no-build          do not run cargo; use the binaries already built
   -h, --help          this help
+
+Environment:
+  SIMANDIRI_BIN       Simandiri binary (default target/release/simandiri), e.g. an older build
+                      kept aside to compare before/after
+  HELLO_BIN           hello-world binary (default target/release/examples/hello)
 EOF
 }
 
-PG_URL=""
+SIZES_ARG="3800,38000"
 DURATION=10
-PER_URL=1
+LOAD_RUNS=3
+PG_URL=""
+BUILD=1
 while (($#)); do
   case "$1" in
-    --pg) [[ $# -ge 2 ]] || { usage >&2; exit 2; }; PG_URL=$2; shift 2 ;;
-    --pg=*) PG_URL=${1#--pg=}; shift ;;
+    --sizes) [[ $# -ge 2 ]] || { usage >&2; exit 2; }; SIZES_ARG=$2; shift 2 ;;
+    --sizes=*) SIZES_ARG=${1#--sizes=}; shift ;;
     --duration) [[ $# -ge 2 ]] || { usage >&2; exit 2; }; DURATION=$2; shift 2 ;;
     --duration=*) DURATION=${1#--duration=}; shift ;;
-    --no-per-url) PER_URL=0; shift ;;
+    --runs) [[ $# -ge 2 ]] || { usage >&2; exit 2; }; LOAD_RUNS=$2; shift 2 ;;
+    --runs=*) LOAD_RUNS=${1#--runs=}; shift ;;
+    --pg) [[ $# -ge 2 ]] || { usage >&2; exit 2; }; PG_URL=$2; shift 2 ;;
+    --pg=*) PG_URL=${1#--pg=}; shift ;;
+    --no-build) BUILD=0; shift ;;
     -h | --help) usage; exit 0 ;;
     *) echo "bench: unknown argument: $1" >&2; usage >&2; exit 2 ;;
   esac
 done
 [[ $DURATION =~ ^[1-9][0-9]*$ ]] || { echo "bench: --duration must be a positive integer" >&2; exit 2; }
+[[ $LOAD_RUNS =~ ^[1-9][0-9]*$ ]] || { echo "bench: --runs must be a positive integer" >&2; exit 2; }
+[[ $SIZES_ARG =~ ^[1-9][0-9]*(,[1-9][0-9]*)*$ ]] ||
+  { echo "bench: --sizes wants positive integers separated by commas, e.g. 3800,38000" >&2; exit 2; }
+mapfile -t SIZES < <(tr ',' '\n' <<<"$SIZES_ARG" | sort -n -u)
+SIZE_MIN=${SIZES[0]}
+SIZE_MAX=${SIZES[-1]}
 
 # ---- settings -------------------------------------------------------------------------
-CENTRES=3800
 SEED=1
 STARTUP_RUNS=7
-LOAD_RUNS=3
 WARMUP_SECS=3
-PER_URL_SECS=3
 THREADS=2
 CONNECTIONS=16
-PG_SCRATCH_DB=simandiri_bench
-URLS=(
-  "/centres?q=darul"
-  "/centres?province=35"
-  "/centres?province=32&kejuruan=menjahit"
-  "/centres?q=al-hikmah&status=aktif"
-  "/centres?regency=33.74"
-  "/api/v1/centres?q=nurul&page=2"
-  "/api/v1/centres?province=36"
+PG_SCRATCH_PREFIX=simandiri_bench
+# Targets, checked at the largest size: throughput as a percentage of the hello-world's.
+TARGET_NAME_PCT=2
+TARGET_HOME_PCT=5
+# Run-to-run noise on this kind of machine; only used to annotate a near miss.
+NOISE_PCT=5
+
+# Endpoint groups: each is measured on its own, wrk rotating the group's paths.
+# `profile` paths (/centres/ID) are filled in per database from the JSON API.
+EP_GROUPS=(name home area profile)
+declare -A GROUP_LABEL=(
+  [name]="name search"
+  [home]="home page"
+  [area]="directory by area"
+  [profile]="centre profile"
+)
+declare -A GROUP_PATHS=(
+  [name]="/centres?q=darul /centres?q=nurul /api/v1/centres?q=al-hikmah /centres?q=bina+insani /api/v1/centres?q=darul+ulum /centres?q=gki"
+  [home]="/"
+  [area]="/centres?province=35 /api/v1/centres?province=36 /centres?regency=33.74 /api/v1/centres?regency=35.78"
+  [profile]=""
 )
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
-BIN=$ROOT/target/release/simandiri
+BIN=${SIMANDIRI_BIN:-$ROOT/target/release/simandiri}
+HELLO=${HELLO_BIN:-$ROOT/target/release/examples/hello}
 LUA=$ROOT/bench/directory.lua
 OUT_DIR=$ROOT/bench/out
 
@@ -77,8 +114,8 @@ now_ns() { date +%s%N; }
 # ---- clean-up -------------------------------------------------------------------------
 DIR=""
 SERVER_PID=""
-PG_TOUCHED=""
 PG_ADMIN_URL=""
+PG_CREATED=()
 
 stop_server() {
   if [[ -n $SERVER_PID ]]; then
@@ -95,18 +132,17 @@ stop_server() {
   fi
 }
 
-drop_pg_scratch() {
-  psql "$PG_ADMIN_URL" -qX -v ON_ERROR_STOP=1 \
-    -c "DROP DATABASE IF EXISTS $PG_SCRATCH_DB WITH (FORCE)" >/dev/null
+drop_pg_db() {
+  psql "$PG_ADMIN_URL" -qX -v ON_ERROR_STOP=1 -c "DROP DATABASE IF EXISTS $1 WITH (FORCE)" >/dev/null
 }
 
 cleanup() {
-  local rc=$?
+  local rc=$? db
   set +e
   stop_server
-  if [[ -n $PG_TOUCHED ]]; then
-    drop_pg_scratch 2>/dev/null || say "bench: warning: could not drop database $PG_SCRATCH_DB"
-  fi
+  for db in "${PG_CREATED[@]}"; do
+    drop_pg_db "$db" 2>/dev/null || say "bench: warning: could not drop database $db"
+  done
   if [[ -n $DIR && -d $DIR ]]; then rm -rf -- "$DIR"; fi
   exit "$rc"
 }
@@ -128,8 +164,9 @@ ensure_tools() {
       { $sudo apt-get update >&2 && $sudo apt-get install -y "${missing[@]}" >&2; } ||
       die "could not install ${missing[*]}"
   fi
-  local t
-  for t in cargo curl wrk awk sort date nproc seq mktemp; do
+  local t tools=(curl wrk awk sed grep sort date nproc seq mktemp)
+  if ((BUILD)); then tools+=(cargo); fi
+  for t in "${tools[@]}"; do
     command -v "$t" >/dev/null || die "missing tool: $t"
   done
 }
@@ -145,9 +182,14 @@ minimum() { printf '%s\n' "$@" | sort -g | head -n1; }
 maximum() { printf '%s\n' "$@" | sort -g | tail -n1; }
 # fmt DECIMALS NUMBER
 fmt() { awk -v d="$1" -v x="$2" 'BEGIN { printf "%.*f", d, x }'; }
-# kib_to_mib KIB -> "12.3"
+# 38000 -> 38,000
+thousands() { sed ':a;s/\B[0-9]\{3\}\>/,&/;ta' <<<"$1"; }
 kib_to_mib() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
 us_to_ms() { awk -v u="$1" 'BEGIN { printf "%.2f", u / 1000 }'; }
+# pct PART WHOLE -> percentage with 2 decimals
+pct() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", 100 * a / b }'; }
+# ge A B -> exit status 0 if A >= B
+ge() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a >= b) }'; }
 # field NAME LINE: value of NAME=value in a WRK_RESULT line
 field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<"$2"; }
 
@@ -168,21 +210,24 @@ read_mem() {
   awk '/^VmRSS:/ { r = $2 } /^VmHWM:/ { h = $2 } END { print r, h }' "/proc/$1/status"
 }
 
-# start_server DB_URL LOG: starts `serve`; sets SERVER_PID and START_NS (just before the spawn).
+# start_server LOG CMD ARGS...: sets SERVER_PID and START_NS (just before the spawn).
 START_NS=0
 start_server() {
+  local log=$1
+  shift
   if port_in_use "$PORT"; then die "port $PORT is already in use (a server left over?)"; fi
   START_NS=$(now_ns)
-  "$BIN" serve --database-url "$1" --bind "127.0.0.1:$PORT" >"$2" 2>&1 &
+  "$@" >"$log" 2>&1 &
   SERVER_PID=$!
 }
+start_simandiri() { start_server "$2" "$BIN" serve --database-url "$1" --bind "127.0.0.1:$PORT"; }
 
-# wait_healthy T0_NS LOG: polls /healthz every ~5 ms; prints ms from T0 until it answered 200.
-wait_healthy() {
-  local t0=$1 log=$2 code t
+# wait_ready PATH T0_NS LOG: polls PATH every ~5 ms; prints ms from T0 until it answered 200.
+wait_ready() {
+  local path=$1 t0=$2 log=$3 code t
   local deadline=$((t0 + 60 * 1000000000))
   while :; do
-    code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$BASE/healthz" 2>/dev/null) || true
+    code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$BASE$path" 2>/dev/null) || true
     t=$(now_ns)
     if [[ $code == 200 ]]; then
       awk -v a="$t0" -v b="$t" 'BEGIN { printf "%.1f", (b - a) / 1e6 }'
@@ -191,19 +236,20 @@ wait_healthy() {
     if ! kill -0 "$SERVER_PID" 2>/dev/null; then
       say "--- server log (last 30 lines) ---"
       tail -n 30 "$log" >&2 || true
-      die "the server exited before /healthz answered 200"
+      die "the server exited before $path answered 200"
     fi
     if ((t > deadline)); then
       tail -n 30 "$log" >&2 || true
-      die "/healthz did not answer 200 within 60 s (last status: ${code:-none})"
+      die "$path did not answer 200 within 60 s (last status: ${code:-none})"
     fi
     sleep 0.005
   done
 }
 
-check_urls() {
+# check_paths PATH...: every path must answer 200 before it is measured.
+check_paths() {
   local u code body=$DIR/check-body failed=0
-  for u in "${URLS[@]}" /healthz; do
+  for u in "$@"; do
     code=$(curl -s -o "$body" -w '%{http_code}' --max-time 30 "$BASE$u") || code="curl-failed"
     if [[ $code != 200 ]]; then
       say "  FAIL $code $u"
@@ -217,7 +263,27 @@ check_urls() {
   ((failed == 0)) || die "some benchmark URLs do not answer 200 (see above)"
 }
 
-# run_wrk SECONDS [PATH] -> the WRK_RESULT line
+# profile_paths: a few /centres/ID paths, two ids from the first, middle and last page of the
+# JSON directory (ids read with grep/sed, so neither jq nor python is needed).
+profile_paths() {
+  local json pages p id paths=() seen=" "
+  json=$(curl -sf --max-time 30 "$BASE/api/v1/centres?page=1") || die "GET /api/v1/centres?page=1 failed"
+  pages=$(sed -n 's/.*"pages":\([0-9][0-9]*\).*/\1/p' <<<"$json")
+  [[ $pages =~ ^[0-9]+$ ]] && ((pages > 0)) || die "no \"pages\" in /api/v1/centres?page=1"
+  for p in 1 $(((pages + 1) / 2)) "$pages"; do
+    json=$(curl -sf --max-time 30 "$BASE/api/v1/centres?page=$p") || die "GET /api/v1/centres?page=$p failed"
+    for id in $(grep -o '"id":[0-9][0-9]*' <<<"$json" | awk -F: 'NR <= 2 { print $2 }'); do
+      if [[ $seen != *" $id "* ]]; then
+        seen+="$id "
+        paths+=("/centres/$id")
+      fi
+    done
+  done
+  ((${#paths[@]})) || die "no centre ids found in /api/v1/centres"
+  echo "${paths[*]}"
+}
+
+# run_wrk SECONDS PATH... -> the WRK_RESULT line
 run_wrk() {
   local secs=$1 out=$DIR/wrk.out line
   shift
@@ -226,108 +292,136 @@ run_wrk() {
   line=$(grep '^WRK_RESULT ' "$out") || { cat "$out" >&2; die "wrk printed no WRK_RESULT line"; }
   echo "$line"
 }
+wrk_errors() {
+  local f e=0
+  for f in err_connect err_read err_write err_status err_timeout; do e=$((e + $(field "$f" "$1"))); done
+  echo "$e"
+}
 
-# Results, keyed "backend.metric".
+# Results, keyed "prefix.metric" (prefix: hello1, hello2, or BACKEND.SIZE).
 declare -A R
-BACKENDS=()
-NAMES=()
 
-# bench_backend KEY NAME DB_URL
-bench_backend() {
-  local key=$1 name=$2 url=$3
-  local t0 t1 out ms i log line rss hwm
-  BACKENDS+=("$key")
-  NAMES+=("$name")
+# measure PREFIX GROUP... : against the running server at $BASE. Each group gets a warm-up;
+# then the measured runs are interleaved (run 1 of every group, run 2 of every group, ...), so
+# slow drift of the machine spreads over all groups. Paths come from GROUP_PATHS, or "/" for
+# the group `hello`. Stores p50/p90/p99 (ms), rps, errs, reqs per group (medians of the runs).
+measure() {
+  local prefix=$1 g i line e
+  shift
+  local -A p50s p99s p90s rpss errs reqs
+  local -a paths
+  for g in "$@"; do
+    read -r -a paths <<<"${GROUP_PATHS[$g]:-/}"
+    say "  warm-up ${WARMUP_SECS}s: ${GROUP_LABEL[$g]:-$g}"
+    run_wrk "$WARMUP_SECS" "${paths[@]}" >/dev/null
+    p50s[$g]="" p90s[$g]="" p99s[$g]="" rpss[$g]="" errs[$g]=0 reqs[$g]=0
+  done
+  for i in $(seq "$LOAD_RUNS"); do
+    for g in "$@"; do
+      read -r -a paths <<<"${GROUP_PATHS[$g]:-/}"
+      line=$(run_wrk "$DURATION" "${paths[@]}")
+      p50s[$g]+=" $(field p50_us "$line")"
+      p90s[$g]+=" $(field p90_us "$line")"
+      p99s[$g]+=" $(field p99_us "$line")"
+      rpss[$g]+=" $(field rps "$line")"
+      e=$(wrk_errors "$line")
+      errs[$g]=$((${errs[$g]} + e))
+      reqs[$g]=$((${reqs[$g]} + $(field requests "$line")))
+      say "  run $i $(printf '%-18s' "${GROUP_LABEL[$g]:-$g}") p50 $(us_to_ms "$(field p50_us "$line")") ms, p99 $(us_to_ms "$(field p99_us "$line")") ms, $(fmt 0 "$(field rps "$line")") req/s, errors/non-2xx $e"
+      if ((e > 0)); then say "    $line"; fi
+    done
+  done
+  for g in "$@"; do
+    # shellcheck disable=SC2086 # word splitting of the space-separated lists is intended
+    {
+      R[$prefix.$g.p50]=$(us_to_ms "$(median ${p50s[$g]})")
+      R[$prefix.$g.p90]=$(us_to_ms "$(median ${p90s[$g]})")
+      R[$prefix.$g.p99]=$(us_to_ms "$(median ${p99s[$g]})")
+      R[$prefix.$g.rps]=$(fmt 1 "$(median ${rpss[$g]})")
+      R[$prefix.$g.rps_all]=${rpss[$g]}
+      R[$prefix.$g.p50_all]=${p50s[$g]}
+    }
+    R[$prefix.$g.errs]=${errs[$g]}
+    R[$prefix.$g.reqs]=${reqs[$g]}
+    say "  median $(printf '%-18s' "${GROUP_LABEL[$g]:-$g}") p50 ${R[$prefix.$g.p50]} ms, p99 ${R[$prefix.$g.p99]} ms, $(fmt 0 "${R[$prefix.$g.rps]}") req/s; ${errs[$g]} errors/non-2xx in ${reqs[$g]} requests"
+  done
+}
 
-  step "[$name] generating $CENTRES centres (seed $SEED)"
+# bench_hello PREFIX WHEN
+bench_hello() {
+  local prefix=$1 when=$2 log=$DIR/hello-$1.log rss hwm
+  step "hello-world ($when): wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s, $LOAD_RUNS runs"
+  start_server "$log" "$HELLO" "127.0.0.1:$PORT"
+  wait_ready / "$START_NS" "$log" >/dev/null
+  check_paths /
+  measure "$prefix" hello
+  read -r rss hwm <<<"$(read_mem "$SERVER_PID")"
+  R[$prefix.rss1]=$rss
+  R[$prefix.hwm1]=$hwm
+  stop_server
+}
+
+# bench_size BACKEND_KEY BACKEND_NAME SIZE DB_URL
+bench_size() {
+  local key=$1 name=$2 size=$3 url=$4
+  local p="$key.$size" t0 t1 out ms i log rss hwm g
+  local label="$name, $(thousands "$size") centres"
+
+  step "[$label] generating (seed $SEED)"
   t0=$(now_ns)
-  "$BIN" generate --centres "$CENTRES" --seed "$SEED" --database-url "$url" >"$DIR/generate-$key.log" 2>&1 ||
-    { tail -n 30 "$DIR/generate-$key.log" >&2; die "generate failed on $name"; }
+  "$BIN" generate --centres "$size" --seed "$SEED" --database-url "$url" >"$DIR/generate-$p.log" 2>&1 ||
+    { tail -n 30 "$DIR/generate-$p.log" >&2; die "generate failed ($label)"; }
   t1=$(now_ns)
   # The app logs to stdout too; keep its summary line.
-  out=$(grep '^generated ' "$DIR/generate-$key.log" || true)
+  out=$(grep '^generated ' "$DIR/generate-$p.log" || true)
   say "  $out"
-  R[$key.gen_s]=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", (b - a) / 1e9 }')
-  R[$key.gen_app_s]=$(sed -n 's/.* in \([0-9]*\) ms$/\1/p' <<<"$out" | awk '{ printf "%.1f", $1 / 1000 }')
-  say "  generation took ${R[$key.gen_s]} s wall (migrations + reference areas + data; the app itself reports ${R[$key.gen_app_s]:-?} s for the data)"
+  R[$p.gen_s]=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", (b - a) / 1e9 }')
+  say "  generation took ${R[$p.gen_s]} s wall (migrations + reference areas + data)"
 
-  step "[$name] time to start serving ($STARTUP_RUNS runs)"
+  step "[$label] time to start serving ($STARTUP_RUNS runs)"
   local starts=()
   for i in $(seq "$STARTUP_RUNS"); do
-    log=$DIR/serve-$key-start-$i.log
-    start_server "$url" "$log"
-    ms=$(wait_healthy "$START_NS" "$log")
+    log=$DIR/serve-$p-start-$i.log
+    start_simandiri "$url" "$log"
+    ms=$(wait_ready /healthz "$START_NS" "$log")
     stop_server
     starts+=("$ms")
     say "  run $i: $ms ms"
   done
-  R[$key.start_med]=$(median "${starts[@]}")
-  R[$key.start_min]=$(minimum "${starts[@]}")
-  R[$key.start_max]=$(maximum "${starts[@]}")
-  say "  median ${R[$key.start_med]} ms (min ${R[$key.start_min]}, max ${R[$key.start_max]})"
+  R[$p.start_med]=$(median "${starts[@]}")
+  R[$p.start_min]=$(minimum "${starts[@]}")
+  R[$p.start_max]=$(maximum "${starts[@]}")
+  say "  median ${R[$p.start_med]} ms (min ${R[$p.start_min]}, max ${R[$p.start_max]})"
   # Size once the servers are gone. The WAL is shown apart: whether it was checkpointed
   # into the main file on exit varies from run to run.
   if [[ $url == sqlite://* ]]; then
     local f=${url#sqlite://}
-    R[$key.db_size]="$(du -m "$f" | cut -f1) MiB"
-    if [[ -s $f-wal ]]; then R[$key.db_size]+=" (+$(du -m "$f-wal" | cut -f1) MiB WAL)"; fi
+    R[$p.db_size]="$(du -m "$f" | cut -f1) MiB"
+    if [[ -s $f-wal ]]; then R[$p.db_size]+=" (+$(du -m "$f-wal" | cut -f1) MiB WAL)"; fi
   else
-    R[$key.db_size]="$(psql "$url" -qXtA -c "SELECT pg_database_size(current_database()) / 1048576" 2>/dev/null || echo "?") MiB"
+    R[$p.db_size]="$(psql "$url" -qXtA -c "SELECT pg_database_size(current_database()) / 1048576" 2>/dev/null || echo "?") MiB"
   fi
 
-  step "[$name] directory search load: wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s, $LOAD_RUNS runs"
-  log=$DIR/serve-$key-load.log
-  start_server "$url" "$log"
-  wait_healthy "$START_NS" "$log" >/dev/null
+  step "[$label] load: wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s per endpoint group, $LOAD_RUNS runs each"
+  log=$DIR/serve-$p-load.log
+  start_simandiri "$url" "$log"
+  wait_ready /healthz "$START_NS" "$log" >/dev/null
   read -r rss hwm <<<"$(read_mem "$SERVER_PID")"
-  R[$key.rss0]=$rss
-  R[$key.hwm0]=$hwm
-  say "  memory right after start: VmRSS $(kib_to_mib "${R[$key.rss0]}") MiB, VmHWM $(kib_to_mib "${R[$key.hwm0]}") MiB"
-  check_urls
-
-  say "  warm-up (${WARMUP_SECS}s)"
-  run_wrk "$WARMUP_SECS" >/dev/null
-  local p50s=() p90s=() p99s=() rpss=() errs=0 reqs=0 e
-  for i in $(seq "$LOAD_RUNS"); do
-    line=$(run_wrk "$DURATION")
-    p50s+=("$(field p50_us "$line")")
-    p90s+=("$(field p90_us "$line")")
-    p99s+=("$(field p99_us "$line")")
-    rpss+=("$(field rps "$line")")
-    reqs=$((reqs + $(field requests "$line")))
-    e=0
-    for f in err_connect err_read err_write err_status err_timeout; do e=$((e + $(field "$f" "$line"))); done
-    errs=$((errs + e))
-    say "  run $i: p50 $(us_to_ms "${p50s[-1]}") ms, p90 $(us_to_ms "${p90s[-1]}") ms, p99 $(us_to_ms "${p99s[-1]}") ms, ${rpss[-1]} req/s, errors/non-2xx $e"
-    if ((e > 0)); then say "    $line"; fi
+  R[$p.rss0]=$rss
+  say "  memory right after start: VmRSS $(kib_to_mib "$rss") MiB"
+  GROUP_PATHS[profile]=$(profile_paths)
+  R[$p.profile_paths]=${GROUP_PATHS[profile]}
+  local all=() paths
+  for g in "${EP_GROUPS[@]}"; do
+    read -r -a paths <<<"${GROUP_PATHS[$g]}"
+    all+=("${paths[@]}")
   done
-  R[$key.p50]=$(us_to_ms "$(median "${p50s[@]}")")
-  R[$key.p90]=$(us_to_ms "$(median "${p90s[@]}")")
-  R[$key.p99]=$(us_to_ms "$(median "${p99s[@]}")")
-  R[$key.rps]=$(fmt 0 "$(median "${rpss[@]}")")
-  R[$key.errs]=$errs
-  R[$key.reqs]=$reqs
+  check_paths "${all[@]}" /healthz
+  measure "$p" "${EP_GROUPS[@]}"
   read -r rss hwm <<<"$(read_mem "$SERVER_PID")"
-  R[$key.rss1]=$rss
-  R[$key.hwm1]=$hwm
-  say "  median: p50 ${R[$key.p50]} ms, p99 ${R[$key.p99]} ms, ${R[$key.rps]} req/s; $errs errors/non-2xx in $reqs requests"
-  say "  memory after load: VmRSS $(kib_to_mib "${R[$key.rss1]}") MiB, VmHWM $(kib_to_mib "${R[$key.hwm1]}") MiB"
-
-  if ((PER_URL)); then
-    step "[$name] per endpoint (one ${PER_URL_SECS}s run each, same settings)"
-    local u
-    for i in "${!URLS[@]}"; do
-      u=${URLS[$i]}
-      line=$(run_wrk "$PER_URL_SECS" "$u")
-      R[$key.url$i.p50]=$(us_to_ms "$(field p50_us "$line")")
-      R[$key.url$i.p99]=$(us_to_ms "$(field p99_us "$line")")
-      R[$key.url$i.rps]=$(fmt 0 "$(field rps "$line")")
-      e=0
-      for f in err_connect err_read err_write err_status err_timeout; do e=$((e + $(field "$f" "$line"))); done
-      R[$key.url$i.errs]=$e
-      say "  ${R[$key.url$i.p50]} ms p50, ${R[$key.url$i.p99]} ms p99, ${R[$key.url$i.rps]} req/s, errors $e  $u"
-    done
-  fi
+  R[$p.rss1]=$rss
+  R[$p.hwm1]=$hwm
+  say "  memory after load: VmRSS $(kib_to_mib "$rss") MiB, VmHWM $(kib_to_mib "$hwm") MiB"
   stop_server
 }
 
@@ -338,34 +432,61 @@ if [[ -n $PG_URL ]]; then
   psql "$PG_URL" -qXtA -c "SELECT 1" >/dev/null || die "cannot connect to $PG_URL"
 fi
 
-step "building the release binary"
-cargo build --release >&2 || die "cargo build --release failed"
-[[ -x $BIN ]] || die "no binary at $BIN"
+if ((BUILD)); then
+  step "building the release binaries"
+  cargo build --release --bin simandiri --example hello >&2 ||
+    die "cargo build --release --bin simandiri --example hello failed"
+fi
+[[ -x $BIN ]] || die "no Simandiri binary at $BIN"
+[[ -x $HELLO ]] || die "no hello-world binary at $HELLO"
 
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 DIR=$(mktemp -d "${TMPDIR:-/tmp}/simandiri-bench.XXXXXX")
 PORT=$(pick_port)
 BASE=http://127.0.0.1:$PORT
-say "temp dir $DIR, port $PORT"
+say "temp dir $DIR, port $PORT, sizes ${SIZES[*]}"
+T_START=$(now_ns)
 
-bench_backend sqlite SQLite "sqlite://$DIR/bench.db"
+bench_hello hello1 "start of run"
+
+BACKENDS=(sqlite)
+declare -A BACKEND_NAME=([sqlite]=SQLite)
+for size in "${SIZES[@]}"; do
+  bench_size sqlite SQLite "$size" "sqlite://$DIR/bench-$size.db"
+  rm -f -- "$DIR/bench-$size.db" "$DIR/bench-$size.db-wal" "$DIR/bench-$size.db-shm"
+done
 
 if [[ -n $PG_URL ]]; then
   PG_ADMIN_URL=$PG_URL
   # Same server and credentials, database replaced by the scratch one (query string kept).
-  if [[ $PG_URL =~ ^(postgres(ql)?://[^/?]*)(/[^?]*)?(\?.*)?$ ]]; then
-    PG_BENCH_URL=${BASH_REMATCH[1]}/$PG_SCRATCH_DB${BASH_REMATCH[4]}
-  else
-    die "cannot parse --pg URL"
-  fi
-  step "[PostgreSQL] creating scratch database $PG_SCRATCH_DB"
-  PG_TOUCHED=1
-  drop_pg_scratch || die "cannot drop $PG_SCRATCH_DB via $PG_ADMIN_URL"
-  psql "$PG_ADMIN_URL" -qX -v ON_ERROR_STOP=1 -c "CREATE DATABASE $PG_SCRATCH_DB" >/dev/null ||
-    die "cannot create $PG_SCRATCH_DB via $PG_ADMIN_URL"
-  PG_VERSION=$(psql "$PG_BENCH_URL" -qXtA -c "SHOW server_version" 2>/dev/null | cut -d' ' -f1 || true)
-  bench_backend pg "PostgreSQL $PG_VERSION" "$PG_BENCH_URL"
+  [[ $PG_URL =~ ^(postgres(ql)?://[^/?]*)(/[^?]*)?(\?.*)?$ ]] || die "cannot parse --pg URL"
+  PG_BASE=${BASH_REMATCH[1]}
+  PG_QUERY=${BASH_REMATCH[4]}
+  PG_VERSION=$(psql "$PG_URL" -qXtA -c "SHOW server_version" 2>/dev/null | cut -d' ' -f1 || true)
+  BACKENDS+=(pg)
+  BACKEND_NAME[pg]="PostgreSQL $PG_VERSION"
+  for size in "${SIZES[@]}"; do
+    db=${PG_SCRATCH_PREFIX}_$size
+    step "[PostgreSQL] creating scratch database $db"
+    PG_CREATED+=("$db")
+    drop_pg_db "$db" || die "cannot drop $db via $PG_ADMIN_URL"
+    psql "$PG_ADMIN_URL" -qX -v ON_ERROR_STOP=1 -c "CREATE DATABASE $db" >/dev/null ||
+      die "cannot create $db via $PG_ADMIN_URL"
+    bench_size pg "${BACKEND_NAME[pg]}" "$size" "$PG_BASE/$db$PG_QUERY"
+    drop_pg_db "$db" || say "bench: warning: could not drop database $db"
+  done
 fi
+
+bench_hello hello2 "end of run"
+T_END=$(now_ns)
+LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
+
+# The reference: the median of all hello-world runs, start and end together.
+# shellcheck disable=SC2086
+HELLO_RPS=$(fmt 1 "$(median ${R[hello1.hello.rps_all]} ${R[hello2.hello.rps_all]})")
+# shellcheck disable=SC2086
+HELLO_P50=$(us_to_ms "$(median ${R[hello1.hello.p50_all]} ${R[hello2.hello.p50_all]})")
+HELLO_DRIFT=$(awk -v a="${R[hello1.hello.rps]}" -v b="${R[hello2.hello.rps]}" 'BEGIN { printf "%+.1f", 100 * (b - a) / a }')
 
 # ---- report ---------------------------------------------------------------------------
 COMMIT=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
@@ -374,79 +495,140 @@ if [[ $COMMIT != unknown && -n $(git status --porcelain --untracked-files=no 2>/
 fi
 CPU=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
 NPROC=$(nproc)
-
-row() { # row LABEL METRIC-FORMAT-FUNCTION
-  local fn=$2 k line="| $1 |"
-  for k in "${BACKENDS[@]}"; do line+=" $($fn "$k") |"; done
-  echo "$line"
+bin_info() { # PATH -> "path (modified ..., sha256 ...)"
+  local sum
+  sum=$(sha256sum "$1" 2>/dev/null | cut -c1-12 || echo "?")
+  echo "\`$1\` (built $(date -u -r "$1" '+%Y-%m-%d %H:%M UTC'), sha256 $sum…)"
 }
-c_gen() { echo "${R[$1.gen_s]} s"; }
-c_start() { echo "${R[$1.start_med]} ms (${R[$1.start_min]}–${R[$1.start_max]})"; }
-c_p50() { echo "${R[$1.p50]} ms"; }
-c_p90() { echo "${R[$1.p90]} ms"; }
-c_p99() { echo "${R[$1.p99]} ms"; }
-c_rps() { echo "${R[$1.rps]} req/s"; }
-c_errs() { echo "${R[$1.errs]} of ${R[$1.reqs]}"; }
-c_rss0() { echo "$(kib_to_mib "${R[$1.rss0]}") MiB"; }
-c_rss1() { echo "$(kib_to_mib "${R[$1.rss1]}") MiB"; }
-c_hwm1() { echo "$(kib_to_mib "${R[$1.hwm1]}") MiB"; }
-c_db() { echo "${R[$1.db_size]}"; }
+
+# table_row DATA GROUP P50 P99 RPS PCT ERRS REQS
+table_row() {
+  local errs="$7 of $8"
+  if (($7 > 0)); then errs="**$7 of $8**"; fi
+  echo "| $1 | $2 | $3 | $4 | $(fmt 0 "$5") | $6 | $errs |"
+}
+
+# codes "A B C" -> `A`, `B`, `C`
+codes() {
+  local x out="" xs
+  read -r -a xs <<<"$1"
+  for x in "${xs[@]}"; do out+="${out:+, }\`$x\`"; done
+  echo "$out"
+}
+
+# verdict OK(0/1) -> "yes"/"**no**"
+verdict() { if (($1)); then echo "yes"; else echo "**no**"; fi; }
+
+targets() {
+  local key name lo hi g target share ok ratio note
+  for key in "${BACKENDS[@]}"; do
+    name=${BACKEND_NAME[$key]}
+    hi="$key.$SIZE_MAX"
+    lo="$key.$SIZE_MIN"
+    for g in name home; do
+      if [[ $g == name ]]; then target=$TARGET_NAME_PCT; else target=$TARGET_HOME_PCT; fi
+      share=$(pct "${R[$hi.$g.rps]}" "$HELLO_RPS")
+      ok=0
+      if awk -v a="$share" -v b="$target" 'BEGIN { exit !(a > b) }'; then ok=1; fi
+      echo "- $name, $(thousands "$SIZE_MAX") centres, ${GROUP_LABEL[$g]} above $target % of hello-world: $(verdict $ok) ($share %)"
+      if ((SIZE_MAX != SIZE_MIN)); then
+        ratio=$(awk -v a="${R[$hi.$g.rps]}" -v b="${R[$lo.$g.rps]}" 'BEGIN { printf "%.2f", a / b }')
+        ok=0
+        note=""
+        if ge "${R[$hi.$g.rps]}" "${R[$lo.$g.rps]}"; then
+          ok=1
+        elif ge "$ratio" "$(awk -v n="$NOISE_PCT" 'BEGIN { print 1 - n / 100 }')"; then
+          note="; within the ~$NOISE_PCT % run-to-run noise, rerun to be sure"
+        fi
+        echo "- $name, ${GROUP_LABEL[$g]} at $(thousands "$SIZE_MAX") not slower than at $(thousands "$SIZE_MIN"): $(verdict $ok) ($(fmt 0 "${R[$hi.$g.rps]}") vs $(fmt 0 "${R[$lo.$g.rps]}") req/s = ${ratio}×; p50 ${R[$hi.$g.p50]} vs ${R[$lo.$g.p50]} ms$note)"
+      fi
+    done
+  done
+}
 
 report() {
-  local k i header sep
-  echo "# Simandiri benchmark"
+  local key size p g label
+  echo "# Simandiri benchmark: ratio to a plain axum hello-world"
   echo
-  echo "- date: $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
+  echo "- date: $(date -u '+%Y-%m-%d %H:%M:%S UTC'); whole run $(awk -v a="$T_START" -v b="$T_END" 'BEGIN { printf "%.0f", (b - a) / 6e10 }') min"
   echo "- commit: $COMMIT"
-  echo "- machine: $NPROC CPUs, $CPU; load average $LOAD_BEFORE before the run (anything else running skews the figures)"
-  echo "- data: $CENTRES generated centres (seed $SEED) plus the reference areas"
-  echo "- load: \`wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s\` on the same machine, rotating ${#URLS[@]} public directory searches (HTML and JSON, no sign-in, no gzip); $LOAD_RUNS runs after a ${WARMUP_SECS}s warm-up"
-  echo "- figures are medians: start-up of $STARTUP_RUNS runs (min–max in brackets), latency and throughput of $LOAD_RUNS runs"
+  echo "- Simandiri: $(bin_info "$BIN")"
+  echo "- hello-world: $(bin_info "$HELLO")"
+  echo "- machine: $NPROC CPUs, $CPU; load average $LOAD_BEFORE before, $LOAD_AFTER after (anything else running skews the figures)"
+  echo "- load: \`wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s\` on the same machine, no sign-in, no gzip, no cookies; per endpoint group a ${WARMUP_SECS}s warm-up, then $LOAD_RUNS measured runs (interleaved across groups); figures are medians of the runs"
+  echo "- data: \`simandiri generate --centres N --seed $SEED\` into a fresh database per size, plus the reference areas"
+  echo "- reference: hello-world $(fmt 0 "$HELLO_RPS") req/s, p50 $HELLO_P50 ms (median of all $((2 * LOAD_RUNS)) hello runs, start and end of the run; end vs start: $HELLO_DRIFT %)"
   echo
-  header="| metric |"
-  sep="| --- |"
-  for i in "${!BACKENDS[@]}"; do
-    header+=" ${NAMES[$i]} |"
-    sep+=" ---: |"
+  echo "Endpoint groups (wrk rotates the paths of a group, one per request):"
+  echo
+  for g in "${EP_GROUPS[@]}"; do
+    if [[ $g == profile ]]; then
+      echo "- ${GROUP_LABEL[$g]}: \`/centres/{id}\`, two ids each from the first, middle and last page of \`/api/v1/centres\` (at $(thousands "$SIZE_MAX") with SQLite: $(codes "${R[sqlite.$SIZE_MAX.profile_paths]}"))"
+    else
+      echo "- ${GROUP_LABEL[$g]}: $(codes "${GROUP_PATHS[$g]}")"
+    fi
+  done
+  echo
+  echo "| data | endpoint group | p50 ms | p99 ms | req/s | % of hello-world req/s | errors / non-2xx |"
+  echo "| --- | --- | ---: | ---: | ---: | ---: | ---: |"
+  for p in hello1 hello2; do
+    if [[ $p == hello1 ]]; then label="hello-world, start of run"; else label="hello-world, end of run"; fi
+    table_row "—" "$label" "${R[$p.hello.p50]}" "${R[$p.hello.p99]}" "${R[$p.hello.rps]}" \
+      "$(pct "${R[$p.hello.rps]}" "$HELLO_RPS") %" "${R[$p.hello.errs]}" "${R[$p.hello.reqs]}"
+  done
+  for key in "${BACKENDS[@]}"; do
+    for size in "${SIZES[@]}"; do
+      p="$key.$size"
+      for g in "${EP_GROUPS[@]}"; do
+        table_row "${BACKEND_NAME[$key]}, $(thousands "$size") centres" "${GROUP_LABEL[$g]}" \
+          "${R[$p.$g.p50]}" "${R[$p.$g.p99]}" "${R[$p.$g.rps]}" \
+          "$(pct "${R[$p.$g.rps]}" "$HELLO_RPS") %" "${R[$p.$g.errs]}" "${R[$p.$g.reqs]}"
+      done
+    done
+  done
+  echo
+  echo "Targets (name search above $TARGET_NAME_PCT % and home page above $TARGET_HOME_PCT % of hello-world throughput at $(thousands "$SIZE_MAX") centres, neither slower than at $(thousands "$SIZE_MIN")):"
+  echo
+  targets
+  echo
+  local header="| metric |" sep="| --- |"
+  for key in "${BACKENDS[@]}"; do
+    for size in "${SIZES[@]}"; do
+      header+=" ${BACKEND_NAME[$key]}, $(thousands "$size") |"
+      sep+=" ---: |"
+    done
   done
   echo "$header"
   echo "$sep"
-  row "generate $CENTRES centres (incl. migrations and reference areas)" c_gen
-  row "database size (after generation and start-up runs)" c_db
-  row "start → /healthz 200, median (min–max)" c_start
-  row "directory p50 latency" c_p50
-  row "directory p90 latency" c_p90
-  row "directory p99 latency" c_p99
-  row "directory throughput" c_rps
-  row "errors / non-2xx (all measured runs)" c_errs
-  row "VmRSS idle, right after start" c_rss0
-  row "VmRSS right after load" c_rss1
-  row "VmHWM (peak RSS) after load" c_hwm1
-  if [[ -n ${R[pg.rps]:-} && -n ${R[sqlite.rps]:-} ]]; then
-    echo
-    echo "Throughput PostgreSQL / SQLite: $(awk -v a="${R[pg.rps]}" -v b="${R[sqlite.rps]}" 'BEGIN { printf "%.2f", a / b }')×"
-    echo "(Memory is the Simandiri process only; PostgreSQL's own processes are not counted.)"
-  fi
-  if ((PER_URL)); then
-    echo
-    echo "Per endpoint (one ${PER_URL_SECS}s run each, $CONNECTIONS connections, single run, so rougher):"
-    echo
-    header="| URL |"
-    sep="| --- |"
-    for i in "${!BACKENDS[@]}"; do
-      header+=" ${NAMES[$i]} p50 | p99 | req/s |"
-      sep+=" ---: | ---: | ---: |"
-    done
-    echo "$header"
-    echo "$sep"
-    for i in "${!URLS[@]}"; do
-      local line="| \`${URLS[$i]}\` |"
-      for k in "${BACKENDS[@]}"; do
-        line+=" ${R[$k.url$i.p50]} ms | ${R[$k.url$i.p99]} ms | ${R[$k.url$i.rps]} |"
-        if ((${R[$k.url$i.errs]} > 0)); then line="${line% |} (${R[$k.url$i.errs]} errors) |"; fi
+  local line metric
+  for metric in gen db start rss0 rss1 hwm1; do
+    case $metric in
+      gen) line="| generate (incl. migrations and reference areas) |" ;;
+      db) line="| database size (after generation and start-up runs) |" ;;
+      start) line="| start → /healthz 200, median of $STARTUP_RUNS (min–max) |" ;;
+      rss0) line="| VmRSS idle, right after start |" ;;
+      rss1) line="| VmRSS right after load |" ;;
+      hwm1) line="| VmHWM (peak RSS) after load |" ;;
+    esac
+    for key in "${BACKENDS[@]}"; do
+      for size in "${SIZES[@]}"; do
+        p="$key.$size"
+        case $metric in
+          gen) line+=" ${R[$p.gen_s]} s |" ;;
+          db) line+=" ${R[$p.db_size]} |" ;;
+          start) line+=" ${R[$p.start_med]} ms (${R[$p.start_min]}–${R[$p.start_max]}) |" ;;
+          rss0) line+=" $(kib_to_mib "${R[$p.rss0]}") MiB |" ;;
+          rss1) line+=" $(kib_to_mib "${R[$p.rss1]}") MiB |" ;;
+          hwm1) line+=" $(kib_to_mib "${R[$p.hwm1]}") MiB |" ;;
+        esac
       done
-      echo "$line"
     done
+    echo "$line"
+  done
+  echo
+  echo "Hello-world VmHWM after load: $(kib_to_mib "${R[hello1.hwm1]}") MiB (start), $(kib_to_mib "${R[hello2.hwm1]}") MiB (end)."
+  if [[ -n $PG_URL ]]; then
+    echo "Memory is the Simandiri process only; PostgreSQL's own processes are not counted."
   fi
 }
 

@@ -7,10 +7,13 @@ use std::time::Instant;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::domain::role::Role;
+use crate::features::accounts::service::{self as accounts, NewAccount};
+use crate::http;
+use crate::kernel::access::Role;
+use crate::kernel::db::Db;
+use crate::kernel::error::AppError;
+use crate::kernel::web::WebConfig;
 use crate::seed::{demo, generate, reference};
-use crate::storage::Db;
-use crate::web::{self, WebConfig};
 
 #[derive(Parser)]
 #[command(
@@ -52,9 +55,19 @@ struct WebArgs {
     /// Address to listen on.
     #[arg(long, env = "SIMANDIRI_BIND", default_value = "127.0.0.1:8080")]
     bind: SocketAddr,
-    /// Mark cookies `Secure` (set this when served over HTTPS).
+    /// Served over HTTPS: mark cookies `Secure` and send HSTS.
     #[arg(long, env = "SIMANDIRI_SECURE_COOKIES")]
     secure_cookies: bool,
+    /// Serve Prometheus metrics at `/metrics` on this (private) address; off when unset.
+    #[arg(long, env = "SIMANDIRI_METRICS_BIND")]
+    metrics_bind: Option<SocketAddr>,
+    /// The public base address, for links in e-mails (e.g. `https://simandiri.example`).
+    #[arg(
+        long,
+        env = "SIMANDIRI_PUBLIC_URL",
+        default_value = "http://127.0.0.1:8080"
+    )]
+    public_url: String,
 }
 
 #[derive(Args)]
@@ -70,6 +83,9 @@ struct DemoArgs {
     /// The demo database file; it is deleted and created anew.
     #[arg(long, default_value = "simandiri-demo.db")]
     file: std::path::PathBuf,
+    /// Load the demo into this (empty) database instead, e.g. a PostgreSQL one.
+    #[arg(long)]
+    database_url: Option<String>,
     #[command(flatten)]
     web: WebArgs,
 }
@@ -158,15 +174,24 @@ async fn run(command: Command) -> anyhow::Result<()> {
         }
         Command::Demo(args) => {
             let started = Instant::now();
-            for suffix in ["", "-wal", "-shm"] {
-                let mut p = args.file.clone().into_os_string();
-                p.push(suffix);
-                match std::fs::remove_file(&p) {
-                    Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e)?,
-                    _ => {}
+            let url = match &args.database_url {
+                Some(url) => url.clone(),
+                None => {
+                    for suffix in ["", "-wal", "-shm"] {
+                        let mut p = args.file.clone().into_os_string();
+                        p.push(suffix);
+                        match std::fs::remove_file(&p) {
+                            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e)?,
+                            _ => {}
+                        }
+                    }
+                    format!("sqlite://{}", args.file.display())
                 }
+            };
+            let db = open(&url).await?;
+            if !demo::is_empty(&db).await? {
+                anyhow::bail!("the demo needs an empty database; this one already has data");
             }
-            let db = open(&format!("sqlite://{}", args.file.display())).await?;
             let logins = demo::load(&db).await?;
             println!(
                 "Simandiri demo: data ready in {} ms",
@@ -201,22 +226,28 @@ async fn run(command: Command) -> anyhow::Result<()> {
             std::io::stdin().read_to_string(&mut password)?;
             let password = password.trim_end_matches(['\r', '\n']);
             let db = open(&db.database_url).await?;
-            let created =
-                crate::app::users::create(&db, None, &email, &name, role, org, password).await;
+            let account = NewAccount {
+                email: &email,
+                name: &name,
+                role,
+                org_id: org,
+                password,
+            };
+            let created = accounts::create(&db, None, &account).await;
             db.close().await;
             match created {
                 Ok(id) => {
                     println!("created user {id}");
                     Ok(())
                 }
-                Err(crate::app::AppError::Invalid(errors)) => {
+                Err(AppError::Invalid(errors)) => {
                     let list: Vec<String> = errors
                         .iter()
                         .map(|e| format!("{}: {}", e.field, e.code))
                         .collect();
                     anyhow::bail!("invalid input: {}", list.join(", "))
                 }
-                Err(e) => Err(e.into()),
+                Err(e) => Err(anyhow::anyhow!("{e:?}")),
             }
         }
         Command::Generate(args) => {
@@ -241,10 +272,19 @@ async fn run(command: Command) -> anyhow::Result<()> {
 async fn serve(db: Db, args: WebArgs) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(args.bind).await?;
     tracing::info!(address = %listener.local_addr()?, "serving");
+    let metrics = match args.metrics_bind {
+        Some(addr) => {
+            let l = tokio::net::TcpListener::bind(addr).await?;
+            tracing::info!(address = %l.local_addr()?, "serving metrics");
+            Some(l)
+        }
+        None => None,
+    };
     let config = WebConfig {
         secure_cookies: args.secure_cookies,
+        public_url: args.public_url.trim_end_matches('/').to_owned(),
     };
-    let served = web::serve(db.clone(), config, listener, shutdown_signal()).await;
+    let served = http::serve(db.clone(), config, listener, metrics, shutdown_signal()).await;
     // Closing checkpoints SQLite's write-ahead log into the database file.
     db.close().await;
     Ok(served?)

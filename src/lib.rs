@@ -1,19 +1,20 @@
 //! Simandiri: the national e-reporting, monitoring and self-reliance platform for
 //! Indonesia's BLK Komunitas.
 //!
-//! Layers, from the inside out:
-//! - [`domain`]: pure rules and types (validation, access, audit diffs); no I/O.
-//! - [`storage`]: the database (SQLite or PostgreSQL, one code base).
-//! - [`app`]: use cases that check access, validate and store in one transaction.
-//! - [`web`]: pages (HTML) and the JSON API over the use cases.
+//! - [`features`]: one folder per feature (areas, kejuruan, orgs, centres, accounts, home),
+//!   each with its model, store, service, pages, API and routes.
+//! - [`kernel`]: what every feature shares and that uses no feature: the database layer,
+//!   errors, access, the audit trail, validation, and the web plumbing.
+//! - [`http`]: the features merged into one application and served.
 //! - [`seed`]: reference areas, demo data, synthetic national data.
 //! - [`cli`]: the `simandiri` command.
+//! - [`glossary`]: the Indonesian domain terms kept in code, explained.
 
 rust_i18n::i18n!("locales", fallback = "id");
 
-pub mod app;
 pub mod cli;
-pub mod domain;
+pub mod features;
+pub mod glossary;
+pub mod http;
+pub mod kernel;
 pub mod seed;
-pub mod storage;
-pub mod web;

@@ -15,7 +15,7 @@
     if (!kind || !sub || kind.tagName !== "SELECT") return;
     var first = null;
     Array.prototype.forEach.call(sub.options, function (o) {
-      var show = o.dataset.kind === kind.value;
+      var show = o.dataset.group === kind.value;
       o.hidden = !show;
       o.disabled = !show;
       if (show && first === null) first = o;

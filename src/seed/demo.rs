@@ -7,11 +7,13 @@ use rand_chacha::ChaCha8Rng;
 
 use super::generate::{self, Atlas, BINALAVOTAS, org, org_fields};
 use super::reference;
-use crate::domain::area::AreaCode;
-use crate::domain::centre::{CentreFields, CentreStatus, HostType};
-use crate::domain::org::OrgKind;
-use crate::domain::role::Role;
-use crate::storage::{Db, StoreError, centres};
+use crate::features::accounts::service::{self as accounts, NewAccount};
+use crate::features::areas::model::AreaCode;
+use crate::features::centres::model::{Centre, CentreStatus, HostType, Profile};
+use crate::features::centres::store as centres;
+use crate::features::orgs::model::OrgKind;
+use crate::kernel::access::Role;
+use crate::kernel::db::{Db, StoreError};
 
 /// The password of every demo account (printed by `simandiri demo`).
 pub const DEMO_PASSWORD: &str = "demo-simandiri";
@@ -87,6 +89,16 @@ const NAMED: [Named; 4] = [
     },
 ];
 
+/// Whether the database holds no BLKK and no accounts yet (reference data may be there).
+pub async fn is_empty(db: &Db) -> Result<bool, StoreError> {
+    let (n,): (i64,) = db
+        .fetch_one(crate::kernel::db::Sql::new(
+            "SELECT (SELECT COUNT(*) FROM orgs) + (SELECT COUNT(*) FROM users)",
+        ))
+        .await?;
+    Ok(n == 0)
+}
+
 /// Loads the demo data into an empty database; returns one login per role.
 pub async fn load(db: &Db) -> Result<Vec<DemoLogin>, StoreError> {
     reference::ensure_loaded(db).await?;
@@ -109,7 +121,7 @@ pub async fn load(db: &Db) -> Result<Vec<DemoLogin>, StoreError> {
 
     let mut named_ids = Vec::new();
     for (i, n) in NAMED.iter().enumerate() {
-        let fields = CentreFields {
+        let profile = Profile {
             name: n.name.into(),
             reg_no: format!(
                 "BLKK-{}-{}-{:05}",
@@ -127,9 +139,12 @@ pub async fn load(db: &Db) -> Result<Vec<DemoLogin>, StoreError> {
             aid_year: n.aid_year,
             kejuruan: n.kejuruan.iter().map(|k| (*k).to_owned()).collect(),
             head_name: n.head.into(),
+            status: CentreStatus::Aktif,
+        };
+        let fields = Centre {
+            profile,
             contact_phone: String::new(),
             contact_email: String::new(),
-            status: CentreStatus::Aktif,
         };
         named_ids.push(
             generate::insert_centre(&mut tx, &fields, Some(uptp[n.pembina]), "import").await?,
@@ -205,9 +220,16 @@ pub async fn load(db: &Db) -> Result<Vec<DemoLogin>, StoreError> {
     for (role, local, org_id, org_name) in logins {
         let email = format!("{local}@demo.{}", generate::EMAIL_DOMAIN);
         let name = format!("Demo {}", role.as_str());
-        crate::app::users::create(db, None, &email, &name, role, Some(org_id), DEMO_PASSWORD)
+        let account = NewAccount {
+            email: &email,
+            name: &name,
+            role,
+            org_id: Some(org_id),
+            password: DEMO_PASSWORD,
+        };
+        accounts::create(db, None, &account)
             .await
-            .map_err(|e| StoreError::Data(format!("demo user {email}: {e}")))?;
+            .map_err(|e| StoreError::Data(format!("demo user {email}: {e:?}")))?;
         out.push(DemoLogin {
             role,
             email,

@@ -13,15 +13,19 @@ use rand_chacha::ChaCha8Rng;
 use serde_json::json;
 
 use super::reference;
-use crate::domain::area::{AreaCode, AreaLevel};
-use crate::domain::audit;
-use crate::domain::centre::{CentreFields, CentreStatus, HostType};
-use crate::domain::org::{OrgFields, OrgKind};
-use crate::domain::role::Role;
-use crate::storage::areas::Area;
-use crate::storage::audit::Entity;
-use crate::storage::users::NewUser;
-use crate::storage::{Db, StoreError, Tx, centres, orgs, users};
+use crate::features::accounts::password;
+use crate::features::accounts::store::{self as users, NewUser};
+use crate::features::areas::model::{Area, AreaCode, AreaLevel};
+use crate::features::centres::model::{
+    self as centre, Assignment, Centre, CentreStatus, HostType, Profile,
+};
+use crate::features::centres::store as centres;
+use crate::features::orgs::model::{self as org_model, Org, OrgKind};
+use crate::features::orgs::store as orgs;
+use crate::kernel::access::Role;
+use crate::kernel::audit::{self, Entry};
+use crate::kernel::db::{Db, Sql, StoreError, Tx};
+use crate::kernel::time::now;
 
 /// The e-mail domain of every synthetic account (reserved, never delivers).
 pub const EMAIL_DOMAIN: &str = "simandiri.test";
@@ -369,20 +373,30 @@ fn person(rng: &mut ChaCha8Rng) -> String {
 }
 
 /// Finds an organisation by kind and name, or creates it (with its audit record).
-pub async fn org(tx: &mut Tx, fields: OrgFields, created: &mut usize) -> Result<i64, StoreError> {
+pub async fn org(tx: &mut Tx, fields: Org, created: &mut usize) -> Result<i64, StoreError> {
     if let Some(id) = orgs::find_by_name(tx, fields.kind, &fields.name).await? {
         return Ok(id);
     }
-    let at = crate::app::now();
+    let at = now();
     let id = orgs::insert(tx, &fields, at).await?;
-    let changes = audit::created(&fields.audit_values());
-    crate::storage::audit::record(tx, None, Entity::Org, id, "import", &changes, at).await?;
+    audit::record(
+        tx,
+        Entry {
+            actor_id: None,
+            entity: org_model::ENTITY,
+            entity_id: id,
+            action: "import",
+            changes: &audit::created(&audit::snapshot(&fields)),
+            at,
+        },
+    )
+    .await?;
     *created += 1;
     Ok(id)
 }
 
-pub fn org_fields(kind: OrgKind, subtype: &str, name: &str, area: Option<&str>) -> OrgFields {
-    OrgFields {
+pub fn org_fields(kind: OrgKind, subtype: &str, name: &str, area: Option<&str>) -> Org {
+    Org {
         kind,
         subtype: subtype.into(),
         name: name.into(),
@@ -445,30 +459,35 @@ pub fn pembina_for(province: &str) -> &'static str {
 /// Inserts one BLKK with its audit record; returns its id.
 pub async fn insert_centre(
     tx: &mut Tx,
-    f: &CentreFields,
+    c: &Centre,
     pembina: Option<i64>,
     action: &str,
 ) -> Result<i64, StoreError> {
-    let at = crate::app::now();
-    let id = centres::insert(tx, f, at).await?;
-    centres::set_pembina(tx, id, pembina).await?;
-    let mut values = f.audit_values();
-    values.push(("pembina_id", json!(pembina)));
-    crate::storage::audit::record(
+    let at = now();
+    let assignment = Assignment {
+        pembina_id: pembina,
+        forum_ids: Vec::new(),
+    };
+    let id = centres::insert(tx, c, &assignment, at).await?;
+    let mut values = audit::snapshot(c);
+    values.insert("pembina_id".into(), json!(pembina));
+    audit::record(
         tx,
-        None,
-        Entity::Centre,
-        id,
-        action,
-        &audit::created(&values),
-        at,
+        Entry {
+            actor_id: None,
+            entity: centre::ENTITY,
+            entity_id: id,
+            action,
+            changes: &audit::created(&values),
+            at,
+        },
     )
     .await?;
     Ok(id)
 }
 
 /// A plausible synthetic BLKK in the given village.
-pub fn synthetic_centre(rng: &mut ChaCha8Rng, village: &Area, seq: usize) -> CentreFields {
+pub fn synthetic_centre(rng: &mut ChaCha8Rng, village: &Area, seq: usize) -> Centre {
     let code = AreaCode::parse(&village.code).expect("reference codes are valid");
     let province = &village.code[..2];
     // Churches and temples host more BLKK in the east and in Bali.
@@ -518,7 +537,7 @@ pub fn synthetic_centre(rng: &mut ChaCha8Rng, village: &Area, seq: usize) -> Cen
     let regency = code
         .ancestor(AreaLevel::Regency)
         .expect("village has a regency");
-    CentreFields {
+    let profile = Profile {
         name,
         reg_no: format!(
             "BLKK-{aid_year}-{}-{seq:05}",
@@ -534,9 +553,12 @@ pub fn synthetic_centre(rng: &mut ChaCha8Rng, village: &Area, seq: usize) -> Cen
         aid_year,
         kejuruan,
         head_name: person(rng),
+        status,
+    };
+    Centre {
+        profile,
         contact_phone: format!("+628{}", rng.random_range(1_100_000_000u64..1_399_999_999)),
         contact_email: format!("blkk{seq:05}@{EMAIL_DOMAIN}"),
-        status,
     }
 }
 
@@ -721,14 +743,16 @@ pub async fn generate(db: &Db, centres: usize, seed: u64) -> Result<Summary, Sto
     }
     let mut secret = [0u8; 32];
     rand::rng().fill_bytes(&mut secret);
-    let hash = crate::app::auth::hash_password(&format!("{secret:?}"))
+    let hash = password::hash(&format!("{secret:?}"))
+        .await
         .map_err(|e| StoreError::Data(e.to_string()))?;
-    let existing = existing_emails(&mut tx).await?;
+    let existing: std::collections::HashSet<String> =
+        users::emails(&mut tx).await?.into_iter().collect();
     accounts.retain(|a| !existing.contains(&a.email));
     for a in &mut accounts {
         a.password_hash.clone_from(&hash);
     }
-    users::insert_many(&mut tx, &accounts, crate::app::now()).await?;
+    users::insert_many(&mut tx, &accounts, now()).await?;
     summary.users = accounts.len();
     tx.commit().await?;
     Ok(summary)
@@ -748,16 +772,9 @@ fn account(role: Role, org_id: i64, local: &str, rng: &mut ChaCha8Rng) -> NewUse
 /// number.
 async fn next_sequence(tx: &mut Tx) -> Result<usize, StoreError> {
     let (n,): (i64,) = tx
-        .fetch_one(crate::storage::Sql::new("SELECT COUNT(*) FROM centres"))
+        .fetch_one(Sql::new("SELECT COUNT(*) FROM centres"))
         .await?;
     Ok(n as usize + 1)
-}
-
-async fn existing_emails(tx: &mut Tx) -> Result<std::collections::HashSet<String>, StoreError> {
-    let rows: Vec<(String,)> = tx
-        .fetch_all(crate::storage::Sql::new("SELECT email FROM users"))
-        .await?;
-    Ok(rows.into_iter().map(|(e,)| e).collect())
 }
 
 #[cfg(test)]
@@ -797,9 +814,10 @@ mod tests {
         let a = synthetic_centre(&mut ChaCha8Rng::seed_from_u64(7), v, 1);
         let b = synthetic_centre(&mut ChaCha8Rng::seed_from_u64(7), v, 1);
         assert_eq!(a, b);
-        let input = a.to_input();
+        let input: crate::features::centres::model::CentreInput =
+            crate::kernel::validate::input_of(&a).unwrap();
         assert_eq!(
-            input.validate(2026).unwrap(),
+            input.validate(None, 2026).unwrap(),
             a,
             "synthetic data passes validation"
         );

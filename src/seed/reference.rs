@@ -3,56 +3,16 @@
 
 use serde::Deserialize;
 
-use crate::storage::areas::{self, Area};
-use crate::storage::kejuruan::{self, Kejuruan};
-use crate::storage::{Db, StoreError};
+use crate::features::areas::model::Area;
+use crate::features::areas::store as areas;
+use crate::features::kejuruan::model::{CATALOGUE, Kejuruan};
+use crate::features::kejuruan::store as kejuruan;
+use crate::kernel::db::{Db, StoreError};
 
 const PROVINCES: &str = include_str!("../../data/areas/provinces.csv");
 const REGENCIES: &str = include_str!("../../data/areas/regencies.csv");
 const DISTRICTS: &str = include_str!("../../data/areas/districts.csv");
 const VILLAGES: &str = include_str!("../../data/areas/villages.csv");
-
-/// The national kejuruan catalogue: `(code, Indonesian name, English name)`.
-pub const KEJURUAN: [(&str, &str, &str); 18] = [
-    ("menjahit", "Garmen / Menjahit", "Garment / sewing"),
-    (
-        "otomotif_motor",
-        "Teknik Sepeda Motor",
-        "Motorcycle engineering",
-    ),
-    ("otomotif_mobil", "Teknik Otomotif Mobil", "Car engineering"),
-    (
-        "tik",
-        "Teknologi Informasi dan Komunikasi",
-        "Information and communication technology",
-    ),
-    ("las", "Teknik Pengelasan", "Welding"),
-    (
-        "pengolahan_pangan",
-        "Pengolahan Hasil Pertanian dan Pangan",
-        "Food processing",
-    ),
-    ("tata_boga", "Tata Boga", "Culinary arts"),
-    ("tata_kecantikan", "Tata Kecantikan", "Beauty"),
-    ("listrik", "Teknik Listrik", "Electrical installation"),
-    ("elektronika", "Elektronika", "Electronics"),
-    (
-        "refrigerasi",
-        "Refrigerasi dan Tata Udara",
-        "Refrigeration and air conditioning",
-    ),
-    ("pertanian", "Pertanian", "Agriculture"),
-    ("perikanan", "Perikanan", "Fisheries"),
-    ("peternakan", "Peternakan", "Animal husbandry"),
-    ("bangunan", "Konstruksi Bangunan", "Building construction"),
-    ("kerajinan", "Kerajinan Tangan", "Handicrafts"),
-    (
-        "pariwisata",
-        "Pariwisata dan Perhotelan",
-        "Tourism and hospitality",
-    ),
-    ("bahasa", "Bahasa Asing", "Foreign languages"),
-];
 
 #[derive(Deserialize)]
 struct Row {
@@ -98,7 +58,7 @@ pub async fn ensure_loaded(db: &Db) -> Result<bool, StoreError> {
     let all = all_areas()?;
     let mut tx = db.begin().await?;
     areas::insert_all(&mut tx, &all).await?;
-    let catalogue: Vec<Kejuruan> = KEJURUAN
+    let catalogue: Vec<Kejuruan> = CATALOGUE
         .iter()
         .map(|(code, id, en)| Kejuruan {
             code: (*code).into(),

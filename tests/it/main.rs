@@ -1,9 +1,14 @@
-//! Integration tests against real databases and the real server. `support` is the harness.
+//! Integration tests against real databases and the real server, one file per feature on
+//! a shared harness (`support`).
 
 mod support;
 
 mod access;
-mod api;
+mod accounts;
+mod areas;
+mod centres;
 mod cli;
-mod pages;
-mod storage;
+mod layout;
+mod orgs;
+mod schema;
+mod security;

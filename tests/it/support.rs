@@ -1,5 +1,6 @@
 //! Test harness: real databases (SQLite files and PostgreSQL databases), the real server on
-//! a random port, and an HTTP client with a cookie jar.
+//! a random port ([`TestApp`]), and signed-in clients that add the CSRF token themselves
+//! ([`Client`]): `TestApp::demo(kind).await.as_role("pengelola").await`.
 //!
 //! Each test gets its own database, copied from a template built once per test process
 //! (SQLite: a file copy; PostgreSQL: `CREATE DATABASE ... TEMPLATE`), so tests are isolated
@@ -12,8 +13,10 @@ use std::path::PathBuf;
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use simandiri::storage::Db;
-use simandiri::web::{self, WebConfig};
+use reqwest::StatusCode;
+use serde_json::Value;
+use simandiri::kernel::db::{Db, Sql};
+use simandiri::kernel::web::WebConfig;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -213,7 +216,6 @@ async fn drop_stale(admin: &sqlx::PgPool) {
 /// A database for one test; removed when dropped.
 pub struct TestDb {
     pub db: Db,
-    pub kind: Kind,
     cleanup: Cleanup,
 }
 
@@ -262,7 +264,6 @@ pub async fn database(kind: Kind, content: Content) -> Option<TestDb> {
             let db = Db::connect(&url).await.expect("connect sqlite");
             Some(TestDb {
                 db,
-                kind,
                 cleanup: Cleanup::File(path),
             })
         }
@@ -280,52 +281,227 @@ pub async fn database(kind: Kind, content: Content) -> Option<TestDb> {
             let db = Db::connect(&url).await.expect("connect postgres");
             Some(TestDb {
                 db,
-                kind,
                 cleanup: Cleanup::Postgres(name),
             })
         }
     }
 }
 
-/// The server running on a random local port for one test.
+/// The server on a random local port, over its own database.
 pub struct TestApp {
+    pub t: TestDb,
     pub base: String,
 }
 
 impl TestApp {
+    /// The demo data set on `kind`, served; `None` when the backend is unavailable
+    /// (PostgreSQL outside CI).
+    pub async fn demo(kind: Kind) -> Option<TestApp> {
+        Self::with(kind, Content::Demo, WebConfig::default()).await
+    }
+
+    /// Reference data only.
+    pub async fn reference(kind: Kind) -> Option<TestApp> {
+        Self::with(kind, Content::Reference, WebConfig::default()).await
+    }
+
+    pub async fn with(kind: Kind, content: Content, config: WebConfig) -> Option<TestApp> {
+        let t = database(kind, content).await?;
+        let base = serve(&t.db, config).await;
+        Some(TestApp { t, base })
+    }
+
+    pub fn db(&self) -> &Db {
+        &self.t.db
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.base, path)
     }
+
+    /// A visitor who is not signed in (with a CSRF token, as a browser gets one).
+    pub async fn anonymous(&self) -> Client {
+        let c = Client::new(&self.base);
+        c.load_csrf().await
+    }
+
+    /// A browser signed in through the sign-in form as the demo user of `role`.
+    pub async fn as_role(&self, role: &str) -> Client {
+        let c = self.anonymous().await;
+        let r = c
+            .form(
+                "/login",
+                &[
+                    ("email", &demo_email(role)),
+                    ("password", DEMO_PASSWORD),
+                    ("next", "/me"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, 303, "form sign in as {role}: {}", r.text);
+        c
+    }
+
+    /// An API client signed in through `POST /api/v1/session` as the demo user of `role`.
+    pub async fn api_as(&self, role: &str) -> Client {
+        let c = Client::new(&self.base);
+        let (status, body) = c
+            .json(
+                "POST",
+                "/api/v1/session",
+                serde_json::json!({"email": demo_email(role), "password": DEMO_PASSWORD}),
+            )
+            .await;
+        assert_eq!(status, 200, "API sign in as {role}: {body}");
+        c
+    }
+
+    /// The id of the organisation (or BLKK) with this exact name.
+    pub async fn org_id(&self, name: &str) -> i64 {
+        org_id(self.db(), name).await
+    }
 }
 
-pub async fn spawn(db: &Db) -> TestApp {
+/// Serves the application over `db` on a random local port; returns its base address.
+pub async fn serve(db: &Db, config: WebConfig) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
     let addr = listener.local_addr().expect("addr");
-    let app = web::router(db.clone(), WebConfig::default())
+    let app = simandiri::http::router(db.clone(), config)
         .into_make_service_with_connect_info::<SocketAddr>();
     tokio::spawn(async move {
         axum::serve(listener, app).await.expect("server");
     });
-    TestApp {
-        base: format!("http://{addr}"),
+    format!("http://{addr}")
+}
+
+/// A response, read whole.
+#[derive(Debug)]
+pub struct Res {
+    pub status: StatusCode,
+    pub headers: reqwest::header::HeaderMap,
+    pub text: String,
+}
+
+impl Res {
+    pub fn header(&self, name: &str) -> &str {
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+    }
+
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.text).unwrap_or(Value::Null)
     }
 }
 
-/// An HTTP client that keeps cookies and does not follow redirects (tests check them).
-pub fn client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .expect("client")
+/// A user agent with a cookie jar that does not follow redirects (tests check them) and
+/// sends the CSRF token with every form.
+#[derive(Clone)]
+pub struct Client {
+    base: String,
+    pub http: reqwest::Client,
+    csrf: String,
+}
+
+impl Client {
+    pub fn new(base: &str) -> Client {
+        Client {
+            base: base.to_owned(),
+            http: reqwest::Client::builder()
+                .cookie_store(true)
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .expect("client"),
+            csrf: String::new(),
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    /// The CSRF token the server gave this client, read from a page.
+    async fn load_csrf(mut self) -> Client {
+        let page = self.get("/login").await;
+        let marker = "name=\"csrf-token\" content=\"";
+        let start = page.text.find(marker).expect("csrf meta") + marker.len();
+        self.csrf = page.text[start..start + 64].to_owned();
+        self
+    }
+
+    async fn read(r: reqwest::Response) -> Res {
+        let status = r.status();
+        let headers = r.headers().clone();
+        let text = r.text().await.expect("body");
+        Res {
+            status,
+            headers,
+            text,
+        }
+    }
+
+    pub async fn get(&self, path: &str) -> Res {
+        Self::read(self.http.get(self.url(path)).send().await.expect("GET")).await
+    }
+
+    /// A GET as htmx sends it.
+    pub async fn htmx(&self, path: &str) -> Res {
+        Self::read(
+            self.http
+                .get(self.url(path))
+                .header("hx-request", "true")
+                .send()
+                .await
+                .expect("GET"),
+        )
+        .await
+    }
+
+    /// Posts a form with the CSRF token added.
+    pub async fn form(&self, path: &str, fields: &[(&str, &str)]) -> Res {
+        let mut all = vec![("_csrf", self.csrf.as_str())];
+        all.extend_from_slice(fields);
+        self.form_raw(path, &all).await
+    }
+
+    /// Posts a form exactly as given (no token added).
+    pub async fn form_raw(&self, path: &str, fields: &[(&str, &str)]) -> Res {
+        Self::read(
+            self.http
+                .post(self.url(path))
+                .form(fields)
+                .send()
+                .await
+                .expect("POST"),
+        )
+        .await
+    }
+
+    /// A JSON API call; the body is sent when it is not `null`.
+    pub async fn json(&self, method: &str, path: &str, body: Value) -> (StatusCode, Value) {
+        let mut req = self
+            .http
+            .request(method.parse().expect("method"), self.url(path));
+        if !body.is_null() {
+            req = req.json(&body);
+        }
+        let r = Self::read(req.send().await.expect("request")).await;
+        let v = r.json();
+        (r.status, v)
+    }
+
+    pub async fn get_json(&self, path: &str) -> (StatusCode, Value) {
+        self.json("GET", path, Value::Null).await
+    }
 }
 
 /// The id of the organisation (or BLKK) with this exact name.
 pub async fn org_id(db: &Db, name: &str) -> i64 {
     let (id,): (i64,) = db
-        .fetch_one(simandiri::storage::Sql::new("SELECT id FROM orgs WHERE name = $1").arg(name))
+        .fetch_one(Sql::new("SELECT id FROM orgs WHERE name = $1").arg(name))
         .await
         .unwrap_or_else(|e| panic!("no organisation named {name:?}: {e}"));
     id
@@ -336,79 +512,30 @@ pub fn demo_email(role: &str) -> String {
     format!("{role}@demo.simandiri.test")
 }
 
-/// Signs in through the API; panics on failure.
-pub async fn api_login(app: &TestApp, client: &reqwest::Client, email: &str) {
-    let res = client
-        .post(app.url("/api/v1/session"))
-        .json(&serde_json::json!({"email": email, "password": DEMO_PASSWORD}))
-        .send()
-        .await
-        .expect("sign in");
-    assert_eq!(res.status(), 200, "sign in as {email}");
-}
-
-/// A client signed in through the API as the demo user of `role`.
-pub async fn api_client(app: &TestApp, role: &str) -> reqwest::Client {
-    let c = client();
-    api_login(app, &c, &demo_email(role)).await;
-    c
-}
-
-/// A client signed in through the login form as the demo user of `role`.
-pub async fn page_client(app: &TestApp, role: &str) -> reqwest::Client {
-    let c = client();
-    page_login(app, &c, &demo_email(role)).await;
-    c
-}
-
-/// The CSRF token the server gave this client (read from a page's hidden field).
-pub async fn csrf_token(app: &TestApp, client: &reqwest::Client) -> String {
-    let html = client
-        .get(app.url("/login"))
-        .send()
-        .await
-        .expect("page")
-        .text()
-        .await
-        .expect("body");
-    let marker = "name=\"csrf-token\" content=\"";
-    let start = html.find(marker).expect("csrf meta") + marker.len();
-    html[start..start + 64].to_owned()
-}
-
-/// Signs in through the login form, as a browser would.
-pub async fn page_login(app: &TestApp, client: &reqwest::Client, email: &str) {
-    let token = csrf_token(app, client).await;
-    let res = client
-        .post(app.url("/login"))
-        .form(&[
-            ("_csrf", token.as_str()),
-            ("email", email),
-            ("password", DEMO_PASSWORD),
-            ("next", "/me"),
-        ])
-        .send()
-        .await
-        .expect("sign in");
-    assert_eq!(res.status(), 303, "form sign in as {email}");
-}
-
-/// Runs an async test body once per backend.
+/// Runs an async test body once per backend, with `$t` a [`TestApp`] over `$content`.
 #[macro_export]
 macro_rules! on_both {
     ($content:expr, |$t:ident| $body:block) => {
         #[tokio::test]
         async fn sqlite() {
             #[allow(unused_variables)]
-            let $t = $crate::support::database($crate::support::Kind::Sqlite, $content)
-                .await
-                .expect("sqlite is always available");
+            let $t = $crate::support::TestApp::with(
+                $crate::support::Kind::Sqlite,
+                $content,
+                Default::default(),
+            )
+            .await
+            .expect("sqlite is always available");
             $body
         }
         #[tokio::test]
         async fn postgres() {
-            let Some($t) =
-                $crate::support::database($crate::support::Kind::Postgres, $content).await
+            let Some($t) = $crate::support::TestApp::with(
+                $crate::support::Kind::Postgres,
+                $content,
+                Default::default(),
+            )
+            .await
             else {
                 return;
             };

@@ -1,0 +1,65 @@
+//! Accounts: signing in and out, who is signed in on each request, the user's own page,
+//! and the accounts of each organisation.
+
+pub mod api;
+pub mod model;
+pub mod pages;
+pub mod password;
+pub mod service;
+pub mod store;
+
+use axum::Router;
+use axum::extract::{Request, State};
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use axum::routing::{get, post};
+use tower_sessions::Session;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::kernel::web::AppState;
+use crate::kernel::web::security::no_store;
+use crate::kernel::web::session::user_id;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/login", get(pages::login_form).post(pages::login))
+        .route("/logout", post(pages::logout))
+        .route("/me", get(pages::me))
+}
+
+pub fn api() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(api::show, api::create, api::delete))
+}
+
+/// Puts the signed-in user ([`SignedIn`](crate::kernel::web::SignedIn)) on each request,
+/// loaded fresh so a deactivated account or a changed role takes effect at once, and keeps
+/// every answer to a signed-in user out of shared caches.
+pub async fn identify(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let session = req.extensions().get::<Session>().cloned();
+    let mut signed_in = false;
+    if let Some(session) = session {
+        match user_id(&session).await {
+            Ok(Some(id)) => match service::identify(&state.db, id).await {
+                Ok(Some(user)) => {
+                    req.extensions_mut().insert(user);
+                    signed_in = true;
+                }
+                Ok(None) => {}
+                Err(e) => return axum::response::IntoResponse::into_response(e),
+            },
+            Ok(None) => {}
+            Err(e) => return axum::response::IntoResponse::into_response(e),
+        }
+    }
+    let mut res = next.run(req).await;
+    if signed_in {
+        no_store(&mut res);
+    }
+    res
+}
+
+/// Adds [`identify`] around `routes`.
+pub fn layer(state: AppState) -> impl FnOnce(Router<AppState>) -> Router<AppState> {
+    move |routes| routes.layer(middleware::from_fn_with_state(state, identify))
+}

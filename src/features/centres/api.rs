@@ -1,0 +1,148 @@
+//! `/api/v1/centres`: the directory, one BLKK, creating and changing one, its history.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde::Serialize;
+
+use super::model::{CentreInput, CentreRecord, DirectoryEntry, DirectoryQuery};
+use super::service::{self, CentreView};
+use crate::features::accounts::api::{CurrentUser, RequireUser};
+use crate::kernel::audit::AuditEntry;
+use crate::kernel::error::AppError;
+use crate::kernel::web::AppState;
+use crate::kernel::web::error::ErrorBody;
+use crate::kernel::web::extract::{ApiJson, Path, Query};
+use crate::kernel::web::paging::{Paged, page_number};
+
+/// How to reach a BLKK: personal data, only for users whose scope covers it.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Contact {
+    pub phone: String,
+    pub email: String,
+}
+
+/// A BLKK profile as the caller may see it.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct CentreOut {
+    #[serde(flatten)]
+    pub record: CentreRecord,
+    /// Present only for users whose scope covers the BLKK.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contact: Option<Contact>,
+}
+
+impl CentreOut {
+    fn new(record: CentreRecord, in_scope: bool) -> CentreOut {
+        let contact = in_scope.then(|| Contact {
+            phone: record.contact_phone.clone(),
+            email: record.contact_email.clone(),
+        });
+        CentreOut { record, contact }
+    }
+}
+
+impl From<CentreView> for CentreOut {
+    fn from(v: CentreView) -> Self {
+        CentreOut::new(v.record, v.in_scope)
+    }
+}
+
+/// Search the public directory (no personal data).
+#[utoipa::path(get, path = "/api/v1/centres", tag = "centres", params(DirectoryQuery),
+    responses(
+        (status = 200, body = Paged<DirectoryEntry>),
+        (status = 400, body = ErrorBody),
+        (status = 401, description = "`mine=1` without signing in", body = ErrorBody),
+    ))]
+pub async fn list(
+    State(state): State<AppState>,
+    CurrentUser(actor): CurrentUser,
+    Query(q): Query<DirectoryQuery>,
+) -> Result<Json<Paged<DirectoryEntry>>, AppError> {
+    let page = service::directory(
+        &state.db,
+        actor.as_ref(),
+        &q.filter()?,
+        q.mine(),
+        page_number(&q.page)?,
+    )
+    .await?;
+    Ok(Json(page))
+}
+
+/// One BLKK. `contact` is present only for users whose scope covers it.
+#[utoipa::path(get, path = "/api/v1/centres/{id}", tag = "centres",
+    params(("id" = i64, Path, description = "BLKK id")),
+    responses((status = 200, body = CentreOut), (status = 404, body = ErrorBody)))]
+pub async fn show(
+    State(state): State<AppState>,
+    CurrentUser(actor): CurrentUser,
+    Path(id): Path<i64>,
+) -> Result<Json<CentreOut>, AppError> {
+    Ok(Json(
+        service::view(&state.db, actor.as_ref(), id).await?.into(),
+    ))
+}
+
+/// Create a BLKK (admins). `name`, `reg_no`, `host_name`, `host_type`, `village_code`,
+/// `aid_year`, `kejuruan` and `status` are required.
+#[utoipa::path(post, path = "/api/v1/centres", tag = "centres", request_body = CentreInput,
+    responses(
+        (status = 201, body = CentreOut),
+        (status = 400, body = ErrorBody),
+        (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody),
+        (status = 415, body = ErrorBody),
+        (status = 422, description = "Invalid fields, listed in `error.fields`", body = ErrorBody),
+    ))]
+pub async fn create(
+    State(state): State<AppState>,
+    user: RequireUser,
+    ApiJson(input): ApiJson<CentreInput>,
+) -> Result<(StatusCode, Json<CentreOut>), AppError> {
+    let record = service::create(&state.db, &user.actor(), &input).await?;
+    Ok((StatusCode::CREATED, Json(CentreOut::new(record, true))))
+}
+
+/// Change a BLKK: its manager (pengelola) or an admin. Only the fields sent change;
+/// `reg_no`, `aid_year`, `pembina_id` and `forum_ids` are for admins.
+#[utoipa::path(patch, path = "/api/v1/centres/{id}", tag = "centres", request_body = CentreInput,
+    params(("id" = i64, Path, description = "BLKK id")),
+    responses(
+        (status = 200, body = CentreOut),
+        (status = 400, body = ErrorBody),
+        (status = 401, body = ErrorBody),
+        (status = 403, description = "Outside the user's scope, or an admin-only field", body = ErrorBody),
+        (status = 404, body = ErrorBody),
+        (status = 409, description = "Changed by someone else since `version`", body = ErrorBody),
+        (status = 415, body = ErrorBody),
+        (status = 422, body = ErrorBody),
+    ))]
+pub async fn patch(
+    State(state): State<AppState>,
+    user: RequireUser,
+    Path(id): Path<i64>,
+    ApiJson(input): ApiJson<CentreInput>,
+) -> Result<Json<CentreOut>, AppError> {
+    let record = service::update(&state.db, &user.actor(), id, &input).await?;
+    Ok(Json(CentreOut::new(record, true)))
+}
+
+/// The change history of a BLKK (newest first), for users whose scope covers it.
+#[utoipa::path(get, path = "/api/v1/centres/{id}/history", tag = "centres",
+    params(("id" = i64, Path, description = "BLKK id")),
+    responses(
+        (status = 200, body = Vec<AuditEntry>),
+        (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody),
+    ))]
+pub async fn history(
+    State(state): State<AppState>,
+    user: RequireUser,
+    Path(id): Path<i64>,
+) -> Result<Json<Vec<AuditEntry>>, AppError> {
+    let (_, entries, _) = service::history(&state.db, &user.actor(), id, "id").await?;
+    Ok(Json(entries))
+}

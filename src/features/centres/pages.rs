@@ -1,0 +1,366 @@
+//! BLKK pages: the public directory (htmx swaps just its results), a profile, the create
+//! and edit form, and the history.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use super::model::{CentreInput, CentreStatus, DirectoryEntry, DirectoryQuery, HostType};
+use super::service::{self, CentreView};
+use crate::features::areas::service::{Picker, PickerChoice, picker};
+use crate::features::kejuruan::model::{Kejuruan, name_of};
+use crate::features::kejuruan::service::catalogue;
+use crate::features::orgs::model::{OrgKind, OrgRef};
+use crate::kernel::error::AppError;
+use crate::kernel::validate::{FieldErrors, Num, Patch, input_of};
+use crate::kernel::web::AppState;
+use crate::kernel::web::extract::{FormBody, Path, Query};
+use crate::kernel::web::history::HistoryPage;
+use crate::kernel::web::page::{Choice, Page};
+use crate::kernel::web::paging::{Paged, page_number};
+
+/// Whether htmx asked for a fragment (not a whole page).
+fn is_htmx(headers: &HeaderMap) -> bool {
+    headers.contains_key("hx-request") && !headers.contains_key("hx-boosted")
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "centres/directory.html")]
+pub struct DirectoryPage {
+    page: Page,
+    query: DirectoryQuery,
+    results: Paged<DirectoryEntry>,
+    picker: Picker,
+    kejuruan: Vec<Kejuruan>,
+    host_types: &'static [HostType],
+    statuses: &'static [CentreStatus],
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "centres/directory.html", block = "results")]
+pub struct DirectoryResults {
+    page: Page,
+    query: DirectoryQuery,
+    results: Paged<DirectoryEntry>,
+    kejuruan: Vec<Kejuruan>,
+}
+
+impl DirectoryPage {
+    fn kejuruan_name(&self, code: &str) -> String {
+        name_of(&self.kejuruan, code, self.page.lang.code())
+    }
+}
+
+impl DirectoryResults {
+    fn kejuruan_name(&self, code: &str) -> String {
+        name_of(&self.kejuruan, code, self.page.lang.code())
+    }
+}
+
+pub async fn directory(
+    State(state): State<AppState>,
+    page: Page,
+    headers: HeaderMap,
+    Query(query): Query<DirectoryQuery>,
+) -> Result<Response, AppError> {
+    let results = service::directory(
+        &state.db,
+        page.actor().as_ref(),
+        &query.filter()?,
+        query.mine(),
+        page_number(&query.page)?,
+    )
+    .await?;
+    let kejuruan = catalogue(&state.db).await?;
+    let title = page.t("directory.title");
+    if is_htmx(&headers) {
+        return Ok(DirectoryResults {
+            page: page.titled(title),
+            query,
+            results,
+            kejuruan,
+        }
+        .into_response());
+    }
+    let choice = PickerChoice {
+        province: query.province.clone(),
+        regency: query.regency.clone(),
+        ..Default::default()
+    };
+    Ok(DirectoryPage {
+        page: page.titled(title),
+        picker: picker(&state.db, 2, &choice).await?,
+        query,
+        results,
+        kejuruan,
+        host_types: HostType::ALL,
+        statuses: CentreStatus::ALL,
+    }
+    .into_response())
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "centres/show.html")]
+pub struct ShowPage {
+    page: Page,
+    view: CentreView,
+    kejuruan: Vec<Kejuruan>,
+    /// The user may open the pembina's page.
+    can_view_pembina: bool,
+    saved: bool,
+}
+
+impl ShowPage {
+    fn kejuruan_name(&self, code: &str) -> String {
+        name_of(&self.kejuruan, code, self.page.lang.code())
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct Saved {
+    saved: String,
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    page: Page,
+    Path(id): Path<i64>,
+    Query(q): Query<Saved>,
+) -> Result<ShowPage, AppError> {
+    let actor = page.actor();
+    let view = service::view(&state.db, actor.as_ref(), id).await?;
+    let can_view_pembina = match (&actor, &view.record.pembina) {
+        (Some(a), Some(p)) => crate::features::orgs::model::can_view(a, p.id, OrgKind::Uptp),
+        _ => false,
+    };
+    let title = view.record.profile.name.clone();
+    Ok(ShowPage {
+        page: page.titled(title),
+        saved: q.saved == "1",
+        view,
+        kejuruan: catalogue(&state.db).await?,
+        can_view_pembina,
+    })
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "centres/form.html")]
+pub struct FormPage {
+    page: Page,
+    /// `None` when creating.
+    id: Option<i64>,
+    input: CentreInput,
+    errors: FieldErrors,
+    picker: Picker,
+    kejuruan: Vec<Kejuruan>,
+    host_types: &'static [HostType],
+    statuses: &'static [CentreStatus],
+    can_assign: bool,
+    uptps: Vec<OrgRef>,
+    forums: Vec<OrgRef>,
+    /// Someone else saved the record since this form was opened.
+    stale: bool,
+}
+
+impl FormPage {
+    fn action(&self) -> String {
+        match self.id {
+            Some(id) => format!("/centres/{id}/edit"),
+            None => "/centres".into(),
+        }
+    }
+
+    fn version(&self) -> String {
+        self.input
+            .version
+            .map(|v| v.to_string())
+            .unwrap_or_default()
+    }
+
+    fn kejuruan_options(&self) -> Vec<Choice> {
+        self.kejuruan
+            .iter()
+            .map(|k| Choice::new(&k.code, k.name(self.page.lang.code())))
+            .collect()
+    }
+
+    fn kejuruan_chosen(&self) -> Vec<String> {
+        match &self.input.kejuruan {
+            Patch::Set(list) => list.clone(),
+            _ => Vec::new(),
+        }
+    }
+
+    fn org_options(&self, orgs: &[OrgRef]) -> Vec<Choice> {
+        orgs.iter().map(|o| Choice::new(o.id, &o.name)).collect()
+    }
+
+    fn pembina_selected(&self) -> &str {
+        self.input.pembina_id.text().trim()
+    }
+
+    fn forums_chosen(&self) -> Vec<String> {
+        match &self.input.forum_ids {
+            Patch::Set(list) => list.iter().map(|n| n.text().trim().to_owned()).collect(),
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// Everything the form needs besides the values being edited.
+async fn form_page(
+    state: &AppState,
+    page: Page,
+    id: Option<i64>,
+    input: CentreInput,
+    choice: PickerChoice,
+    errors: FieldErrors,
+    stale: bool,
+) -> Result<FormPage, AppError> {
+    let actor = page.require()?;
+    let picker = picker(&state.db, 4, &choice).await?;
+    let can_assign = service::may_assign(&actor);
+    let (uptps, forums) = if can_assign {
+        service::assignment_choices(&state.db, &actor, &picker.province, &picker.regency).await?
+    } else {
+        (Vec::new(), Vec::new())
+    };
+    let title = match id {
+        // The record's stored name: the typed one may be empty or wrong.
+        Some(_) => page.tf("centre_form.edit_title", input.name.text()),
+        None => page.t("centre_form.new_title").into_owned(),
+    };
+    Ok(FormPage {
+        page: page.titled(title),
+        id,
+        input,
+        errors,
+        picker,
+        kejuruan: catalogue(&state.db).await?,
+        host_types: HostType::ALL,
+        statuses: CentreStatus::ALL,
+        can_assign,
+        uptps,
+        forums,
+        stale,
+    })
+}
+
+pub async fn new_form(State(state): State<AppState>, page: Page) -> Result<FormPage, AppError> {
+    service::for_new(&page.require()?)?;
+    let input = CentreInput {
+        status: Patch::Set(CentreStatus::Aktif.as_str().into()),
+        host_type: Patch::Set(HostType::Pesantren.as_str().into()),
+        ..Default::default()
+    };
+    form_page(
+        &state,
+        page,
+        None,
+        input,
+        PickerChoice::default(),
+        FieldErrors::new(),
+        false,
+    )
+    .await
+}
+
+/// Shows the form again with its problems (422) or the conflict (409), keeping what the
+/// user typed.
+async fn refused(
+    state: &AppState,
+    page: Page,
+    id: Option<i64>,
+    body: &FormBody,
+    input: CentreInput,
+    e: AppError,
+) -> Result<Response, AppError> {
+    let (errors, stale, status) = match e {
+        AppError::Invalid(errors) => (errors, false, StatusCode::UNPROCESSABLE_ENTITY),
+        AppError::Stale => (FieldErrors::new(), true, StatusCode::CONFLICT),
+        other => return Err(other),
+    };
+    let choice: PickerChoice = body.parse()?;
+    let body = form_page(state, page, id, input, choice, errors, stale).await?;
+    Ok((status, body).into_response())
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    page: Page,
+    body: FormBody,
+) -> Result<Response, AppError> {
+    let actor = page.require()?;
+    let input: CentreInput = body.parse()?;
+    match service::create(&state.db, &actor, &input).await {
+        Ok(c) => Ok(Redirect::to(&format!("/centres/{}?saved=1", c.id)).into_response()),
+        Err(e) => refused(&state, page, None, &body, input, e).await,
+    }
+}
+
+pub async fn edit_form(
+    State(state): State<AppState>,
+    page: Page,
+    Path(id): Path<i64>,
+) -> Result<FormPage, AppError> {
+    let actor = page.require()?;
+    let view = service::for_edit(&state.db, &actor, id).await?;
+    let r = &view.record;
+    let mut input: CentreInput = input_of(&r.centre()).map_err(AppError::internal)?;
+    input.version = Some(r.version);
+    if view.can_assign {
+        let a = r.assignment();
+        input.pembina_id = a
+            .pembina_id
+            .map_or(Patch::Null, |p| Patch::Set(Num(p.to_string())));
+        input.forum_ids = Patch::Set(a.forum_ids.iter().map(|f| Num(f.to_string())).collect());
+    }
+    let choice = PickerChoice {
+        village_code: r.profile.village_code.to_string(),
+        ..Default::default()
+    };
+    form_page(
+        &state,
+        page,
+        Some(id),
+        input,
+        choice,
+        FieldErrors::new(),
+        false,
+    )
+    .await
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    page: Page,
+    Path(id): Path<i64>,
+    body: FormBody,
+) -> Result<Response, AppError> {
+    let actor = page.require()?;
+    let input: CentreInput = body.parse()?;
+    match service::update(&state.db, &actor, id, &input).await {
+        Ok(_) => Ok(Redirect::to(&format!("/centres/{id}?saved=1")).into_response()),
+        Err(e) => refused(&state, page, Some(id), &body, input, e).await,
+    }
+}
+
+pub async fn history(
+    State(state): State<AppState>,
+    page: Page,
+    Path(id): Path<i64>,
+) -> Result<HistoryPage, AppError> {
+    let actor = page.require()?;
+    let (view, entries, labels) = service::history(&state.db, &actor, id, page.lang.code()).await?;
+    Ok(HistoryPage::new(
+        page,
+        view.record.profile.name,
+        format!("/centres/{id}"),
+        entries,
+        labels,
+    ))
+}

@@ -1,0 +1,340 @@
+//! BLKK use cases: the public directory, a profile, creating and changing one, its history.
+//! Each checks access first, then validates, then writes in one transaction with its audit
+//! entry.
+
+use serde::Serialize;
+use serde_json::json;
+
+use super::model::{
+    self, Assignment, Centre, CentreInput, CentreRecord, DirectoryEntry, DirectoryFilter, ENTITY,
+    Totals,
+};
+use super::store;
+use crate::features::areas;
+use crate::features::kejuruan;
+use crate::features::orgs::model::OrgFilter;
+use crate::features::orgs::model::{OrgKind, OrgRef};
+use crate::features::orgs::service as orgs;
+use crate::features::orgs::store::refs_of;
+use crate::kernel::access::{self, Actor};
+use crate::kernel::audit::{self, AuditEntry, Change, Entry, Labels};
+use crate::kernel::db::{Db, Tx};
+use crate::kernel::error::AppError;
+use crate::kernel::time::{now, this_year};
+use crate::kernel::validate::FieldErrors;
+use crate::kernel::web::paging::{Paged, Window};
+
+pub const PAGE_SIZE: i64 = 20;
+
+/// The public directory. With `mine`, only the BLKK in the signed-in user's scope.
+pub async fn directory(
+    db: &Db,
+    actor: Option<&Actor>,
+    filter: &DirectoryFilter,
+    mine: bool,
+    page: i64,
+) -> Result<Paged<DirectoryEntry>, AppError> {
+    let scope = match (mine, actor) {
+        (false, _) => None,
+        (true, Some(a)) => Some(a.centre_scope()),
+        (true, None) => return Err(AppError::Unauthenticated),
+    };
+    let w = Window::new(page, PAGE_SIZE);
+    let (entries, total) = store::directory(db, filter, scope.as_ref(), w.size, w.offset()).await?;
+    Ok(Paged::new(entries, total, w))
+}
+
+/// National figures, live.
+pub async fn totals(db: &Db) -> Result<Totals, AppError> {
+    Ok(store::totals(db).await?)
+}
+
+/// A BLKK profile and what the viewer may do with it.
+#[derive(Debug, Clone)]
+pub struct CentreView {
+    pub record: CentreRecord,
+    /// May see contacts and history.
+    pub in_scope: bool,
+    pub can_edit: bool,
+    pub can_assign: bool,
+}
+
+impl CentreView {
+    fn of(record: CentreRecord, actor: Option<&Actor>) -> CentreView {
+        let facts = record.facts();
+        CentreView {
+            in_scope: model::can_view(actor, &facts),
+            can_edit: actor.is_some_and(|a| model::can_edit(a, &facts)),
+            can_assign: actor.is_some_and(model::can_administer),
+            record,
+        }
+    }
+}
+
+/// Anyone may open a public profile; contacts only show to users in scope.
+pub async fn view(db: &Db, actor: Option<&Actor>, id: i64) -> Result<CentreView, AppError> {
+    let record = store::get(db, id).await?.ok_or(AppError::NotFound)?;
+    Ok(CentreView::of(record, actor))
+}
+
+/// The record for editing: refused unless the user may edit it.
+pub async fn for_edit(db: &Db, actor: &Actor, id: i64) -> Result<CentreView, AppError> {
+    let v = view(db, Some(actor), id).await?;
+    access::allow(v.can_edit)?;
+    Ok(v)
+}
+
+/// May open the form for a new BLKK: admins.
+pub fn for_new(actor: &Actor) -> Result<(), AppError> {
+    access::allow(model::can_administer(actor))
+}
+
+/// Whether the actor assigns BLKK to their pembina and forums (the form shows those fields).
+pub fn may_assign(actor: &Actor) -> bool {
+    model::can_administer(actor)
+}
+
+/// What the audit trail compares: the profile, and the assignment when it is in play.
+#[derive(Serialize)]
+struct Audited<'a> {
+    #[serde(flatten)]
+    centre: &'a Centre,
+    #[serde(flatten)]
+    assignment: Option<&'a Assignment>,
+}
+
+fn changes(
+    old: Option<(&Centre, Option<&Assignment>)>,
+    new: (&Centre, Option<&Assignment>),
+) -> Vec<Change> {
+    let snap = |(centre, assignment)| audit::snapshot(&Audited { centre, assignment });
+    match old {
+        Some(old) => audit::diff(&snap(old), &snap(new)),
+        None => audit::created(&snap(new)),
+    }
+}
+
+/// What only the database can tell, checked in the writing transaction: the village
+/// exists, the kejuruan are in the catalogue, the pembina is an UPTP, the forums are
+/// forums. Returns the names the new record shows.
+async fn references(
+    tx: &mut Tx,
+    c: &Centre,
+    a: &Assignment,
+) -> Result<(areas::model::Place, Option<OrgRef>, Vec<OrgRef>), AppError> {
+    let mut e = FieldErrors::new();
+    let place = areas::store::place_in(tx, &c.profile.village_code).await?;
+    if place.is_none() {
+        e.add("village_code", "unknown_area");
+    }
+    if !kejuruan::store::unknown(tx, &c.profile.kejuruan)
+        .await?
+        .is_empty()
+    {
+        e.add("kejuruan", "invalid_choice");
+    }
+    let mut ids = a.forum_ids.clone();
+    ids.extend(a.pembina_id);
+    let mut refs = refs_of(tx, &ids).await?;
+    let pembina = a.pembina_id.and_then(|p| {
+        let i = refs
+            .iter()
+            .position(|r| r.id == p && r.kind == OrgKind::Uptp);
+        if i.is_none() {
+            e.add("pembina_id", "invalid_choice");
+        }
+        i.map(|i| refs.remove(i))
+    });
+    refs.retain(|r| a.forum_ids.contains(&r.id));
+    if refs.len() != a.forum_ids.len() || refs.iter().any(|r| r.kind != OrgKind::Forum) {
+        e.add("forum_ids", "invalid_choice");
+    }
+    match place {
+        Some(place) if e.is_empty() => Ok((place, pembina, refs)),
+        _ => Err(AppError::Invalid(e)),
+    }
+}
+
+/// Creates a BLKK (admins). Returns it as stored.
+pub async fn create(db: &Db, actor: &Actor, input: &CentreInput) -> Result<CentreRecord, AppError> {
+    access::allow(model::can_administer(actor))?;
+    let (centre, assignment) = validated(input, None, &Assignment::default())?;
+    let at = now();
+    let mut tx = db.begin().await?;
+    let (place, pembina, forums) = references(&mut tx, &centre, &assignment).await?;
+    let id = store::insert(&mut tx, &centre, &assignment, at).await?;
+    audit::record(
+        &mut tx,
+        Entry {
+            actor_id: Some(actor.user_id),
+            entity: ENTITY,
+            entity_id: id,
+            action: "create",
+            changes: &changes(None, (&centre, Some(&assignment))),
+            at,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(CentreRecord {
+        id,
+        version: 1,
+        updated_at: at,
+        profile: centre.profile,
+        place,
+        pembina,
+        forums,
+        contact_phone: centre.contact_phone,
+        contact_email: centre.contact_email,
+    })
+}
+
+/// The profile and assignment an input makes, or every problem of both.
+fn validated(
+    input: &CentreInput,
+    current: Option<&Centre>,
+    assignment: &Assignment,
+) -> Result<(Centre, Assignment), FieldErrors> {
+    let mut e = FieldErrors::new();
+    let centre = input
+        .validate(current, this_year())
+        .map_err(|x| e.merge(x))
+        .ok();
+    let assignment = input.assignment(assignment).map_err(|x| e.merge(x)).ok();
+    match (centre, assignment) {
+        (Some(c), Some(a)) => Ok((c, a)),
+        _ => Err(e),
+    }
+}
+
+/// Changes a BLKK: its manager or an admin; the assignment, registration number and aid
+/// year are the ministry's. `input.version` guards against overwriting someone else's
+/// change. A change that changes nothing writes nothing (no new version, no history).
+/// Reads the record once.
+pub async fn update(
+    db: &Db,
+    actor: &Actor,
+    id: i64,
+    input: &CentreInput,
+) -> Result<CentreRecord, AppError> {
+    let current = for_edit(db, actor, id).await?;
+    if input.changes_assignment() && !current.can_assign {
+        return Err(AppError::Forbidden);
+    }
+    let version = input.version.unwrap_or(current.record.version);
+    let old = current.record.centre();
+    let old_assignment = current.record.assignment();
+    let (centre, assignment) = validated(input, Some(&old), &old_assignment)?;
+    if !current.can_assign {
+        let mut e = FieldErrors::new();
+        if centre.profile.reg_no != old.profile.reg_no {
+            e.add("reg_no", "admin_only");
+        }
+        if centre.profile.aid_year != old.profile.aid_year {
+            e.add("aid_year", "admin_only");
+        }
+        e.finish(())?;
+    }
+    if version != current.record.version {
+        return Err(AppError::Stale);
+    }
+    let assigned = input.changes_assignment();
+    let diff = changes(
+        Some((&old, assigned.then_some(&old_assignment))),
+        (&centre, assigned.then_some(&assignment)),
+    );
+    if diff.is_empty() {
+        return Ok(current.record);
+    }
+    let at = now();
+    let mut tx = db.begin().await?;
+    let (place, pembina, forums) = references(&mut tx, &centre, &assignment).await?;
+    store::update(&mut tx, id, version, &old, &centre, at).await?;
+    if assigned && assignment != old_assignment {
+        store::set_assignment(&mut tx, id, &assignment).await?;
+    }
+    audit::record(
+        &mut tx,
+        Entry {
+            actor_id: Some(actor.user_id),
+            entity: ENTITY,
+            entity_id: id,
+            action: "update",
+            changes: &diff,
+            at,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(CentreRecord {
+        id,
+        version: version + 1,
+        updated_at: at,
+        profile: centre.profile,
+        place,
+        pembina,
+        forums,
+        contact_phone: centre.contact_phone,
+        contact_email: centre.contact_email,
+    })
+}
+
+/// The change history of a BLKK, for users whose scope covers it, with the names its
+/// values refer to.
+pub async fn history(
+    db: &Db,
+    actor: &Actor,
+    id: i64,
+    lang: &str,
+) -> Result<(CentreView, Vec<AuditEntry>, Labels), AppError> {
+    let v = view(db, Some(actor), id).await?;
+    access::allow(v.in_scope)?;
+    let entries = audit::history(db, ENTITY, id, 200).await?;
+    let mut labels = Labels::coded(&["host_type", "status"]);
+    orgs::label_references(db, &entries, &["pembina_id", "forum_ids"], &mut labels).await?;
+    let villages: Vec<&str> = audit::referenced(&entries, &["village_code"])
+        .into_iter()
+        .filter_map(|v| v.as_str())
+        .collect();
+    for (code, name) in areas::service::names(db, &villages).await? {
+        labels.name("village_code", &json!(code), format!("{name} ({code})"));
+    }
+    for k in kejuruan::service::catalogue(db).await? {
+        labels.name("kejuruan", &json!(k.code), k.name(lang));
+    }
+    Ok((v, entries, labels))
+}
+
+/// What the admin's form offers: every UPTP, and the forums that fit where the BLKK is
+/// (national ones and those of its province or regency).
+pub async fn assignment_choices(
+    db: &Db,
+    actor: &Actor,
+    province: &str,
+    regency: &str,
+) -> Result<(Vec<OrgRef>, Vec<OrgRef>), AppError> {
+    access::allow(model::can_administer(actor))?;
+    let uptps = orgs::choices(
+        db,
+        &OrgFilter {
+            kind: Some(OrgKind::Uptp),
+            ..Default::default()
+        },
+    )
+    .await?;
+    let areas: Vec<String> = [province, regency]
+        .into_iter()
+        .filter(|a| !a.is_empty())
+        .map(str::to_owned)
+        .collect();
+    let forums = orgs::choices(
+        db,
+        &OrgFilter {
+            kind: Some(OrgKind::Forum),
+            for_areas: Some(areas),
+            ..Default::default()
+        },
+    )
+    .await?;
+    Ok((uptps, forums))
+}

@@ -1,0 +1,435 @@
+//! BLKK profiles in the database: the directory, one record, writes, and the national
+//! counters kept in the same transaction as every write.
+
+use time::OffsetDateTime;
+
+use super::model::{
+    Assignment, Centre, CentreRecord, CentreStatus, DirectoryEntry, DirectoryFilter, HostType,
+    Totals,
+};
+use crate::features::areas::model::AreaLevel;
+use crate::features::orgs::model::{Org, OrgKind, OrgRef};
+use crate::features::orgs::store as orgs;
+use crate::kernel::access::Scope;
+use crate::kernel::db::{Columns, Db, Dialect, Sql, StoreError, Tx};
+use crate::kernel::text::search_key;
+
+/// Rows per multi-row `INSERT`: well under both backends' placeholder limits.
+const BATCH_ROWS: usize = 500;
+
+/// The one list of a BLKK profile's columns, for both `INSERT` and `UPDATE`.
+fn columns(c: &Centre) -> Columns {
+    let p = &c.profile;
+    let area = |l| p.village_code.ancestor(l).map(String::from);
+    vec![
+        ("reg_no", p.reg_no.as_str().into()),
+        ("host_name", p.host_name.as_str().into()),
+        ("host_type", p.host_type.into()),
+        ("street", p.street.as_str().into()),
+        ("village_code", (&p.village_code).into()),
+        ("district_code", area(AreaLevel::District).into()),
+        ("regency_code", area(AreaLevel::Regency).into()),
+        ("province_code", area(AreaLevel::Province).into()),
+        ("latitude", p.latitude.into()),
+        ("longitude", p.longitude.into()),
+        ("year_built", p.year_built.into()),
+        ("aid_year", p.aid_year.into()),
+        ("head_name", p.head_name.as_str().into()),
+        ("contact_phone", c.contact_phone.as_str().into()),
+        ("contact_email", c.contact_email.as_str().into()),
+        ("status", p.status.into()),
+    ]
+}
+
+/// The organisation row every BLKK also is.
+fn org_of(c: &Centre) -> Org {
+    Org {
+        kind: OrgKind::Blkk,
+        subtype: "blkk".into(),
+        name: c.profile.name.clone(),
+        area_code: Some(c.profile.village_code.clone()),
+        address: c.profile.street.clone(),
+        phone: String::new(),
+        email: String::new(),
+    }
+}
+
+const SELECT: &str = "SELECT o.id, o.version, o.updated_at, o.name, c.*, \
+    v.name AS village_name, d.name AS district_name, r.name AS regency_name, p.name AS province_name \
+    FROM centres c \
+    JOIN orgs o ON o.id = c.org_id \
+    JOIN areas v ON v.code = c.village_code \
+    JOIN areas d ON d.code = c.district_code \
+    JOIN areas r ON r.code = c.regency_code \
+    JOIN areas p ON p.code = c.province_code";
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    #[sqlx(flatten)]
+    record: CentreRecord,
+    pembina_id: Option<i64>,
+}
+
+/// One BLKK with its kejuruan, pembina and forums.
+pub async fn get(db: &Db, id: i64) -> Result<Option<CentreRecord>, StoreError> {
+    let Some(Row {
+        mut record,
+        pembina_id,
+    }) = db
+        .fetch_optional::<Row>(Sql::new(format!("{SELECT} WHERE c.org_id = $1")).arg(id))
+        .await?
+    else {
+        return Ok(None);
+    };
+    record.profile.kejuruan = kejuruan_of(db, &[id])
+        .await?
+        .into_iter()
+        .map(|(_, k)| k)
+        .collect();
+    let mut refs: Vec<OrgRef> = db
+        .fetch_all(
+            Sql::new(
+                "SELECT o.id, o.kind, o.name FROM orgs o WHERE o.id = $1 \
+                 UNION ALL SELECT o.id, o.kind, o.name FROM forum_members m \
+                 JOIN orgs o ON o.id = m.forum_id WHERE m.centre_id = $2",
+            )
+            .arg(pembina_id.unwrap_or(0))
+            .arg(id),
+        )
+        .await?;
+    refs.sort_by_key(|r| r.name.to_lowercase());
+    record.pembina = refs
+        .iter()
+        .position(|r| Some(r.id) == pembina_id && r.kind == OrgKind::Uptp)
+        .map(|i| refs.remove(i));
+    record.forums = refs;
+    Ok(Some(record))
+}
+
+/// `(centre id, kejuruan code)` pairs for the given centres.
+pub async fn kejuruan_of(db: &Db, ids: &[i64]) -> Result<Vec<(i64, String)>, StoreError> {
+    let mut sql =
+        Sql::new("SELECT centre_id, kejuruan_code FROM centre_kejuruan WHERE centre_id IN ");
+    sql.push_list(ids.iter().copied())
+        .push(" ORDER BY centre_id, kejuruan_code");
+    db.fetch_all(sql).await
+}
+
+/// Adds `delta` to the national counters of a regency and status, in the transaction that
+/// adds, moves or changes a BLKK, so the figures are live without a scan.
+async fn count(tx: &mut Tx, c: &Centre, delta: i64) -> Result<(), StoreError> {
+    let regency = c
+        .profile
+        .village_code
+        .ancestor(AreaLevel::Regency)
+        .map(String::from);
+    let province = c
+        .profile
+        .village_code
+        .ancestor(AreaLevel::Province)
+        .map(String::from);
+    let mut sql = Sql::insert(
+        "centre_counts",
+        vec![
+            ("regency_code", regency.into()),
+            ("province_code", province.into()),
+            ("status", c.profile.status.into()),
+            ("n", delta.into()),
+        ],
+    );
+    sql.push(" ON CONFLICT (regency_code, status) DO UPDATE SET n = centre_counts.n + excluded.n");
+    tx.execute(sql).await?;
+    Ok(())
+}
+
+/// Inserts a BLKK (its organisation row, profile, kejuruan and assignment); returns its id.
+pub async fn insert(
+    tx: &mut Tx,
+    c: &Centre,
+    a: &Assignment,
+    now: OffsetDateTime,
+) -> Result<i64, StoreError> {
+    let id = orgs::insert(tx, &org_of(c), now).await?;
+    let mut cols = columns(c);
+    cols.insert(0, ("org_id", id.into()));
+    cols.push(("pembina_id", a.pembina_id.into()));
+    tx.execute(Sql::insert("centres", cols)).await?;
+    set_kejuruan(tx, id, &c.profile.kejuruan).await?;
+    add_forum_members(tx, a.forum_ids.iter().map(|f| (*f, id))).await?;
+    count(tx, c, 1).await?;
+    Ok(id)
+}
+
+/// Stores a changed profile if the record is still at `version`; bumps the version.
+/// `old` is the profile being replaced (for the counters).
+pub async fn update(
+    tx: &mut Tx,
+    id: i64,
+    version: i64,
+    old: &Centre,
+    c: &Centre,
+    now: OffsetDateTime,
+) -> Result<(), StoreError> {
+    orgs::update(tx, id, version, &org_of(c), now).await?;
+    let mut sql = Sql::update("centres", columns(c));
+    sql.push(" WHERE org_id = ").push_bind(id);
+    tx.execute(sql).await?;
+    if old.profile.kejuruan != c.profile.kejuruan {
+        tx.execute(Sql::new("DELETE FROM centre_kejuruan WHERE centre_id = $1").arg(id))
+            .await?;
+        set_kejuruan(tx, id, &c.profile.kejuruan).await?;
+    }
+    count(tx, old, -1).await?;
+    count(tx, c, 1).await
+}
+
+async fn set_kejuruan(tx: &mut Tx, id: i64, codes: &[String]) -> Result<(), StoreError> {
+    if codes.is_empty() {
+        return Ok(());
+    }
+    let mut sql = Sql::new("INSERT INTO centre_kejuruan (centre_id, kejuruan_code) VALUES ");
+    for (i, k) in codes.iter().enumerate() {
+        if i > 0 {
+            sql.push(", ");
+        }
+        sql.push("(")
+            .push_bind(id)
+            .push(", ")
+            .push_bind(k.as_str())
+            .push(")");
+    }
+    tx.execute(sql).await?;
+    Ok(())
+}
+
+/// Replaces a BLKK's pembina and forums.
+pub async fn set_assignment(tx: &mut Tx, id: i64, a: &Assignment) -> Result<(), StoreError> {
+    tx.execute(
+        Sql::new("UPDATE centres SET pembina_id = $1 WHERE org_id = $2")
+            .arg(a.pembina_id)
+            .arg(id),
+    )
+    .await?;
+    tx.execute(Sql::new("DELETE FROM forum_members WHERE centre_id = $1").arg(id))
+        .await?;
+    add_forum_members(tx, a.forum_ids.iter().map(|f| (*f, id))).await
+}
+
+/// Adds `(forum, centre)` memberships in bulk.
+pub async fn add_forum_members(
+    tx: &mut Tx,
+    pairs: impl IntoIterator<Item = (i64, i64)>,
+) -> Result<(), StoreError> {
+    let pairs: Vec<(i64, i64)> = pairs.into_iter().collect();
+    for chunk in pairs.chunks(BATCH_ROWS) {
+        let mut sql = Sql::new("INSERT INTO forum_members (forum_id, centre_id) VALUES ");
+        for (i, (forum, centre)) in chunk.iter().enumerate() {
+            if i > 0 {
+                sql.push(", ");
+            }
+            sql.push("(")
+                .push_bind(*forum)
+                .push(", ")
+                .push_bind(*centre)
+                .push(")");
+        }
+        tx.execute(sql).await?;
+    }
+    Ok(())
+}
+
+/// Appends ` AND (...)` restricting `c` (centres) to a scope. Mirrors
+/// [`Scope::covers`](crate::kernel::access::Scope::covers).
+pub fn push_scope(sql: &mut Sql, scope: &Scope) {
+    match scope {
+        Scope::All => {}
+        Scope::Pembina(org) => {
+            sql.push(" AND c.pembina_id = ").push_bind(*org);
+        }
+        Scope::Region(area) => {
+            sql.push(" AND (c.province_code = ")
+                .push_bind(area.as_str())
+                .push(" OR c.regency_code = ")
+                .push_bind(area.as_str())
+                .push(")");
+        }
+        Scope::Forum(org) => {
+            sql.push(" AND EXISTS (SELECT 1 FROM forum_members m WHERE m.centre_id = c.org_id AND m.forum_id = ")
+                .push_bind(*org)
+                .push(")");
+        }
+        Scope::Centre(id) => {
+            sql.push(" AND c.org_id = ").push_bind(*id);
+        }
+        Scope::Nothing => {
+            sql.push(" AND 1 = 0");
+        }
+    }
+}
+
+/// Appends the name search: BLKK whose name contains `key` (an index look-up on both
+/// databases), or whose registration number is `reg_no`.
+fn push_name_search(sql: &mut Sql, dialect: Dialect, key: &str, reg_no: &str) {
+    sql.push(" AND c.org_id IN (");
+    // The one place the dialects differ for search. Both match any part of the name key
+    // (letters and digits, lower case): SQLite through its FTS5 trigram index, PostgreSQL
+    // through a pg_trgm GIN index on orgs.name_key. Trigrams need three characters; a
+    // shorter key is matched by a scan.
+    match dialect {
+        Dialect::Sqlite if key.chars().count() >= 3 => {
+            sql.push("SELECT rowid FROM org_search WHERE org_search MATCH ")
+                .push_bind(format!("\"{key}\""));
+        }
+        _ => {
+            sql.push("SELECT id FROM orgs WHERE kind = 'blkk' AND name_key LIKE ")
+                .push_bind(format!("%{key}%"));
+        }
+    }
+    sql.push(" UNION SELECT org_id FROM centres WHERE reg_no = ")
+        .push_bind(reg_no)
+        .push(")");
+}
+
+fn directory_sql(
+    select: &str,
+    dialect: Dialect,
+    f: &DirectoryFilter,
+    scope: Option<&Scope>,
+) -> Sql {
+    let mut sql = Sql::new(select);
+    sql.push(" WHERE 1 = 1");
+    let key = search_key(&f.q);
+    if !key.is_empty() {
+        push_name_search(&mut sql, dialect, &key, &f.q.trim().to_uppercase());
+    }
+    let mut eq = |column: &str, v: &str| {
+        if !v.trim().is_empty() {
+            sql.push(" AND ")
+                .push(column)
+                .push(" = ")
+                .push_bind(v.trim());
+        }
+    };
+    eq("c.province_code", &f.province);
+    eq("c.regency_code", &f.regency);
+    eq("c.host_type", f.host_type.map_or("", HostType::as_str));
+    eq("c.status", f.status.map_or("", CentreStatus::as_str));
+    if !f.kejuruan.trim().is_empty() {
+        sql.push(" AND EXISTS (SELECT 1 FROM centre_kejuruan k WHERE k.centre_id = c.org_id AND k.kejuruan_code = ")
+            .push_bind(f.kejuruan.trim())
+            .push(")");
+    }
+    if let Some(p) = f.pembina {
+        push_scope(&mut sql, &Scope::Pembina(p));
+    }
+    if let Some(forum) = f.forum {
+        push_scope(&mut sql, &Scope::Forum(forum));
+    }
+    if let Some(s) = scope {
+        push_scope(&mut sql, s);
+    }
+    sql
+}
+
+pub async fn totals(db: &Db) -> Result<Totals, StoreError> {
+    db.fetch_one(Sql::new(
+        "SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) AS centres, \
+         CAST(COALESCE(SUM(CASE WHEN status = 'aktif' THEN n ELSE 0 END), 0) AS BIGINT) AS aktif, \
+         CAST(COALESCE(SUM(CASE WHEN status = 'persiapan' THEN n ELSE 0 END), 0) AS BIGINT) AS persiapan, \
+         CAST(COALESCE(SUM(CASE WHEN status = 'tidak_aktif' THEN n ELSE 0 END), 0) AS BIGINT) AS tidak_aktif, \
+         COUNT(DISTINCT CASE WHEN n > 0 THEN province_code END) AS provinces, \
+         COUNT(DISTINCT CASE WHEN n > 0 THEN regency_code END) AS regencies \
+         FROM centre_counts",
+    ))
+    .await
+}
+
+/// The names of a page's rows, joined once the page is cut.
+const PAGE_NAMES: &str = ") pg \
+    JOIN centres c ON c.org_id = pg.id \
+    JOIN orgs o ON o.id = c.org_id \
+    JOIN areas v ON v.code = c.village_code \
+    JOIN areas d ON d.code = c.district_code \
+    JOIN areas r ON r.code = c.regency_code \
+    JOIN areas p ON p.code = c.province_code \
+    LEFT JOIN orgs pb ON pb.id = c.pembina_id \
+    ORDER BY pg.sort_key, pg.id";
+
+const ENTRY: &str = "SELECT o.id, o.name, c.host_name, c.host_type, c.status, c.aid_year, \
+    v.name AS village_name, d.name AS district_name, c.regency_code, r.name AS regency_name, \
+    c.province_code, p.name AS province_name, pb.name AS pembina_name";
+
+/// One page of the directory, by name, and the number of matches. `scope` narrows the list
+/// to a user's own BLKK ("mine").
+pub async fn directory(
+    db: &Db,
+    f: &DirectoryFilter,
+    scope: Option<&Scope>,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<DirectoryEntry>, i64), StoreError> {
+    let dialect = db.dialect();
+    let unfiltered = f.is_empty() && matches!(scope, None | Some(Scope::All));
+    let (mut rows, total) = if unfiltered {
+        // The whole directory: its size from the counters, its page from the name index.
+        let total = totals(db).await?.centres;
+        let mut sql = Sql::new(format!(
+            "{ENTRY} FROM (SELECT o.id, o.name_key AS sort_key FROM orgs o \
+             WHERE o.kind = 'blkk' ORDER BY o.name_key, o.id LIMIT "
+        ));
+        sql.push_bind(limit)
+            .push(" OFFSET ")
+            .push_bind(offset)
+            .push(PAGE_NAMES);
+        (db.fetch_all::<DirectoryEntry>(sql).await?, total)
+    } else {
+        // Filter, count and cut the page in one scan of the matches, then fetch the names
+        // of the page's rows only.
+        let mut sql = directory_sql(
+            &format!(
+                "{ENTRY}, pg.total FROM (SELECT c.org_id AS id, o.name_key AS sort_key, \
+                 COUNT(*) OVER () AS total FROM centres c JOIN orgs o ON o.id = c.org_id"
+            ),
+            dialect,
+            f,
+            scope,
+        );
+        sql.push(" ORDER BY o.name_key, o.id LIMIT ")
+            .push_bind(limit)
+            .push(" OFFSET ")
+            .push_bind(offset)
+            .push(PAGE_NAMES);
+        let page: Vec<PageRow> = db.fetch_all(sql).await?;
+        let total = match page.first() {
+            Some(r) => r.total,
+            // Past the last page (or nothing matches): count on its own.
+            None if offset > 0 => {
+                let (n,): (i64,) = db
+                    .fetch_one(directory_sql(
+                        "SELECT COUNT(*) FROM centres c",
+                        dialect,
+                        f,
+                        scope,
+                    ))
+                    .await?;
+                n
+            }
+            None => 0,
+        };
+        (page.into_iter().map(|r| r.entry).collect(), total)
+    };
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    for (id, code) in kejuruan_of(db, &ids).await? {
+        if let Some(r) = rows.iter_mut().find(|r| r.id == id) {
+            r.kejuruan.push(code);
+        }
+    }
+    Ok((rows, total))
+}
+
+#[derive(sqlx::FromRow)]
+struct PageRow {
+    #[sqlx(flatten)]
+    entry: DirectoryEntry,
+    total: i64,
+}

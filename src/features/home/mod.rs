@@ -1,0 +1,12 @@
+//! The home page (`/`): live national figures and the way into the directory.
+
+pub mod pages;
+
+use axum::Router;
+use axum::routing::get;
+
+use crate::kernel::web::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/", get(pages::show))
+}

@@ -1,0 +1,297 @@
+//! Organisations: the admin's list and forms, and each organisation's own page.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use super::model::{OrgFilter, OrgInput, OrgKind, OrgRecord};
+use super::service;
+use crate::features::accounts::{self, model::Member};
+use crate::features::areas::service::{Picker, PickerChoice, picker};
+use crate::kernel::error::AppError;
+use crate::kernel::validate::{FieldErrors, Patch, input_of};
+use crate::kernel::web::AppState;
+use crate::kernel::web::extract::{FormBody, Path, Query};
+use crate::kernel::web::history::HistoryPage;
+use crate::kernel::web::nav::href;
+use crate::kernel::web::page::{Choice, Page};
+use crate::kernel::web::paging::{Paged, page_number};
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct ListQuery {
+    kind: String,
+    q: String,
+    page: String,
+}
+
+impl ListQuery {
+    fn href(&self, n: i64) -> String {
+        href(
+            "/orgs",
+            &[
+                ("kind", &self.kind),
+                ("q", &self.q),
+                ("page", &n.to_string()),
+            ],
+        )
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "orgs/list.html")]
+pub struct ListPage {
+    page: Page,
+    query: ListQuery,
+    results: Paged<OrgRecord>,
+    kinds: Vec<OrgKind>,
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    page: Page,
+    Query(query): Query<ListQuery>,
+) -> Result<ListPage, AppError> {
+    let actor = page.require()?;
+    let filter = OrgFilter {
+        kind: OrgKind::parse(&query.kind),
+        q: query.q.clone(),
+        for_areas: None,
+    };
+    let results = service::list(&state.db, &actor, &filter, page_number(&query.page)?).await?;
+    let title = page.t("orgs.title");
+    Ok(ListPage {
+        page: page.titled(title),
+        query,
+        results,
+        kinds: OrgKind::managed().collect(),
+    })
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "orgs/show.html")]
+pub struct ShowPage {
+    page: Page,
+    org: OrgRecord,
+    members: Vec<Member>,
+    /// Link to the BLKK this organisation works with, if any.
+    centres_href: Option<String>,
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    page: Page,
+    Path(id): Path<i64>,
+) -> Result<ShowPage, AppError> {
+    let actor = page.require()?;
+    let org = service::view(&state.db, &actor, id).await?;
+    let members = accounts::service::members(&state.db, &actor, id).await?;
+    let own = actor.org_id == Some(org.id);
+    let centres_href = match org.org.kind {
+        OrgKind::Uptp => Some(format!("/centres?pembina={}", org.id)),
+        OrgKind::Forum => Some(format!("/centres?forum={}", org.id)),
+        OrgKind::Disnaker if own => Some("/centres?mine=1".to_owned()),
+        OrgKind::Disnaker => org.org.area_code.as_ref().map(|a| {
+            let key = if a.as_str().len() == 2 {
+                "province"
+            } else {
+                "regency"
+            };
+            format!("/centres?{key}={a}")
+        }),
+        _ => None,
+    };
+    let title = org.org.name.clone();
+    Ok(ShowPage {
+        page: page.titled(title),
+        org,
+        members,
+        centres_href,
+    })
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "orgs/form.html")]
+pub struct FormPage {
+    page: Page,
+    id: Option<i64>,
+    input: OrgInput,
+    errors: FieldErrors,
+    picker: Picker,
+    kinds: Vec<OrgKind>,
+    /// `(kind, subtype)` pairs for the subtype select.
+    subtypes: Vec<(OrgKind, &'static str)>,
+    stale: bool,
+}
+
+impl FormPage {
+    fn action(&self) -> String {
+        match self.id {
+            Some(id) => format!("/orgs/{id}/edit"),
+            None => "/orgs".into(),
+        }
+    }
+
+    fn version(&self) -> String {
+        self.input
+            .version
+            .map(|v| v.to_string())
+            .unwrap_or_default()
+    }
+
+    fn kind_options(&self) -> Vec<Choice> {
+        self.page.choices("kind", &self.kinds)
+    }
+
+    /// Every kind's subtypes, labelled with their kind; the script offers only the chosen
+    /// kind's.
+    fn subtype_options(&self) -> Vec<Choice> {
+        self.subtypes
+            .iter()
+            .map(|(k, s)| Choice {
+                value: (*s).to_owned(),
+                label: format!(
+                    "{} — {}",
+                    self.page.label("kind", k.as_str()),
+                    self.page.label("subtype", s)
+                ),
+                group: k.to_string(),
+            })
+            .collect()
+    }
+}
+
+async fn form_page(
+    state: &AppState,
+    page: Page,
+    id: Option<i64>,
+    input: OrgInput,
+    errors: FieldErrors,
+    stale: bool,
+) -> Result<FormPage, AppError> {
+    let area = input.area_code.text();
+    let choice = PickerChoice {
+        province: area.get(..2).unwrap_or_default().to_owned(),
+        regency: area.get(..5).unwrap_or_default().to_owned(),
+        ..Default::default()
+    };
+    let picker = picker(&state.db, 2, &choice).await?;
+    let title = match id {
+        Some(_) => page.tf("org_form.edit_title", input.name.text()),
+        None => page.t("org_form.new_title").into_owned(),
+    };
+    Ok(FormPage {
+        page: page.titled(title),
+        id,
+        input,
+        errors,
+        picker,
+        kinds: OrgKind::managed().collect(),
+        subtypes: OrgKind::managed()
+            .flat_map(|k| k.subtypes().iter().map(move |s| (k, *s)))
+            .collect(),
+        stale,
+    })
+}
+
+/// The posted form: the organisation's fields, its area taken from the picker (the
+/// regency when one is chosen inside the province).
+fn posted(body: &FormBody) -> Result<OrgInput, AppError> {
+    let mut input: OrgInput = body.parse()?;
+    let choice: PickerChoice = body.parse()?;
+    let region = if !choice.regency.is_empty()
+        && choice.regency.starts_with(&format!("{}.", choice.province))
+    {
+        choice.regency
+    } else {
+        choice.province
+    };
+    input.area_code = Patch::Set(region);
+    Ok(input)
+}
+
+pub async fn new_form(State(state): State<AppState>, page: Page) -> Result<FormPage, AppError> {
+    service::for_new(&page.require()?)?;
+    let input = OrgInput {
+        kind: Patch::Set(OrgKind::Mitra.as_str().into()),
+        ..Default::default()
+    };
+    form_page(&state, page, None, input, FieldErrors::new(), false).await
+}
+
+/// Shows the form again with its problems (422), or the conflict (409).
+async fn refused(
+    state: &AppState,
+    page: Page,
+    id: Option<i64>,
+    input: OrgInput,
+    e: AppError,
+) -> Result<Response, AppError> {
+    let (errors, stale, status) = match e {
+        AppError::Invalid(errors) => (errors, false, StatusCode::UNPROCESSABLE_ENTITY),
+        AppError::Stale => (FieldErrors::new(), true, StatusCode::CONFLICT),
+        other => return Err(other),
+    };
+    let body = form_page(state, page, id, input, errors, stale).await?;
+    Ok((status, body).into_response())
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    page: Page,
+    body: FormBody,
+) -> Result<Response, AppError> {
+    let actor = page.require()?;
+    let input = posted(&body)?;
+    match service::create(&state.db, &actor, &input).await {
+        Ok(org) => Ok(Redirect::to(&format!("/orgs/{}?saved=1", org.id)).into_response()),
+        Err(e) => refused(&state, page, None, input, e).await,
+    }
+}
+
+pub async fn edit_form(
+    State(state): State<AppState>,
+    page: Page,
+    Path(id): Path<i64>,
+) -> Result<FormPage, AppError> {
+    let org = service::for_edit(&state.db, &page.require()?, id).await?;
+    let mut input: OrgInput = input_of(&org.org).map_err(AppError::internal)?;
+    input.version = Some(org.version);
+    form_page(&state, page, Some(id), input, FieldErrors::new(), false).await
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    page: Page,
+    Path(id): Path<i64>,
+    body: FormBody,
+) -> Result<Response, AppError> {
+    let actor = page.require()?;
+    let input = posted(&body)?;
+    if input.version.is_none() {
+        return Err(AppError::BadRequest("missing version".into()));
+    }
+    match service::update(&state.db, &actor, id, &input).await {
+        Ok(_) => Ok(Redirect::to(&format!("/orgs/{id}?saved=1")).into_response()),
+        Err(e) => refused(&state, page, Some(id), input, e).await,
+    }
+}
+
+pub async fn history(
+    State(state): State<AppState>,
+    page: Page,
+    Path(id): Path<i64>,
+) -> Result<HistoryPage, AppError> {
+    let actor = page.require()?;
+    let (org, entries, labels) = service::history(&state.db, &actor, id).await?;
+    Ok(HistoryPage::new(
+        page,
+        org.org.name,
+        format!("/orgs/{id}"),
+        entries,
+        labels,
+    ))
+}

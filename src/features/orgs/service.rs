@@ -1,0 +1,181 @@
+//! Organisation use cases: admins manage them; each organisation's own users see theirs.
+
+use serde_json::json;
+
+use super::model::{self, ENTITY, Org, OrgFilter, OrgInput, OrgKind, OrgRecord, OrgRef};
+use super::store;
+use crate::features::areas;
+use crate::kernel::access::{self, Actor};
+use crate::kernel::audit::{self, AuditEntry, Entry, Labels};
+use crate::kernel::db::Db;
+use crate::kernel::error::AppError;
+use crate::kernel::time::now;
+use crate::kernel::web::paging::{Paged, Window};
+
+pub const PAGE_SIZE: i64 = 50;
+
+/// One page of organisations (admins).
+pub async fn list(
+    db: &Db,
+    actor: &Actor,
+    filter: &OrgFilter,
+    page: i64,
+) -> Result<Paged<OrgRecord>, AppError> {
+    access::admin(actor)?;
+    let w = Window::new(page, PAGE_SIZE);
+    let (items, total) = store::list(db, filter, w.size, w.offset()).await?;
+    Ok(Paged::new(items, total, w))
+}
+
+/// An organisation the actor may see.
+pub async fn view(db: &Db, actor: &Actor, id: i64) -> Result<OrgRecord, AppError> {
+    let org = store::get(db, id).await?.ok_or(AppError::NotFound)?;
+    access::allow(model::can_view(actor, org.id, org.org.kind))?;
+    Ok(org)
+}
+
+/// May open the form for a new organisation: admins.
+pub fn for_new(actor: &Actor) -> Result<(), AppError> {
+    access::admin(actor)
+}
+
+/// An organisation to change in the form: admins only.
+pub async fn for_edit(db: &Db, actor: &Actor, id: i64) -> Result<OrgRecord, AppError> {
+    access::admin(actor)?;
+    let org = view(db, actor, id).await?;
+    if org.org.kind == OrgKind::Blkk {
+        return Err(AppError::NotFound);
+    }
+    Ok(org)
+}
+
+/// The name of the organisation's area; the area must exist.
+async fn area_name(db: &Db, org: &Org) -> Result<Option<String>, AppError> {
+    let Some(code) = &org.area_code else {
+        return Ok(None);
+    };
+    match areas::service::names(db, &[code.as_str()]).await?.pop() {
+        Some((_, name)) => Ok(Some(name)),
+        None => Err(AppError::invalid("area_code", "unknown_area")),
+    }
+}
+
+/// Creates an organisation (admins); returns it as stored.
+pub async fn create(db: &Db, actor: &Actor, input: &OrgInput) -> Result<OrgRecord, AppError> {
+    access::admin(actor)?;
+    let org = input.validate(None)?;
+    let area_name = area_name(db, &org).await?;
+    let at = now();
+    let mut tx = db.begin().await?;
+    let id = store::insert(&mut tx, &org, at).await?;
+    audit::record(
+        &mut tx,
+        Entry {
+            actor_id: Some(actor.user_id),
+            entity: ENTITY,
+            entity_id: id,
+            action: "create",
+            changes: &audit::created(&audit::snapshot(&org)),
+            at,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(OrgRecord {
+        id,
+        version: 1,
+        org,
+        area_name,
+    })
+}
+
+/// Changes an organisation (admins). Its kind never changes. A change that changes
+/// nothing writes nothing: no new version, no history entry.
+pub async fn update(
+    db: &Db,
+    actor: &Actor,
+    id: i64,
+    input: &OrgInput,
+) -> Result<OrgRecord, AppError> {
+    access::admin(actor)?;
+    let current = store::get(db, id).await?.ok_or(AppError::NotFound)?;
+    if current.org.kind == OrgKind::Blkk {
+        // BLKK change through their profile.
+        return Err(AppError::NotFound);
+    }
+    let version = input.version.unwrap_or(current.version);
+    if version != current.version {
+        return Err(AppError::Stale);
+    }
+    let org = input.validate(Some(&current.org))?;
+    let changes = audit::diff(&audit::snapshot(&current.org), &audit::snapshot(&org));
+    if changes.is_empty() {
+        return Ok(current);
+    }
+    let area_name = area_name(db, &org).await?;
+    let at = now();
+    let mut tx = db.begin().await?;
+    store::update(&mut tx, id, version, &org, at).await?;
+    audit::record(
+        &mut tx,
+        Entry {
+            actor_id: Some(actor.user_id),
+            entity: ENTITY,
+            entity_id: id,
+            action: "update",
+            changes: &changes,
+            at,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(OrgRecord {
+        id,
+        version: version + 1,
+        org,
+        area_name,
+    })
+}
+
+/// An organisation's change history, with the names its values refer to.
+pub async fn history(
+    db: &Db,
+    actor: &Actor,
+    id: i64,
+) -> Result<(OrgRecord, Vec<AuditEntry>, Labels), AppError> {
+    let org = view(db, actor, id).await?;
+    let entries = audit::history(db, ENTITY, id, 200).await?;
+    let mut labels = Labels::coded(&["kind", "subtype"]);
+    let codes: Vec<&str> = audit::referenced(&entries, &["area_code"])
+        .into_iter()
+        .filter_map(|v| v.as_str())
+        .collect();
+    for (code, name) in areas::service::names(db, &codes).await? {
+        labels.name("area_code", &json!(code), format!("{name} ({code})"));
+    }
+    Ok((org, entries, labels))
+}
+
+/// Organisations to choose from in a form (e.g. a BLKK's pembina and forums).
+pub async fn choices(db: &Db, filter: &OrgFilter) -> Result<Vec<OrgRef>, AppError> {
+    Ok(store::refs(db, filter).await?)
+}
+
+/// Shows the organisations that `fields` of a history refer to by name.
+pub async fn label_references(
+    db: &Db,
+    entries: &[AuditEntry],
+    fields: &[&'static str],
+    labels: &mut Labels,
+) -> Result<(), AppError> {
+    for field in fields {
+        let ids: Vec<i64> = audit::referenced(entries, &[field])
+            .into_iter()
+            .filter_map(|v| v.as_i64())
+            .collect();
+        for (id, name) in store::names(db, &ids).await? {
+            labels.name(field, &json!(id), name);
+        }
+    }
+    Ok(())
+}

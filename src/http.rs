@@ -1,0 +1,114 @@
+//! The whole application over HTTP: every feature's pages and API merged into one router,
+//! the OpenAPI document, and the server with its background chores.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::Router;
+use tower_sessions::session_store::ExpiredDeletion;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+
+use crate::features::{accounts, areas, centres, home, kejuruan, orgs};
+use crate::kernel::db::Db;
+use crate::kernel::web::error::ErrorBody;
+use crate::kernel::web::session::DbSessionStore;
+use crate::kernel::web::{self, AppState, WebConfig};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Simandiri API",
+        version = "1",
+        description = "National registry and e-reporting of BLK Komunitas. Sign in with \
+            POST /api/v1/session; the session cookie it sets authorises later calls. Errors \
+            are JSON: {\"error\": {\"code\", \"message\", \"fields\"?}}; messages follow \
+            Accept-Language (Indonesian by default). Bodies are JSON objects with only the \
+            documented fields."
+    ),
+    components(schemas(ErrorBody)),
+    tags(
+        (name = "session", description = "Signing in and out"),
+        (name = "centres", description = "BLK Komunitas (BLKK)"),
+        (name = "orgs", description = "Organisations: ministry, UPTP, Disnaker, forums, partners"),
+        (name = "areas", description = "Administrative areas and reference lists"),
+    )
+)]
+struct ApiDoc;
+
+/// The API routes of every feature, with their OpenAPI document.
+pub fn api() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(accounts::api())
+        .merge(centres::api())
+        .merge(orgs::api())
+        .merge(areas::api())
+        .merge(kejuruan::api())
+}
+
+/// The whole application as one router.
+pub fn router(db: Db, config: WebConfig) -> Router {
+    let state = AppState {
+        db,
+        config: Arc::new(config),
+    };
+    let (api, doc) = api().split_for_parts();
+    let doc = Arc::new(doc);
+    let routes = Router::new()
+        .merge(home::routes())
+        .merge(centres::routes())
+        .merge(orgs::routes())
+        .merge(areas::routes())
+        .merge(accounts::routes())
+        .merge(api)
+        .route(
+            "/api/openapi.json",
+            axum::routing::get(move || {
+                let doc = doc.clone();
+                async move { axum::Json(doc.as_ref().clone()) }
+            }),
+        );
+    web::finish(routes, state.clone(), accounts::layer(state))
+}
+
+/// Serves until `shutdown` completes, with `/metrics` on `metrics` when given; expired
+/// sessions and sign-in attempt windows are purged in the background.
+pub async fn serve(
+    db: Db,
+    config: WebConfig,
+    listener: tokio::net::TcpListener,
+    metrics: Option<tokio::net::TcpListener>,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let purge_db = db.clone();
+    let purge = tokio::spawn(async move {
+        let store = DbSessionStore::new(purge_db.clone());
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
+        loop {
+            tick.tick().await;
+            if let Err(e) = store.delete_expired().await {
+                tracing::warn!(error = %e, "purging expired sessions failed");
+            }
+            if let Err(e) = accounts::service::purge_attempts(&purge_db).await {
+                tracing::warn!(error = ?e, "purging sign-in attempts failed");
+            }
+        }
+    });
+    let metrics = metrics.map(|l| {
+        tokio::spawn(async move {
+            if let Err(e) = axum::serve(l, web::telemetry::metrics_router()).await {
+                tracing::error!(error = %e, "metrics server stopped");
+            }
+        })
+    });
+    let app = router(db, config).into_make_service_with_connect_info::<SocketAddr>();
+    let result = axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await;
+    purge.abort();
+    if let Some(m) = metrics {
+        m.abort();
+    }
+    result
+}

@@ -1,0 +1,14 @@
+//! The shared kernel: what every feature uses and that never uses a feature. The database
+//! layer ([`db`]), the service layer's error ([`error`]), who may do what ([`access`]), the
+//! audit trail ([`audit`]), validation ([`validate`], [`text`], [`code`]), time ([`time`]),
+//! and the web plumbing ([`web`]).
+
+pub mod access;
+pub mod audit;
+pub mod code;
+pub mod db;
+pub mod error;
+pub mod text;
+pub mod time;
+pub mod validate;
+pub mod web;

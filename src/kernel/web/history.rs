@@ -1,0 +1,61 @@
+//! A record's change history as a page, for any feature's records.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use serde_json::Value;
+
+use super::page::Page;
+use crate::kernel::audit::{AuditEntry, Labels, items, show_value};
+
+/// A record's change history: who changed which field, from what, to what.
+#[derive(Template, WebTemplate)]
+#[template(path = "layout/history.html")]
+pub struct HistoryPage {
+    pub page: Page,
+    /// The record's name.
+    pub subject: String,
+    /// The record's own page.
+    pub back: String,
+    pub entries: Vec<AuditEntry>,
+    pub labels: Labels,
+}
+
+impl HistoryPage {
+    pub fn new(
+        page: Page,
+        subject: String,
+        back: String,
+        entries: Vec<AuditEntry>,
+        labels: Labels,
+    ) -> HistoryPage {
+        let title = page.tf("history.title", &subject);
+        HistoryPage {
+            page: page.titled(title),
+            subject,
+            back,
+            entries,
+            labels,
+        }
+    }
+
+    /// A changed value as people read it: names for references, labels for codes.
+    fn show(&self, field: &str, v: &Value) -> String {
+        let one = |item: &Value| match (self.labels.get(field, item), item) {
+            (Some(name), _) => name.to_owned(),
+            (None, Value::String(s)) if self.labels.coded.contains(&field) && !s.is_empty() => {
+                self.page.label(field, s).into_owned()
+            }
+            (None, _) => show_value(item),
+        };
+        match v {
+            Value::Array(list) if !list.is_empty() => {
+                items(v).into_iter().map(one).collect::<Vec<_>>().join(", ")
+            }
+            other => one(other),
+        }
+    }
+
+    fn field(&self, f: &str) -> String {
+        self.page.t(&format!("field.{f}")).into_owned()
+    }
+}

@@ -1,0 +1,322 @@
+//! Accounts: signing in and out (throttled, with bounded password hashing), sessions in the
+//! database, creating accounts.
+
+use reqwest::StatusCode;
+use serde_json::json;
+use simandiri::features::accounts::service::{
+    self, MAX_ATTEMPTS_PER_ACCOUNT, MAX_ATTEMPTS_PER_CLIENT, NewAccount,
+};
+use simandiri::kernel::access::{Role, Scope};
+use simandiri::kernel::db::Sql;
+use simandiri::kernel::error::AppError;
+
+use crate::support::{Client, Content, DEMO_PASSWORD, demo_email};
+
+mod sessions_end_on_the_server {
+    use super::*;
+    crate::on_both!(Content::Demo, |t| {
+        let c = Client::new(&t.base);
+        // Same answer for an unknown account and a wrong password.
+        let unknown = c
+            .json(
+                "POST",
+                "/api/v1/session",
+                json!({"email": "siapa@contoh.id", "password": "x"}),
+            )
+            .await;
+        let wrong = c
+            .json(
+                "POST",
+                "/api/v1/session",
+                json!({"email": demo_email("mitra"), "password": "x"}),
+            )
+            .await;
+        assert_eq!(unknown.0, 401);
+        assert_eq!(unknown, wrong);
+
+        let r = c
+            .http
+            .post(c.url("/api/v1/session"))
+            .json(&json!({"email": demo_email("mitra"), "password": DEMO_PASSWORD}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+        let cookie = r
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .map(|v| v.to_str().unwrap().to_owned())
+            .find(|v| v.starts_with("simandiri_session="))
+            .expect("session cookie");
+        assert!(cookie.contains("HttpOnly"), "{cookie}");
+        assert!(cookie.contains("SameSite=Lax"), "{cookie}");
+        assert_eq!(
+            r.headers()["cache-control"],
+            "no-store",
+            "personal answers are not cached"
+        );
+        let me: serde_json::Value = r.json().await.unwrap();
+        assert_eq!(me["user"]["role"], "mitra");
+        let session_value = cookie.split(';').next().unwrap().to_owned();
+
+        let (s, _) = c
+            .json("DELETE", "/api/v1/session", serde_json::Value::Null)
+            .await;
+        assert_eq!(s, 204);
+        // The old cookie, replayed by another client, no longer signs anyone in.
+        let other = Client::new(&t.base);
+        let r = other
+            .http
+            .get(other.url("/api/v1/session"))
+            .header("cookie", session_value)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 401);
+        let (n,): (i64,) = t
+            .db()
+            .fetch_one(Sql::new(
+                "SELECT COUNT(*) FROM sessions WHERE user_id IS NOT NULL",
+            ))
+            .await
+            .unwrap();
+        assert_eq!(n, 0, "the session row is gone");
+
+        // Repeated failures are throttled with 429 and Retry-After.
+        for i in 0..=MAX_ATTEMPTS_PER_ACCOUNT {
+            let r = c
+                .http
+                .post(c.url("/api/v1/session"))
+                .json(&json!({"email": demo_email("forum"), "password": "salah"}))
+                .send()
+                .await
+                .unwrap();
+            if i < MAX_ATTEMPTS_PER_ACCOUNT {
+                assert_eq!(r.status(), 401, "attempt {i}");
+            } else {
+                assert_eq!(r.status(), 429, "attempt {i}");
+                assert_eq!(r.headers()["retry-after"], "900");
+            }
+        }
+    });
+}
+
+mod sign_in_throttles_and_answers_alike {
+    use super::*;
+    crate::on_both!(Content::Demo, |t| {
+        let db = t.db();
+        let ok = service::sign_in(db, "PENGELOLA@demo.simandiri.test", DEMO_PASSWORD, None)
+            .await
+            .unwrap();
+        assert_eq!(ok.role, Role::Pengelola);
+        let unknown = service::sign_in(db, "nobody@demo.simandiri.test", DEMO_PASSWORD, None).await;
+        let wrong = service::sign_in(db, "forum@demo.simandiri.test", "wrong password", None).await;
+        assert!(matches!(unknown, Err(AppError::BadCredentials)));
+        assert!(matches!(wrong, Err(AppError::BadCredentials)));
+        for _ in 1..MAX_ATTEMPTS_PER_ACCOUNT {
+            let r = service::sign_in(db, "forum@demo.simandiri.test", "wrong password", None).await;
+            assert!(matches!(r, Err(AppError::BadCredentials)), "{r:?}");
+        }
+        // Now even the right password is refused for a while.
+        let r = service::sign_in(db, "forum@demo.simandiri.test", DEMO_PASSWORD, None).await;
+        assert!(matches!(r, Err(AppError::TooManyAttempts)), "{r:?}");
+        // Other accounts are unaffected, and a success clears the account's count.
+        for _ in 0..MAX_ATTEMPTS_PER_ACCOUNT + 2 {
+            service::sign_in(db, "pembina@demo.simandiri.test", DEMO_PASSWORD, None)
+                .await
+                .unwrap();
+        }
+    });
+}
+
+/// Parallel attempts cannot race past the limits: each is counted, atomically, before its
+/// password is checked.
+mod parallel_sign_ins_cannot_race_the_throttle {
+    use super::*;
+    crate::on_both!(Content::Demo, |t| {
+        let attempts = |email: String, password: &'static str, n: usize, ip: Option<&str>| {
+            let db = t.db().clone();
+            let ip: Option<std::net::IpAddr> = ip.map(|ip| ip.parse().unwrap());
+            (0..n)
+                .map(|_| {
+                    let db = db.clone();
+                    let email = email.clone();
+                    tokio::spawn(async move { service::sign_in(&db, &email, password, ip).await })
+                })
+                .collect::<Vec<_>>()
+        };
+        // 24 wrong passwords at once on one account: at most 5 are checked.
+        let mut checked = 0;
+        for task in attempts(demo_email("mitra"), "salah sekali", 24, None) {
+            match task.await.unwrap() {
+                Err(AppError::BadCredentials) => checked += 1,
+                Err(AppError::TooManyAttempts | AppError::Busy) => {}
+                other => panic!("{other:?}"),
+            }
+        }
+        assert!(checked <= MAX_ATTEMPTS_PER_ACCOUNT, "{checked} checked");
+        assert!(checked > 0, "the first attempts were checked");
+        // 39 wrong and the right one at once, on a fresh account: no more than 5 are
+        // checked, whichever they are.
+        let mut tasks = attempts(demo_email("disnaker"), "salah sekali", 39, None);
+        tasks.extend(attempts(demo_email("disnaker"), DEMO_PASSWORD, 1, None));
+        let mut checked = 0;
+        for task in tasks {
+            match task.await.unwrap() {
+                Err(AppError::BadCredentials) | Ok(_) => checked += 1,
+                Err(AppError::TooManyAttempts | AppError::Busy) => {}
+                Err(other) => panic!("{other:?}"),
+            }
+        }
+        assert!(checked <= MAX_ATTEMPTS_PER_ACCOUNT, "{checked} checked");
+        // From one address, across accounts: no more than the address's limit.
+        let mut tasks = Vec::new();
+        for i in 0..60 {
+            tasks.extend(attempts(
+                format!("orang{i}@contoh.id"),
+                "salah sekali",
+                1,
+                Some("203.0.113.9"),
+            ));
+        }
+        let mut checked = 0;
+        for task in tasks {
+            match task.await.unwrap() {
+                Err(AppError::BadCredentials) => checked += 1,
+                Err(AppError::TooManyAttempts | AppError::Busy) => {}
+                other => panic!("{other:?}"),
+            }
+        }
+        assert!(checked <= MAX_ATTEMPTS_PER_CLIENT, "{checked} checked");
+        assert!(checked > 0, "the address's first attempts were checked");
+    });
+}
+
+mod accounts_are_validated {
+    use super::*;
+    crate::on_both!(Content::Demo, |t| {
+        let db = t.db();
+        let darul = t.org_id("BLK Komunitas PP Salafiyah Darul Bayan").await;
+        let account = |email, role, org_id, password| NewAccount {
+            email,
+            name: "X",
+            role,
+            org_id,
+            password,
+        };
+        // A pengelola must belong to a BLKK; a pembina to an UPTP.
+        let r = service::create(
+            db,
+            None,
+            &account("x@contoh.id", Role::Pembina, Some(darul), "long enough pw"),
+        )
+        .await;
+        match r {
+            Err(AppError::Invalid(e)) => assert_eq!(e.get("org_id"), Some("wrong_org_kind")),
+            other => panic!("{other:?}"),
+        }
+        let r = service::create(
+            db,
+            None,
+            &account(
+                "admin@demo.simandiri.test",
+                Role::Admin,
+                None,
+                "long enough pw",
+            ),
+        )
+        .await;
+        match r {
+            Err(AppError::Invalid(e)) => assert_eq!(e.get("email"), Some("duplicate")),
+            other => panic!("{other:?}"),
+        }
+        let r = service::create(
+            db,
+            None,
+            &account("new@contoh.id", Role::Pengelola, Some(darul), "short"),
+        )
+        .await;
+        match r {
+            Err(AppError::Invalid(e)) => assert_eq!(e.get("password"), Some("password_too_short")),
+            other => panic!("{other:?}"),
+        }
+        let id = service::create(
+            db,
+            None,
+            &account(
+                "New@Contoh.id",
+                Role::Pengelola,
+                Some(darul),
+                "long enough pw",
+            ),
+        )
+        .await
+        .unwrap();
+        let u = simandiri::features::accounts::store::by_email(db, "new@contoh.id")
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(u.id, id);
+        assert!(u.password_hash.starts_with("$argon2id$"));
+        assert_eq!(u.actor().centre_scope(), Scope::Centre(darul));
+    });
+}
+
+mod sessions_live_in_the_database {
+    use super::*;
+    use simandiri::kernel::web::session::DbSessionStore;
+    use time::{Duration, OffsetDateTime};
+    use tower_sessions::session::{Id, Record};
+    use tower_sessions::session_store::{ExpiredDeletion, SessionStore};
+    crate::on_both!(Content::Reference, |t| {
+        let store = DbSessionStore::new(t.db().clone());
+        let mut record = Record {
+            id: Id::default(),
+            data: [("user_id".to_owned(), serde_json::json!(7))]
+                .into_iter()
+                .collect(),
+            // PostgreSQL keeps microseconds.
+            expiry_date: (OffsetDateTime::now_utc() + Duration::hours(1))
+                .replace_microsecond(0)
+                .unwrap(),
+        };
+        store.create(&mut record).await.unwrap();
+        assert_eq!(store.load(&record.id).await.unwrap(), Some(record.clone()));
+        record.data.insert("x".into(), serde_json::json!("y"));
+        store.save(&record).await.unwrap();
+        assert_eq!(
+            store.load(&record.id).await.unwrap().unwrap().data["x"],
+            "y"
+        );
+        store.delete(&record.id).await.unwrap();
+        assert_eq!(store.load(&record.id).await.unwrap(), None);
+        // Expired sessions do not load and are purged.
+        let mut old = Record {
+            id: Id::default(),
+            data: Default::default(),
+            expiry_date: OffsetDateTime::now_utc() - Duration::minutes(1),
+        };
+        store.create(&mut old).await.unwrap();
+        assert_eq!(store.load(&old.id).await.unwrap(), None);
+        store.delete_expired().await.unwrap();
+        let (n,): (i64,) = t
+            .db()
+            .fetch_one(Sql::new("SELECT COUNT(*) FROM sessions"))
+            .await
+            .unwrap();
+        assert_eq!(n, 0);
+    });
+}
+
+mod the_account_page_shows_the_scope {
+    use super::*;
+    crate::on_both!(Content::Demo, |t| {
+        let c = t.as_role("pengelola").await;
+        let r = c.get("/me").await;
+        assert_eq!(r.status, StatusCode::OK);
+        assert!(r.text.contains("BLK Komunitas PP Salafiyah Darul Bayan"));
+        assert!(r.text.contains("(1)"), "one BLKK in a manager's scope");
+        assert_eq!(r.header("cache-control"), "no-store");
+    });
+}

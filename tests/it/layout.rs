@@ -1,0 +1,89 @@
+//! The code's shape, checked: the kernel uses no feature; inside a feature, pages and API go
+//! through the service (never the store or the database), and the model does no I/O. A
+//! newcomer can trust the folder names.
+
+use std::path::{Path, PathBuf};
+
+fn rust_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).expect("read dir").flatten() {
+        let p = entry.path();
+        if p.is_dir() {
+            out.extend(rust_files(&p));
+        } else if p.extension().is_some_and(|e| e == "rs") {
+            out.push(p);
+        }
+    }
+    out
+}
+
+/// The code of a file without its comments and its tests.
+fn code(path: &Path) -> String {
+    let text = std::fs::read_to_string(path).expect("read");
+    let text = text.split("#[cfg(test)]").next().unwrap_or_default();
+    text.lines()
+        .filter(|l| !l.trim_start().starts_with("//"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn src() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("src")
+}
+
+#[test]
+fn the_kernel_uses_no_feature() {
+    for f in rust_files(&src().join("kernel")) {
+        let c = code(&f);
+        assert!(!c.contains("features::"), "{} uses a feature", f.display());
+    }
+}
+
+#[test]
+fn pages_and_api_go_through_the_service() {
+    let features = src().join("features");
+    let mut checked = 0;
+    for dir in std::fs::read_dir(&features).expect("features").flatten() {
+        if !dir.path().is_dir() {
+            continue;
+        }
+        for file in ["pages.rs", "api.rs"] {
+            let p = dir.path().join(file);
+            if !p.exists() {
+                continue;
+            }
+            checked += 1;
+            let c = code(&p);
+            for forbidden in [
+                "store::",
+                "::store",
+                "Sql::",
+                "kernel::db",
+                ".fetch_",
+                "access::allow",
+                "access::admin",
+                "access::signed_in",
+                "is_admin()",
+                "can_administer",
+            ] {
+                assert!(
+                    !c.contains(forbidden),
+                    "{} uses {forbidden}: pages and API call the service, which checks access",
+                    p.display()
+                );
+            }
+        }
+        let model = dir.path().join("model.rs");
+        if model.exists() {
+            let c = code(&model);
+            for forbidden in ["async fn", "kernel::db::{Db", "Tx", "store::"] {
+                assert!(
+                    !c.contains(forbidden),
+                    "{} has I/O ({forbidden})",
+                    model.display()
+                );
+            }
+        }
+    }
+    assert!(checked >= 8, "{checked} files checked");
+}

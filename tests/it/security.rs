@@ -1,0 +1,267 @@
+//! Security across features: headers, CSRF, what is cached, NUL bytes, page bounds,
+//! redirect targets, and metrics kept private and bounded.
+
+use reqwest::StatusCode;
+use serde_json::json;
+use simandiri::kernel::web::WebConfig;
+
+use crate::support::{Client, Content, DEMO_PASSWORD, Kind, TestApp, demo_email};
+
+mod headers_and_csrf {
+    use super::*;
+    crate::on_both!(Content::Demo, |t| {
+        let c = Client::new(&t.base);
+        let r = c.get("/centres").await;
+        assert_eq!(r.status, 200);
+        let csp = r.header("content-security-policy");
+        assert!(
+            csp.contains("frame-ancestors 'none'") && csp.contains("script-src 'self'"),
+            "{csp}"
+        );
+        assert_eq!(r.header("x-content-type-options"), "nosniff");
+        assert_eq!(r.header("referrer-policy"), "same-origin");
+        assert_eq!(
+            r.header("strict-transport-security"),
+            "",
+            "no HSTS over plain HTTP"
+        );
+        let csrf_cookie = r
+            .headers
+            .get_all("set-cookie")
+            .iter()
+            .map(|v| v.to_str().unwrap())
+            .find(|v| v.starts_with("simandiri_csrf="))
+            .expect("csrf cookie");
+        assert!(
+            csrf_cookie.contains("HttpOnly") && csrf_cookie.contains("SameSite=Strict"),
+            "{csrf_cookie}"
+        );
+
+        // A form post without the token (or with a wrong one) is refused, and signs nobody in.
+        let email = demo_email("admin");
+        for token in [None, Some("0".repeat(64))] {
+            let mut form = vec![("email", email.as_str()), ("password", DEMO_PASSWORD)];
+            if let Some(tok) = &token {
+                form.push(("_csrf", tok));
+            }
+            let r = c.form_raw("/login", &form).await;
+            assert_eq!(r.status, 403);
+            assert!(r.text.contains("Formulir kedaluwarsa"));
+            assert!(
+                r.text.contains("name=\"csrf-token\" content=\""),
+                "a usable page"
+            );
+        }
+        assert_eq!(c.get("/me").await.status, 303, "still signed out");
+
+        // No state change on GET.
+        assert_eq!(
+            c.get("/logout").await.status,
+            StatusCode::METHOD_NOT_ALLOWED
+        );
+        // An unknown page is a friendly 404 page.
+        let r = c.get("/tidak-ada").await;
+        assert_eq!(r.status, 404);
+        assert!(r.text.contains("Halaman tidak ditemukan"));
+        // Static files come from the binary.
+        let r = c.get("/static/htmx-2.0.11.min.js").await;
+        assert_eq!(r.status, 200);
+        assert!(r.header("content-type").starts_with("text/javascript"));
+    });
+}
+
+/// Everything a signed-in user is shown is kept out of shared caches.
+mod personal_answers_are_not_stored {
+    use super::*;
+    crate::on_both!(Content::Demo, |t| {
+        let c = t.as_role("pengelola").await;
+        let id = t.org_id("BLK Komunitas PP Salafiyah Darul Bayan").await;
+        for path in [
+            "/me".to_owned(),
+            format!("/centres/{id}"),
+            format!("/centres/{id}/edit"),
+            format!("/centres/{id}/history"),
+            format!("/api/v1/centres/{id}"),
+            "/api/v1/session".to_owned(),
+        ] {
+            let r = c.get(&path).await;
+            assert_eq!(r.status, 200, "{path}");
+            assert_eq!(r.header("cache-control"), "no-store", "{path}");
+        }
+        let r = c.get("/static/app.css").await;
+        assert_eq!(r.header("cache-control"), "public, max-age=86400");
+    });
+}
+
+/// PostgreSQL cannot store a NUL; it is refused before any SQL, on both databases.
+mod nul_bytes_are_refused {
+    use super::*;
+    crate::on_both!(Content::Demo, |t| {
+        let c = t.api_as("admin").await;
+        for path in [
+            "/centres?q=a%00b",
+            "/centres?province=%00",
+            "/api/v1/centres?q=a%00b",
+            "/api/v1/areas/36%00/children",
+            "/api/v1/orgs?q=%00",
+        ] {
+            let r = c.get(path).await;
+            assert_eq!(r.status, 400, "{path}: {}", r.text);
+        }
+        let (s, _) = c
+            .json(
+                "POST",
+                "/api/v1/session",
+                json!({"email": "a\u{0}@x.id", "password": "x"}),
+            )
+            .await;
+        assert_eq!(s, 400);
+        let (s, _) = c
+            .json(
+                "POST",
+                "/api/v1/orgs",
+                json!({"kind": "mitra", "subtype": "umkm", "name": "A\u{0}B"}),
+            )
+            .await;
+        assert_eq!(s, 400);
+        let anon = t.anonymous().await;
+        let r = anon
+            .form("/login", &[("email", "a\u{0}b"), ("password", "x")])
+            .await;
+        assert_eq!(r.status, 400);
+    });
+}
+
+/// Page numbers are bounded everywhere: no overflow, no silent wrap.
+mod page_numbers_are_bounded {
+    use super::*;
+    crate::on_both!(Content::Demo, |t| {
+        let c = t.as_role("admin").await;
+        for path in [
+            "/orgs?page=9223372036854775807",
+            "/api/v1/orgs?page=9223372036854775807",
+            "/centres?page=9223372036854775807",
+            "/api/v1/centres?page=-1",
+            "/api/v1/centres?page=0",
+        ] {
+            let r = c.get(path).await;
+            assert_eq!(r.status, 400, "{path}");
+        }
+        let (s, body) = c.get_json("/api/v1/orgs?page=100000").await;
+        assert_eq!(s, 200);
+        assert_eq!(body["items"], json!([]));
+    });
+}
+
+/// One check on every redirect target taken from a request.
+mod redirect_targets_stay_local {
+    use super::*;
+    crate::on_both!(Content::Demo, |t| {
+        let c = t.anonymous().await;
+        let r = c.get("/login?next=/%09/evil.example").await;
+        assert!(
+            r.text.contains("name=\"next\" value=\"/me\""),
+            "tab refused"
+        );
+        for next in [
+            "/\t/evil.example",
+            "/\n/x",
+            "/\\evil.example",
+            "//evil.example",
+        ] {
+            let r = c
+                .form(
+                    "/login",
+                    &[
+                        ("email", &demo_email("mitra")),
+                        ("password", DEMO_PASSWORD),
+                        ("next", next),
+                    ],
+                )
+                .await;
+            assert_eq!(r.status, 303, "{next:?}");
+            assert_eq!(r.header("location"), "/me", "{next:?}");
+        }
+        for back in [
+            "/\\evil.example",
+            "/\r\nx",
+            "//evil.example",
+            "https://evil.example",
+        ] {
+            let r = c.form("/lang", &[("lang", "en"), ("back", back)]).await;
+            assert_eq!(r.status, 303, "{back:?}");
+            assert_eq!(r.header("location"), "/", "{back:?}");
+        }
+        let r = c
+            .form("/lang", &[("lang", "en"), ("back", "/centres?q=a")])
+            .await;
+        assert_eq!(r.header("location"), "/centres?q=a");
+    });
+}
+
+/// Served over HTTPS: every cookie is `Secure` and browsers are told to stay on HTTPS.
+#[tokio::test]
+async fn secure_deployments_mark_cookies_and_send_hsts() {
+    let config = WebConfig {
+        secure_cookies: true,
+        ..Default::default()
+    };
+    let t = TestApp::with(Kind::Sqlite, Content::Reference, config)
+        .await
+        .expect("sqlite");
+    let c = t.anonymous().await;
+    let r = c.get("/").await;
+    assert_eq!(
+        r.header("strict-transport-security"),
+        "max-age=31536000; includeSubDomains"
+    );
+    let r = c.form("/lang", &[("lang", "en"), ("back", "/")]).await;
+    let cookie = r.header("set-cookie");
+    assert!(
+        cookie.starts_with("lang=en") && cookie.contains("; Secure"),
+        "{cookie}"
+    );
+}
+
+/// Metrics are not on the public address; on their own, their labels stay bounded.
+#[tokio::test]
+async fn metrics_are_private_and_bounded() {
+    let t = TestApp::reference(Kind::Sqlite).await.expect("sqlite");
+    let c = t.anonymous().await;
+    assert_eq!(c.get("/metrics").await.status, 404);
+    assert_eq!(c.url("/metrics"), t.url("/metrics"));
+    for m in ["FOO", "BAR", "BAZ"] {
+        let r = c
+            .http
+            .request(m.parse().unwrap(), c.url("/centres"))
+            .send()
+            .await
+            .unwrap();
+        assert!(r.status().is_client_error(), "{m}");
+    }
+    c.get("/api/v1/kejuruan").await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            simandiri::kernel::web::telemetry::metrics_router(),
+        )
+        .await
+        .unwrap();
+    });
+    let text = reqwest::get(format!("http://{addr}/metrics"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(text.contains("route=\"/api/v1/kejuruan\""), "{text}");
+    assert!(text.contains("method=\"other\""), "{text}");
+    for m in ["FOO", "BAR", "BAZ"] {
+        assert!(
+            !text.contains(&format!("method=\"{m}\"")),
+            "{m} is not a label"
+        );
+    }
+}
