@@ -13,6 +13,7 @@ use utoipa_axum::router::OpenApiRouter;
 use crate::features::{accounts, areas, centres, home, kejuruan, orgs};
 use crate::kernel::db::Db;
 use crate::kernel::web::error::ErrorBody;
+use crate::kernel::web::openapi::Doc;
 use crate::kernel::web::session::DbSessionStore;
 use crate::kernel::web::{self, AppState, WebConfig};
 
@@ -47,6 +48,14 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(kejuruan::api())
 }
 
+/// The OpenAPI document, finished by the features that know what derivation cannot say.
+pub fn document(generated: &utoipa::openapi::OpenApi) -> serde_json::Value {
+    let mut doc = Doc::new(generated);
+    centres::api::document(&mut doc);
+    orgs::api::document(&mut doc);
+    doc.0
+}
+
 /// The whole application as one router.
 pub fn router(db: Db, config: WebConfig) -> Router {
     let state = AppState {
@@ -54,7 +63,7 @@ pub fn router(db: Db, config: WebConfig) -> Router {
         config: Arc::new(config),
     };
     let (api, doc) = api().split_for_parts();
-    let doc = Arc::new(doc);
+    let doc = Arc::new(document(&doc));
     let routes = Router::new()
         .merge(home::routes())
         .merge(centres::routes())

@@ -15,9 +15,25 @@ macro_rules! code_enum {
     ) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord,
-            ::serde::Serialize, ::serde::Deserialize, ::utoipa::ToSchema)]
+            ::serde::Serialize, ::serde::Deserialize)]
         $vis enum $name {
             $( $(#[$vmeta])* #[serde(rename = $code)] $variant ),+
+        }
+
+        // The schema is the list of codes (what serde writes), not the variant names.
+        impl ::utoipa::PartialSchema for $name {
+            fn schema() -> ::utoipa::openapi::RefOr<::utoipa::openapi::schema::Schema> {
+                ::utoipa::openapi::ObjectBuilder::new()
+                    .schema_type(::utoipa::openapi::schema::Type::String)
+                    .enum_values(Some([$($code),+]))
+                    .into()
+            }
+        }
+
+        impl ::utoipa::ToSchema for $name {
+            fn name() -> ::std::borrow::Cow<'static, str> {
+                ::std::borrow::Cow::Borrowed(stringify!($name))
+            }
         }
 
         impl $name {
@@ -174,6 +190,8 @@ mod tests {
         }
         assert_eq!(Colour::parse("biru"), None);
         assert_eq!(serde_json::to_string(&Colour::Red).unwrap(), "\"merah\"");
+        let schema = serde_json::to_value(<Colour as utoipa::PartialSchema>::schema()).unwrap();
+        assert_eq!(schema["enum"], serde_json::json!(["merah", "hijau"]));
     }
 
     #[test]

@@ -274,6 +274,55 @@ impl Serialize for Num {
     }
 }
 
+/// An optional whole number, also when a client writes it as a float with nothing after
+/// the point (`140.0`, which JSON Schema counts as an integer), or, in a form, as text.
+pub fn whole_number<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+    struct V;
+    impl<'de> Visitor<'de> for V {
+        type Value = Option<i64>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a whole number")
+        }
+        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            d.deserialize_any(V)
+        }
+        fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+            Ok(Some(v))
+        }
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+            i64::try_from(v)
+                .map(Some)
+                .map_err(|_| E::invalid_value(de::Unexpected::Unsigned(v), &self))
+        }
+        fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+            if v.fract() == 0.0 && v >= i64::MIN as f64 && v < i64::MAX as f64 {
+                Ok(Some(v as i64))
+            } else {
+                Err(E::invalid_value(de::Unexpected::Float(v), &self))
+            }
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+            if STRICT_JSON.with(Cell::get) {
+                return Err(E::invalid_type(de::Unexpected::Str(v), &self));
+            }
+            match v.trim() {
+                "" => Ok(None),
+                t => t
+                    .parse()
+                    .map(Some)
+                    .map_err(|_| E::invalid_value(de::Unexpected::Str(v), &self)),
+            }
+        }
+    }
+    d.deserialize_option(V)
+}
+
 /// Small checks used by many inputs. Each returns the cleaned value or its problem.
 pub mod check {
     use super::{Patch, Problem};
@@ -458,6 +507,25 @@ mod tests {
             float_in("NaN", -11.5, 6.5).unwrap_err().code,
             "out_of_range"
         );
+    }
+
+    #[test]
+    fn whole_numbers_may_be_written_as_floats() {
+        #[derive(Deserialize, Default)]
+        #[serde(default)]
+        struct V {
+            #[serde(deserialize_with = "whole_number")]
+            version: Option<i64>,
+        }
+        let v = |s: &str| strict_json(|| serde_json::from_str::<V>(s)).map(|v| v.version);
+        assert_eq!(v(r#"{"version": 140.0}"#).unwrap(), Some(140));
+        assert_eq!(v(r#"{"version": 7}"#).unwrap(), Some(7));
+        assert_eq!(v(r#"{"version": null}"#).unwrap(), None);
+        assert_eq!(v(r#"{}"#).unwrap(), None);
+        assert!(v(r#"{"version": 1.5}"#).is_err());
+        assert!(v(r#"{"version": "7"}"#).is_err());
+        let form: V = serde_html_form::from_str("version=7").unwrap();
+        assert_eq!(form.version, Some(7));
     }
 
     #[test]

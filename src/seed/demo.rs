@@ -201,7 +201,8 @@ pub async fn load(db: &Db) -> Result<Vec<DemoLogin>, StoreError> {
     .await?;
     tx.commit().await?;
 
-    generate::generate(db, DEMO_GENERATED_CENTRES, DEMO_SEED).await?;
+    generate::generate_in(db, &atlas, DEMO_GENERATED_CENTRES, DEMO_SEED).await?;
+    drop(atlas);
 
     let logins = [
         (Role::Admin, "admin", binalavotas, BINALAVOTAS),

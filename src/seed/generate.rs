@@ -565,7 +565,16 @@ pub fn synthetic_centre(rng: &mut ChaCha8Rng, village: &Area, seq: usize) -> Cen
 /// Generates `centres` BLKK and their surroundings in one transaction.
 pub async fn generate(db: &Db, centres: usize, seed: u64) -> Result<Summary, StoreError> {
     reference::ensure_loaded(db).await?;
-    let atlas = Atlas::load()?;
+    generate_in(db, &Atlas::load()?, centres, seed).await
+}
+
+/// [`generate`] with the areas already arranged.
+pub async fn generate_in(
+    db: &Db,
+    atlas: &Atlas,
+    centres: usize,
+    seed: u64,
+) -> Result<Summary, StoreError> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let mut summary = Summary::default();
     let mut tx = db.begin().await?;

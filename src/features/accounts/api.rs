@@ -94,12 +94,14 @@ fn out(u: &SignedIn) -> SessionOut {
 }
 
 /// Sign in with e-mail and password; sets the session cookie.
-#[utoipa::path(post, path = "/api/v1/session", tag = "session", request_body = Credentials,
+#[utoipa::path(post, path = "/api/v1/session", tag = "session", operation_id = "session_create",
+    request_body = Credentials,
     responses(
-        (status = 200, body = SessionOut),
-        (status = 400, body = ErrorBody),
+        (status = 200, description = "Signed in; the session cookie is set", body = SessionOut),
+        (status = 400, description = "Malformed JSON, unknown fields, wrong types", body = ErrorBody),
         (status = 401, description = "Wrong e-mail or password (same answer for both)", body = ErrorBody),
-        (status = 415, body = ErrorBody),
+        (status = 413, description = "Body too large", body = ErrorBody),
+        (status = 415, description = "Not JSON", body = ErrorBody),
         (status = 429, description = "Too many attempts; try again later (see Retry-After)", body = ErrorBody),
         (status = 503, description = "Too many sign-ins at once; try again in a moment", body = ErrorBody),
     ))]
@@ -117,14 +119,16 @@ pub async fn create(
 }
 
 /// Who is signed in.
-#[utoipa::path(get, path = "/api/v1/session", tag = "session",
-    responses((status = 200, body = SessionOut), (status = 401, body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/v1/session", tag = "session", operation_id = "session_show",
+    security(("session" = [])),
+    responses((status = 200, description = "Who is signed in", body = SessionOut),
+        (status = 401, description = "Not signed in", body = ErrorBody)))]
 pub async fn show(user: RequireUser) -> Json<SessionOut> {
     Json(out(&user.0))
 }
 
 /// Sign out: the session ends on the server.
-#[utoipa::path(delete, path = "/api/v1/session", tag = "session",
+#[utoipa::path(delete, path = "/api/v1/session", tag = "session", operation_id = "session_delete",
     responses((status = 204, description = "Signed out")))]
 pub async fn delete(session: Session) -> Result<StatusCode, AppError> {
     end(&session).await?;

@@ -12,17 +12,18 @@ use crate::kernel::web::error::ErrorBody;
 use crate::kernel::web::extract::{Path, Query};
 
 /// The 38 provinces.
-#[utoipa::path(get, path = "/api/v1/areas/provinces", tag = "areas",
-    responses((status = 200, body = Vec<Area>)))]
+#[utoipa::path(get, path = "/api/v1/areas/provinces", tag = "areas", operation_id = "areas_provinces",
+    responses((status = 200, description = "The provinces, by code", body = Vec<Area>)))]
 pub async fn provinces(State(state): State<AppState>) -> Result<Json<Vec<Area>>, AppError> {
     Ok(Json(service::provinces(&state.db).await?))
 }
 
 /// The areas directly inside an area (a province's regencies, a regency's districts, ...).
-#[utoipa::path(get, path = "/api/v1/areas/{code}/children", tag = "areas",
+#[utoipa::path(get, path = "/api/v1/areas/{code}/children", tag = "areas", operation_id = "areas_children",
     params(("code" = String, Path, description = "Area code, e.g. 36.01")),
-    responses((status = 200, body = Vec<Area>), (status = 400, body = ErrorBody),
-        (status = 404, body = ErrorBody)))]
+    responses((status = 200, description = "The areas inside, by name", body = Vec<Area>),
+        (status = 400, description = "A malformed code", body = ErrorBody),
+        (status = 404, description = "No such area", body = ErrorBody)))]
 pub async fn children(
     State(state): State<AppState>,
     Path(code): Path<String>,
@@ -43,13 +44,16 @@ pub struct VillageParams {
     /// District code to search within, e.g. `36.01.06`.
     pub district: String,
     /// At most this many results (default 20).
+    #[serde(deserialize_with = "crate::kernel::validate::whole_number")]
     #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i64>,
 }
 
 /// Find villages by name within a regency or district (or nationally, with 3+ letters).
-#[utoipa::path(get, path = "/api/v1/areas/villages", tag = "areas", params(VillageParams),
-    responses((status = 200, body = Vec<VillageMatch>), (status = 400, body = ErrorBody),
+#[utoipa::path(get, path = "/api/v1/areas/villages", tag = "areas", operation_id = "areas_villages",
+    params(VillageParams),
+    responses((status = 200, description = "Matching villages, exact names first", body = Vec<VillageMatch>),
+        (status = 400, description = "A malformed parameter", body = ErrorBody),
         (status = 422, description = "Too short a name, or a code of the wrong level", body = ErrorBody)))]
 pub async fn villages(
     State(state): State<AppState>,

@@ -4,15 +4,19 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Serialize;
+use serde_json::json;
 
 use super::model::{CentreInput, CentreRecord, DirectoryEntry, DirectoryQuery};
 use super::service::{self, CentreView};
 use crate::features::accounts::api::{CurrentUser, RequireUser};
+use crate::features::kejuruan::model::CATALOGUE;
 use crate::kernel::audit::AuditEntry;
 use crate::kernel::error::AppError;
+use crate::kernel::time::this_year;
 use crate::kernel::web::AppState;
 use crate::kernel::web::error::ErrorBody;
 use crate::kernel::web::extract::{ApiJson, Path, Query};
+use crate::kernel::web::openapi::Doc;
 use crate::kernel::web::paging::{Paged, page_number};
 
 /// How to reach a BLKK: personal data, only for users whose scope covers it.
@@ -48,11 +52,40 @@ impl From<CentreView> for CentreOut {
     }
 }
 
+crate::creation_schema!(
+    /// The fields of a new BLKK (those of a change, with the required ones marked).
+    NewCentre,
+    CentreInput
+);
+
+/// What the derived document cannot say: which fields a new BLKK needs, the years allowed
+/// this year, the kejuruan codes.
+pub fn document(doc: &mut Doc) {
+    let year = this_year();
+    doc.creation(
+        "CentreInput",
+        "NewCentre",
+        &CentreInput::required_to_create(year),
+    );
+    let codes: Vec<&str> = CATALOGUE.iter().map(|(code, ..)| *code).collect();
+    for schema in ["CentreInput", "NewCentre"] {
+        doc.set(schema, "aid_year", "maximum", json!(year + 1));
+        doc.set(schema, "year_built", "maximum", json!(year));
+        if let Some(items) = doc
+            .property(schema, "kejuruan")
+            .and_then(|p| p.get_mut("items"))
+        {
+            items["enum"] = json!(codes);
+        }
+    }
+}
+
 /// Search the public directory (no personal data).
-#[utoipa::path(get, path = "/api/v1/centres", tag = "centres", params(DirectoryQuery),
+#[utoipa::path(get, path = "/api/v1/centres", tag = "centres", operation_id = "centres_list",
+    params(DirectoryQuery), security((), ("session" = [])),
     responses(
-        (status = 200, body = Paged<DirectoryEntry>),
-        (status = 400, body = ErrorBody),
+        (status = 200, description = "One page of matches", body = Paged<DirectoryEntry>),
+        (status = 400, description = "A malformed filter or page", body = ErrorBody),
         (status = 401, description = "`mine=1` without signing in", body = ErrorBody),
     ))]
 pub async fn list(
@@ -64,7 +97,7 @@ pub async fn list(
         &state.db,
         actor.as_ref(),
         &q.filter()?,
-        q.mine(),
+        q.mine()?,
         page_number(&q.page)?,
     )
     .await?;
@@ -72,9 +105,10 @@ pub async fn list(
 }
 
 /// One BLKK. `contact` is present only for users whose scope covers it.
-#[utoipa::path(get, path = "/api/v1/centres/{id}", tag = "centres",
-    params(("id" = i64, Path, description = "BLKK id")),
-    responses((status = 200, body = CentreOut), (status = 404, body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/v1/centres/{id}", tag = "centres", operation_id = "centres_show",
+    params(("id" = i64, Path, description = "BLKK id")), security((), ("session" = [])),
+    responses((status = 200, description = "The BLKK", body = CentreOut),
+        (status = 404, description = "No such BLKK", body = ErrorBody)))]
 pub async fn show(
     State(state): State<AppState>,
     CurrentUser(actor): CurrentUser,
@@ -87,14 +121,18 @@ pub async fn show(
 
 /// Create a BLKK (admins). `name`, `reg_no`, `host_name`, `host_type`, `village_code`,
 /// `aid_year`, `kejuruan` and `status` are required.
-#[utoipa::path(post, path = "/api/v1/centres", tag = "centres", request_body = CentreInput,
+#[utoipa::path(post, path = "/api/v1/centres", tag = "centres", operation_id = "centres_create",
+    request_body = NewCentre, security(("session" = [])),
     responses(
-        (status = 201, body = CentreOut),
-        (status = 400, body = ErrorBody),
-        (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody),
-        (status = 415, body = ErrorBody),
-        (status = 422, description = "Invalid fields, listed in `error.fields`", body = ErrorBody),
+        (status = 201, description = "Created", body = CentreOut),
+        (status = 400, description = "Malformed JSON, unknown fields, wrong types", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Not an admin", body = ErrorBody),
+        (status = 413, description = "Body too large", body = ErrorBody),
+        (status = 415, description = "Not JSON", body = ErrorBody),
+        (status = 422, description = "Invalid fields, listed in `error.fields` (also \
+            what only the database can tell: an unknown village, a registration number in \
+            use, a pembina that is not an UPTP)", body = ErrorBody),
     ))]
 pub async fn create(
     State(state): State<AppState>,
@@ -107,17 +145,19 @@ pub async fn create(
 
 /// Change a BLKK: its manager (pengelola) or an admin. Only the fields sent change;
 /// `reg_no`, `aid_year`, `pembina_id` and `forum_ids` are for admins.
-#[utoipa::path(patch, path = "/api/v1/centres/{id}", tag = "centres", request_body = CentreInput,
-    params(("id" = i64, Path, description = "BLKK id")),
+#[utoipa::path(patch, path = "/api/v1/centres/{id}", tag = "centres", operation_id = "centres_update",
+    request_body = CentreInput, params(("id" = i64, Path, description = "BLKK id")),
+    security(("session" = [])),
     responses(
-        (status = 200, body = CentreOut),
-        (status = 400, body = ErrorBody),
-        (status = 401, body = ErrorBody),
+        (status = 200, description = "The BLKK as now stored (unchanged when nothing changed)", body = CentreOut),
+        (status = 400, description = "Malformed JSON, unknown fields, wrong types", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 403, description = "Outside the user's scope, or an admin-only field", body = ErrorBody),
-        (status = 404, body = ErrorBody),
+        (status = 404, description = "No such BLKK", body = ErrorBody),
         (status = 409, description = "Changed by someone else since `version`", body = ErrorBody),
-        (status = 415, body = ErrorBody),
-        (status = 422, body = ErrorBody),
+        (status = 413, description = "Body too large", body = ErrorBody),
+        (status = 415, description = "Not JSON", body = ErrorBody),
+        (status = 422, description = "Invalid fields, listed in `error.fields`", body = ErrorBody),
     ))]
 pub async fn patch(
     State(state): State<AppState>,
@@ -131,12 +171,13 @@ pub async fn patch(
 
 /// The change history of a BLKK (newest first), for users whose scope covers it.
 #[utoipa::path(get, path = "/api/v1/centres/{id}/history", tag = "centres",
-    params(("id" = i64, Path, description = "BLKK id")),
+    operation_id = "centres_history", params(("id" = i64, Path, description = "BLKK id")),
+    security(("session" = [])),
     responses(
-        (status = 200, body = Vec<AuditEntry>),
-        (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody),
-        (status = 404, body = ErrorBody),
+        (status = 200, description = "The changes, newest first", body = Vec<AuditEntry>),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Outside the user's scope", body = ErrorBody),
+        (status = 404, description = "No such BLKK", body = ErrorBody),
     ))]
 pub async fn history(
     State(state): State<AppState>,

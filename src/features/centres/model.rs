@@ -162,7 +162,8 @@ pub struct CentreInput {
     #[schema(value_type = Option<String>, max_length = 300)]
     pub street: Patch<String>,
     /// A village code, e.g. `36.01.06.2002`; required to create.
-    #[schema(value_type = Option<String>, nullable = false, pattern = r"^\d{2}\.\d{2}\.\d{2}\.\d{4}$")]
+    #[schema(value_type = Option<String>, nullable = false,
+        pattern = r"^\s*[0-9]{2}\.[0-9]{2}\.[0-9]{2}\.[0-9]{4}\s*$")]
     pub village_code: Patch<String>,
     /// Degrees north (negative: south); together with `longitude`.
     #[schema(value_type = Option<f64>, minimum = -11.5, maximum = 6.5)]
@@ -192,10 +193,12 @@ pub struct CentreInput {
     /// Admins only: the supervising UPTP's id (`null` removes it).
     #[schema(value_type = Option<i64>, minimum = 1)]
     pub pembina_id: Patch<Num>,
-    /// Admins only: the ids of the forums it belongs to (replaces the whole set).
-    #[schema(value_type = Option<Vec<i64>>, nullable = false)]
+    /// Admins only: the ids of the forums it belongs to (replaces the whole set; `null`
+    /// empties it).
+    #[schema(value_type = Option<Vec<i64>>)]
     pub forum_ids: Patch<Vec<Num>>,
     /// The version last read; the change is refused (409) if the record changed since.
+    #[serde(deserialize_with = "crate::kernel::validate::whole_number")]
     #[schema(minimum = 1)]
     pub version: Option<i64>,
 }
@@ -217,6 +220,18 @@ fn choice<T>(v: Option<&String>, parse: fn(&str) -> Option<T>) -> Result<T, Prob
 }
 
 impl CentreInput {
+    /// The fields a new BLKK must be given: those an empty input is refused for.
+    pub fn required_to_create(this_year: i64) -> Vec<String> {
+        match CentreInput::default().validate(None, this_year) {
+            Ok(_) => Vec::new(),
+            Err(e) => e
+                .iter()
+                .filter(|f| f.code == "required")
+                .map(|f| f.field.to_string())
+                .collect(),
+        }
+    }
+
     /// The profile this input makes, from nothing (`current` `None`) or over a stored one,
     /// with every problem found. `this_year` bounds the years (passed in to keep this pure).
     pub fn validate(
@@ -516,8 +531,15 @@ impl DirectoryQuery {
         })
     }
 
-    pub fn mine(&self) -> bool {
-        matches!(self.mine.as_str(), "1" | "true")
+    /// Whether only the user's own BLKK are asked for.
+    pub fn mine(&self) -> Result<bool, crate::kernel::error::AppError> {
+        match self.mine.as_str() {
+            "1" | "true" => Ok(true),
+            "" | "0" | "false" => Ok(false),
+            _ => Err(crate::kernel::error::AppError::BadRequest(
+                "mine must be 1 or 0".into(),
+            )),
+        }
     }
 
     /// The address of page `n` of the same search, without empty parameters.

@@ -70,7 +70,7 @@ pub async fn directory(
         &state.db,
         page.actor().as_ref(),
         &query.filter()?,
-        query.mine(),
+        query.mine()?,
         page_number(&query.page)?,
     )
     .await?;

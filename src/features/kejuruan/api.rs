@@ -9,8 +9,8 @@ use crate::kernel::error::AppError;
 use crate::kernel::web::AppState;
 
 /// The kejuruan catalogue.
-#[utoipa::path(get, path = "/api/v1/kejuruan", tag = "areas",
-    responses((status = 200, body = Vec<Kejuruan>)))]
+#[utoipa::path(get, path = "/api/v1/kejuruan", tag = "areas", operation_id = "kejuruan_list",
+    responses((status = 200, description = "The catalogue, in its order", body = Vec<Kejuruan>)))]
 pub async fn list(State(state): State<AppState>) -> Result<Json<Vec<Kejuruan>>, AppError> {
     Ok(Json(service::catalogue(&state.db).await?))
 }

@@ -86,7 +86,7 @@ pub struct OrgInput {
     /// `kementerian`, `uptp`, `disnaker`, `forum` or `mitra`; required to create, never
     /// changes afterwards.
     #[schema(value_type = Option<String>, nullable = false,
-        pattern = "^(kementerian|uptp|disnaker|forum|mitra)$")]
+        pattern = r"^\s*(kementerian|uptp|disnaker|forum|mitra)\s*$")]
     pub kind: Patch<String>,
     /// One of the kind's subtypes (see the organisation form).
     #[schema(value_type = Option<String>, nullable = false, min_length = 1, max_length = 40)]
@@ -104,6 +104,7 @@ pub struct OrgInput {
     #[schema(value_type = Option<String>, max_length = 254)]
     pub email: Patch<String>,
     /// The version last read; the change is refused (409) if the record changed since.
+    #[serde(deserialize_with = "crate::kernel::validate::whole_number")]
     #[schema(minimum = 1)]
     pub version: Option<i64>,
 }
@@ -113,6 +114,18 @@ fn text(v: Option<&String>) -> &str {
 }
 
 impl OrgInput {
+    /// The fields a new organisation must be given: those an empty input is refused for.
+    pub fn required_to_create() -> Vec<String> {
+        match OrgInput::default().validate(None) {
+            Ok(_) => Vec::new(),
+            Err(e) => e
+                .iter()
+                .filter(|f| f.code == "required")
+                .map(|f| f.field.to_string())
+                .collect(),
+        }
+    }
+
     /// The organisation this input makes, from nothing (`current` `None`) or over a stored
     /// one, with every problem found.
     pub fn validate(&self, current: Option<&Org>) -> Result<Org, FieldErrors> {

@@ -67,6 +67,17 @@ impl IntoResponse for AppError {
     }
 }
 
+/// A handler that panicked: an internal error like any other (logged, 500, the usual page
+/// or JSON), not a dropped connection.
+pub fn panicked(cause: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    let what = cause
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| cause.downcast_ref::<&str>().copied())
+        .unwrap_or("a panic");
+    AppError::internal(anyhow::anyhow!("handler panicked: {what}")).into_response()
+}
+
 /// The API's error body: `{"error": {"code", "message", "fields"?}}`.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ErrorBody {

@@ -9,6 +9,7 @@ pub mod extract;
 pub mod history;
 pub mod i18n;
 pub mod nav;
+pub mod openapi;
 pub mod page;
 pub mod paging;
 pub mod security;
@@ -75,12 +76,16 @@ pub fn finish(
         .route("/healthz", axum::routing::get(telemetry::healthz))
         .route("/lang", axum::routing::post(i18n::switch))
         .fallback(|| async { crate::kernel::error::AppError::NotFound })
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(
+            error::panicked,
+        ))
         .layer(middleware::from_fn_with_state(state.clone(), csrf::protect))
+        .layer(middleware::from_fn(extract::refuse_nul))
         .layer(middleware::from_fn(error::render_errors));
-    // From the inside out: CSRF check, error rendering, then (outside) who is signed in.
+    // From the inside out: CSRF check, NUL check, error rendering, then (outside) who is
+    // signed in.
     identify(routes)
         .layer(sessions)
-        .layer(middleware::from_fn(extract::refuse_nul))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             security::headers,

@@ -24,6 +24,17 @@ pub fn page_number(raw: &str) -> Result<i64, AppError> {
     }
 }
 
+/// A page number already read as a number (`None`: the first page); 1..=[`MAX_PAGE`].
+pub fn page_in_range(page: Option<i64>) -> Result<i64, AppError> {
+    match page {
+        None => Ok(1),
+        Some(n) if (1..=MAX_PAGE).contains(&n) => Ok(n),
+        Some(_) => Err(AppError::BadRequest(format!(
+            "page must be a number from 1 to {MAX_PAGE}"
+        ))),
+    }
+}
+
 /// Which rows a page holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Window {
