@@ -159,6 +159,12 @@ pub async fn open(url: &str) -> anyhow::Result<Db> {
         tracing::info!("loaded reference areas and the kejuruan catalogue");
         release_freed_memory();
     }
+    let indexed = crate::features::centres::service::index_missing_terms(&db)
+        .await
+        .map_err(|e| anyhow::anyhow!("indexing names: {e:?}"))?;
+    if indexed > 0 {
+        tracing::info!(indexed, "indexed the names of BLKK for search");
+    }
     Ok(db)
 }
 

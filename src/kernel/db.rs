@@ -120,6 +120,33 @@ impl Sql {
         self
     }
 
+    /// Appends another statement built with [`Sql::push_bind`] (a subquery), renumbering
+    /// its placeholders after this one's.
+    pub fn append(&mut self, other: Sql) -> &mut Self {
+        debug_assert!(
+            !other.hand_numbered,
+            "only built statements can be appended"
+        );
+        let offset = self.args.len();
+        let mut chars = other.text.chars().peekable();
+        while let Some(c) = chars.next() {
+            if c == '$' && chars.peek().is_some_and(char::is_ascii_digit) {
+                let mut n = String::new();
+                while let Some(d) = chars.peek().copied().filter(char::is_ascii_digit) {
+                    n.push(d);
+                    chars.next();
+                }
+                let n: usize = n.parse().unwrap_or(0);
+                self.text.push('$');
+                self.text.push_str(&(n + offset).to_string());
+            } else {
+                self.text.push(c);
+            }
+        }
+        self.args.extend(other.args);
+        self
+    }
+
     /// Appends a numbered placeholder bound to `value`.
     pub fn push_bind(&mut self, value: impl Into<Arg>) -> &mut Self {
         self.args.push(value.into());
@@ -266,7 +293,10 @@ impl Db {
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(10))
                 .pragma("temp_store", "memory")
-                .pragma("cache_size", "-16000");
+                .pragma("cache_size", "-16000")
+                // Read through the operating system's page cache, shared by every connection,
+                // instead of each connection copying pages into its own cache.
+                .pragma("mmap_size", "1073741824");
             // The writer comes first: it creates the file and switches it to WAL.
             let write = SqlitePoolOptions::new()
                 .max_connections(1)
@@ -503,6 +533,23 @@ mod tests {
         u.push(" WHERE id = ").push_bind(9i64);
         assert_eq!(u.text(), "UPDATE t SET a = $1, b = $2 WHERE id = $3");
         assert_eq!(u.args.len(), 3);
+    }
+
+    #[test]
+    fn appended_statements_are_renumbered() {
+        let mut outer = Sql::new("SELECT * FROM (");
+        outer
+            .push("SELECT 1 WHERE a = ")
+            .push_bind(1i64)
+            .push(" AND ");
+        let mut inner = Sql::new("b = ");
+        inner.push_bind(2i64).push(" AND c = ").push_bind(3i64);
+        outer.append(inner).push(")");
+        assert_eq!(
+            outer.text(),
+            "SELECT * FROM (SELECT 1 WHERE a = $1 AND b = $2 AND c = $3)"
+        );
+        assert_eq!(outer.args.len(), 3);
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use simandiri::features::centres::model::{CentreInput, DirectoryFilter};
+use simandiri::features::centres::model::{CentreInput, DirectoryFilter, NAME_STOPWORDS};
 use simandiri::features::centres::{service, store};
 use simandiri::kernel::access::{Actor, CentreFacts, Scope};
 use simandiri::kernel::db::{Db, Sql};
@@ -130,13 +130,24 @@ mod lifecycle_with_audit_versions_and_counters {
         assert_eq!(now.profile.kejuruan, vec!["menjahit"]);
         assert_counters_match(db).await;
 
-        // Moving it to another province moves it in the figures too.
-        let moved = CentreInput {
-            village_code: set("73.13.10.1003"),
-            ..Default::default()
-        };
-        service::update(db, &admin, id, &moved).await.unwrap();
-        assert_counters_match(db).await;
+        // Moving it to a province with no BLKK yet, and back, moves it in the figures too.
+        let (empty,): (String,) = db
+            .fetch_one(Sql::new(
+                "SELECT code FROM areas WHERE level = 4 AND province_code NOT IN \
+                 (SELECT province_code FROM centres) ORDER BY code LIMIT 1",
+            ))
+            .await
+            .unwrap_or_else(|_| ("73.13.10.1003".into(),));
+        let before = service::totals(db).await.unwrap();
+        for village in [empty.as_str(), "36.01.06.2002"] {
+            let moved = CentreInput {
+                village_code: set(village),
+                ..Default::default()
+            };
+            service::update(db, &admin, id, &moved).await.unwrap();
+            assert_counters_match(db).await;
+        }
+        assert_eq!(service::totals(db).await.unwrap(), before);
 
         // Unknown village and kejuruan are field errors.
         let bad = CentreInput {
@@ -154,10 +165,10 @@ mod lifecycle_with_audit_versions_and_counters {
 
         // The history shows who changed what, newest first, with old and new values.
         let (_, history, labels) = service::history(db, &admin, id, "id").await.unwrap();
-        assert_eq!(history.len(), 3);
-        assert_eq!(history[1].action, "update");
-        assert_eq!(history[1].actor_role.as_deref(), Some("admin"));
-        let head = history[1]
+        let actions: Vec<&str> = history.iter().map(|e| e.action.as_str()).collect();
+        assert_eq!(actions, ["update", "update", "update", "create"]);
+        assert_eq!(history[2].actor_role.as_deref(), Some("admin"));
+        let head = history[2]
             .changes
             .iter()
             .find(|c| c.field == "head_name")
@@ -165,11 +176,10 @@ mod lifecycle_with_audit_versions_and_counters {
         assert_eq!(head.old, json!(""));
         assert_eq!(head.new, json!("Kyai Uji"));
         assert!(
-            history[1].changes.iter().all(|c| c.field != "name"),
+            history[2].changes.iter().all(|c| c.field != "name"),
             "unchanged fields are not listed"
         );
-        assert_eq!(history[2].action, "create");
-        let pembina = history[2]
+        let pembina = history[3]
             .changes
             .iter()
             .find(|c| c.field == "pembina_id")
@@ -356,14 +366,17 @@ mod versions_prevent_lost_updates {
     });
 }
 
+/// `(id, name_key, province, regency, host_type, status, reg_no, name)`.
+type DirectoryRow = (i64, String, String, String, String, String, String, String);
+
 mod directory_filters_match_the_records {
     use super::*;
     crate::on_both!(Content::Demo, |t| {
         let db = t.db();
-        let all: Vec<(i64, String, String, String, String, String, String)> = db
+        let all: Vec<DirectoryRow> = db
             .fetch_all(Sql::new(
                 "SELECT o.id, o.name_key, c.province_code, c.regency_code, c.host_type, c.status, \
-                 c.reg_no FROM centres c JOIN orgs o ON o.id = c.org_id",
+                 c.reg_no, o.name FROM centres c JOIN orgs o ON o.id = c.org_id",
             ))
             .await
             .unwrap();
@@ -398,30 +411,56 @@ mod directory_filters_match_the_records {
                 .filter(|r| r.5 == "tidak_aktif" && r.4 == "pesantren")
                 .count()
         );
-        // Name search (an index look-up, FTS5 or pg_trgm) ignores case, spaces and
-        // punctuation, and finds exactly the names containing the key; short keys too.
-        for (q, key) in [
-            ("darul  BAYAN", "darulbayan"),
-            ("Al-Hikmah", "alhikmah"),
-            ("al", "al"),
-            ("x", "x"),
+        // Name search (an index look-up) finds exactly the names with words starting with
+        // every word searched for, ignoring case and punctuation; one letter too; in name
+        // order, as the directory.
+        for q in [
+            "darul  BAYAN",
+            "Al-Hikmah",
+            "al hikmah",
+            "AL",
+            "x",
+            "nurul h",
+            "huda nurul",
+            "tidak ada",
+            "BLK Komunitas",
         ] {
             let (rows, total) = find(DirectoryFilter {
                 q: q.into(),
                 ..Default::default()
             })
             .await;
-            let mut expected: Vec<i64> = all
+            let wanted = simandiri::kernel::text::query_terms(q, &NAME_STOPWORDS);
+            let mut expected: Vec<(&String, i64)> = all
                 .iter()
-                .filter(|r| r.1.contains(key))
-                .map(|r| r.0)
+                .filter(|r| {
+                    let terms = simandiri::kernel::text::name_terms(&r.7, &NAME_STOPWORDS);
+                    wanted.iter().all(|w| terms.contains(w))
+                })
+                .map(|r| (&r.1, r.0))
                 .collect();
-            expected.sort_unstable();
-            let mut got: Vec<i64> = rows.iter().map(|r| r.id).collect();
-            got.sort_unstable();
+            expected.sort();
+            let expected: Vec<i64> = expected.into_iter().map(|(_, id)| id).collect();
+            let got: Vec<i64> = rows.iter().map(|r| r.id).collect();
             assert_eq!(got, expected, "{q:?}");
             assert_eq!(total as usize, expected.len());
         }
+        let (rows, _) = find(DirectoryFilter {
+            q: "darul  BAYAN".into(),
+            ..Default::default()
+        })
+        .await;
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].name, DARUL_BAYAN);
+        // A search narrowed by area.
+        let (rows, total) = find(DirectoryFilter {
+            q: "blk".into(),
+            province: "73".into(),
+            ..Default::default()
+        })
+        .await;
+        assert_eq!(total as usize, all.iter().filter(|r| r.2 == "73").count());
+        assert!(rows.iter().all(|r| r.province_code == "73"));
         // The registration number, exactly.
         let (rows, _) = find(DirectoryFilter {
             q: all[7].6.to_lowercase(),

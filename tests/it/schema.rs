@@ -1,16 +1,11 @@
 //! The two migrations make the same schema: the same tables and columns, of matching types
-//! and nullability, with the same indexes and unique keys. The search index is the one
-//! marked difference (SQLite's FTS5 table, PostgreSQL's trigram index).
+//! and nullability, with the same indexes and unique keys.
 
 use std::collections::BTreeSet;
 
 use simandiri::kernel::db::{Db, Sql};
 
 use crate::support::{self, Content, Kind};
-
-/// Where the dialects differ on purpose: name search (see `push_name_search`).
-const SQLITE_ONLY_TABLES: &[&str] = &["org_search"];
-const POSTGRES_ONLY_INDEXES: &[&str] = &["orgs_name_trgm"];
 
 /// `(table, column, SQLite type, not null)`.
 type Column = (String, String, String, bool);
@@ -36,14 +31,8 @@ async fn sqlite_schema(db: &Db) -> (BTreeSet<Column>, BTreeSet<Index>) {
         ))
         .await
         .unwrap();
-    let fts_shadow = |t: &str| {
-        SQLITE_ONLY_TABLES
-            .iter()
-            .any(|s| t == *s || t.starts_with(&format!("{s}_")))
-    };
     let columns = cols
         .into_iter()
-        .filter(|(t, ..)| !fts_shadow(t))
         .map(|(t, c, ty, notnull, pk)| (t, c, ty.to_uppercase(), notnull == 1 || pk > 0))
         .collect();
     let idx: Vec<(String, String, i64, String)> = db
@@ -57,7 +46,6 @@ async fn sqlite_schema(db: &Db) -> (BTreeSet<Column>, BTreeSet<Index>) {
         .unwrap();
     let mut indexes: BTreeSet<Index> = idx
         .into_iter()
-        .filter(|(t, ..)| !fts_shadow(t))
         .map(|(t, _, unique, cols)| (t, cols, unique == 1))
         .collect();
     // An INTEGER PRIMARY KEY is the row id itself, with no separate index.
@@ -69,7 +57,7 @@ async fn sqlite_schema(db: &Db) -> (BTreeSet<Column>, BTreeSet<Index>) {
         ))
         .await
         .unwrap();
-    for (t, c) in rowid_keys.into_iter().filter(|(t, _)| !fts_shadow(t)) {
+    for (t, c) in rowid_keys {
         indexes.insert((t, c, true));
     }
     (columns, indexes)
@@ -102,7 +90,6 @@ async fn postgres_schema(db: &Db) -> (BTreeSet<Column>, BTreeSet<Index>) {
         .unwrap();
     let indexes = idx
         .into_iter()
-        .filter(|(_, name, ..)| !POSTGRES_ONLY_INDEXES.contains(&name.as_str()))
         .map(|(t, _, unique, cols)| (t, cols, unique))
         .collect();
     (columns, indexes)
@@ -140,21 +127,4 @@ async fn sqlite_and_postgres_schemas_match() {
         vec![],
         "indexes only in PostgreSQL"
     );
-    // The search structures themselves exist where they should.
-    let (n,): (i64,) = sqlite
-        .db
-        .fetch_one(Sql::new(
-            "SELECT COUNT(*) FROM sqlite_master WHERE name = 'org_search'",
-        ))
-        .await
-        .unwrap();
-    assert_eq!(n, 1);
-    let (n,): (i64,) = pg
-        .db
-        .fetch_one(Sql::new(
-            "SELECT COUNT(*) FROM pg_indexes WHERE indexname = 'orgs_name_trgm'",
-        ))
-        .await
-        .unwrap();
-    assert_eq!(n, 1);
 }

@@ -9,8 +9,13 @@ use crate::kernel::db::Db;
 use crate::kernel::error::AppError;
 use crate::kernel::text::search_key;
 
+/// The 38 provinces. Reference data never changes while the server runs: read once.
 pub async fn provinces(db: &Db) -> Result<Vec<Area>, AppError> {
-    Ok(store::provinces(db).await?)
+    static PROVINCES: tokio::sync::OnceCell<Vec<Area>> = tokio::sync::OnceCell::const_new();
+    Ok(PROVINCES
+        .get_or_try_init(|| store::provinces(db))
+        .await?
+        .clone())
 }
 
 /// The areas directly inside a known area.
@@ -143,7 +148,7 @@ pub async fn picker(db: &Db, levels: u8, q: &PickerChoice) -> Result<Picker, App
             p.village.clear();
         }
     }
-    p.provinces = store::provinces(db).await?;
+    p.provinces = provinces(db).await?;
     if !p.province.is_empty() {
         p.regencies = store::children(db, &p.province).await?;
     }

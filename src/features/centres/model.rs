@@ -19,6 +19,10 @@ pub const FIRST_AID_YEAR: i64 = 2017;
 /// Indonesia's extent, to catch swapped or mistyped coordinates.
 pub const LATITUDE_RANGE: (f64, f64) = (-11.5, 6.5);
 pub const LONGITUDE_RANGE: (f64, f64) = (94.5, 141.5);
+/// Words nearly every BLKK's name has: a search for them alone finds the whole directory,
+/// so names are not indexed by them (and searches leave them out).
+pub const NAME_STOPWORDS: [&str; 4] = ["blk", "blkk", "komunitas", "pp"];
+
 /// At most this many kejuruan per BLKK.
 pub const MAX_KEJURUAN: usize = 10;
 

@@ -44,6 +44,11 @@ pub async fn directory(
     Ok(Paged::new(entries, total, w))
 }
 
+/// Indexes the names of BLKK written before name search had its index (at start-up).
+pub async fn index_missing_terms(db: &Db) -> Result<usize, AppError> {
+    Ok(store::index_missing_terms(db).await?)
+}
+
 /// National figures, live.
 pub async fn totals(db: &Db) -> Result<Totals, AppError> {
     Ok(store::totals(db).await?)

@@ -5,14 +5,14 @@ use time::OffsetDateTime;
 
 use super::model::{
     Assignment, Centre, CentreRecord, CentreStatus, DirectoryEntry, DirectoryFilter, HostType,
-    Totals,
+    NAME_STOPWORDS, Totals,
 };
 use crate::features::areas::model::AreaLevel;
 use crate::features::orgs::model::{Org, OrgKind, OrgRef};
 use crate::features::orgs::store as orgs;
 use crate::kernel::access::Scope;
-use crate::kernel::db::{Columns, Db, Dialect, Sql, StoreError, Tx};
-use crate::kernel::text::search_key;
+use crate::kernel::db::{Columns, Db, Sql, StoreError, Tx};
+use crate::kernel::text::{name_terms, query_terms, search_key};
 
 /// Rows per multi-row `INSERT`: well under both backends' placeholder limits.
 const BATCH_ROWS: usize = 500;
@@ -115,31 +115,129 @@ pub async fn kejuruan_of(db: &Db, ids: &[i64]) -> Result<Vec<(i64, String)>, Sto
     db.fetch_all(sql).await
 }
 
-/// Adds `delta` to the national counters of a regency and status, in the transaction that
-/// adds, moves or changes a BLKK, so the figures are live without a scan.
+/// Adds `delta` to a national total.
+async fn add_total(tx: &mut Tx, name: &str, delta: i64) -> Result<(), StoreError> {
+    let mut sql = Sql::insert(
+        "centre_totals",
+        vec![("name", name.into()), ("n", delta.into())],
+    );
+    sql.push(" ON CONFLICT (name) DO UPDATE SET n = centre_totals.n + excluded.n");
+    tx.execute(sql).await?;
+    Ok(())
+}
+
+/// The number of BLKK in an area, from the counters.
+async fn counted(tx: &mut Tx, column: &str, code: &str) -> Result<i64, StoreError> {
+    let (n,): (i64,) = tx
+        .fetch_one(
+            Sql::new(format!(
+                "SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) FROM centre_counts WHERE {column} = $1"
+            ))
+            .arg(code),
+        )
+        .await?;
+    Ok(n)
+}
+
+/// Adds `delta` (one BLKK added or removed) to the national figures of its regency,
+/// status and province, in the transaction that adds, moves or changes it, so the figures
+/// are live without a scan: counts per regency and status, and the national totals
+/// (including how many regencies and provinces have a BLKK at all).
 async fn count(tx: &mut Tx, c: &Centre, delta: i64) -> Result<(), StoreError> {
-    let regency = c
-        .profile
-        .village_code
-        .ancestor(AreaLevel::Regency)
-        .map(String::from);
-    let province = c
-        .profile
-        .village_code
-        .ancestor(AreaLevel::Province)
-        .map(String::from);
+    let area = |l| {
+        c.profile
+            .village_code
+            .ancestor(l)
+            .map(String::from)
+            .unwrap_or_default()
+    };
+    let (regency, province) = (area(AreaLevel::Regency), area(AreaLevel::Province));
     let mut sql = Sql::insert(
         "centre_counts",
         vec![
-            ("regency_code", regency.into()),
-            ("province_code", province.into()),
+            ("regency_code", regency.as_str().into()),
+            ("province_code", province.as_str().into()),
             ("status", c.profile.status.into()),
             ("n", delta.into()),
         ],
     );
     sql.push(" ON CONFLICT (regency_code, status) DO UPDATE SET n = centre_counts.n + excluded.n");
     tx.execute(sql).await?;
+    add_total(tx, "centres", delta).await?;
+    add_total(tx, c.profile.status.as_str(), delta).await?;
+    // A regency (province) starts or stops counting when its first (last) BLKK comes (goes).
+    let edge = if delta > 0 { 1 } else { 0 };
+    if counted(tx, "regency_code", &regency).await? == edge {
+        add_total(tx, "regencies", delta).await?;
+    }
+    if counted(tx, "province_code", &province).await? == edge {
+        add_total(tx, "provinces", delta).await?;
+    }
     Ok(())
+}
+
+/// Removes the terms a BLKK's (old) name is found by, each by its key.
+async fn unindex_terms(tx: &mut Tx, id: i64, name: &str) -> Result<(), StoreError> {
+    let key = search_key(name);
+    for term in name_terms(name, &NAME_STOPWORDS) {
+        tx.execute(
+            Sql::new(
+                "DELETE FROM centre_terms WHERE term = $1 AND name_key = $2 AND centre_id = $3",
+            )
+            .arg(term)
+            .arg(key.as_str())
+            .arg(id),
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// Writes the terms a BLKK's name is found by.
+async fn index_terms(tx: &mut Tx, id: i64, name: &str) -> Result<(), StoreError> {
+    let key = search_key(name);
+    let terms = name_terms(name, &NAME_STOPWORDS);
+    for chunk in terms.chunks(BATCH_ROWS) {
+        let mut sql = Sql::new("INSERT INTO centre_terms (term, name_key, centre_id) VALUES ");
+        for (i, t) in chunk.iter().enumerate() {
+            if i > 0 {
+                sql.push(", ");
+            }
+            sql.push("(")
+                .push_bind(t.as_str())
+                .push(", ")
+                .push_bind(key.as_str())
+                .push(", ")
+                .push_bind(id)
+                .push(")");
+        }
+        tx.execute(sql).await?;
+    }
+    Ok(())
+}
+
+/// Writes the search terms of every BLKK when there are none at all (a database migrated
+/// from before name search had its index). Returns how many were indexed.
+pub async fn index_missing_terms(db: &Db) -> Result<usize, StoreError> {
+    let (indexed,): (i64,) = db
+        .fetch_one(Sql::new(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM centre_terms LIMIT 1) t",
+        ))
+        .await?;
+    if indexed > 0 {
+        return Ok(0);
+    }
+    let names: Vec<(i64, String)> = db
+        .fetch_all(Sql::new(
+            "SELECT o.id, o.name FROM centres c JOIN orgs o ON o.id = c.org_id",
+        ))
+        .await?;
+    let mut tx = db.begin().await?;
+    for (id, name) in &names {
+        index_terms(&mut tx, *id, name).await?;
+    }
+    tx.commit().await?;
+    Ok(names.len())
 }
 
 /// Inserts a BLKK (its organisation row, profile, kejuruan and assignment); returns its id.
@@ -156,6 +254,7 @@ pub async fn insert(
     tx.execute(Sql::insert("centres", cols)).await?;
     set_kejuruan(tx, id, &c.profile.kejuruan).await?;
     add_forum_members(tx, a.forum_ids.iter().map(|f| (*f, id))).await?;
+    index_terms(tx, id, &c.profile.name).await?;
     count(tx, c, 1).await?;
     Ok(id)
 }
@@ -178,6 +277,10 @@ pub async fn update(
         tx.execute(Sql::new("DELETE FROM centre_kejuruan WHERE centre_id = $1").arg(id))
             .await?;
         set_kejuruan(tx, id, &c.profile.kejuruan).await?;
+    }
+    if old.profile.name != c.profile.name {
+        unindex_terms(tx, id, &old.profile.name).await?;
+        index_terms(tx, id, &c.profile.name).await?;
     }
     count(tx, old, -1).await?;
     count(tx, c, 1).await
@@ -267,41 +370,8 @@ pub fn push_scope(sql: &mut Sql, scope: &Scope) {
     }
 }
 
-/// Appends the name search: BLKK whose name contains `key` (an index look-up on both
-/// databases), or whose registration number is `reg_no`.
-fn push_name_search(sql: &mut Sql, dialect: Dialect, key: &str, reg_no: &str) {
-    sql.push(" AND c.org_id IN (");
-    // The one place the dialects differ for search. Both match any part of the name key
-    // (letters and digits, lower case): SQLite through its FTS5 trigram index, PostgreSQL
-    // through a pg_trgm GIN index on orgs.name_key. Trigrams need three characters; a
-    // shorter key is matched by a scan.
-    match dialect {
-        Dialect::Sqlite if key.chars().count() >= 3 => {
-            sql.push("SELECT rowid FROM org_search WHERE org_search MATCH ")
-                .push_bind(format!("\"{key}\""));
-        }
-        _ => {
-            sql.push("SELECT id FROM orgs WHERE kind = 'blkk' AND name_key LIKE ")
-                .push_bind(format!("%{key}%"));
-        }
-    }
-    sql.push(" UNION SELECT org_id FROM centres WHERE reg_no = ")
-        .push_bind(reg_no)
-        .push(")");
-}
-
-fn directory_sql(
-    select: &str,
-    dialect: Dialect,
-    f: &DirectoryFilter,
-    scope: Option<&Scope>,
-) -> Sql {
-    let mut sql = Sql::new(select);
-    sql.push(" WHERE 1 = 1");
-    let key = search_key(&f.q);
-    if !key.is_empty() {
-        push_name_search(&mut sql, dialect, &key, &f.q.trim().to_uppercase());
-    }
+/// Appends ` AND ...` for every filter but the name search, on `c` (centres).
+fn push_filters(sql: &mut Sql, f: &DirectoryFilter, scope: Option<&Scope>) {
     let mut eq = |column: &str, v: &str| {
         if !v.trim().is_empty() {
             sql.push(" AND ")
@@ -320,28 +390,98 @@ fn directory_sql(
             .push(")");
     }
     if let Some(p) = f.pembina {
-        push_scope(&mut sql, &Scope::Pembina(p));
+        push_scope(sql, &Scope::Pembina(p));
     }
     if let Some(forum) = f.forum {
-        push_scope(&mut sql, &Scope::Forum(forum));
+        push_scope(sql, &Scope::Forum(forum));
     }
     if let Some(s) = scope {
-        push_scope(&mut sql, s);
+        push_scope(sql, s);
+    }
+}
+
+/// Whether anything but the name narrows the list.
+fn narrowed(f: &DirectoryFilter, scope: Option<&Scope>) -> bool {
+    let no_name = DirectoryFilter {
+        q: String::new(),
+        ..f.clone()
+    };
+    !no_name.is_empty() || !matches!(scope, None | Some(Scope::All))
+}
+
+/// A name search, narrowed by the other filters: `select` over the matches `t` (with
+/// `name_key` and `centre_id`), joined to `c` (centres) when a filter needs it. With a page
+/// (`limit`, `offset`) the rows come in name order; without, `select` is an aggregate.
+///
+/// One term is one range of the term index, already in name order. Several are ranges
+/// intersected, in name order, so SQLite merges the sorted ranges.
+fn term_search(
+    select: &str,
+    terms: &[String],
+    f: &DirectoryFilter,
+    scope: Option<&Scope>,
+    page: Option<(i64, i64)>,
+) -> Sql {
+    let join = narrowed(f, scope);
+    let mut sql = Sql::new(format!("SELECT {select} FROM "));
+    if let [term] = terms {
+        sql.push("centre_terms t");
+        if join {
+            sql.push(" JOIN centres c ON c.org_id = t.centre_id");
+        }
+        sql.push(" WHERE t.term = ").push_bind(term.as_str());
+    } else {
+        sql.push("(");
+        for (i, term) in terms.iter().enumerate() {
+            if i > 0 {
+                sql.push(" INTERSECT ");
+            }
+            sql.push("SELECT name_key, centre_id FROM centre_terms WHERE term = ")
+                .push_bind(term.as_str());
+        }
+        sql.push(" ORDER BY 1, 2");
+        if let (false, Some((limit, offset))) = (join, page) {
+            // Nothing else narrows: cut the page from the sorted matches themselves.
+            sql.push(" LIMIT ")
+                .push_bind(limit)
+                .push(" OFFSET ")
+                .push_bind(offset);
+        }
+        sql.push(") t");
+        if join {
+            sql.push(" JOIN centres c ON c.org_id = t.centre_id");
+        }
+        sql.push(" WHERE 1 = 1");
+        if page.is_some() && !join {
+            return sql;
+        }
+    }
+    if join {
+        push_filters(&mut sql, f, scope);
+    }
+    if let Some((limit, offset)) = page {
+        sql.push(" ORDER BY t.name_key, t.centre_id LIMIT ")
+            .push_bind(limit)
+            .push(" OFFSET ")
+            .push_bind(offset);
     }
     sql
 }
 
+/// National figures, from the totals kept with every write.
 pub async fn totals(db: &Db) -> Result<Totals, StoreError> {
-    db.fetch_one(Sql::new(
-        "SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) AS centres, \
-         CAST(COALESCE(SUM(CASE WHEN status = 'aktif' THEN n ELSE 0 END), 0) AS BIGINT) AS aktif, \
-         CAST(COALESCE(SUM(CASE WHEN status = 'persiapan' THEN n ELSE 0 END), 0) AS BIGINT) AS persiapan, \
-         CAST(COALESCE(SUM(CASE WHEN status = 'tidak_aktif' THEN n ELSE 0 END), 0) AS BIGINT) AS tidak_aktif, \
-         COUNT(DISTINCT CASE WHEN n > 0 THEN province_code END) AS provinces, \
-         COUNT(DISTINCT CASE WHEN n > 0 THEN regency_code END) AS regencies \
-         FROM centre_counts",
-    ))
-    .await
+    let rows: Vec<(String, i64)> = db
+        .fetch_all(Sql::new("SELECT name, n FROM centre_totals"))
+        .await?;
+    let get = |name: &str| rows.iter().find(|(k, _)| k == name).map_or(0, |(_, n)| *n);
+    Ok(Totals {
+        centres: get("centres"),
+        aktif: get(CentreStatus::Aktif.as_str()),
+        persiapan: get(CentreStatus::Persiapan.as_str()),
+        tidak_aktif: get(CentreStatus::TidakAktif.as_str()),
+        provinces: get("provinces"),
+        regencies: get("regencies"),
+    })
 }
 
 /// The names of a page's rows, joined once the page is cut.
@@ -360,7 +500,9 @@ const ENTRY: &str = "SELECT o.id, o.name, c.host_name, c.host_type, c.status, c.
     c.province_code, p.name AS province_name, pb.name AS pembina_name";
 
 /// One page of the directory, by name, and the number of matches. `scope` narrows the list
-/// to a user's own BLKK ("mine").
+/// to a user's own BLKK ("mine"). Every way in reads an index in name order: the whole
+/// directory the names of the organisations, a name search its term index; a registration
+/// number is one look-up. Only the other filters on their own still count their matches.
 pub async fn directory(
     db: &Db,
     f: &DirectoryFilter,
@@ -368,10 +510,51 @@ pub async fn directory(
     limit: i64,
     offset: i64,
 ) -> Result<(Vec<DirectoryEntry>, i64), StoreError> {
-    let dialect = db.dialect();
-    let unfiltered = f.is_empty() && matches!(scope, None | Some(Scope::All));
-    let (mut rows, total) = if unfiltered {
-        // The whole directory: its size from the counters, its page from the name index.
+    let terms = query_terms(&f.q, &NAME_STOPWORDS);
+    // Registration numbers have digits; names seldom do.
+    let reg_no: Option<(i64,)> = if !f.q.chars().any(|c| c.is_ascii_digit()) {
+        None
+    } else {
+        db.fetch_optional(
+            Sql::new("SELECT org_id FROM centres WHERE reg_no = $1").arg(f.q.trim().to_uppercase()),
+        )
+        .await?
+    };
+    let (mut rows, total) = if let Some((id,)) = reg_no {
+        // A registration number: that BLKK, if the other filters keep it.
+        let mut sql = Sql::new(format!(
+            "{ENTRY} FROM (SELECT c.org_id AS id, '' AS sort_key FROM centres c WHERE c.org_id = "
+        ));
+        sql.push_bind(id);
+        push_filters(&mut sql, f, scope);
+        sql.push(PAGE_NAMES);
+        let rows: Vec<DirectoryEntry> = db.fetch_all(sql).await?;
+        let total = rows.len() as i64;
+        (if offset > 0 { Vec::new() } else { rows }, total)
+    } else if !terms.is_empty() {
+        let page = term_search(
+            "t.centre_id AS id, t.name_key AS sort_key",
+            &terms,
+            f,
+            scope,
+            Some((limit, offset)),
+        );
+        let mut sql = Sql::new(format!("{ENTRY} FROM ("));
+        sql.append(page).push(PAGE_NAMES);
+        let rows = db.fetch_all::<DirectoryEntry>(sql).await?;
+        let total = if offset == 0 && (rows.len() as i64) < limit {
+            // All the matches fit on the first page.
+            rows.len() as i64
+        } else {
+            let (n,): (i64,) = db
+                .fetch_one(term_search("COUNT(*)", &terms, f, scope, None))
+                .await?;
+            n
+        };
+        (rows, total)
+    } else if !narrowed(f, scope) {
+        // The whole directory (also for a search for nothing but the words every name has):
+        // its size from the counters, its page from the name index.
         let total = totals(db).await?.centres;
         let mut sql = Sql::new(format!(
             "{ENTRY} FROM (SELECT o.id, o.name_key AS sort_key FROM orgs o \
@@ -383,17 +566,13 @@ pub async fn directory(
             .push(PAGE_NAMES);
         (db.fetch_all::<DirectoryEntry>(sql).await?, total)
     } else {
-        // Filter, count and cut the page in one scan of the matches, then fetch the names
-        // of the page's rows only.
-        let mut sql = directory_sql(
-            &format!(
-                "{ENTRY}, pg.total FROM (SELECT c.org_id AS id, o.name_key AS sort_key, \
-                 COUNT(*) OVER () AS total FROM centres c JOIN orgs o ON o.id = c.org_id"
-            ),
-            dialect,
-            f,
-            scope,
-        );
+        // Other filters: count and cut the page in one scan of the matches, then fetch the
+        // names of the page's rows only.
+        let mut sql = Sql::new(format!(
+            "{ENTRY}, pg.total FROM (SELECT c.org_id AS id, o.name_key AS sort_key, \
+             COUNT(*) OVER () AS total FROM centres c JOIN orgs o ON o.id = c.org_id WHERE 1 = 1"
+        ));
+        push_filters(&mut sql, f, scope);
         sql.push(" ORDER BY o.name_key, o.id LIMIT ")
             .push_bind(limit)
             .push(" OFFSET ")
@@ -404,14 +583,9 @@ pub async fn directory(
             Some(r) => r.total,
             // Past the last page (or nothing matches): count on its own.
             None if offset > 0 => {
-                let (n,): (i64,) = db
-                    .fetch_one(directory_sql(
-                        "SELECT COUNT(*) FROM centres c",
-                        dialect,
-                        f,
-                        scope,
-                    ))
-                    .await?;
+                let mut sql = Sql::new("SELECT COUNT(*) FROM centres c WHERE 1 = 1");
+                push_filters(&mut sql, f, scope);
+                let (n,): (i64,) = db.fetch_one(sql).await?;
                 n
             }
             None => 0,

@@ -5,6 +5,9 @@ use super::store;
 use crate::kernel::db::Db;
 use crate::kernel::error::AppError;
 
+/// The catalogue, read once: it is reference data, loaded before the server starts and not
+/// changed while it runs.
 pub async fn catalogue(db: &Db) -> Result<Vec<Kejuruan>, AppError> {
-    Ok(store::all(db).await?)
+    static CATALOGUE: tokio::sync::OnceCell<Vec<Kejuruan>> = tokio::sync::OnceCell::const_new();
+    Ok(CATALOGUE.get_or_try_init(|| store::all(db)).await?.clone())
 }
