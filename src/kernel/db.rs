@@ -369,6 +369,17 @@ impl Db {
         })
     }
 
+    /// After a bulk load: brings the planner's statistics up to date and, on PostgreSQL,
+    /// marks the new rows all-visible, so counts can be read from indexes alone (without
+    /// this, a fresh 38,000-BLKK database counted a search's matches from the table: 40 ms
+    /// instead of 1). SQLite's plans here do not need statistics.
+    pub async fn settle(&self) -> Result<(), StoreError> {
+        if let Db::Postgres(pool) = self {
+            sqlx::query("VACUUM ANALYZE").execute(pool).await?;
+        }
+        Ok(())
+    }
+
     /// Checks that the database answers.
     pub async fn ping(&self) -> Result<(), StoreError> {
         self.fetch_one::<(i64,)>(Sql::new("SELECT CAST(1 AS BIGINT)"))

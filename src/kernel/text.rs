@@ -40,52 +40,73 @@ fn capped(term: &str) -> String {
     term.chars().take(MAX_TERM).collect()
 }
 
-/// The terms a name is found by: every prefix of each of its words (letters and digits, lower
-/// case), and of words joined by punctuation taken together ("Al-Hikmah" is found by "al",
-/// "hikmah" and "alhikmah"), leaving out the words in `skip` (those nearly every name has,
-/// which find everything). A search matches the names that have all its terms.
-pub fn name_terms(name: &str, skip: &[&str]) -> Vec<String> {
-    let mut words: Vec<String> = Vec::new();
-    for chunk in name
-        .split_whitespace()
-        .filter(|w| !skip.contains(&search_key(w).as_str()))
-    {
-        let parts: Vec<String> = chunk
-            .split(|c: char| !c.is_alphanumeric())
-            .map(search_key)
-            .filter(|p| !p.is_empty())
-            .collect();
-        if parts.len() > 1 {
-            words.push(parts.concat());
-        }
-        words.extend(parts);
-    }
-    let mut terms: Vec<String> = words
-        .iter()
-        .flat_map(|w| {
-            let w = capped(w);
-            w.char_indices()
-                .map(|(i, c)| w[..i + c.len_utf8()].to_owned())
-                .collect::<Vec<_>>()
+/// The words of a name as search keys (letters and digits, lower case): each word, and for
+/// words joined by punctuation ("Al-Hikmah") also the parts, leaving out the words in `skip`
+/// (those nearly every name has). In order.
+fn words(name: &str, skip: &[&str]) -> Vec<(String, Vec<String>)> {
+    name.split_whitespace()
+        .map(|chunk| {
+            let parts: Vec<String> = chunk
+                .split(|c: char| !c.is_alphanumeric())
+                .map(search_key)
+                .filter(|p| !p.is_empty())
+                .collect();
+            (parts.concat(), parts)
         })
+        .filter(|(w, _)| !w.is_empty() && !skip.contains(&w.as_str()))
+        .collect()
+}
+
+/// Every prefix of `text` (up to [`MAX_TERM`] characters) longer than `after` characters.
+fn prefixes(text: &str, after: usize, out: &mut Vec<String>) {
+    let text = capped(text);
+    for (i, c) in text.char_indices().skip(after) {
+        out.push(text[..i + c.len_utf8()].to_owned());
+    }
+}
+
+/// The terms a name is found by: every prefix of each of its words ("darul" is found by
+/// "d" … "darul"), of the parts of words joined by punctuation ("Al-Hikmah" by "al",
+/// "hikmah" and "alhikmah"), and of each word run on into the next ("Darul Ulum" by
+/// "darulu" … "darululum"), leaving out the words in `skip` (those nearly every name has,
+/// which find everything).
+pub fn name_terms(name: &str, skip: &[&str]) -> Vec<String> {
+    let words = words(name, skip);
+    let mut terms = Vec::new();
+    for (i, (word, parts)) in words.iter().enumerate() {
+        prefixes(word, 0, &mut terms);
+        if parts.len() > 1 {
+            for p in parts {
+                prefixes(p, 0, &mut terms);
+            }
+        }
+        if let Some((next, _)) = words.get(i + 1) {
+            prefixes(&format!("{word}{next}"), word.chars().count(), &mut terms);
+        }
+    }
+    terms.sort();
+    terms.dedup();
+    terms
+}
+
+/// What a search for `q` looks up: its words (punctuation inside a word dropped, the words in
+/// `skip` left out), each matched as the start of a word of the name.
+pub fn query_terms(q: &str, skip: &[&str]) -> Vec<String> {
+    let mut terms: Vec<String> = words(q, skip)
+        .into_iter()
+        .map(|(w, _)| capped(&w))
         .collect();
     terms.sort();
     terms.dedup();
     terms
 }
 
-/// The terms a search for `q` looks up: each of its words (punctuation inside a word
-/// dropped, those in `skip` left out), matched as the start of a word of the name.
-pub fn query_terms(q: &str, skip: &[&str]) -> Vec<String> {
-    let mut terms: Vec<String> = q
-        .split_whitespace()
-        .map(search_key)
-        .filter(|t| !t.is_empty() && !skip.contains(&t.as_str()))
-        .map(|t| capped(&t))
-        .collect();
-    terms.sort();
-    terms.dedup();
-    terms
+/// The phrase of a search of several words: the words run together, which a name has as a
+/// term when it has the words next to each other in that order ("darul ulum" →
+/// "darululum"). `None` for one word.
+pub fn query_phrase(q: &str, skip: &[&str]) -> Option<String> {
+    let words = words(q, skip);
+    (words.len() > 1).then(|| capped(&words.into_iter().map(|(w, _)| w).collect::<String>()))
 }
 
 #[cfg(test)]
@@ -101,7 +122,7 @@ mod tests {
 
     #[test]
     fn names_are_found_by_the_starts_of_their_words() {
-        let terms = name_terms("BLK Komunitas PP Al-Hikmah", &[]);
+        let terms = name_terms("BLK Komunitas PP Al-Hikmah Darul Ulum", &[]);
         for t in [
             "b",
             "blk",
@@ -111,6 +132,11 @@ mod tests {
             "hikmah",
             "alhikmah",
             "alhik",
+            "darul",
+            "ulum",
+            "darulu",
+            "darululum",
+            "alhikmahd",
         ] {
             assert!(terms.contains(&t.to_owned()), "{t}");
         }
@@ -118,13 +144,23 @@ mod tests {
             !terms.contains(&"ikmah".to_owned()),
             "not the middle of a word"
         );
+        assert!(!terms.contains(&"darululumx".to_owned()));
         let skip = ["blk", "komunitas"];
         let terms = name_terms("BLK Komunitas PP Al-Hikmah", &skip);
         assert!(!terms.contains(&"komunitas".to_owned()) && terms.contains(&"pp".to_owned()));
+        assert!(
+            terms.contains(&"ppalhikmah".to_owned()),
+            "words next to each other"
+        );
         assert_eq!(query_terms(" Darul  BAYAN ", &[]), ["bayan", "darul"]);
         assert_eq!(query_terms("BLK darul", &skip), ["darul"]);
         assert_eq!(query_terms("al-hik", &[]), ["alhik"]);
         assert!(query_terms(" - ", &[]).is_empty());
+        assert_eq!(
+            query_phrase("Darul  Ulum", &skip).as_deref(),
+            Some("darululum")
+        );
+        assert_eq!(query_phrase("BLK darul", &skip), None);
         let long = name_terms("Pengembangankewirausahaanmasyarakat", &[]);
         assert_eq!(long.iter().map(|t| t.chars().count()).max(), Some(MAX_TERM));
         let q = query_terms("Pengembangankewirausahaanmasyarakat", &[]);

@@ -764,6 +764,7 @@ pub async fn generate_in(
     users::insert_many(&mut tx, &accounts, now()).await?;
     summary.users = accounts.len();
     tx.commit().await?;
+    db.settle().await?;
     Ok(summary)
 }
 

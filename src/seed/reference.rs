@@ -68,6 +68,7 @@ pub async fn ensure_loaded(db: &Db) -> Result<bool, StoreError> {
         .collect();
     kejuruan::insert_all(&mut tx, &catalogue).await?;
     tx.commit().await?;
+    db.settle().await?;
     Ok(true)
 }
 

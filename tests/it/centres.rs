@@ -422,6 +422,8 @@ mod directory_filters_match_the_records {
             "x",
             "nurul h",
             "huda nurul",
+            "darul ulum",
+            "darulbayan",
             "tidak ada",
             "BLK Komunitas",
         ] {
@@ -430,13 +432,19 @@ mod directory_filters_match_the_records {
                 ..Default::default()
             })
             .await;
-            let wanted = simandiri::kernel::text::query_terms(q, &NAME_STOPWORDS);
+            // Several words: first as a phrase (next to each other, in that order); when
+            // no name has it, every word anywhere.
+            let has = |r: &DirectoryRow, wanted: &[String]| {
+                let terms = simandiri::kernel::text::name_terms(&r.7, &NAME_STOPWORDS);
+                wanted.iter().all(|w| terms.contains(w))
+            };
+            let wanted = match simandiri::kernel::text::query_phrase(q, &NAME_STOPWORDS) {
+                Some(p) if all.iter().any(|r| has(r, std::slice::from_ref(&p))) => vec![p],
+                _ => simandiri::kernel::text::query_terms(q, &NAME_STOPWORDS),
+            };
             let mut expected: Vec<(&String, i64)> = all
                 .iter()
-                .filter(|r| {
-                    let terms = simandiri::kernel::text::name_terms(&r.7, &NAME_STOPWORDS);
-                    wanted.iter().all(|w| terms.contains(w))
-                })
+                .filter(|r| has(r, &wanted))
                 .map(|r| (&r.1, r.0))
                 .collect();
             expected.sort();

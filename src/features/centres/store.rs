@@ -12,7 +12,7 @@ use crate::features::orgs::model::{Org, OrgKind, OrgRef};
 use crate::features::orgs::store as orgs;
 use crate::kernel::access::Scope;
 use crate::kernel::db::{Columns, Db, Sql, StoreError, Tx};
-use crate::kernel::text::{name_terms, query_terms, search_key};
+use crate::kernel::text::{name_terms, query_phrase, query_terms, search_key};
 
 /// Rows per multi-row `INSERT`: well under both backends' placeholder limits.
 const BATCH_ROWS: usize = 500;
@@ -409,6 +409,24 @@ fn narrowed(f: &DirectoryFilter, scope: Option<&Scope>) -> bool {
     !no_name.is_empty() || !matches!(scope, None | Some(Scope::All))
 }
 
+/// What a name search looks up. Several words are first a phrase: the names that have them
+/// next to each other in that order ("darul ulum"), one term; only when no name has the
+/// phrase, the names that have every word anywhere.
+async fn search_terms(db: &Db, q: &str) -> Result<Vec<String>, StoreError> {
+    if let Some(phrase) = query_phrase(q, &NAME_STOPWORDS) {
+        let found: Option<(i64,)> = db
+            .fetch_optional(
+                Sql::new("SELECT centre_id FROM centre_terms WHERE term = $1 LIMIT 1")
+                    .arg(phrase.as_str()),
+            )
+            .await?;
+        if found.is_some() {
+            return Ok(vec![phrase]);
+        }
+    }
+    Ok(query_terms(q, &NAME_STOPWORDS))
+}
+
 /// A name search, narrowed by the other filters: `select` over the matches `t` (with
 /// `name_key` and `centre_id`), joined to `c` (centres) when a filter needs it. With a page
 /// (`limit`, `offset`) the rows come in name order; without, `select` is an aggregate.
@@ -510,7 +528,7 @@ pub async fn directory(
     limit: i64,
     offset: i64,
 ) -> Result<(Vec<DirectoryEntry>, i64), StoreError> {
-    let terms = query_terms(&f.q, &NAME_STOPWORDS);
+    let terms = search_terms(db, &f.q).await?;
     // Registration numbers have digits; names seldom do.
     let reg_no: Option<(i64,)> = if !f.q.chars().any(|c| c.is_ascii_digit()) {
         None
