@@ -68,6 +68,18 @@ struct WebArgs {
         default_value = "http://127.0.0.1:8080"
     )]
     public_url: String,
+    /// The SMTP server to send e-mail through, e.g. `smtp://127.0.0.1:2525`,
+    /// `smtps://user:pass@mail.example:465` or `smtp://mail.example:587?tls=required`.
+    /// Unset: mail waits on the outbox page (`/outbox`) for admins to read.
+    #[arg(long, env = "SIMANDIRI_SMTP_URL")]
+    smtp_url: Option<String>,
+    /// The sender of e-mail.
+    #[arg(
+        long,
+        env = "SIMANDIRI_MAIL_FROM",
+        default_value = "Simandiri <noreply@simandiri.invalid>"
+    )]
+    mail_from: String,
 }
 
 #[derive(Args)]
@@ -165,6 +177,12 @@ pub async fn open(url: &str) -> anyhow::Result<Db> {
     if indexed > 0 {
         tracing::info!(indexed, "indexed the names of BLKK for search");
     }
+    let keyed = crate::features::accounts::service::fill_name_keys(&db)
+        .await
+        .map_err(|e| anyhow::anyhow!("indexing account names: {e:?}"))?;
+    if keyed > 0 {
+        tracing::info!(keyed, "indexed the names of accounts");
+    }
     Ok(db)
 }
 
@@ -254,6 +272,7 @@ async fn run(command: Command) -> anyhow::Result<()> {
                 name: &name,
                 role,
                 org_id: org,
+                org_admin: false,
                 password,
             };
             let created = accounts::create(&db, None, &account).await;
@@ -306,11 +325,13 @@ async fn serve(db: Db, args: WebArgs) -> anyhow::Result<()> {
     let config = WebConfig {
         secure_cookies: args.secure_cookies,
         public_url: args.public_url.trim_end_matches('/').to_owned(),
+        smtp_url: args.smtp_url.filter(|u| !u.is_empty()),
+        mail_from: args.mail_from,
     };
     let served = http::serve(db.clone(), config, listener, metrics, shutdown_signal()).await;
     // Closing checkpoints SQLite's write-ahead log into the database file.
     db.close().await;
-    Ok(served?)
+    served
 }
 
 async fn shutdown_signal() {

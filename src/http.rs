@@ -10,7 +10,7 @@ use tower_sessions::session_store::ExpiredDeletion;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 
-use crate::features::{accounts, areas, centres, home, kejuruan, orgs};
+use crate::features::{accounts, areas, centres, home, kejuruan, mail, orgs};
 use crate::kernel::db::Db;
 use crate::kernel::web::error::ErrorBody;
 use crate::kernel::web::openapi::Doc;
@@ -31,6 +31,7 @@ use crate::kernel::web::{self, AppState, WebConfig};
     components(schemas(ErrorBody)),
     tags(
         (name = "session", description = "Signing in and out"),
+        (name = "users", description = "Accounts: invitations, deactivation, passwords"),
         (name = "centres", description = "BLK Komunitas (BLKK)"),
         (name = "orgs", description = "Organisations: ministry, UPTP, Disnaker, forums, partners"),
         (name = "areas", description = "Administrative areas and reference lists"),
@@ -70,6 +71,7 @@ pub fn router(db: Db, config: WebConfig) -> Router {
         .merge(orgs::routes())
         .merge(areas::routes())
         .merge(accounts::routes())
+        .merge(mail::routes())
         .merge(api)
         .route(
             "/api/openapi.json",
@@ -81,17 +83,22 @@ pub fn router(db: Db, config: WebConfig) -> Router {
     web::finish(routes, state.clone(), accounts::layer(state))
 }
 
-/// Serves until `shutdown` completes, with `/metrics` on `metrics` when given; expired
-/// sessions and sign-in attempt windows are purged in the background.
-pub async fn serve(
-    db: Db,
-    config: WebConfig,
-    listener: tokio::net::TcpListener,
-    metrics: Option<tokio::net::TcpListener>,
-    shutdown: impl Future<Output = ()> + Send + 'static,
-) -> std::io::Result<()> {
+/// The server's background work: purging expired sessions, sign-in attempt windows and old
+/// mail, and (when an SMTP server is configured) sending queued mail. Stops when dropped.
+pub struct Workers(Vec<tokio::task::JoinHandle<()>>);
+
+impl Drop for Workers {
+    fn drop(&mut self) {
+        for h in &self.0 {
+            h.abort();
+        }
+    }
+}
+
+/// Starts the [`Workers`]; a bad SMTP setting is an error here, not at the first e-mail.
+pub fn workers(db: &Db, config: &WebConfig) -> anyhow::Result<Workers> {
     let purge_db = db.clone();
-    let purge = tokio::spawn(async move {
+    let mut tasks = vec![tokio::spawn(async move {
         let store = DbSessionStore::new(purge_db.clone());
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
         loop {
@@ -102,8 +109,28 @@ pub async fn serve(
             if let Err(e) = accounts::service::purge_attempts(&purge_db).await {
                 tracing::warn!(error = ?e, "purging sign-in attempts failed");
             }
+            if let Err(e) = mail::service::purge(&purge_db).await {
+                tracing::warn!(error = ?e, "purging old mail failed");
+            }
         }
-    });
+    })];
+    if let Some(url) = &config.smtp_url {
+        let smtp = mail::smtp::Smtp::new(url, &config.mail_from)?;
+        tasks.push(tokio::spawn(mail::smtp::run(db.clone(), smtp)));
+    }
+    Ok(Workers(tasks))
+}
+
+/// Serves until `shutdown` completes, with `/metrics` on `metrics` when given, and the
+/// [`Workers`] in the background.
+pub async fn serve(
+    db: Db,
+    config: WebConfig,
+    listener: tokio::net::TcpListener,
+    metrics: Option<tokio::net::TcpListener>,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    let workers = workers(&db, &config)?;
     let metrics = metrics.map(|l| {
         tokio::spawn(async move {
             if let Err(e) = axum::serve(l, web::telemetry::metrics_router()).await {
@@ -115,9 +142,9 @@ pub async fn serve(
     let result = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await;
-    purge.abort();
+    drop(workers);
     if let Some(m) = metrics {
         m.abort();
     }
-    result
+    Ok(result?)
 }

@@ -8,4 +8,5 @@ pub mod areas;
 pub mod centres;
 pub mod home;
 pub mod kejuruan;
+pub mod mail;
 pub mod orgs;

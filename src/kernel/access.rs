@@ -33,6 +33,9 @@ pub struct Actor {
     pub org_id: Option<i64>,
     /// The area code of the user's organisation (a Disnaker's province or regency).
     pub org_area: Option<String>,
+    /// Manages the accounts of their organisation (a UPTP's, Disnaker's or forum's
+    /// admin-flagged user).
+    pub org_admin: bool,
 }
 
 /// The set of BLKK a user may see in full (contacts, history) and work with.
@@ -123,6 +126,7 @@ mod tests {
             role,
             org_id: org,
             org_area: area.map(str::to_owned),
+            org_admin: false,
         }
     }
 

@@ -199,6 +199,7 @@ pub async fn load(db: &Db) -> Result<Vec<DemoLogin>, StoreError> {
         &mut created,
     )
     .await?;
+    crate::features::centres::store::recount(&mut tx).await?;
     tx.commit().await?;
 
     generate::generate_in(db, &atlas, DEMO_GENERATED_CENTRES, DEMO_SEED).await?;
@@ -226,6 +227,9 @@ pub async fn load(db: &Db) -> Result<Vec<DemoLogin>, StoreError> {
             name: &name,
             role,
             org_id: Some(org_id),
+            // The demo's UPTP, Disnaker and forum officers manage their organisation's
+            // accounts.
+            org_admin: true,
             password: DEMO_PASSWORD,
         };
         accounts::create(db, None, &account)

@@ -456,7 +456,8 @@ pub fn pembina_for(province: &str) -> &'static str {
         .map_or("BBPVP Bekasi", |(name, ..)| name)
 }
 
-/// Inserts one BLKK with its audit record; returns its id.
+/// Inserts one BLKK with its audit record; returns its id. Bulk loads: the national figures
+/// are counted once at the end ([`centres::recount`]).
 pub async fn insert_centre(
     tx: &mut Tx,
     c: &Centre,
@@ -468,7 +469,7 @@ pub async fn insert_centre(
         pembina_id: pembina,
         forum_ids: Vec::new(),
     };
-    let id = centres::insert(tx, c, &assignment, at).await?;
+    let id = centres::insert_uncounted(tx, c, &assignment, at).await?;
     let mut values = audit::snapshot(c);
     values.insert("pembina_id".into(), json!(pembina));
     audit::record(
@@ -763,6 +764,7 @@ pub async fn generate_in(
     }
     users::insert_many(&mut tx, &accounts, now()).await?;
     summary.users = accounts.len();
+    centres::recount(&mut tx).await?;
     tx.commit().await?;
     db.settle().await?;
     Ok(summary)
@@ -774,6 +776,7 @@ fn account(role: Role, org_id: i64, local: &str, rng: &mut ChaCha8Rng) -> NewUse
         name: person(rng),
         role,
         org_id: Some(org_id),
+        org_admin: false,
         password_hash: String::new(),
     }
 }

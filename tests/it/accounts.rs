@@ -203,6 +203,7 @@ mod accounts_are_validated {
             name: "X",
             role,
             org_id,
+            org_admin: false,
             password,
         };
         // A pengelola must belong to a BLKK; a pembina to an UPTP.
@@ -316,7 +317,12 @@ mod the_account_page_shows_the_scope {
         let r = c.get("/me").await;
         assert_eq!(r.status, StatusCode::OK);
         assert!(r.text.contains("BLK Komunitas PP Salafiyah Darul Bayan"));
-        assert!(r.text.contains("(1)"), "one BLKK in a manager's scope");
+        assert!(
+            r.text.contains(">BLKK saya</a>"),
+            "a manager has one BLKK: theirs"
+        );
+        let p = t.as_role("pembina").await.get("/me").await;
+        assert!(p.text.contains("BLKK dalam cakupan saya ("), "{}", p.text);
         assert_eq!(r.header("cache-control"), "no-store");
     });
 }

@@ -1,6 +1,7 @@
 //! Integration tests against real databases and the real server, one file per feature on
 //! a shared harness (`support`).
 
+mod mailbox;
 mod support;
 
 mod access;
@@ -12,3 +13,4 @@ mod layout;
 mod orgs;
 mod schema;
 mod security;
+mod users;

@@ -368,9 +368,11 @@ pub async fn serve(db: &Db, config: WebConfig) -> String {
         .await
         .expect("bind");
     let addr = listener.local_addr().expect("addr");
+    let workers = simandiri::http::workers(db, &config).expect("workers");
     let app = simandiri::http::router(db.clone(), config)
         .into_make_service_with_connect_info::<SocketAddr>();
     tokio::spawn(async move {
+        let _workers = workers;
         axum::serve(listener, app).await.expect("server");
     });
     format!("http://{addr}")
@@ -515,6 +517,36 @@ pub fn demo_email(role: &str) -> String {
 /// Runs an async test body once per backend, with `$t` a [`TestApp`] over `$content`.
 #[macro_export]
 macro_rules! on_both {
+    // With a local SMTP server the app sends its mail to.
+    ($content:expr, |$t:ident, $mail:ident| $body:block) => {
+        #[tokio::test]
+        async fn sqlite() {
+            let $mail = $crate::mailbox::Mailbox::start().await;
+            #[allow(unused_variables)]
+            let $t = $crate::support::TestApp::with(
+                $crate::support::Kind::Sqlite,
+                $content,
+                $mail.config(),
+            )
+            .await
+            .expect("sqlite is always available");
+            $body
+        }
+        #[tokio::test]
+        async fn postgres() {
+            let $mail = $crate::mailbox::Mailbox::start().await;
+            let Some($t) = $crate::support::TestApp::with(
+                $crate::support::Kind::Postgres,
+                $content,
+                $mail.config(),
+            )
+            .await
+            else {
+                return;
+            };
+            $body
+        }
+    };
     ($content:expr, |$t:ident| $body:block) => {
         #[tokio::test]
         async fn sqlite() {

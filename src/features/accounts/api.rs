@@ -11,11 +11,13 @@ use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use tower_sessions::Session;
 
+use super::model::{Account, AccountPatch, AccountQuery, AccountStatus, InviteInput, TokenPurpose};
 use super::service;
 use crate::kernel::access::{Actor, Role};
 use crate::kernel::error::AppError;
 use crate::kernel::web::error::ErrorBody;
-use crate::kernel::web::extract::ApiJson;
+use crate::kernel::web::extract::{ApiJson, Path, Query};
+use crate::kernel::web::paging::{Paged, page_in_range};
 use crate::kernel::web::security::no_store;
 use crate::kernel::web::session::{ClientIp, end, start};
 use crate::kernel::web::{AppState, SignedIn};
@@ -132,5 +134,244 @@ pub async fn show(user: RequireUser) -> Json<SessionOut> {
     responses((status = 204, description = "Signed out")))]
 pub async fn delete(session: Session) -> Result<StatusCode, AppError> {
     end(&session).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[serde(default)]
+#[into_params(parameter_in = Query)]
+pub struct UserListParams {
+    /// The start of a name or an e-mail address.
+    #[param(max_length = 100)]
+    pub q: String,
+    pub role: Option<Role>,
+    pub status: Option<AccountStatus>,
+    #[serde(deserialize_with = "crate::kernel::validate::whole_number")]
+    pub org_id: Option<i64>,
+    /// Page number, from 1.
+    #[serde(deserialize_with = "crate::kernel::validate::whole_number")]
+    #[param(minimum = 1, maximum = 100000)]
+    pub page: Option<i64>,
+}
+
+/// The accounts the caller manages: every account for ministry admins; their own
+/// organisation's for a UPTP's, Disnaker's or forum's admin-flagged users and for a BLKK's
+/// managers.
+#[utoipa::path(get, path = "/api/v1/users", tag = "users", operation_id = "users_list",
+    params(UserListParams), security(("session" = [])),
+    responses((status = 200, description = "One page of accounts, in name order", body = Paged<Account>),
+        (status = 400, description = "A malformed filter or page", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Manages no accounts", body = ErrorBody)))]
+pub async fn users_list(
+    State(state): State<AppState>,
+    user: RequireUser,
+    Query(p): Query<UserListParams>,
+) -> Result<Json<Paged<Account>>, AppError> {
+    let page = page_in_range(p.page)?;
+    if p.q.chars().count() > 100 {
+        return Err(AppError::BadRequest(
+            "q must be at most 100 characters".into(),
+        ));
+    }
+    let q = AccountQuery::of(&p.q, p.role, p.status, p.org_id);
+    Ok(Json(
+        service::accounts(&state.db, &user.actor(), &q, page).await?,
+    ))
+}
+
+/// Invite someone: the account is created without a password and an e-mail with a
+/// one-time link (valid 72 hours) is queued.
+#[utoipa::path(post, path = "/api/v1/users", tag = "users", operation_id = "users_invite",
+    request_body = InviteInput, security(("session" = [])),
+    responses((status = 201, description = "Invited", body = Account),
+        (status = 400, description = "Malformed JSON, unknown fields, wrong types", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Manages no accounts", body = ErrorBody),
+        (status = 413, description = "Body too large", body = ErrorBody),
+        (status = 415, description = "Not JSON", body = ErrorBody),
+        (status = 422, description = "Invalid fields, listed in `error.fields` (also an e-mail \
+            already taken, or an organisation or role outside the caller's reach)", body = ErrorBody)))]
+pub async fn users_invite(
+    State(state): State<AppState>,
+    user: RequireUser,
+    ApiJson(input): ApiJson<InviteInput>,
+) -> Result<(StatusCode, Json<Account>), AppError> {
+    let a = service::invite(&state.db, &user.actor(), &state.config.public_url, &input).await?;
+    Ok((StatusCode::CREATED, Json(a)))
+}
+
+/// One account (its managers, and its owner).
+#[utoipa::path(get, path = "/api/v1/users/{id}", tag = "users", operation_id = "users_show",
+    params(("id" = i64, Path, description = "Account id")), security(("session" = [])),
+    responses((status = 200, description = "The account", body = Account),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 404, description = "No such account the caller manages", body = ErrorBody)))]
+pub async fn users_show(
+    State(state): State<AppState>,
+    user: RequireUser,
+    Path(id): Path<i64>,
+) -> Result<Json<Account>, AppError> {
+    Ok(Json(service::account(&state.db, &user.actor(), id).await?))
+}
+
+/// Change an account: `{"active": false}` deactivates it and ends its sessions at once;
+/// also `name` and `org_admin`.
+#[utoipa::path(patch, path = "/api/v1/users/{id}", tag = "users", operation_id = "users_update",
+    request_body = AccountPatch, params(("id" = i64, Path, description = "Account id")),
+    security(("session" = [])),
+    responses((status = 200, description = "The account as it now is", body = Account),
+        (status = 400, description = "Malformed JSON, unknown fields, wrong types", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Not a manager of this account", body = ErrorBody),
+        (status = 404, description = "No such account the caller manages", body = ErrorBody),
+        (status = 413, description = "Body too large", body = ErrorBody),
+        (status = 415, description = "Not JSON", body = ErrorBody),
+        (status = 422, description = "Invalid fields (e.g. deactivating oneself)", body = ErrorBody)))]
+pub async fn users_update(
+    State(state): State<AppState>,
+    user: RequireUser,
+    Path(id): Path<i64>,
+    ApiJson(patch): ApiJson<AccountPatch>,
+) -> Result<Json<Account>, AppError> {
+    Ok(Json(
+        service::update(&state.db, &user.actor(), id, &patch).await?,
+    ))
+}
+
+/// Send a new invitation link (the old ones stop working) to an account that has not set
+/// its password yet.
+#[utoipa::path(post, path = "/api/v1/users/{id}/invitation", tag = "users",
+    operation_id = "users_reinvite", params(("id" = i64, Path, description = "Account id")),
+    security(("session" = [])),
+    responses((status = 202, description = "A new link is queued"),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Not a manager of this account", body = ErrorBody),
+        (status = 404, description = "No such account the caller manages", body = ErrorBody),
+        (status = 422, description = "The account is not waiting on an invitation", body = ErrorBody)))]
+pub async fn users_reinvite(
+    State(state): State<AppState>,
+    user: RequireUser,
+    Path(id): Path<i64>,
+) -> Result<StatusCode, AppError> {
+    service::reinvite(&state.db, &user.actor(), &state.config.public_url, id).await?;
+    Ok(StatusCode::ACCEPTED)
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TokenPassword {
+    /// The token from the e-mailed link.
+    #[schema(max_length = 200)]
+    pub token: String,
+    /// The new password: 10 to 128 characters, not a common one, not containing the e-mail.
+    #[schema(max_length = 1024)]
+    pub password: String,
+}
+
+/// Accept an invitation: set the account's password with the e-mailed token (once).
+#[utoipa::path(post, path = "/api/v1/invitations/accept", tag = "users",
+    operation_id = "invitations_accept", request_body = TokenPassword,
+    responses((status = 204, description = "Password set; sign in with it"),
+        (status = 400, description = "Malformed JSON, unknown fields, wrong types", body = ErrorBody),
+        (status = 413, description = "Body too large", body = ErrorBody),
+        (status = 415, description = "Not JSON", body = ErrorBody),
+        (status = 422, description = "The token is unknown, used or expired, or the password is \
+            refused; see `error.fields`", body = ErrorBody),
+        (status = 503, description = "Too busy hashing passwords; try again", body = ErrorBody)))]
+pub async fn invitations_accept(
+    State(state): State<AppState>,
+    ApiJson(b): ApiJson<TokenPassword>,
+) -> Result<StatusCode, AppError> {
+    service::redeem(&state.db, &b.token, TokenPurpose::Invite, &b.password).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ResetRequest {
+    #[schema(max_length = 254)]
+    pub email: String,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Accepted {
+    pub message: String,
+}
+
+/// Ask for a password-reset link by e-mail. The answer is the same whether the address has
+/// an account or not.
+#[utoipa::path(post, path = "/api/v1/password-reset", tag = "users",
+    operation_id = "password_reset_request", request_body = ResetRequest,
+    responses((status = 202, description = "If the address has an account, a link is on its way", body = Accepted),
+        (status = 400, description = "Malformed JSON, unknown fields, wrong types", body = ErrorBody),
+        (status = 413, description = "Body too large", body = ErrorBody),
+        (status = 415, description = "Not JSON", body = ErrorBody),
+        (status = 422, description = "Not an e-mail address", body = ErrorBody),
+        (status = 429, description = "Too many requests; try again later (see Retry-After)", body = ErrorBody)))]
+pub async fn password_reset_request(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    lang: crate::kernel::web::i18n::Lang,
+    ApiJson(b): ApiJson<ResetRequest>,
+) -> Result<(StatusCode, Json<Accepted>), AppError> {
+    service::request_reset(&state.db, &state.config.public_url, &b.email, ip).await?;
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(Accepted {
+            message: lang.t("forgot.sent").into_owned(),
+        }),
+    ))
+}
+
+/// Set a new password with the token from a reset link (once). Every session of the
+/// account ends.
+#[utoipa::path(post, path = "/api/v1/password-reset/confirm", tag = "users",
+    operation_id = "password_reset_confirm", request_body = TokenPassword,
+    responses((status = 204, description = "Password changed; sign in with it"),
+        (status = 400, description = "Malformed JSON, unknown fields, wrong types", body = ErrorBody),
+        (status = 413, description = "Body too large", body = ErrorBody),
+        (status = 415, description = "Not JSON", body = ErrorBody),
+        (status = 422, description = "The token is unknown, used or expired, or the password is \
+            refused; see `error.fields`", body = ErrorBody),
+        (status = 503, description = "Too busy hashing passwords; try again", body = ErrorBody)))]
+pub async fn password_reset_confirm(
+    State(state): State<AppState>,
+    ApiJson(b): ApiJson<TokenPassword>,
+) -> Result<StatusCode, AppError> {
+    service::redeem(&state.db, &b.token, TokenPurpose::Reset, &b.password).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordChange {
+    #[schema(max_length = 1024)]
+    pub current: String,
+    #[schema(max_length = 1024)]
+    pub new: String,
+}
+
+/// Change one's own password (the current one is needed). Every other session ends; this
+/// one stays signed in.
+#[utoipa::path(put, path = "/api/v1/me/password", tag = "users",
+    operation_id = "me_password_change", request_body = PasswordChange,
+    security(("session" = [])),
+    responses((status = 204, description = "Password changed"),
+        (status = 400, description = "Malformed JSON, unknown fields, wrong types", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 413, description = "Body too large", body = ErrorBody),
+        (status = 415, description = "Not JSON", body = ErrorBody),
+        (status = 422, description = "Wrong current password, or the new one is refused", body = ErrorBody),
+        (status = 429, description = "Too many wrong passwords; try again later", body = ErrorBody),
+        (status = 503, description = "Too busy hashing passwords; try again", body = ErrorBody)))]
+pub async fn me_password_change(
+    State(state): State<AppState>,
+    user: RequireUser,
+    session: Session,
+    ApiJson(b): ApiJson<PasswordChange>,
+) -> Result<StatusCode, AppError> {
+    let sid = session.id().map(|i| i.to_string());
+    service::change_password(&state.db, &user.actor(), sid.as_deref(), &b.current, &b.new).await?;
     Ok(StatusCode::NO_CONTENT)
 }

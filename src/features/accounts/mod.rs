@@ -26,10 +26,35 @@ pub fn routes() -> Router<AppState> {
         .route("/login", get(pages::login_form).post(pages::login))
         .route("/logout", post(pages::logout))
         .route("/me", get(pages::me))
+        .route(
+            "/me/password",
+            get(pages::change_password_form).post(pages::change_password),
+        )
+        .route("/users", get(pages::users).post(pages::invite))
+        .route("/users/new", get(pages::invite_form))
+        .route("/users/{id}", get(pages::user).post(pages::update_user))
+        .route("/users/{id}/invitation", post(pages::reinvite))
+        .route(
+            "/invitation",
+            get(pages::invitation_form).post(pages::accept_invitation),
+        )
+        .route(
+            "/password/forgot",
+            get(pages::forgot_form).post(pages::forgot),
+        )
+        .route("/password/reset", get(pages::reset_form).post(pages::reset))
 }
 
 pub fn api() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(api::show, api::create, api::delete))
+    OpenApiRouter::new()
+        .routes(routes!(api::show, api::create, api::delete))
+        .routes(routes!(api::users_list, api::users_invite))
+        .routes(routes!(api::users_show, api::users_update))
+        .routes(routes!(api::users_reinvite))
+        .routes(routes!(api::invitations_accept))
+        .routes(routes!(api::password_reset_request))
+        .routes(routes!(api::password_reset_confirm))
+        .routes(routes!(api::me_password_change))
 }
 
 /// Puts the signed-in user ([`SignedIn`](crate::kernel::web::SignedIn)) on each request,

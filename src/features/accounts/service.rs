@@ -6,17 +6,27 @@ use std::net::IpAddr;
 use serde_json::json;
 use time::Duration;
 
-use super::model::{self, ENTITY, Member, User};
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+
+use super::model::{
+    self, Account, AccountPatch, AccountQuery, ENTITY, INVITATION_VALID, Invite, InviteInput,
+    Managed, Member, RESET_VALID, TokenPurpose, User,
+};
 use super::password;
 use super::store::{self, NewUser};
+use crate::features::mail::model::Mail;
+use crate::features::mail::service as mail;
 use crate::features::orgs;
 use crate::kernel::access::{self, Actor, Role};
-use crate::kernel::audit::{self, Entry};
-use crate::kernel::db::Db;
+use crate::kernel::audit::{self, Change, Entry};
+use crate::kernel::db::{Db, Tx};
 use crate::kernel::error::AppError;
 use crate::kernel::time::now;
 use crate::kernel::validate::{FieldErrors, check};
 use crate::kernel::web::SignedIn;
+use crate::kernel::web::i18n::Lang;
+use crate::kernel::web::paging::{Paged, Window};
 
 /// Attempts allowed per e-mail address, and per client address, in [`WINDOW`]. Attempts
 /// are counted before the password is checked; a successful one is not held against them.
@@ -48,10 +58,15 @@ pub async fn sign_in(
         return Err(AppError::TooManyAttempts);
     }
     let user = store::by_email(db, &email).await?;
-    let matches =
-        password::verify(user.as_ref().map(|u| u.password_hash.clone()), password).await?;
+    // An invited account without a password is checked against the decoy, like an
+    // unknown one: the same answer in the same time.
+    let hash = user
+        .as_ref()
+        .filter(|u| !u.pending())
+        .map(|u| u.password_hash.clone());
+    let matches = password::verify(hash, password).await?;
     match user {
-        Some(u) if matches && u.active => {
+        Some(u) if matches && u.active && !u.pending() => {
             store::clear_attempts(db, &account_key).await?;
             if let Some(k) = &client_key {
                 store::uncount_attempt(db, k).await?;
@@ -82,6 +97,8 @@ pub struct NewAccount<'a> {
     pub name: &'a str,
     pub role: Role,
     pub org_id: Option<i64>,
+    /// Manages the accounts of their organisation (UPTP, Disnaker and forum users).
+    pub org_admin: bool,
     pub password: &'a str,
 }
 
@@ -91,8 +108,8 @@ pub async fn create(db: &Db, actor_id: Option<i64>, a: &NewAccount<'_>) -> Resul
     let mut e = FieldErrors::new();
     let email = e.take("email", check::required_email(a.email));
     let name = e.take("name", check::optional(a.name, 120));
-    if let Err(p) = model::password_policy(a.password) {
-        e.merge(p);
+    if let Err(p) = model::password_policy(a.password, &email) {
+        e.add("password", p);
     }
     match a.org_id {
         None if model::requires_org(a.role) => e.add("org_id", "required"),
@@ -112,6 +129,7 @@ pub async fn create(db: &Db, actor_id: Option<i64>, a: &NewAccount<'_>) -> Resul
         name: name.clone(),
         role: a.role,
         org_id: a.org_id,
+        org_admin: a.org_admin && model::may_be_org_admin(a.role),
         password_hash: hash,
     };
     let id = store::insert(&mut tx, &new, at).await?;
@@ -148,4 +166,454 @@ pub async fn me(db: &Db, actor: &Actor) -> Result<User, AppError> {
         .await?
         .filter(|u| u.active)
         .ok_or(AppError::Unauthenticated)
+}
+
+/// Password-reset requests allowed per address, and per client, in [`WINDOW`].
+pub const MAX_RESETS_PER_ACCOUNT: i64 = 3;
+pub const MAX_RESETS_PER_CLIENT: i64 = 20;
+
+/// A new one-time token: the secret for the link, and the hash that is stored.
+fn new_token() -> (String, String) {
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    let token: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    let hash = token_hash(&token);
+    (token, hash)
+}
+
+fn token_hash(token: &str) -> String {
+    Sha256::digest(token.trim().as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Writes an audit row for an account in the caller's transaction.
+async fn audit_account(
+    tx: &mut Tx,
+    actor_id: Option<i64>,
+    id: i64,
+    action: &str,
+    changes: &[Change],
+) -> Result<(), AppError> {
+    audit::record(
+        tx,
+        Entry {
+            actor_id,
+            entity: ENTITY,
+            entity_id: id,
+            action,
+            changes,
+            at: now(),
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// One page of the accounts `actor` manages.
+pub async fn accounts(
+    db: &Db,
+    actor: &Actor,
+    q: &AccountQuery,
+    page: i64,
+) -> Result<Paged<Account>, AppError> {
+    let scope = model::managed(actor);
+    access::allow(scope != Managed::Nothing)?;
+    let w = Window::new(page, 50);
+    let (items, total) = store::accounts(db, scope, q, w).await?;
+    Ok(Paged::new(items, total, w))
+}
+
+/// One account, for those who manage it (or its owner).
+pub async fn account(db: &Db, actor: &Actor, id: i64) -> Result<Account, AppError> {
+    let a = store::account(db, id).await?.ok_or(AppError::NotFound)?;
+    if a.id != actor.user_id && !model::may_manage(actor, a.role, a.org_id) {
+        // Whether the account exists is not for others to learn.
+        return Err(AppError::NotFound);
+    }
+    Ok(a)
+}
+
+/// Whether `actor` may invite anyone at all (the invite button).
+pub fn may_invite(actor: &Actor) -> bool {
+    model::managed(actor) != Managed::Nothing
+}
+
+/// Whether `actor` may open the invitation form.
+pub fn for_invite(actor: &Actor) -> Result<(), AppError> {
+    access::allow(may_invite(actor))
+}
+
+/// The invitation e-mail for `user`, with its one-time link.
+fn invitation_mail(base: &str, to: &str, name: &str, org: Option<&str>, token: &str) -> Mail {
+    let lang = Lang::Id;
+    let link = format!("{base}/invitation?token={token}");
+    let hours = INVITATION_VALID.whole_hours().to_string();
+    Mail {
+        to: to.to_owned(),
+        subject: lang.t("mail.invite_subject").into_owned(),
+        body: lang.tf(
+            "mail.invite_body",
+            &[
+                ("name", name),
+                ("org", org.unwrap_or("Kementerian Ketenagakerjaan")),
+                ("link", &link),
+                ("hours", &hours),
+            ],
+        ),
+        secret: true,
+    }
+}
+
+/// Queues a fresh invitation link for `user` (older links stop working).
+async fn send_invitation(
+    tx: &mut Tx,
+    base: &str,
+    user_id: i64,
+    email: &str,
+    name: &str,
+    org: Option<&str>,
+) -> Result<(), AppError> {
+    let at = now();
+    store::void_tokens(tx, user_id, TokenPurpose::Invite, at).await?;
+    let (token, hash) = new_token();
+    store::insert_token(
+        tx,
+        &hash,
+        user_id,
+        TokenPurpose::Invite,
+        at,
+        at + INVITATION_VALID,
+    )
+    .await?;
+    mail::queue(tx, &invitation_mail(base, email, name, org, &token)).await?;
+    Ok(())
+}
+
+/// Checks the organisation an account is to belong to: it exists and suits the role.
+async fn check_org(db: &Db, role: Role, org_id: Option<i64>) -> Result<Option<String>, AppError> {
+    let Some(id) = org_id else {
+        return Ok(None);
+    };
+    match orgs::store::get(db, id).await? {
+        Some(o) if o.org.kind == model::org_kind(role) => Ok(Some(o.org.name)),
+        Some(_) => Err(AppError::invalid("org_id", "wrong_org_kind")),
+        None => Err(AppError::invalid("org_id", "not_found")),
+    }
+}
+
+/// Invites someone: the account is created without a password, and an e-mail with a
+/// one-time link (valid 72 hours, stored hashed) is queued, all in one transaction.
+pub async fn invite(
+    db: &Db,
+    actor: &Actor,
+    base: &str,
+    input: &InviteInput,
+) -> Result<Account, AppError> {
+    access::allow(may_invite(actor))?;
+    let inv: Invite = input.validate()?;
+    if !model::may_manage(actor, inv.role, inv.org_id) {
+        // Their own organisation and role only: say which field is out of their reach.
+        let field = if model::managed(actor) == Managed::All || inv.role == actor.role {
+            "org_id"
+        } else {
+            "role"
+        };
+        return Err(AppError::invalid(field, "not_yours"));
+    }
+    if inv.org_admin && model::managed(actor) == Managed::Nothing {
+        return Err(AppError::Forbidden);
+    }
+    let org_name = check_org(db, inv.role, inv.org_id).await?;
+    let at = now();
+    let mut tx = db.begin().await?;
+    let new = NewUser {
+        email: inv.email.clone(),
+        name: inv.name.clone(),
+        role: inv.role,
+        org_id: inv.org_id,
+        org_admin: inv.org_admin,
+        password_hash: String::new(),
+    };
+    let id = store::insert(&mut tx, &new, at).await?;
+    let values = json!({"name": inv.name, "email": inv.email, "role": inv.role,
+        "org_id": inv.org_id, "org_admin": inv.org_admin});
+    let changes = audit::created(values.as_object().expect("an object"));
+    audit_account(&mut tx, Some(actor.user_id), id, "invite", &changes).await?;
+    send_invitation(
+        &mut tx,
+        base,
+        id,
+        &inv.email,
+        &inv.name,
+        org_name.as_deref(),
+    )
+    .await?;
+    tx.commit().await?;
+    store::account(db, id).await?.ok_or(AppError::NotFound)
+}
+
+/// Sends a new invitation link to an account that has not set its password yet.
+pub async fn reinvite(db: &Db, actor: &Actor, base: &str, id: i64) -> Result<(), AppError> {
+    let a = account(db, actor, id).await?;
+    access::allow(model::may_manage(actor, a.role, a.org_id))?;
+    if a.status != model::AccountStatus::Diundang {
+        return Err(AppError::invalid("status", "not_invited"));
+    }
+    let mut tx = db.begin().await?;
+    send_invitation(&mut tx, base, id, &a.email, &a.name, a.org_name.as_deref()).await?;
+    audit_account(
+        &mut tx,
+        Some(actor.user_id),
+        id,
+        "reinvite",
+        &[Change {
+            field: "invitation".into(),
+            old: serde_json::Value::Null,
+            new: json!("sent"),
+        }],
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Changes an account: name, the organisation-admin flag, active or not. Deactivating
+/// ends the account's sessions at once, in the same transaction.
+pub async fn update(
+    db: &Db,
+    actor: &Actor,
+    id: i64,
+    patch: &AccountPatch,
+) -> Result<Account, AppError> {
+    let a = account(db, actor, id).await?;
+    access::allow(model::may_manage(actor, a.role, a.org_id))?;
+    let mut e = FieldErrors::new();
+    let name = match &patch.name {
+        Some(n) => e.take("name", check::required(n, 120)),
+        None => a.name.clone(),
+    };
+    let active = patch
+        .active
+        .unwrap_or(a.status != model::AccountStatus::Nonaktif);
+    if !active && id == actor.user_id {
+        e.add("active", "not_self");
+    }
+    let org_admin = patch.org_admin.unwrap_or(a.org_admin);
+    if org_admin && !model::may_be_org_admin(a.role) {
+        e.add("org_admin", "org_admin_role");
+    }
+    if org_admin != a.org_admin && id == actor.user_id {
+        e.add("org_admin", "not_self");
+    }
+    e.finish(())?;
+    let was_active = a.status != model::AccountStatus::Nonaktif;
+    let old = json!({"name": a.name, "active": was_active, "org_admin": a.org_admin});
+    let new = json!({"name": name, "active": active, "org_admin": org_admin});
+    let changes = audit::diff(
+        old.as_object().expect("an object"),
+        new.as_object().expect("an object"),
+    );
+    if changes.is_empty() {
+        return Ok(a);
+    }
+    let mut tx = db.begin().await?;
+    store::set_fields(&mut tx, id, &name, active, org_admin).await?;
+    if !active {
+        store::end_sessions(&mut tx, id, None).await?;
+        store::void_tokens(&mut tx, id, TokenPurpose::Invite, now()).await?;
+        store::void_tokens(&mut tx, id, TokenPurpose::Reset, now()).await?;
+    }
+    let action = match (was_active, active) {
+        (true, false) => "deactivate",
+        (false, true) => "activate",
+        _ => "update",
+    };
+    audit_account(&mut tx, Some(actor.user_id), id, action, &changes).await?;
+    tx.commit().await?;
+    store::account(db, id).await?.ok_or(AppError::NotFound)
+}
+
+/// Looks up a one-time token; the problem with it, as a field error on `token`.
+async fn valid_token(
+    db: &Db,
+    token: &str,
+    purpose: TokenPurpose,
+) -> Result<(String, User), AppError> {
+    let hash = token_hash(token);
+    let t = store::token(db, &hash, purpose)
+        .await?
+        .ok_or_else(|| AppError::invalid("token", "token_invalid"))?;
+    if let Some(p) = model::token_problem(t.used_at, t.expires_at, now()) {
+        return Err(AppError::invalid("token", p));
+    }
+    let user = store::get(db, t.user_id)
+        .await?
+        .filter(|u| u.active)
+        .ok_or_else(|| AppError::invalid("token", "token_invalid"))?;
+    Ok((hash, user))
+}
+
+/// The account an invitation or reset link is for, if the link still works (the page that
+/// asks for the new password).
+pub async fn token_account(db: &Db, token: &str, purpose: TokenPurpose) -> Result<User, AppError> {
+    Ok(valid_token(db, token, purpose).await?.1)
+}
+
+/// Sets a new password through a one-time link: the link is used up, every session of the
+/// account ends, and outstanding links of the account stop working.
+pub async fn redeem(
+    db: &Db,
+    token: &str,
+    purpose: TokenPurpose,
+    new_password: &str,
+) -> Result<User, AppError> {
+    let (hash, user) = valid_token(db, token, purpose).await?;
+    model::password_policy(new_password, &user.email)
+        .map_err(|p| AppError::invalid("password", p))?;
+    let password_hash = password::hash(new_password).await?;
+    let at = now();
+    let mut tx = db.begin().await?;
+    if !store::use_token(&mut tx, &hash, at).await? {
+        return Err(AppError::invalid("token", "token_used"));
+    }
+    store::set_password(&mut tx, user.id, &password_hash).await?;
+    store::void_tokens(&mut tx, user.id, TokenPurpose::Reset, at).await?;
+    store::end_sessions(&mut tx, user.id, None).await?;
+    let action = match purpose {
+        TokenPurpose::Invite => "accept_invitation",
+        TokenPurpose::Reset => "reset_password",
+    };
+    audit_account(
+        &mut tx,
+        Some(user.id),
+        user.id,
+        action,
+        &[Change {
+            field: "password".into(),
+            old: serde_json::Value::Null,
+            new: json!("set"),
+        }],
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(user)
+}
+
+/// Asks for a password-reset link. The answer is the same whether the address has an
+/// account or not; requests are limited per address and per client.
+pub async fn request_reset(
+    db: &Db,
+    base: &str,
+    email: &str,
+    client: Option<IpAddr>,
+) -> Result<(), AppError> {
+    let email = check::required_email(email).map_err(|p| AppError::invalid("email", p))?;
+    let at = now();
+    let mut tx = db.begin().await?;
+    let by_account = store::count_attempt(&mut tx, &format!("reset:{email}"), at, WINDOW).await?;
+    let by_client = match client {
+        Some(ip) => {
+            store::count_attempt(&mut tx, &format!("reset-client:{ip}"), at, WINDOW).await?
+        }
+        None => 0,
+    };
+    tx.commit().await?;
+    if by_account > MAX_RESETS_PER_ACCOUNT || by_client > MAX_RESETS_PER_CLIENT {
+        return Err(AppError::TooManyAttempts);
+    }
+    let Some(user) = store::by_email(db, &email).await?.filter(|u| u.active) else {
+        return Ok(());
+    };
+    let (token, hash) = new_token();
+    let link = format!("{base}/password/reset?token={token}");
+    let minutes = RESET_VALID.whole_minutes().to_string();
+    let lang = Lang::Id;
+    let message = Mail {
+        to: user.email.clone(),
+        subject: lang.t("mail.reset_subject").into_owned(),
+        body: lang.tf(
+            "mail.reset_body",
+            &[("name", &user.name), ("link", &link), ("minutes", &minutes)],
+        ),
+        secret: true,
+    };
+    let mut tx = db.begin().await?;
+    store::insert_token(
+        &mut tx,
+        &hash,
+        user.id,
+        TokenPurpose::Reset,
+        at,
+        at + RESET_VALID,
+    )
+    .await?;
+    mail::queue(&mut tx, &message).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Changes the signed-in user's password: the current one is needed (and counted like a
+/// sign-in attempt); every other session of the account ends.
+pub async fn change_password(
+    db: &Db,
+    actor: &Actor,
+    session_id: Option<&str>,
+    current: &str,
+    new: &str,
+) -> Result<(), AppError> {
+    let user = me(db, actor).await?;
+    let key = format!("account:{}", user.email);
+    let at = now();
+    let mut tx = db.begin().await?;
+    let n = store::count_attempt(&mut tx, &key, at, WINDOW).await?;
+    tx.commit().await?;
+    if n > MAX_ATTEMPTS_PER_ACCOUNT {
+        return Err(AppError::TooManyAttempts);
+    }
+    let mut e = FieldErrors::new();
+    if !password::verify(Some(user.password_hash.clone()), current).await? {
+        e.add("current", "wrong_password");
+    }
+    if let Err(p) = model::password_policy(new, &user.email) {
+        e.add("new", p);
+    } else if new == current {
+        e.add("new", "same_password");
+    }
+    e.finish(())?;
+    store::clear_attempts(db, &key).await?;
+    let hash = password::hash(new).await?;
+    let mut tx = db.begin().await?;
+    store::set_password(&mut tx, user.id, &hash).await?;
+    store::end_sessions(&mut tx, user.id, session_id).await?;
+    store::void_tokens(&mut tx, user.id, TokenPurpose::Reset, now()).await?;
+    audit_account(
+        &mut tx,
+        Some(user.id),
+        user.id,
+        "change_password",
+        &[Change {
+            field: "password".into(),
+            old: serde_json::Value::Null,
+            new: json!("set"),
+        }],
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Invited accounts still waiting to set a password, and how many (the admin home).
+pub async fn pending(db: &Db, actor: &Actor) -> Result<(Vec<Account>, i64), AppError> {
+    access::admin(actor)?;
+    Ok((
+        store::pending(db, 10).await?,
+        store::pending_count(db).await?,
+    ))
+}
+
+/// Fills the name keys of accounts created before names were indexed.
+pub async fn fill_name_keys(db: &Db) -> Result<u64, AppError> {
+    Ok(store::fill_name_keys(db).await?)
 }

@@ -6,7 +6,6 @@ use askama_web::WebTemplate;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use serde::Deserialize;
 
 use super::model::{CentreInput, CentreStatus, DirectoryEntry, DirectoryQuery, HostType};
 use super::service::{self, CentreView};
@@ -110,7 +109,6 @@ pub struct ShowPage {
     kejuruan: Vec<Kejuruan>,
     /// The user may open the pembina's page.
     can_view_pembina: bool,
-    saved: bool,
 }
 
 impl ShowPage {
@@ -119,17 +117,10 @@ impl ShowPage {
     }
 }
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-pub struct Saved {
-    saved: String,
-}
-
 pub async fn show(
     State(state): State<AppState>,
     page: Page,
     Path(id): Path<i64>,
-    Query(q): Query<Saved>,
 ) -> Result<ShowPage, AppError> {
     let actor = page.actor();
     let view = service::view(&state.db, actor.as_ref(), id).await?;
@@ -140,7 +131,6 @@ pub async fn show(
     let title = view.record.profile.name.clone();
     Ok(ShowPage {
         page: page.titled(title),
-        saved: q.saved == "1",
         view,
         kejuruan: catalogue(&state.db).await?,
         can_view_pembina,

@@ -247,6 +247,20 @@ pub async fn insert(
     a: &Assignment,
     now: OffsetDateTime,
 ) -> Result<i64, StoreError> {
+    let id = insert_uncounted(tx, c, a, now).await?;
+    count(tx, c, 1).await?;
+    Ok(id)
+}
+
+/// [`insert`] for bulk loads, which call [`recount`] once at the end: thousands of updates
+/// of the same counter rows in one transaction are slow on PostgreSQL (every update leaves
+/// a row version the next must step over until the transaction ends).
+pub async fn insert_uncounted(
+    tx: &mut Tx,
+    c: &Centre,
+    a: &Assignment,
+    now: OffsetDateTime,
+) -> Result<i64, StoreError> {
     let id = orgs::insert(tx, &org_of(c), now).await?;
     let mut cols = columns(c);
     cols.insert(0, ("org_id", id.into()));
@@ -255,8 +269,27 @@ pub async fn insert(
     set_kejuruan(tx, id, &c.profile.kejuruan).await?;
     add_forum_members(tx, a.forum_ids.iter().map(|f| (*f, id))).await?;
     index_terms(tx, id, &c.profile.name).await?;
-    count(tx, c, 1).await?;
     Ok(id)
+}
+
+/// Counts every BLKK afresh into the national figures (after a bulk load).
+pub async fn recount(tx: &mut Tx) -> Result<(), StoreError> {
+    for sql in [
+        "DELETE FROM centre_counts",
+        "INSERT INTO centre_counts (regency_code, province_code, status, n) \
+         SELECT regency_code, province_code, status, COUNT(*) FROM centres \
+         GROUP BY regency_code, province_code, status",
+        "DELETE FROM centre_totals",
+        "INSERT INTO centre_totals (name, n) SELECT 'centres', COUNT(*) FROM centres",
+        "INSERT INTO centre_totals (name, n) SELECT status, COUNT(*) FROM centres GROUP BY status",
+        "INSERT INTO centre_totals (name, n) \
+         SELECT 'regencies', COUNT(DISTINCT regency_code) FROM centres",
+        "INSERT INTO centre_totals (name, n) \
+         SELECT 'provinces', COUNT(DISTINCT province_code) FROM centres",
+    ] {
+        tx.execute(Sql::new(sql)).await?;
+    }
+    Ok(())
 }
 
 /// Stores a changed profile if the record is still at `version`; bumps the version.

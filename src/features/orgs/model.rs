@@ -334,6 +334,7 @@ mod tests {
             role,
             org_id: org,
             org_area: None,
+            org_admin: false,
         };
         assert!(can_view(&actor(Role::Mitra, Some(4)), 4, OrgKind::Mitra));
         assert!(!can_view(&actor(Role::Mitra, Some(4)), 5, OrgKind::Mitra));

@@ -151,7 +151,7 @@ pub async fn render_errors(req: Request, next: Next) -> Response {
         .map_or_else(|| path.clone(), |p| p.as_str().to_owned());
     let is_api = path.starts_with("/api/");
     let lang = Lang::for_request(&path, req.headers());
-    let mut page = Page::of(&path, req.headers(), req.extensions());
+    let mut page = Page::of(req.uri(), req.headers(), req.extensions());
     let is_htmx = req.headers().contains_key("hx-request");
     let is_get = req.method() == axum::http::Method::GET;
     let mut res = next.run(req).await;

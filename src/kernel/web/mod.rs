@@ -34,6 +34,11 @@ pub struct WebConfig {
     pub secure_cookies: bool,
     /// The public base address (`https://simandiri.example`), for links in e-mails.
     pub public_url: String,
+    /// The SMTP server mail is sent through (`smtp://host:port`, `smtps://…`); when unset,
+    /// mail waits in the outbox page for admins to read.
+    pub smtp_url: Option<String>,
+    /// The sender of every e-mail (`Simandiri <noreply@simandiri.example>`).
+    pub mail_from: String,
 }
 
 /// What every handler can reach.

@@ -6,7 +6,7 @@ use std::convert::Infallible;
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use axum::http::{Extensions, HeaderMap};
+use axum::http::{Extensions, HeaderMap, Uri};
 use time::{Date, OffsetDateTime};
 
 use super::SignedIn;
@@ -43,19 +43,39 @@ pub struct Page {
     pub csrf: String,
     pub path: String,
     pub title: String,
+    /// What the previous step did, said once at the top of the page it led to (a save, a
+    /// sign-out): from `?done=<key>` (or `?saved=1`), shown only for known keys.
+    pub notice: Option<Cow<'static, str>>,
+}
+
+/// The notice a page's query asks for: `done=<key>` with a `notice.<key>` translation.
+fn notice(query: Option<&str>, lang: Lang) -> Option<Cow<'static, str>> {
+    let key = form_urlencoded::parse(query?.as_bytes()).find_map(|(k, v)| match &*k {
+        "saved" if v == "1" => Some("saved".to_owned()),
+        "done" => Some(v.into_owned()),
+        _ => None,
+    })?;
+    if key.is_empty() || key.len() > 40 || !key.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
+    {
+        return None;
+    }
+    crate::_rust_i18n_try_translate(lang.code(), format!("notice.{key}"))
+        .map(|c| Cow::Owned(c.into_owned()))
 }
 
 impl Page {
     /// The context of a request, from what the layers put on it.
-    pub fn of(path: &str, headers: &HeaderMap, extensions: &Extensions) -> Page {
+    pub fn of(uri: &Uri, headers: &HeaderMap, extensions: &Extensions) -> Page {
+        let lang = Lang::from_cookies(headers);
         Page {
-            lang: Lang::from_cookies(headers),
+            lang,
+            notice: notice(uri.query(), lang),
             user: extensions.get::<SignedIn>().cloned(),
             csrf: extensions
                 .get::<CsrfToken>()
                 .map(|c| c.0.clone())
                 .unwrap_or_default(),
-            path: path.to_owned(),
+            path: uri.path().to_owned(),
             title: String::new(),
         }
     }
@@ -156,10 +176,6 @@ impl<S: Send + Sync> FromRequestParts<S> for Page {
     type Rejection = Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Infallible> {
-        Ok(Page::of(
-            parts.uri.path(),
-            &parts.headers,
-            &parts.extensions,
-        ))
+        Ok(Page::of(&parts.uri, &parts.headers, &parts.extensions))
     }
 }

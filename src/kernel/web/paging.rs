@@ -99,6 +99,50 @@ impl<T> Paged<T> {
     }
 }
 
+/// One link of a pager: a page number (or a gap) and where it leads.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PageLink {
+    /// `None`: a gap between numbers.
+    pub number: Option<i64>,
+    pub href: String,
+    pub current: bool,
+}
+
+/// The links a list's pager shows, built once so every list renders it the same way
+/// (`partials/pager.html`).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Pager {
+    pub prev: Option<String>,
+    pub next: Option<String>,
+    pub links: Vec<PageLink>,
+}
+
+impl Pager {
+    pub fn is_empty(&self) -> bool {
+        self.links.len() <= 1
+    }
+}
+
+impl<T> Paged<T> {
+    /// The pager of this page; `href` makes the address of page `n` (keeping the filters).
+    pub fn pager(&self, href: impl Fn(i64) -> String) -> Pager {
+        let last = self.pages;
+        Pager {
+            prev: (self.page > 1 && last > 0).then(|| href((self.page - 1).min(last))),
+            next: (self.page < last).then(|| href(self.page + 1)),
+            links: self
+                .numbers()
+                .into_iter()
+                .map(|n| PageLink {
+                    number: n,
+                    href: n.map(&href).unwrap_or_default(),
+                    current: n == Some(self.page),
+                })
+                .collect(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -132,6 +176,20 @@ mod tests {
             ]
         );
         assert!(p.past_the_end());
+        let stale = Paged::<()>::new(vec![], 200, Window::new(999, 20));
+        let pager = stale.pager(|n| format!("?page={n}"));
+        assert_eq!(
+            pager.prev.as_deref(),
+            Some("?page=10"),
+            "back to the last page"
+        );
+        assert_eq!(pager.next, None);
+        let p = Paged::<()>::new(vec![()], 200, Window::new(6, 20));
+        let pager = p.pager(|n| format!("?page={n}"));
+        assert_eq!(pager.prev.as_deref(), Some("?page=5"));
+        assert_eq!(pager.next.as_deref(), Some("?page=7"));
+        assert_eq!(pager.links.iter().filter(|l| l.current).count(), 1);
+        assert_eq!(pager.links[1].number, None);
         let one = Paged::<()>::new(vec![], 0, Window::new(1, 20));
         assert_eq!(one.pages, 0);
         assert!(one.numbers().is_empty());
