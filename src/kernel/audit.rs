@@ -169,6 +169,40 @@ pub async fn history(
         .collect()
 }
 
+/// A change anywhere, for the newest-changes list: which record, who, when, which fields.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct RecentChange {
+    pub entity: String,
+    pub entity_id: i64,
+    pub at: OffsetDateTime,
+    pub actor_name: Option<String>,
+    pub action: String,
+    #[sqlx(skip)]
+    pub fields: Vec<String>,
+    changes: String,
+}
+
+/// The newest `limit` changes of any record, newest first (by the log's key: no scan).
+pub async fn recent(db: &Db, limit: i64) -> Result<Vec<RecentChange>, StoreError> {
+    let mut rows: Vec<RecentChange> = db
+        .fetch_all(
+            Sql::new(
+                "SELECT a.entity, a.entity_id, a.at, u.name AS actor_name, a.action, a.changes \
+                 FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id \
+                 ORDER BY a.id DESC LIMIT $1",
+            )
+            .arg(limit),
+        )
+        .await?;
+    for r in &mut rows {
+        let changes: Vec<Change> =
+            serde_json::from_str(&r.changes).map_err(|e| StoreError::Data(e.to_string()))?;
+        r.fields = changes.into_iter().map(|c| c.field).collect();
+        r.changes.clear();
+    }
+    Ok(rows)
+}
+
 /// The single values of a changed value (a list's items, or the value itself).
 pub fn items(v: &Value) -> Vec<&Value> {
     match v {

@@ -736,10 +736,16 @@ mod htmx_gets_the_results_alone {
         assert!(!r.text.contains("<html"), "only the results block");
         assert!(r.text.contains(DARUL_BAYAN));
         assert!(r.text.contains("1 BLKK ditemukan"));
-        // The whole page when asked without htmx, with links that drop empty parameters.
+        // A form's empty fields lead to the list's short address; the whole page there.
         let r = c.get("/centres?q=&province=36&regency=&page=").await;
+        assert_eq!(r.status, 303);
+        assert_eq!(r.header("location"), "/centres?province=36");
+        let r = c.get("/centres?province=36").await;
         assert_eq!(r.status, 200);
         assert!(r.text.contains("<html"));
+        // htmx is told the short address to show.
+        let r = c.htmx("/centres?q=darul+bayan&status=").await;
+        assert_eq!(r.header("hx-push-url"), "/centres?q=darul+bayan");
         // Unknown codes and malformed ids are bad requests, not empty lists.
         assert_eq!(c.get("/centres?status=mandiri").await.status, 400);
         assert_eq!(c.get("/centres?pembina=abc").await.status, 400);

@@ -9,6 +9,7 @@ mod accounts;
 mod areas;
 mod centres;
 mod cli;
+mod home;
 mod layout;
 mod orgs;
 mod schema;

@@ -159,10 +159,7 @@ mod redirect_targets_stay_local {
     crate::on_both!(Content::Demo, |t| {
         let c = t.anonymous().await;
         let r = c.get("/login?next=/%09/evil.example").await;
-        assert!(
-            r.text.contains("name=\"next\" value=\"/me\""),
-            "tab refused"
-        );
+        assert!(r.text.contains("name=\"next\" value=\"/\""), "tab refused");
         for next in [
             "/\t/evil.example",
             "/\n/x",
@@ -180,7 +177,7 @@ mod redirect_targets_stay_local {
                 )
                 .await;
             assert_eq!(r.status, 303, "{next:?}");
-            assert_eq!(r.header("location"), "/me", "{next:?}");
+            assert_eq!(r.header("location"), "/", "{next:?}");
         }
         for back in [
             "/\\evil.example",

@@ -128,6 +128,31 @@ pub fn org_kind(role: Role) -> OrgKind {
     }
 }
 
+/// The role of users of an organisation of this kind.
+pub fn role_for(kind: OrgKind) -> Role {
+    match kind {
+        OrgKind::Kementerian => Role::Admin,
+        OrgKind::Uptp => Role::Pembina,
+        OrgKind::Disnaker => Role::Disnaker,
+        OrgKind::Forum => Role::Forum,
+        OrgKind::Blkk => Role::Pengelola,
+        OrgKind::Mitra => Role::Mitra,
+    }
+}
+
+/// Where to invite a user to this organisation, for those who may.
+pub fn invite_href(actor: &Actor, org_id: i64, kind: OrgKind) -> Option<String> {
+    let role = role_for(kind);
+    let org = (role != Role::Admin).then_some(org_id);
+    may_manage(actor, role, org).then(|| {
+        format!(
+            "/users/new?role={}{}",
+            role.as_str(),
+            org.map(|o| format!("&org_id={o}")).unwrap_or_default()
+        )
+    })
+}
+
 pub fn requires_org(role: Role) -> bool {
     role != Role::Admin
 }

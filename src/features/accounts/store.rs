@@ -407,3 +407,13 @@ pub async fn fill_name_keys(db: &Db) -> Result<u64, StoreError> {
     tx.commit().await?;
     Ok(rows.len() as u64)
 }
+
+/// The names of these accounts.
+pub async fn names(db: &Db, ids: &[i64]) -> Result<Vec<(i64, String)>, StoreError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut sql = Sql::new("SELECT id, name FROM users WHERE id IN ");
+    sql.push_list(ids.iter().copied());
+    db.fetch_all(sql).await
+}

@@ -19,6 +19,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/centres", get(pages::directory).post(pages::create))
         .route("/centres/new", get(pages::new_form))
+        .route("/centres/export", get(pages::export))
         .route("/centres/{id}", get(pages::show))
         .route(
             "/centres/{id}/edit",

@@ -546,6 +546,31 @@ impl DirectoryQuery {
         }
     }
 
+    /// How many filters besides the name are set (the "Filter (n)" button).
+    pub fn active_filters(&self) -> i64 {
+        [
+            &self.province,
+            &self.regency,
+            &self.kejuruan,
+            &self.host_type,
+            &self.status,
+            &self.mine,
+        ]
+        .iter()
+        .filter(|v| !v.trim().is_empty() && v.as_str() != "0" && v.as_str() != "false")
+        .count() as i64
+    }
+
+    /// The same list as a file (`xlsx` or `csv`).
+    pub fn export_href(&self, format: &str) -> String {
+        let page = self.href(1);
+        let query = page.strip_prefix("/centres").unwrap_or_default();
+        match query.strip_prefix('?') {
+            Some(q) => format!("/centres/export?format={format}&{q}"),
+            None => format!("/centres/export?format={format}"),
+        }
+    }
+
     /// The address of page `n` of the same search, without empty parameters.
     pub fn href(&self, n: i64) -> String {
         let page = n.to_string();
@@ -604,6 +629,133 @@ pub struct DirectoryEntry {
     pub pembina_name: Option<String>,
     #[sqlx(skip)]
     pub kejuruan: Vec<String>,
+}
+
+/// What an export adds to a directory line: the rest of the public profile, and the
+/// contacts (personal data: left out for users outside the BLKK's scope).
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct ExportDetail {
+    pub id: i64,
+    pub reg_no: String,
+    pub street: String,
+    pub year_built: Option<i64>,
+    pub head_name: String,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+    pub updated_at: OffsetDateTime,
+    pub contact_phone: String,
+    pub contact_email: String,
+}
+
+/// What a complete profile has: the facts the "lengkapi profil" checklist asks for. One
+/// rule for a whole record and for a list row.
+#[derive(Debug, Clone, Copy)]
+pub struct Completeness<'a> {
+    pub street: &'a str,
+    pub located: bool,
+    pub year_built: bool,
+    pub kejuruan: bool,
+    pub head_name: &'a str,
+    pub contact_phone: &'a str,
+    pub contact_email: &'a str,
+}
+
+impl Completeness<'_> {
+    /// The fields still to fill, in form order.
+    pub fn missing(&self) -> Vec<&'static str> {
+        [
+            ("street", !self.street.is_empty()),
+            ("latitude", self.located),
+            ("year_built", self.year_built),
+            ("kejuruan", self.kejuruan),
+            ("head_name", !self.head_name.is_empty()),
+            ("contact_phone", !self.contact_phone.is_empty()),
+            ("contact_email", !self.contact_email.is_empty()),
+        ]
+        .into_iter()
+        .filter(|(_, has)| !has)
+        .map(|(f, _)| f)
+        .collect()
+    }
+}
+
+impl Centre {
+    pub fn completeness(&self) -> Completeness<'_> {
+        let p = &self.profile;
+        Completeness {
+            street: &p.street,
+            located: p.latitude.is_some() && p.longitude.is_some(),
+            year_built: p.year_built.is_some(),
+            kejuruan: !p.kejuruan.is_empty(),
+            head_name: &p.head_name,
+            contact_phone: &self.contact_phone,
+            contact_email: &self.contact_email,
+        }
+    }
+}
+
+/// One BLKK in the table of a supervisor's scope: with contacts (they may see them), when it
+/// last changed and what its profile still lacks.
+#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
+pub struct ScopeRow {
+    pub id: i64,
+    pub name: String,
+    pub status: CentreStatus,
+    pub updated_at: OffsetDateTime,
+    pub regency_name: String,
+    pub contact_phone: String,
+    pub contact_email: String,
+    pub street: String,
+    pub latitude: Option<f64>,
+    pub year_built: Option<i64>,
+    pub head_name: String,
+    #[sqlx(skip)]
+    pub kejuruan: Vec<String>,
+}
+
+impl ScopeRow {
+    pub fn missing(&self) -> Vec<&'static str> {
+        Completeness {
+            street: &self.street,
+            located: self.latitude.is_some(),
+            year_built: self.year_built.is_some(),
+            kejuruan: !self.kejuruan.is_empty(),
+            head_name: &self.head_name,
+            contact_phone: &self.contact_phone,
+            contact_email: &self.contact_email,
+        }
+        .missing()
+    }
+}
+
+code_enum! {
+    /// How the scope table is ordered.
+    pub enum ScopeSort {
+        Name = "nama",
+        /// Most recently changed first.
+        Updated = "diubah",
+        Status = "status",
+    }
+}
+
+/// A supervisor's BLKK at a glance: one page of the table, and counts over the whole scope.
+#[derive(Debug, Clone)]
+pub struct ScopeOverview {
+    pub rows: crate::kernel::web::paging::Paged<ScopeRow>,
+    pub by_status: Vec<(CentreStatus, i64)>,
+    /// `(kejuruan code, BLKK offering it)`, most common first.
+    pub by_kejuruan: Vec<(String, i64)>,
+}
+
+/// BLKK per province, from the counters.
+#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
+pub struct ProvinceCount {
+    pub code: String,
+    pub name: String,
+    pub total: i64,
+    pub aktif: i64,
+    pub persiapan: i64,
+    pub tidak_aktif: i64,
 }
 
 /// National figures, read from the counters kept with every write.

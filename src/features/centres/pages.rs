@@ -16,10 +16,16 @@ use crate::features::orgs::model::{OrgKind, OrgRef};
 use crate::kernel::error::AppError;
 use crate::kernel::validate::{FieldErrors, Num, Patch, input_of};
 use crate::kernel::web::AppState;
+use crate::kernel::web::export;
 use crate::kernel::web::extract::{FormBody, Path, Query};
 use crate::kernel::web::history::HistoryPage;
 use crate::kernel::web::page::{Choice, Page};
-use crate::kernel::web::paging::{Paged, page_number};
+use crate::kernel::web::paging::{Paged, Pager, page_number};
+
+/// Whether a query string has parameters with nothing in them (`q=&status=`).
+fn has_empty_params(query: Option<&str>) -> bool {
+    query.is_some_and(|q| form_urlencoded::parse(q.as_bytes()).any(|(_, v)| v.trim().is_empty()))
+}
 
 /// Whether htmx asked for a fragment (not a whole page).
 fn is_htmx(headers: &HeaderMap) -> bool {
@@ -32,6 +38,7 @@ pub struct DirectoryPage {
     page: Page,
     query: DirectoryQuery,
     results: Paged<DirectoryEntry>,
+    pager: Pager,
     picker: Picker,
     kejuruan: Vec<Kejuruan>,
     host_types: &'static [HostType],
@@ -44,6 +51,7 @@ pub struct DirectoryResults {
     page: Page,
     query: DirectoryQuery,
     results: Paged<DirectoryEntry>,
+    pager: Pager,
     kejuruan: Vec<Kejuruan>,
 }
 
@@ -63,8 +71,16 @@ pub async fn directory(
     State(state): State<AppState>,
     page: Page,
     headers: HeaderMap,
+    uri: axum::http::Uri,
     Query(query): Query<DirectoryQuery>,
 ) -> Result<Response, AppError> {
+    let current = page_number(&query.page)?;
+    let canonical = query.href(current);
+    let target = uri.path_and_query().map_or("", |p| p.as_str());
+    if !is_htmx(&headers) && target != canonical && has_empty_params(uri.query()) {
+        // A form sends its empty fields too: show the same list at its short address.
+        return Ok(Redirect::to(&canonical).into_response());
+    }
     let results = service::directory(
         &state.db,
         page.actor().as_ref(),
@@ -75,14 +91,21 @@ pub async fn directory(
     .await?;
     let kejuruan = catalogue(&state.db).await?;
     let title = page.t("directory.title");
+    let pager = results.pager(|n| query.href(n));
     if is_htmx(&headers) {
-        return Ok(DirectoryResults {
+        let mut res = DirectoryResults {
             page: page.titled(title),
             query,
             results,
+            pager,
             kejuruan,
         }
-        .into_response());
+        .into_response();
+        // The address bar shows the list's short address, not the form's every field.
+        if let Ok(v) = axum::http::HeaderValue::from_str(&canonical) {
+            res.headers_mut().insert("hx-push-url", v);
+        }
+        return Ok(res);
     }
     let choice = PickerChoice {
         province: query.province.clone(),
@@ -94,6 +117,7 @@ pub async fn directory(
         picker: picker(&state.db, 2, &choice).await?,
         query,
         results,
+        pager,
         kejuruan,
         host_types: HostType::ALL,
         statuses: CentreStatus::ALL,
@@ -353,4 +377,137 @@ pub async fn history(
         entries,
         labels,
     ))
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct FormatQuery {
+    format: String,
+}
+
+/// The directory as XLSX or CSV, with its filters (`/centres/export?format=csv&...`).
+pub async fn export(
+    State(state): State<AppState>,
+    page: Page,
+    Query(query): Query<DirectoryQuery>,
+    Query(f): Query<FormatQuery>,
+) -> Result<Response, AppError> {
+    let format = export::Format::parse(&f.format)?;
+    let filter = query.filter()?;
+    let mine = query.mine()?;
+    let actor = page.actor();
+    let contacts = service::export_contacts(actor.as_ref(), mine);
+    let lang = page.lang.code();
+    let kejuruan = catalogue(&state.db).await?;
+    let label = |group: &str, v: &str| page.label(group, v).into_owned();
+    let mut headers: Vec<String> = [
+        "name",
+        "reg_no",
+        "host_name",
+        "host_type",
+        "status",
+        "kejuruan",
+        "street",
+    ]
+    .iter()
+    .map(|f| page.field_label(f).into_owned())
+    .collect();
+    headers.extend([
+        page.t("export.village").into_owned(),
+        page.t("export.district").into_owned(),
+        page.t("export.regency").into_owned(),
+        page.t("export.province").into_owned(),
+    ]);
+    headers.extend(
+        [
+            "pembina_id",
+            "aid_year",
+            "year_built",
+            "head_name",
+            "latitude",
+            "longitude",
+        ]
+        .iter()
+        .map(|f| page.field_label(f).into_owned()),
+    );
+    headers.push(page.t("centre.updated").into_owned());
+    if contacts {
+        headers.push(page.field_label("contact_phone").into_owned());
+        headers.push(page.field_label("contact_email").into_owned());
+    }
+    // Labels are resolved now; the rows are fetched chunk by chunk as the file is written.
+    let host_types: Vec<(HostType, String)> = HostType::ALL
+        .iter()
+        .map(|h| (*h, label("host_type", h.as_str())))
+        .collect();
+    let statuses: Vec<(CentreStatus, String)> = CentreStatus::ALL
+        .iter()
+        .map(|s| (*s, label("status", s.as_str())))
+        .collect();
+    let names: Vec<(String, String)> = kejuruan
+        .iter()
+        .map(|k| (k.code.clone(), k.name(lang).to_owned()))
+        .collect();
+    let db = state.db.clone();
+    let fetch: export::Fetch = Box::new(move |n| {
+        let (db, actor, filter) = (db.clone(), actor.clone(), filter.clone());
+        let (host_types, statuses, names) = (host_types.clone(), statuses.clone(), names.clone());
+        Box::pin(async move {
+            let rows =
+                service::export_chunk(&db, actor.as_ref(), &filter, mine, n, export::CHUNK).await?;
+            let of = |list: &[(HostType, String)], v: HostType| {
+                list.iter()
+                    .find(|(k, _)| *k == v)
+                    .map(|(_, l)| l.clone())
+                    .unwrap_or_default()
+            };
+            Ok(rows
+                .into_iter()
+                .map(|(e, d)| {
+                    let mut r = vec![
+                        e.name,
+                        d.reg_no,
+                        e.host_name,
+                        of(&host_types, e.host_type),
+                        statuses
+                            .iter()
+                            .find(|(k, _)| *k == e.status)
+                            .map(|(_, l)| l.clone())
+                            .unwrap_or_default(),
+                        e.kejuruan
+                            .iter()
+                            .map(|c| {
+                                names
+                                    .iter()
+                                    .find(|(k, _)| k == c)
+                                    .map_or(c.clone(), |(_, n)| n.clone())
+                            })
+                            .collect::<Vec<_>>()
+                            .join("; "),
+                        d.street,
+                        e.village_name,
+                        e.district_name,
+                        e.regency_name,
+                        e.province_name,
+                        e.pembina_name.unwrap_or_default(),
+                        e.aid_year.to_string(),
+                        d.year_built.map(|y| y.to_string()).unwrap_or_default(),
+                        d.head_name,
+                        d.latitude.map(|v| v.to_string()).unwrap_or_default(),
+                        d.longitude.map(|v| v.to_string()).unwrap_or_default(),
+                        d.updated_at
+                            .to_offset(crate::kernel::time::Zone::Wib.offset())
+                            .date()
+                            .to_string(),
+                    ];
+                    if contacts {
+                        r.push(d.contact_phone);
+                        r.push(d.contact_email);
+                    }
+                    r
+                })
+                .collect())
+        })
+    });
+    export::respond(format, "blkk", headers, fetch).await
 }

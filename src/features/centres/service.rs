@@ -7,7 +7,7 @@ use serde_json::json;
 
 use super::model::{
     self, Assignment, Centre, CentreInput, CentreRecord, DirectoryEntry, DirectoryFilter, ENTITY,
-    Totals,
+    ExportDetail, ProvinceCount, ScopeOverview, ScopeSort, Totals,
 };
 use super::store;
 use crate::features::areas;
@@ -16,7 +16,7 @@ use crate::features::orgs::model::OrgFilter;
 use crate::features::orgs::model::{OrgKind, OrgRef};
 use crate::features::orgs::service as orgs;
 use crate::features::orgs::store::refs_of;
-use crate::kernel::access::{self, Actor};
+use crate::kernel::access::{self, Actor, Scope};
 use crate::kernel::audit::{self, AuditEntry, Change, Entry, Labels};
 use crate::kernel::db::{Db, Tx};
 use crate::kernel::error::AppError;
@@ -42,6 +42,73 @@ pub async fn directory(
     let w = Window::new(page, PAGE_SIZE);
     let (entries, total) = store::directory(db, filter, scope.as_ref(), w.size, w.offset()).await?;
     Ok(Paged::new(entries, total, w))
+}
+
+/// The BLKK in the actor's scope at a glance: a page of the table (filtered, sorted) and
+/// counts by status and kejuruan over the whole scope.
+pub async fn overview(
+    db: &Db,
+    actor: &Actor,
+    filter: &DirectoryFilter,
+    sort: ScopeSort,
+    page: i64,
+) -> Result<ScopeOverview, AppError> {
+    let scope = actor.centre_scope();
+    access::allow(scope != Scope::Nothing)?;
+    let w = Window::new(page, 50);
+    let (rows, total) = store::scope_rows(db, filter, &scope, sort, w.size, w.offset()).await?;
+    let (by_status, by_kejuruan) = store::scope_counts(db, &scope).await?;
+    Ok(ScopeOverview {
+        rows: Paged::new(rows, total, w),
+        by_status,
+        by_kejuruan,
+    })
+}
+
+/// One chunk (`n`-th, from 0) of the directory as an export, with the same filters: each
+/// line with the rest of its public profile, and its contacts when `contacts` (see
+/// [`export_contacts`]).
+pub async fn export_chunk(
+    db: &Db,
+    actor: Option<&Actor>,
+    filter: &DirectoryFilter,
+    mine: bool,
+    n: i64,
+    size: i64,
+) -> Result<Vec<(DirectoryEntry, ExportDetail)>, AppError> {
+    let scope = match (mine, actor) {
+        (false, _) => None,
+        (true, Some(a)) => Some(a.centre_scope()),
+        (true, None) => return Err(AppError::Unauthenticated),
+    };
+    let contacts = export_contacts(actor, mine);
+    let (mut entries, _) = store::directory(db, filter, scope.as_ref(), size, n * size).await?;
+    let ids: Vec<i64> = entries.iter().map(|e| e.id).collect();
+    let mut details = store::export_details(db, &ids).await?;
+    let mut out = Vec::with_capacity(entries.len());
+    for e in entries.drain(..) {
+        let Some(i) = details.iter().position(|d| d.id == e.id) else {
+            continue;
+        };
+        let mut d = details.swap_remove(i);
+        if !contacts {
+            d.contact_phone.clear();
+            d.contact_email.clear();
+        }
+        out.push((e, d));
+    }
+    Ok(out)
+}
+
+/// Whether a directory export carries contacts: for admins, and for a user's own scope
+/// (`mine`), whose every BLKK they may see in full.
+pub fn export_contacts(actor: Option<&Actor>, mine: bool) -> bool {
+    actor.is_some_and(|a| a.is_admin() || (mine && a.centre_scope() != Scope::Nothing))
+}
+
+/// BLKK per province and status, live from the counters (public figures).
+pub async fn province_counts(db: &Db) -> Result<Vec<ProvinceCount>, AppError> {
+    Ok(store::province_counts(db).await?)
 }
 
 /// Indexes the names of BLKK written before name search had its index (at start-up).

@@ -4,8 +4,8 @@
 use time::OffsetDateTime;
 
 use super::model::{
-    Assignment, Centre, CentreRecord, CentreStatus, DirectoryEntry, DirectoryFilter, HostType,
-    NAME_STOPWORDS, Totals,
+    Assignment, Centre, CentreRecord, CentreStatus, DirectoryEntry, DirectoryFilter, ExportDetail,
+    HostType, NAME_STOPWORDS, ProvinceCount, ScopeRow, ScopeSort, Totals,
 };
 use crate::features::areas::model::AreaLevel;
 use crate::features::orgs::model::{Org, OrgKind, OrgRef};
@@ -390,9 +390,12 @@ pub fn push_scope(sql: &mut Sql, scope: &Scope) {
                 .push(")");
         }
         Scope::Forum(org) => {
-            sql.push(" AND EXISTS (SELECT 1 FROM forum_members m WHERE m.centre_id = c.org_id AND m.forum_id = ")
-                .push_bind(*org)
-                .push(")");
+            // Driven from the forum's member list (its key), not from every BLKK.
+            sql.push(
+                " AND c.org_id IN (SELECT m.centre_id FROM forum_members m WHERE m.forum_id = ",
+            )
+            .push_bind(*org)
+            .push(")");
         }
         Scope::Centre(id) => {
             sql.push(" AND c.org_id = ").push_bind(*id);
@@ -657,4 +660,104 @@ struct PageRow {
     #[sqlx(flatten)]
     entry: DirectoryEntry,
     total: i64,
+}
+
+/// One page of the BLKK in a scope, with the filters, in the chosen order.
+pub async fn scope_rows(
+    db: &Db,
+    f: &DirectoryFilter,
+    scope: &Scope,
+    sort: ScopeSort,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<ScopeRow>, i64), StoreError> {
+    let mut sql = Sql::new(
+        "SELECT o.id, o.name, c.status, o.updated_at, r.name AS regency_name, c.contact_phone, \
+         c.contact_email, c.street, c.latitude, c.year_built, c.head_name \
+         FROM centres c JOIN orgs o ON o.id = c.org_id JOIN areas r ON r.code = c.regency_code \
+         WHERE 1 = 1",
+    );
+    push_filters(&mut sql, f, Some(scope));
+    push_name_filter(&mut sql, &f.q);
+    sql.push(match sort {
+        ScopeSort::Name => " ORDER BY o.name_key, o.id",
+        ScopeSort::Updated => " ORDER BY o.updated_at DESC, o.id",
+        ScopeSort::Status => " ORDER BY c.status, o.name_key, o.id",
+    });
+    sql.push(" LIMIT ")
+        .push_bind(limit)
+        .push(" OFFSET ")
+        .push_bind(offset);
+    let mut rows: Vec<ScopeRow> = db.fetch_all(sql).await?;
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    if !ids.is_empty() {
+        for (id, code) in kejuruan_of(db, &ids).await? {
+            if let Some(r) = rows.iter_mut().find(|r| r.id == id) {
+                r.kejuruan.push(code);
+            }
+        }
+    }
+    let mut count =
+        Sql::new("SELECT COUNT(*) FROM centres c JOIN orgs o ON o.id = c.org_id WHERE 1 = 1");
+    push_filters(&mut count, f, Some(scope));
+    push_name_filter(&mut count, &f.q);
+    let (total,): (i64,) = db.fetch_one(count).await?;
+    Ok((rows, total))
+}
+
+/// Within a scope, a name filter on the names' search keys (the scope is small: a UPTP's,
+/// a region's or a forum's BLKK).
+fn push_name_filter(sql: &mut Sql, q: &str) {
+    let key = search_key(q);
+    if !key.is_empty() {
+        sql.push(" AND o.name_key LIKE ")
+            .push_bind(format!("%{}%", key.replace(['%', '_'], "")));
+    }
+}
+
+/// BLKK per status and per kejuruan within a scope.
+pub async fn scope_counts(
+    db: &Db,
+    scope: &Scope,
+) -> Result<(Vec<(CentreStatus, i64)>, Vec<(String, i64)>), StoreError> {
+    let mut sql = Sql::new("SELECT c.status, COUNT(*) FROM centres c WHERE 1 = 1");
+    push_scope(&mut sql, scope);
+    sql.push(" GROUP BY c.status ORDER BY c.status");
+    let by_status: Vec<(CentreStatus, i64)> = db.fetch_all(sql).await?;
+    let mut sql = Sql::new(
+        "SELECT k.kejuruan_code, COUNT(*) AS n FROM centre_kejuruan k \
+         JOIN centres c ON c.org_id = k.centre_id WHERE 1 = 1",
+    );
+    push_scope(&mut sql, scope);
+    sql.push(" GROUP BY k.kejuruan_code ORDER BY n DESC, k.kejuruan_code");
+    let by_kejuruan: Vec<(String, i64)> = db.fetch_all(sql).await?;
+    Ok((by_status, by_kejuruan))
+}
+
+/// BLKK per province and status, from the counters.
+pub async fn province_counts(db: &Db) -> Result<Vec<ProvinceCount>, StoreError> {
+    db.fetch_all(Sql::new(
+        "SELECT n.province_code AS code, p.name, \
+         CAST(SUM(n.n) AS BIGINT) AS total, \
+         CAST(SUM(CASE WHEN n.status = 'aktif' THEN n.n ELSE 0 END) AS BIGINT) AS aktif, \
+         CAST(SUM(CASE WHEN n.status = 'persiapan' THEN n.n ELSE 0 END) AS BIGINT) AS persiapan, \
+         CAST(SUM(CASE WHEN n.status = 'tidak_aktif' THEN n.n ELSE 0 END) AS BIGINT) AS tidak_aktif \
+         FROM centre_counts n JOIN areas p ON p.code = n.province_code \
+         GROUP BY n.province_code, p.name HAVING SUM(n.n) > 0 ORDER BY n.province_code",
+    ))
+    .await
+}
+
+/// The export columns of these BLKK.
+pub async fn export_details(db: &Db, ids: &[i64]) -> Result<Vec<ExportDetail>, StoreError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut sql = Sql::new(
+        "SELECT c.org_id AS id, c.reg_no, c.street, c.year_built, c.head_name, c.latitude, \
+         c.longitude, o.updated_at, c.contact_phone, c.contact_email \
+         FROM centres c JOIN orgs o ON o.id = c.org_id WHERE c.org_id IN ",
+    );
+    sql.push_list(ids.iter().copied());
+    db.fetch_all(sql).await
 }

@@ -1,6 +1,7 @@
 //! The home page (`/`): live national figures and the way into the directory.
 
 pub mod pages;
+pub mod service;
 
 use axum::Router;
 use axum::routing::get;

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::code_enum;
 use crate::features::areas::model::{AreaCode, AreaLevel};
-use crate::kernel::access::Actor;
+use crate::kernel::access::{Actor, Role};
 use crate::kernel::validate::{FieldErrors, Patch, Problem, check};
 
 /// The kind of record the audit trail files organisations under.
@@ -257,10 +257,19 @@ pub fn can_view(actor: &Actor, org_id: i64, kind: OrgKind) -> bool {
     kind != OrgKind::Blkk && (actor.is_admin() || actor.org_id == Some(org_id))
 }
 
+/// May change an organisation: admins any (but BLKK, changed through their profile); a
+/// partner's own users their partner organisation.
+pub fn can_edit(actor: &Actor, org_id: i64, kind: OrgKind) -> bool {
+    kind != OrgKind::Blkk
+        && (actor.is_admin()
+            || (actor.role == Role::Mitra
+                && kind == OrgKind::Mitra
+                && actor.org_id == Some(org_id)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::kernel::access::Role;
 
     fn input(kind: &str, subtype: &str, area: &str) -> OrgInput {
         OrgInput {

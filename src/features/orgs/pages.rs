@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::model::{OrgFilter, OrgInput, OrgKind, OrgRecord};
+use super::model::{self, OrgFilter, OrgInput, OrgKind, OrgRecord};
 use super::service;
 use crate::features::accounts::{self, model::Member};
 use crate::features::areas::service::{Picker, PickerChoice, picker};
@@ -79,6 +79,11 @@ pub struct ShowPage {
     members: Vec<Member>,
     /// Link to the BLKK this organisation works with, if any.
     centres_href: Option<String>,
+    can_edit: bool,
+    /// Where the viewer invites a user to this organisation, if they may.
+    invite_href: Option<String>,
+    /// The organisation's accounts, for those who manage them.
+    users_href: Option<String>,
 }
 
 pub async fn show(
@@ -107,6 +112,14 @@ pub async fn show(
     let title = org.org.name.clone();
     Ok(ShowPage {
         page: page.titled(title),
+        can_edit: model::can_edit(&actor, org.id, org.org.kind),
+        invite_href: accounts::model::invite_href(&actor, org.id, org.org.kind),
+        users_href: accounts::model::may_manage(
+            &actor,
+            accounts::model::role_for(org.org.kind),
+            Some(org.id),
+        )
+        .then(|| format!("/users?org_id={}", org.id)),
         org,
         members,
         centres_href,

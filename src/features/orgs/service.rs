@@ -39,13 +39,13 @@ pub fn for_new(actor: &Actor) -> Result<(), AppError> {
     access::admin(actor)
 }
 
-/// An organisation to change in the form: admins only.
+/// An organisation to change in the form: admins, and a partner's own users.
 pub async fn for_edit(db: &Db, actor: &Actor, id: i64) -> Result<OrgRecord, AppError> {
-    access::admin(actor)?;
     let org = view(db, actor, id).await?;
     if org.org.kind == OrgKind::Blkk {
         return Err(AppError::NotFound);
     }
+    access::allow(model::can_edit(actor, org.id, org.org.kind))?;
     Ok(org)
 }
 
@@ -97,12 +97,13 @@ pub async fn update(
     id: i64,
     input: &OrgInput,
 ) -> Result<OrgRecord, AppError> {
-    access::admin(actor)?;
     let current = store::get(db, id).await?.ok_or(AppError::NotFound)?;
     if current.org.kind == OrgKind::Blkk {
         // BLKK change through their profile.
         return Err(AppError::NotFound);
     }
+    access::allow(model::can_view(actor, id, current.org.kind))?;
+    access::allow(model::can_edit(actor, id, current.org.kind))?;
     let version = input.version.unwrap_or(current.version);
     if version != current.version {
         return Err(AppError::Stale);

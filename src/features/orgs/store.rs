@@ -114,6 +114,16 @@ pub async fn refs_of(tx: &mut Tx, ids: &[i64]) -> Result<Vec<OrgRef>, StoreError
     tx.fetch_all(sql).await
 }
 
+/// [`refs_of`] outside a transaction.
+pub async fn refs_by_id(db: &Db, ids: &[i64]) -> Result<Vec<OrgRef>, StoreError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut sql = Sql::new("SELECT id, kind, name FROM orgs WHERE id IN ");
+    sql.push_list(ids.iter().copied());
+    db.fetch_all(sql).await
+}
+
 /// The id of the organisation of this kind with exactly this name, if any.
 pub async fn find_by_name(
     tx: &mut Tx,

@@ -118,10 +118,7 @@ pub async fn switch(
 ) -> axum::response::Response {
     use axum::response::IntoResponse;
     let lang = Lang::parse(&form.lang).unwrap_or_default();
-    let back = match super::nav::safe_next(Some(&form.back)) {
-        b if b == super::nav::DEFAULT_LANDING && form.back != b => "/".to_owned(),
-        b => b,
-    };
+    let back = super::nav::safe_next(Some(&form.back));
     let mut res = axum::response::Redirect::to(&back).into_response();
     let secure = if state.config.secure_cookies {
         "; Secure"

@@ -5,6 +5,7 @@
 pub mod assets;
 pub mod csrf;
 pub mod error;
+pub mod export;
 pub mod extract;
 pub mod history;
 pub mod i18n;

@@ -2,7 +2,7 @@
 //! built from parts.
 
 /// Where a sign-in lands when no (acceptable) target was asked for.
-pub const DEFAULT_LANDING: &str = "/me";
+pub const DEFAULT_LANDING: &str = "/";
 
 /// A local path to go to after signing in or switching language; anything else becomes
 /// [`DEFAULT_LANDING`]. Refused: other sites (`//evil`, `https://…`), backslashes (`/\evil`,

@@ -154,6 +154,11 @@ impl Page {
         format_date(*d, self.is_en())
     }
 
+    /// The day of a moment, in Jakarta time: `23 Nov 2026`.
+    pub fn date_of(&self, at: &OffsetDateTime) -> String {
+        format_date(at.to_offset(Zone::Wib.offset()).date(), self.is_en())
+    }
+
     pub fn actor(&self) -> Option<Actor> {
         self.user.as_ref().map(|u| u.actor.clone())
     }

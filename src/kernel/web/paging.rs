@@ -114,6 +114,8 @@ pub struct PageLink {
 pub struct Pager {
     pub prev: Option<String>,
     pub next: Option<String>,
+    /// The last page (to come back from past the end).
+    pub last: Option<String>,
     pub links: Vec<PageLink>,
 }
 
@@ -130,6 +132,7 @@ impl<T> Paged<T> {
         Pager {
             prev: (self.page > 1 && last > 0).then(|| href((self.page - 1).min(last))),
             next: (self.page < last).then(|| href(self.page + 1)),
+            last: (last > 0).then(|| href(last)),
             links: self
                 .numbers()
                 .into_iter()

@@ -1,0 +1,180 @@
+//! Lists as files: CSV (streamed, UTF-8 with a byte-order mark so spreadsheet programs read
+//! it right) and XLSX (rust_xlsxwriter, rows kept on disk as they are written). Every text
+//! cell that a spreadsheet would run as a formula (`= + - @`, tab, carriage return first)
+//! is neutralised with a leading apostrophe.
+
+use std::borrow::Cow;
+
+use axum::body::{Body, Bytes};
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use futures_util::future::BoxFuture;
+
+use crate::kernel::error::AppError;
+
+/// Rows fetched per round trip.
+pub const CHUNK: i64 = 1000;
+/// The most rows one XLSX holds (CSV streams any number).
+pub const MAX_XLSX_ROWS: usize = 200_000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Csv,
+    Xlsx,
+}
+
+impl Format {
+    pub fn parse(s: &str) -> Result<Format, AppError> {
+        match s.trim() {
+            "csv" => Ok(Format::Csv),
+            "xlsx" | "" => Ok(Format::Xlsx),
+            _ => Err(AppError::BadRequest("format must be xlsx or csv".into())),
+        }
+    }
+}
+
+/// A cell as a spreadsheet will not run it.
+pub fn neutralise(s: &str) -> Cow<'_, str> {
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        Cow::Owned(format!("'{s}"))
+    } else {
+        Cow::Borrowed(s)
+    }
+}
+
+/// One chunk of rows (`n`-th, from 0); an empty chunk ends the list.
+pub type Fetch =
+    Box<dyn FnMut(i64) -> BoxFuture<'static, Result<Vec<Vec<String>>, AppError>> + Send>;
+
+/// The file of a list: `stem` names it (`blkk` → `blkk-2026-11-23.csv`).
+pub async fn respond(
+    format: Format,
+    stem: &str,
+    headers: Vec<String>,
+    mut fetch: Fetch,
+) -> Result<Response, AppError> {
+    let date = crate::kernel::time::now()
+        .to_offset(crate::kernel::time::Zone::Wib.offset())
+        .date();
+    let (ext, mime) = match format {
+        Format::Csv => ("csv", "text/csv; charset=utf-8"),
+        Format::Xlsx => (
+            "xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ),
+    };
+    let first = fetch(0).await?;
+    let body = match format {
+        Format::Csv => {
+            let head = {
+                let mut b = b"\xEF\xBB\xBF".to_vec();
+                b.extend(csv_bytes(&[headers])?);
+                b.extend(csv_bytes(&first)?);
+                Bytes::from(b)
+            };
+            let done = first.len() < CHUNK as usize;
+            let rest = futures_util::stream::unfold(
+                (fetch, 1i64, done),
+                |(mut fetch, n, done)| async move {
+                    if done {
+                        return None;
+                    }
+                    match fetch(n).await {
+                        Ok(rows) if rows.is_empty() => None,
+                        Ok(rows) => {
+                            let last = rows.len() < CHUNK as usize;
+                            let bytes = csv_bytes(&rows).map(Bytes::from);
+                            Some((bytes.map_err(std::io::Error::other), (fetch, n + 1, last)))
+                        }
+                        Err(e) => Some((
+                            Err(std::io::Error::other(format!("{e:?}"))),
+                            (fetch, n + 1, true),
+                        )),
+                    }
+                },
+            );
+            let head = futures_util::stream::once(async move { Ok::<_, std::io::Error>(head) });
+            Body::from_stream(futures_util::StreamExt::chain(head, rest))
+        }
+        Format::Xlsx => {
+            let mut rows = first;
+            let mut n = 1;
+            if rows.len() == CHUNK as usize {
+                loop {
+                    let more = fetch(n).await?;
+                    let last = more.len() < CHUNK as usize;
+                    rows.extend(more);
+                    if rows.len() > MAX_XLSX_ROWS {
+                        return Err(AppError::BadRequest(format!(
+                            "more than {MAX_XLSX_ROWS} rows: narrow the filters or use CSV"
+                        )));
+                    }
+                    if last {
+                        break;
+                    }
+                    n += 1;
+                }
+            }
+            let bytes = tokio::task::spawn_blocking(move || xlsx_bytes(&headers, &rows))
+                .await
+                .map_err(AppError::internal)??;
+            Body::from(bytes)
+        }
+    };
+    let mut res = body.into_response();
+    let h = res.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(mime));
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{stem}-{date}.{ext}\"")) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(res)
+}
+
+fn csv_bytes(rows: &[Vec<String>]) -> Result<Vec<u8>, AppError> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    for r in rows {
+        w.write_record(r.iter().map(|c| neutralise(c).into_owned()))
+            .map_err(AppError::internal)?;
+    }
+    w.into_inner()
+        .map_err(|e| AppError::internal(anyhow::anyhow!("{e}")))
+}
+
+fn xlsx_bytes(headers: &[String], rows: &[Vec<String>]) -> Result<Vec<u8>, AppError> {
+    use rust_xlsxwriter::{Format as CellFormat, Workbook};
+    let mut book = Workbook::new();
+    let bold = CellFormat::new().set_bold();
+    let sheet = book
+        .add_worksheet_with_constant_memory()
+        .map_err(AppError::internal)?;
+    for (c, h) in headers.iter().enumerate() {
+        sheet
+            .write_string_with_format(0, c as u16, neutralise(h), &bold)
+            .map_err(AppError::internal)?;
+    }
+    for (r, row) in rows.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            // Always text: nothing in an export is ever a formula.
+            sheet
+                .write_string(r as u32 + 1, c as u16, neutralise(v))
+                .map_err(AppError::internal)?;
+        }
+    }
+    book.save_to_buffer().map_err(AppError::internal)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formulas_are_neutralised() {
+        assert_eq!(neutralise("=1+1"), "'=1+1");
+        assert_eq!(neutralise("+62812"), "'+62812");
+        assert_eq!(neutralise("-2"), "'-2");
+        assert_eq!(neutralise("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(neutralise("BLK Komunitas"), "BLK Komunitas");
+        assert_eq!(neutralise(""), "");
+    }
+}
