@@ -10,7 +10,7 @@ use tower_sessions::session_store::ExpiredDeletion;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 
-use crate::features::{accounts, areas, centres, home, kejuruan, mail, orgs};
+use crate::features::{accounts, areas, centres, home, imports, kejuruan, mail, orgs};
 use crate::kernel::db::Db;
 use crate::kernel::web::error::ErrorBody;
 use crate::kernel::web::openapi::Doc;
@@ -35,6 +35,7 @@ use crate::kernel::web::{self, AppState, WebConfig};
         (name = "centres", description = "BLK Komunitas (BLKK)"),
         (name = "orgs", description = "Organisations: ministry, UPTP, Disnaker, forums, partners"),
         (name = "areas", description = "Administrative areas and reference lists"),
+        (name = "imports", description = "BLKK and their managers from XLSX or CSV files"),
     )
 )]
 struct ApiDoc;
@@ -47,6 +48,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(orgs::api())
         .merge(areas::api())
         .merge(kejuruan::api())
+        .merge(imports::api())
 }
 
 /// The OpenAPI document, finished by the features that know what derivation cannot say.
@@ -72,6 +74,7 @@ pub fn router(db: Db, config: WebConfig) -> Router {
         .merge(areas::routes())
         .merge(accounts::routes())
         .merge(mail::routes())
+        .merge(imports::routes())
         .merge(api)
         .route(
             "/api/openapi.json",

@@ -40,7 +40,8 @@ CREATE TABLE mail_jobs (
 );
 CREATE INDEX mail_jobs_due ON mail_jobs (run_at) WHERE sent_at IS NULL AND failed_at IS NULL;
 
--- Bulk imports: progress while one runs, the report when it ends.
+-- Bulk imports: the checked rows of an uploaded file (kept from the preview until it is
+-- imported), progress while one runs, the report when it ends.
 CREATE TABLE imports (
     id          INTEGER PRIMARY KEY,
     kind        TEXT NOT NULL,
@@ -48,7 +49,7 @@ CREATE TABLE imports (
     created_by  INTEGER NOT NULL REFERENCES users(id),
     created_at  TEXT NOT NULL,
     finished_at TEXT,
-    status      TEXT NOT NULL CHECK (status IN ('running', 'done', 'failed')),
+    status      TEXT NOT NULL CHECK (status IN ('preview', 'running', 'done', 'failed')),
     total       INTEGER NOT NULL,
     done        INTEGER NOT NULL DEFAULT 0,
     created     INTEGER NOT NULL DEFAULT 0,
@@ -56,6 +57,7 @@ CREATE TABLE imports (
     unchanged   INTEGER NOT NULL DEFAULT 0,
     failed      INTEGER NOT NULL DEFAULT 0,
     invited     INTEGER NOT NULL DEFAULT 0,
+    rows        TEXT NOT NULL DEFAULT '[]',
     report      TEXT NOT NULL DEFAULT '[]'
 );
 CREATE INDEX imports_recent ON imports (created_by, id);

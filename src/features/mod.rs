@@ -7,6 +7,7 @@ pub mod accounts;
 pub mod areas;
 pub mod centres;
 pub mod home;
+pub mod imports;
 pub mod kejuruan;
 pub mod mail;
 pub mod orgs;

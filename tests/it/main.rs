@@ -10,6 +10,7 @@ mod areas;
 mod centres;
 mod cli;
 mod home;
+mod imports;
 mod layout;
 mod orgs;
 mod schema;

@@ -405,7 +405,7 @@ impl Res {
 pub struct Client {
     base: String,
     pub http: reqwest::Client,
-    csrf: String,
+    pub csrf: String,
 }
 
 impl Client {

@@ -291,12 +291,17 @@ async fn send_invitation(
     Ok(())
 }
 
-/// Checks the organisation an account is to belong to: it exists and suits the role.
-async fn check_org(db: &Db, role: Role, org_id: Option<i64>) -> Result<Option<String>, AppError> {
+/// Checks the organisation an account is to belong to, in the writing transaction (which
+/// may have just created it): it exists and suits the role.
+async fn check_org(
+    tx: &mut Tx,
+    role: Role,
+    org_id: Option<i64>,
+) -> Result<Option<String>, AppError> {
     let Some(id) = org_id else {
         return Ok(None);
     };
-    match orgs::store::get(db, id).await? {
+    match orgs::store::get_in(tx, id).await? {
         Some(o) if o.org.kind == model::org_kind(role) => Ok(Some(o.org.name)),
         Some(_) => Err(AppError::invalid("org_id", "wrong_org_kind")),
         None => Err(AppError::invalid("org_id", "not_found")),
@@ -311,6 +316,20 @@ pub async fn invite(
     base: &str,
     input: &InviteInput,
 ) -> Result<Account, AppError> {
+    let mut tx = db.begin().await?;
+    let id = invite_in(&mut tx, actor, base, input).await?;
+    tx.commit().await?;
+    store::account(db, id).await?.ok_or(AppError::NotFound)
+}
+
+/// [`invite`] inside the caller's transaction (a bulk import invites a BLKK's manager with
+/// the BLKK it creates); returns the new account's id.
+pub async fn invite_in(
+    tx: &mut Tx,
+    actor: &Actor,
+    base: &str,
+    input: &InviteInput,
+) -> Result<i64, AppError> {
     access::allow(may_invite(actor))?;
     let inv: Invite = input.validate()?;
     if !model::may_manage(actor, inv.role, inv.org_id) {
@@ -322,12 +341,8 @@ pub async fn invite(
         };
         return Err(AppError::invalid(field, "not_yours"));
     }
-    if inv.org_admin && model::managed(actor) == Managed::Nothing {
-        return Err(AppError::Forbidden);
-    }
-    let org_name = check_org(db, inv.role, inv.org_id).await?;
+    let org_name = check_org(tx, inv.role, inv.org_id).await?;
     let at = now();
-    let mut tx = db.begin().await?;
     let new = NewUser {
         email: inv.email.clone(),
         name: inv.name.clone(),
@@ -336,22 +351,18 @@ pub async fn invite(
         org_admin: inv.org_admin,
         password_hash: String::new(),
     };
-    let id = store::insert(&mut tx, &new, at).await?;
+    let id = store::insert(tx, &new, at).await?;
     let values = json!({"name": inv.name, "email": inv.email, "role": inv.role,
         "org_id": inv.org_id, "org_admin": inv.org_admin});
     let changes = audit::created(values.as_object().expect("an object"));
-    audit_account(&mut tx, Some(actor.user_id), id, "invite", &changes).await?;
-    send_invitation(
-        &mut tx,
-        base,
-        id,
-        &inv.email,
-        &inv.name,
-        org_name.as_deref(),
-    )
-    .await?;
-    tx.commit().await?;
-    store::account(db, id).await?.ok_or(AppError::NotFound)
+    audit_account(tx, Some(actor.user_id), id, "invite", &changes).await?;
+    send_invitation(tx, base, id, &inv.email, &inv.name, org_name.as_deref()).await?;
+    Ok(id)
+}
+
+/// Whether an account with this e-mail address exists.
+pub async fn email_taken(db: &Db, email: &str) -> Result<bool, AppError> {
+    Ok(store::by_email(db, email).await?.is_some())
 }
 
 /// Sends a new invitation link to an account that has not set its password yet.

@@ -106,6 +106,11 @@ pub fn export_contacts(actor: Option<&Actor>, mine: bool) -> bool {
     actor.is_some_and(|a| a.is_admin() || (mine && a.centre_scope() != Scope::Nothing))
 }
 
+/// The ids of the BLKK with these registration numbers (as stored: upper case).
+pub async fn ids_by_reg_no(db: &Db, reg_nos: &[String]) -> Result<Vec<(String, i64)>, AppError> {
+    Ok(store::ids_by_reg_no(db, reg_nos).await?)
+}
+
 /// BLKK per province and status, live from the counters (public figures).
 pub async fn province_counts(db: &Db) -> Result<Vec<ProvinceCount>, AppError> {
     Ok(store::province_counts(db).await?)
@@ -229,14 +234,26 @@ async fn references(
 
 /// Creates a BLKK (admins). Returns it as stored.
 pub async fn create(db: &Db, actor: &Actor, input: &CentreInput) -> Result<CentreRecord, AppError> {
+    let mut tx = db.begin().await?;
+    let r = create_in(&mut tx, actor, input).await?;
+    tx.commit().await?;
+    Ok(r)
+}
+
+/// [`create`] inside the caller's transaction (a bulk import writes a row's BLKK and its
+/// manager's invitation together).
+pub async fn create_in(
+    tx: &mut Tx,
+    actor: &Actor,
+    input: &CentreInput,
+) -> Result<CentreRecord, AppError> {
     access::allow(model::can_administer(actor))?;
     let (centre, assignment) = validated(input, None, &Assignment::default())?;
     let at = now();
-    let mut tx = db.begin().await?;
-    let (place, pembina, forums) = references(&mut tx, &centre, &assignment).await?;
-    let id = store::insert(&mut tx, &centre, &assignment, at).await?;
+    let (place, pembina, forums) = references(tx, &centre, &assignment).await?;
+    let id = store::insert(tx, &centre, &assignment, at).await?;
     audit::record(
-        &mut tx,
+        tx,
         Entry {
             actor_id: Some(actor.user_id),
             entity: ENTITY,
@@ -247,7 +264,6 @@ pub async fn create(db: &Db, actor: &Actor, input: &CentreInput) -> Result<Centr
         },
     )
     .await?;
-    tx.commit().await?;
     Ok(CentreRecord {
         id,
         version: 1,
@@ -289,7 +305,24 @@ pub async fn update(
     id: i64,
     input: &CentreInput,
 ) -> Result<CentreRecord, AppError> {
+    // Read before the transaction: holding a connection while waiting for another would
+    // let a burst of writes take the whole pool and wait on each other.
     let current = for_edit(db, actor, id).await?;
+    let mut tx = db.begin().await?;
+    let (r, _) = update_in(&mut tx, actor, current, input).await?;
+    tx.commit().await?;
+    Ok(r)
+}
+
+/// [`update`] inside the caller's transaction, over the record as read with [`for_edit`];
+/// also says whether anything changed.
+pub async fn update_in(
+    tx: &mut Tx,
+    actor: &Actor,
+    current: CentreView,
+    input: &CentreInput,
+) -> Result<(CentreRecord, bool), AppError> {
+    let id = current.record.id;
     if input.changes_assignment() && !current.can_assign {
         return Err(AppError::Forbidden);
     }
@@ -316,17 +349,16 @@ pub async fn update(
         (&centre, assigned.then_some(&assignment)),
     );
     if diff.is_empty() {
-        return Ok(current.record);
+        return Ok((current.record, false));
     }
     let at = now();
-    let mut tx = db.begin().await?;
-    let (place, pembina, forums) = references(&mut tx, &centre, &assignment).await?;
-    store::update(&mut tx, id, version, &old, &centre, at).await?;
+    let (place, pembina, forums) = references(tx, &centre, &assignment).await?;
+    store::update(tx, id, version, &old, &centre, at).await?;
     if assigned && assignment != old_assignment {
-        store::set_assignment(&mut tx, id, &assignment).await?;
+        store::set_assignment(tx, id, &assignment).await?;
     }
     audit::record(
-        &mut tx,
+        tx,
         Entry {
             actor_id: Some(actor.user_id),
             entity: ENTITY,
@@ -337,18 +369,20 @@ pub async fn update(
         },
     )
     .await?;
-    tx.commit().await?;
-    Ok(CentreRecord {
-        id,
-        version: version + 1,
-        updated_at: at,
-        profile: centre.profile,
-        place,
-        pembina,
-        forums,
-        contact_phone: centre.contact_phone,
-        contact_email: centre.contact_email,
-    })
+    Ok((
+        CentreRecord {
+            id,
+            version: version + 1,
+            updated_at: at,
+            profile: centre.profile,
+            place,
+            pembina,
+            forums,
+            contact_phone: centre.contact_phone,
+            contact_email: centre.contact_email,
+        },
+        true,
+    ))
 }
 
 /// The change history of a BLKK, for users whose scope covers it, with the names its

@@ -761,3 +761,14 @@ pub async fn export_details(db: &Db, ids: &[i64]) -> Result<Vec<ExportDetail>, S
     sql.push_list(ids.iter().copied());
     db.fetch_all(sql).await
 }
+
+/// The BLKK with these registration numbers: `(reg_no, id)`.
+pub async fn ids_by_reg_no(db: &Db, reg_nos: &[String]) -> Result<Vec<(String, i64)>, StoreError> {
+    let mut out = Vec::new();
+    for chunk in reg_nos.chunks(500) {
+        let mut sql = Sql::new("SELECT reg_no, org_id FROM centres WHERE reg_no IN ");
+        sql.push_list(chunk.iter().map(String::as_str));
+        out.extend(db.fetch_all::<(String, i64)>(sql).await?);
+    }
+    Ok(out)
+}

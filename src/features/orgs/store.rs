@@ -30,6 +30,12 @@ pub async fn get(db: &Db, id: i64) -> Result<Option<OrgRecord>, StoreError> {
         .await
 }
 
+/// [`get`] in a transaction (seeing its own writes).
+pub async fn get_in(tx: &mut Tx, id: i64) -> Result<Option<OrgRecord>, StoreError> {
+    tx.fetch_optional(Sql::new(format!("{SELECT} WHERE o.id = $1")).arg(id))
+        .await
+}
+
 /// Inserts the organisation row; returns its id.
 pub async fn insert(tx: &mut Tx, o: &Org, now: OffsetDateTime) -> Result<i64, StoreError> {
     let mut cols = columns(o);

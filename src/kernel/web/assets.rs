@@ -10,7 +10,7 @@ use super::AppState;
 use crate::kernel::error::AppError;
 
 /// `(name, content type, bytes)`.
-const FILES: [(&str, &str, &[u8]); 4] = [
+const FILES: [(&str, &str, &[u8]); 5] = [
     (
         "app.css",
         "text/css; charset=utf-8",
@@ -27,6 +27,11 @@ const FILES: [(&str, &str, &[u8]); 4] = [
         include_bytes!("../../../static/vendor/htmx/htmx-2.0.11.min.js"),
     ),
     (
+        "favicon.svg",
+        "image/svg+xml",
+        include_bytes!("../../../static/favicon.svg"),
+    ),
+    (
         "htmx-LICENSE.txt",
         "text/plain; charset=utf-8",
         include_bytes!("../../../static/vendor/htmx/LICENSE"),
@@ -34,7 +39,13 @@ const FILES: [(&str, &str, &[u8]); 4] = [
 ];
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/static/{file}", get(serve))
+    Router::new()
+        .route("/static/{file}", get(serve))
+        // Browsers ask for this one without being told where it is.
+        .route(
+            "/favicon.ico",
+            get(|| async { serve(Path("favicon.svg".to_owned())).await }),
+        )
 }
 
 async fn serve(Path(file): Path<String>) -> Result<Response, AppError> {

@@ -24,6 +24,8 @@ pub const HEADER: &str = "x-csrf-token";
 
 /// Largest form body read for the token check.
 const MAX_FORM_BYTES: usize = 1024 * 1024;
+/// Largest upload read for the token check (a 5 MB file and the form around it).
+const MAX_UPLOAD_FORM_BYTES: usize = 6 * 1024 * 1024;
 
 /// The request's CSRF token, for embedding in forms (on the request for handlers, and on the
 /// response for the error pages rendered around this layer).
@@ -85,7 +87,20 @@ pub async fn protect(State(state): State<AppState>, mut req: Request, next: Next
                 req = Request::from_parts(parts, Body::from(bytes));
                 found
             }
-            None => None,
+            None => match multipart_boundary(&req) {
+                Some(boundary) => {
+                    // An upload: the token is its first field, read before the file is.
+                    let (parts, body) = req.into_parts();
+                    let bytes = match to_bytes(body, MAX_UPLOAD_FORM_BYTES).await {
+                        Ok(b) => b,
+                        Err(_) => return AppError::TooLarge.into_response(),
+                    };
+                    let found = multipart_token(bytes.clone(), &boundary).await;
+                    req = Request::from_parts(parts, Body::from(bytes));
+                    found
+                }
+                None => None,
+            },
         };
         let ok = matches!((&existing, &sent), (Some(c), Some(s)) if same(c, s));
         if !ok {
@@ -124,6 +139,26 @@ fn refused() -> Response {
         detail: None,
     });
     res
+}
+
+fn multipart_boundary(req: &Request) -> Option<String> {
+    let ct = req.headers().get(header::CONTENT_TYPE)?.to_str().ok()?;
+    multer::parse_boundary(ct).ok()
+}
+
+/// The `_csrf` field of a multipart body, if it comes before any file.
+async fn multipart_token(body: axum::body::Bytes, boundary: &str) -> Option<String> {
+    let stream = futures_util::stream::once(async move { Ok::<_, std::io::Error>(body) });
+    let mut parts = multer::Multipart::new(stream, boundary);
+    while let Ok(Some(field)) = parts.next_field().await {
+        if field.file_name().is_some() {
+            return None;
+        }
+        if field.name() == Some(FIELD) {
+            return field.text().await.ok();
+        }
+    }
+    None
 }
 
 fn form_urlencoded_token(body: &[u8]) -> Option<String> {

@@ -187,7 +187,16 @@ pub async fn render_errors(req: Request, next: Next) -> Response {
 /// The friendly error page.
 fn render_page(page: Page, status: StatusCode, code: &'static str) -> Response {
     let title = page.t(&format!("error.{code}.title")).into_owned();
-    let help = page.t(&format!("error.{code}.help")).into_owned();
+    // A refusal says whom to ask: a BLKK's manager their pembina, others their
+    // organisation's account manager or the ministry.
+    let help_key = match (code, page.user.as_ref().map(|u| u.actor.role)) {
+        ("forbidden", Some(crate::kernel::access::Role::Pengelola)) => {
+            "error.forbidden.help_pengelola".to_owned()
+        }
+        ("forbidden", Some(_)) => "error.forbidden.help_user".to_owned(),
+        _ => format!("error.{code}.help"),
+    };
+    let help = page.t(&help_key).into_owned();
     let body = ErrorPage {
         page: page.titled(title),
         status: status.as_u16(),

@@ -269,3 +269,69 @@ mod tests {
         assert!(!has_encoded_nul(b"/centres?page=100"));
     }
 }
+
+/// The largest file an upload may carry.
+pub const MAX_UPLOAD_BYTES: usize = 5 * 1024 * 1024;
+
+/// A `multipart/form-data` body with one file (field `file`) and the form's other fields.
+/// A file over [`MAX_UPLOAD_BYTES`] is refused (413) as it arrives, not after.
+#[derive(Debug, Default)]
+pub struct Upload {
+    pub file_name: String,
+    pub bytes: Vec<u8>,
+    pub fields: Vec<(String, String)>,
+}
+
+impl Upload {
+    pub fn field(&self, name: &str) -> &str {
+        self.fields
+            .iter()
+            .find(|(k, _)| k == name)
+            .map_or("", |(_, v)| v.as_str())
+    }
+}
+
+impl<S: Send + Sync> FromRequest<S> for Upload {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, AppError> {
+        let mut parts = axum::extract::Multipart::from_request(req, state)
+            .await
+            .map_err(|_| AppError::UnsupportedMediaType)?;
+        let mut up = Upload::default();
+        let mut has_file = false;
+        while let Some(mut field) = parts.next_field().await.map_err(multipart_error)? {
+            let name = field.name().unwrap_or_default().to_owned();
+            if name == "file" {
+                has_file = true;
+                up.file_name = field.file_name().unwrap_or_default().to_owned();
+                while let Some(chunk) = field.chunk().await.map_err(multipart_error)? {
+                    if up.bytes.len() + chunk.len() > MAX_UPLOAD_BYTES {
+                        return Err(AppError::TooLarge);
+                    }
+                    up.bytes.extend_from_slice(&chunk);
+                }
+            } else {
+                let text = field.text().await.map_err(multipart_error)?;
+                if text.contains('\0') {
+                    return Err(AppError::BadRequest(
+                        "form values must not contain NUL characters".into(),
+                    ));
+                }
+                up.fields.push((name, text));
+            }
+        }
+        if !has_file {
+            return Err(AppError::invalid("file", "required"));
+        }
+        Ok(up)
+    }
+}
+
+fn multipart_error(e: axum::extract::multipart::MultipartError) -> AppError {
+    if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+        AppError::TooLarge
+    } else {
+        AppError::BadRequest(e.body_text())
+    }
+}

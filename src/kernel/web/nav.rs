@@ -65,9 +65,9 @@ mod tests {
             "evil",
             "",
         ] {
-            assert_eq!(safe_next(Some(bad)), "/me", "{bad:?}");
+            assert_eq!(safe_next(Some(bad)), DEFAULT_LANDING, "{bad:?}");
         }
-        assert_eq!(safe_next(None), "/me");
+        assert_eq!(safe_next(None), DEFAULT_LANDING);
     }
 
     #[test]

@@ -172,6 +172,24 @@ impl Page {
         self.user.as_ref().is_some_and(|u| u.actor.is_admin())
     }
 
+    /// Manages some accounts: ministry admins, a BLKK's managers, and admin-flagged users of
+    /// a UPTP, Disnaker or forum (the "Pengguna" menu).
+    pub fn manages_accounts(&self) -> bool {
+        self.user.as_ref().is_some_and(|u| {
+            let a = &u.actor;
+            a.is_admin()
+                || (a.org_id.is_some()
+                    && (a.role == access::Role::Pengelola
+                        || (a.org_admin
+                            && matches!(
+                                a.role,
+                                access::Role::Pembina
+                                    | access::Role::Disnaker
+                                    | access::Role::Forum
+                            ))))
+        })
+    }
+
     pub fn is_en(&self) -> bool {
         self.lang == Lang::En
     }
