@@ -24,7 +24,27 @@
       if (first) first.selected = true;
     }
   }
+  // BLKK form: fill the coordinates from the phone's location (asked only on a tap).
+  function locate(button) {
+    var box = button.closest(".locate");
+    var status = box && box.querySelector(".locate-status");
+    var say = function (key) { if (status) status.textContent = box.dataset[key] || ""; };
+    if (!navigator.geolocation) { say("unavailable"); return; }
+    say("busy");
+    navigator.geolocation.getCurrentPosition(function (pos) {
+      var lat = document.getElementById("latitude");
+      var lon = document.getElementById("longitude");
+      if (lat) lat.value = pos.coords.latitude.toFixed(6);
+      if (lon) lon.value = pos.coords.longitude.toFixed(6);
+      say("done");
+    }, function () { say("failed"); }, { enableHighAccuracy: true, timeout: 20000 });
+  }
   document.addEventListener("DOMContentLoaded", function () {
+    var button = document.querySelector("[data-locate]");
+    if (button && navigator.geolocation) {
+      button.closest(".locate").hidden = false;
+      button.addEventListener("click", function () { locate(button); });
+    }
     var kind = document.getElementById("kind");
     if (kind) kind.addEventListener("change", filterSubtypes);
     filterSubtypes();

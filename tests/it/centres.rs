@@ -695,6 +695,77 @@ mod forms_validate_beside_fields {
     });
 }
 
+/// A map link pasted into the form fills the coordinates; a link without any is refused
+/// beside its field, with everything typed kept and nothing saved.
+mod map_links_fill_coordinates {
+    use super::*;
+    crate::on_both!(Content::Demo, |t| {
+        let c = t.as_role("pengelola").await;
+        let id = t.org_id(DARUL_BAYAN).await;
+        let edit = format!("/centres/{id}/edit");
+        let form = |link: &'static str| {
+            vec![
+                ("name", DARUL_BAYAN),
+                ("reg_no", "BLKK-2019-3601-00001"),
+                ("host_name", "Pondok Pesantren Salafiyah Darul Bayan"),
+                ("host_type", "pesantren"),
+                ("status", "aktif"),
+                ("village_code", "36.01.06.2002"),
+                ("aid_year", "2019"),
+                ("kejuruan", ""),
+                ("kejuruan", "menjahit"),
+                ("head_name", "Kepala Baru Dari Peta"),
+                ("latitude", ""),
+                ("longitude", ""),
+                ("map_link", link),
+            ]
+        };
+        let coords = |t: &crate::support::TestApp| {
+            let db = t.db().clone();
+            async move {
+                let row: (Option<f64>, Option<f64>, String) = db
+                    .fetch_one(
+                        Sql::new(
+                            "SELECT latitude, longitude, head_name FROM centres WHERE org_id = $1",
+                        )
+                        .arg(id),
+                    )
+                    .await
+                    .unwrap();
+                row
+            }
+        };
+        let before = coords(&t).await;
+        let r = c.form(&edit, &form("https://maps.app.goo.gl/AbCdEf")).await;
+        assert_eq!(r.status, 422);
+        assert!(
+            r.text.contains("id=\"map_link-error\""),
+            "error beside the field"
+        );
+        assert!(r.text.contains("Tautan ini tidak memuat koordinat"));
+        assert!(
+            r.text.contains("value=\"https://maps.app.goo.gl/AbCdEf\""),
+            "link kept"
+        );
+        assert!(
+            r.text.contains("value=\"Kepala Baru Dari Peta\""),
+            "typing kept"
+        );
+        assert_eq!(coords(&t).await, before, "nothing saved");
+
+        let r = c
+            .form(
+                &edit,
+                &form("https://www.google.com/maps/@-6.30281,105.82415,17z"),
+            )
+            .await;
+        assert_eq!(r.status, 303, "{}", r.text);
+        let (lat, lon, head) = coords(&t).await;
+        assert_eq!((lat, lon), (Some(-6.30281), Some(105.82415)));
+        assert_eq!(head, "Kepala Baru Dari Peta");
+    });
+}
+
 mod admin_creates_centres {
     use super::*;
     crate::on_both!(Content::Demo, |t| {

@@ -631,6 +631,67 @@ pub struct DirectoryEntry {
     pub kejuruan: Vec<String>,
 }
 
+/// The coordinates in a pasted map link or pair: `-6.2088, 106.8456`, a Google Maps link
+/// (`…/@-6.2088,106.8456,17z`, `…?q=-6.2088,106.8456`, `…/place/-6.2088,106.8456`) or an
+/// OpenStreetMap one (`…?mlat=-6.2088&mlon=106.8456`, `#map=17/-6.2088/106.8456`).
+/// Short links (`maps.app.goo.gl/…`) hold no coordinates and give `None`.
+pub fn coordinates_from(text: &str) -> Option<(f64, f64)> {
+    let t = text.trim();
+    let num = |s: &str| -> Option<f64> { s.trim().parse::<f64>().ok().filter(|v| v.is_finite()) };
+    let pair = |a: &str, b: &str| -> Option<(f64, f64)> {
+        let (lat, lon) = (num(a)?, num(b)?);
+        ((-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lon)).then_some((lat, lon))
+    };
+    let param = |name: &str| -> Option<&str> {
+        let q = t.split_once('?').map(|(_, q)| q)?;
+        q.split(['&', '#'])
+            .find_map(|kv| kv.strip_prefix(name).and_then(|v| v.strip_prefix('=')))
+    };
+    // OpenStreetMap: mlat/mlon, or #map=zoom/lat/lon.
+    if let (Some(a), Some(b)) = (param("mlat"), param("mlon")) {
+        return pair(a, b);
+    }
+    if let Some(m) = t.split("#map=").nth(1) {
+        let parts: Vec<&str> = m.split('/').collect();
+        if parts.len() >= 3 {
+            return pair(parts[1], parts[2]);
+        }
+    }
+    // Google Maps: @lat,lon,zoom or q=/query=/ll=lat,lon, or /place/lat,lon.
+    for key in ["q", "query", "ll", "destination"] {
+        if let Some(v) = param(key) {
+            let v = v.replace("%2C", ",").replace("%20", "").replace('+', "");
+            if let Some((a, b)) = v.split_once(',') {
+                if let Some(p) = pair(a, b) {
+                    return Some(p);
+                }
+            }
+        }
+    }
+    if let Some(at) = t.split('@').nth(1) {
+        let mut it = at.split(',');
+        if let (Some(a), Some(b)) = (it.next(), it.next()) {
+            return pair(a, b.trim_end_matches(|c: char| !c.is_ascii_digit()));
+        }
+    }
+    if let Some(place) = t.split("/place/").nth(1) {
+        let head = place
+            .split(['/', '?'])
+            .next()
+            .unwrap_or_default()
+            .replace("%2C", ",");
+        if let Some((a, b)) = head.split_once(',') {
+            return pair(a, b);
+        }
+    }
+    // A bare pair, as copied from a map app: "-6.2088, 106.8456".
+    if !t.contains('/') {
+        let (a, b) = t.split_once(',').or_else(|| t.split_once(';'))?;
+        return pair(a, b);
+    }
+    None
+}
+
 /// What an export adds to a directory line: the rest of the public profile, and the
 /// contacts (personal data: left out for users outside the BLKK's scope).
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
@@ -797,6 +858,25 @@ mod tests {
             status: set("aktif"),
             ..Default::default()
         }
+    }
+
+    #[test]
+    fn map_links_give_coordinates() {
+        let jakarta = Some((-6.2088, 106.8456));
+        for link in [
+            "-6.2088, 106.8456",
+            "https://www.google.com/maps/@-6.2088,106.8456,17z",
+            "https://www.google.com/maps/place/Monas/@-6.2088,106.8456,17z/data=!3m1",
+            "https://maps.google.com/?q=-6.2088,106.8456",
+            "https://www.google.com/maps/search/?api=1&query=-6.2088%2C106.8456",
+            "https://www.openstreetmap.org/?mlat=-6.2088&mlon=106.8456#map=17/-6.2088/106.8456",
+            "https://www.openstreetmap.org/#map=17/-6.2088/106.8456",
+        ] {
+            assert_eq!(coordinates_from(link), jakarta, "{link}");
+        }
+        assert_eq!(coordinates_from("https://maps.app.goo.gl/AbCdEf"), None);
+        assert_eq!(coordinates_from("95, 10"), None, "latitude beyond the pole");
+        assert_eq!(coordinates_from("Jl. Raya"), None);
     }
 
     #[test]

@@ -178,6 +178,8 @@ pub struct FormPage {
     forums: Vec<OrgRef>,
     /// Someone else saved the record since this form was opened.
     stale: bool,
+    /// A map link as pasted (kept when it could not be read).
+    map_link: String,
 }
 
 impl FormPage {
@@ -226,6 +228,7 @@ impl FormPage {
 }
 
 /// Everything the form needs besides the values being edited.
+#[allow(clippy::too_many_arguments)]
 async fn form_page(
     state: &AppState,
     page: Page,
@@ -234,6 +237,7 @@ async fn form_page(
     choice: PickerChoice,
     errors: FieldErrors,
     stale: bool,
+    map_link: String,
 ) -> Result<FormPage, AppError> {
     let actor = page.require()?;
     let picker = picker(&state.db, 4, &choice).await?;
@@ -245,7 +249,10 @@ async fn form_page(
     };
     let title = match id {
         // The record's stored name: the typed one may be empty or wrong.
-        Some(_) => page.tf("centre_form.edit_title", input.name.text()),
+        Some(id) => {
+            let stored = service::view(&state.db, Some(&actor), id).await?;
+            page.tf("centre_form.edit_title", &stored.record.profile.name)
+        }
         None => page.t("centre_form.new_title").into_owned(),
     };
     Ok(FormPage {
@@ -261,6 +268,7 @@ async fn form_page(
         uptps,
         forums,
         stale,
+        map_link,
     })
 }
 
@@ -279,6 +287,7 @@ pub async fn new_form(State(state): State<AppState>, page: Page) -> Result<FormP
         PickerChoice::default(),
         FieldErrors::new(),
         false,
+        String::new(),
     )
     .await
 }
@@ -299,8 +308,36 @@ async fn refused(
         other => return Err(other),
     };
     let choice: PickerChoice = body.parse()?;
-    let body = form_page(state, page, id, input, choice, errors, stale).await?;
+    let link: MapLink = body.parse()?;
+    let body = form_page(state, page, id, input, choice, errors, stale, link.map_link).await?;
     Ok((status, body).into_response())
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+struct MapLink {
+    map_link: String,
+}
+
+/// The posted profile. A pasted map link fills the coordinates; one that holds none is a
+/// problem beside its field.
+fn posted(body: &FormBody) -> Result<(CentreInput, Option<FieldErrors>), AppError> {
+    let mut input: CentreInput = body.parse()?;
+    let link: MapLink = body.parse()?;
+    if link.map_link.trim().is_empty() {
+        return Ok((input, None));
+    }
+    match super::model::coordinates_from(&link.map_link) {
+        Some((lat, lon)) => {
+            input.latitude = Patch::Set(Num(format!("{lat}")));
+            input.longitude = Patch::Set(Num(format!("{lon}")));
+            Ok((input, None))
+        }
+        None => Ok((
+            input,
+            Some(FieldErrors::single("map_link", "invalid_map_link")),
+        )),
+    }
 }
 
 pub async fn create(
@@ -309,7 +346,10 @@ pub async fn create(
     body: FormBody,
 ) -> Result<Response, AppError> {
     let actor = page.require()?;
-    let input: CentreInput = body.parse()?;
+    let (input, link_problem) = posted(&body)?;
+    if let Some(e) = link_problem {
+        return refused(&state, page, None, &body, input, AppError::Invalid(e)).await;
+    }
     match service::create(&state.db, &actor, &input).await {
         Ok(c) => Ok(Redirect::to(&format!("/centres/{}?saved=1", c.id)).into_response()),
         Err(e) => refused(&state, page, None, &body, input, e).await,
@@ -345,6 +385,7 @@ pub async fn edit_form(
         choice,
         FieldErrors::new(),
         false,
+        String::new(),
     )
     .await
 }
@@ -356,7 +397,10 @@ pub async fn update(
     body: FormBody,
 ) -> Result<Response, AppError> {
     let actor = page.require()?;
-    let input: CentreInput = body.parse()?;
+    let (input, link_problem) = posted(&body)?;
+    if let Some(e) = link_problem {
+        return refused(&state, page, Some(id), &body, input, AppError::Invalid(e)).await;
+    }
     match service::update(&state.db, &actor, id, &input).await {
         Ok(_) => Ok(Redirect::to(&format!("/centres/{id}?saved=1")).into_response()),
         Err(e) => refused(&state, page, Some(id), &body, input, e).await,

@@ -193,7 +193,11 @@ async fn form_page(
     };
     let picker = picker(&state.db, 2, &choice).await?;
     let title = match id {
-        Some(_) => page.tf("org_form.edit_title", input.name.text()),
+        // The stored name: the typed one may be empty or wrong.
+        Some(id) => {
+            let stored = service::view(&state.db, &page.require()?, id).await?;
+            page.tf("org_form.edit_title", &stored.org.name)
+        }
         None => page.t("org_form.new_title").into_owned(),
     };
     Ok(FormPage {
