@@ -661,10 +661,10 @@ pub fn coordinates_from(text: &str) -> Option<(f64, f64)> {
     for key in ["q", "query", "ll", "destination"] {
         if let Some(v) = param(key) {
             let v = v.replace("%2C", ",").replace("%20", "").replace('+', "");
-            if let Some((a, b)) = v.split_once(',') {
-                if let Some(p) = pair(a, b) {
-                    return Some(p);
-                }
+            if let Some((a, b)) = v.split_once(',')
+                && let Some(p) = pair(a, b)
+            {
+                return Some(p);
             }
         }
     }
