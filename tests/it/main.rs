@@ -13,6 +13,7 @@ mod home;
 mod imports;
 mod layout;
 mod orgs;
+mod resubmit;
 mod schema;
 mod security;
 mod users;

@@ -22,6 +22,7 @@ use crate::kernel::web::extract::{Form, FormBody, Path, Query};
 use crate::kernel::web::nav::{href, safe_next};
 use crate::kernel::web::page::{Choice, Page};
 use crate::kernel::web::paging::{Paged, Pager, page_number};
+use crate::kernel::web::resubmit;
 use crate::kernel::web::security::no_store;
 use crate::kernel::web::session::{ClientIp, end, start};
 
@@ -57,6 +58,9 @@ pub struct LoginForm {
     email: String,
     password: String,
     next: String,
+    /// A form whose session had ended, to offer again once signed in (see `resubmit`).
+    replay_to: String,
+    replay: String,
 }
 
 pub async fn login(
@@ -67,10 +71,25 @@ pub async fn login(
     Form(form): Form<LoginForm>,
 ) -> Result<Response, AppError> {
     let next = safe_next(Some(&form.next));
+    let replay = resubmit::target(&form.replay_to)
+        .map(|to| (to, resubmit::carried(form.replay.as_bytes())))
+        .filter(|(_, fields)| !fields.is_empty());
     let (status, problem) = match service::sign_in(&state.db, &form.email, &form.password, ip).await
     {
         Ok(user) => {
             start(&session, user.id).await?;
+            if let Some((to, fields)) = replay {
+                let why = resubmit::Why::SignedIn;
+                return Ok(resubmit::page(
+                    page,
+                    StatusCode::OK,
+                    why,
+                    &to,
+                    fields,
+                    "",
+                    None,
+                ));
+            }
             return Ok(Redirect::to(&next).into_response());
         }
         Err(AppError::BadCredentials) => (StatusCode::UNAUTHORIZED, "login.invalid"),
@@ -78,6 +97,18 @@ pub async fn login(
         Err(AppError::Busy) => (StatusCode::SERVICE_UNAVAILABLE, "login.busy"),
         Err(e) => return Err(e),
     };
+    if let Some((to, fields)) = replay {
+        let why = resubmit::Why::SignedOut;
+        return Ok(resubmit::page(
+            page,
+            status,
+            why,
+            &to,
+            fields,
+            &form.email,
+            Some(problem),
+        ));
+    }
     let title = page.t("login.title");
     let body = LoginPage {
         page: page.titled(title),

@@ -23,7 +23,7 @@ pub const FIELD: &str = "_csrf";
 pub const HEADER: &str = "x-csrf-token";
 
 /// Largest form body read for the token check.
-const MAX_FORM_BYTES: usize = 1024 * 1024;
+pub const MAX_FORM_BYTES: usize = 1024 * 1024;
 /// Largest upload read for the token check (a 5 MB file and the form around it).
 const MAX_UPLOAD_FORM_BYTES: usize = 6 * 1024 * 1024;
 
@@ -106,8 +106,9 @@ pub async fn protect(State(state): State<AppState>, mut req: Request, next: Next
         if !ok {
             tracing::info!(path = %req.uri().path(), "refused a request without a valid CSRF token");
             let mut res = refused();
-            res.extensions_mut().insert(CsrfToken(token));
-            return res;
+            res.extensions_mut().insert(CsrfToken(token.clone()));
+            // The refusal's page offers the form again: with the token it carries.
+            return with_cookie(res, &state, existing.is_none(), &token);
         }
     }
     req.extensions_mut().insert(CsrfToken(token.clone()));
@@ -116,7 +117,12 @@ pub async fn protect(State(state): State<AppState>, mut req: Request, next: Next
     // For error pages rendered outside this layer.
     res.extensions_mut().insert(CsrfToken(token.clone()));
     // The API does not use the token; leave its responses cookie-free (and cacheable).
-    if existing.is_none() && !is_api {
+    with_cookie(res, &state, existing.is_none() && !is_api, &token)
+}
+
+/// `res` setting the token cookie when `new`.
+fn with_cookie(mut res: Response, state: &AppState, new: bool, token: &str) -> Response {
+    if new {
         let secure = if state.config.secure_cookies {
             "; Secure"
         } else {

@@ -13,10 +13,11 @@ use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Serialize;
 
-use super::csrf::CsrfToken;
+use super::csrf::{CsrfToken, MAX_FORM_BYTES};
 use super::i18n::Lang;
 use super::nav::{login_href, safe_next};
 use super::page::Page;
+use super::resubmit::{self, Fields};
 use crate::kernel::error::AppError;
 use crate::kernel::validate::FieldErrors;
 
@@ -154,13 +155,30 @@ pub async fn render_errors(req: Request, next: Next) -> Response {
     let mut page = Page::of(req.uri(), req.headers(), req.extensions());
     let is_htmx = req.headers().contains_key("hx-request");
     let is_get = req.method() == axum::http::Method::GET;
-    let mut res = next.run(req).await;
+    // A page form's fields, kept so a refusal for an ended session or a stale token can
+    // offer them again (see `resubmit`).
+    let (req, sent) = replayable(req).await;
+    let mut res = match req {
+        Ok(req) => next.run(req).await,
+        Err(e) => e.into_response(),
+    };
     let Some(mark) = res.extensions_mut().remove::<ErrorMark>() else {
         return res;
     };
     let status = res.status();
     if let Some(token) = res.extensions().get::<CsrfToken>() {
         page.csrf.clone_from(&token.0);
+    }
+    if let Some((to, fields)) = sent
+        && !is_htmx
+        && matches!(mark.code, "unauthenticated" | "csrf_failed")
+    {
+        let why = if page.user.is_none() {
+            resubmit::Why::SignedOut
+        } else {
+            resubmit::Why::Stale
+        };
+        return resubmit::page(page, status, why, &to, fields, "", None);
     }
     let mut out = if is_api {
         (status, Json(error_body(lang, &mark))).into_response()
@@ -182,6 +200,40 @@ pub async fn render_errors(req: Request, next: Next) -> Response {
         out.headers_mut().insert(header::RETRY_AFTER, v);
     }
     out
+}
+
+/// A same-origin page form post to a path that may be replayed: the request (its body read
+/// and put back) and the fields sent. Anything else passes untouched.
+async fn replayable(req: Request) -> (Result<Request, AppError>, Option<(String, Fields)>) {
+    let is_form = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    let target = req
+        .uri()
+        .path_and_query()
+        .and_then(|p| resubmit::target(p.as_str()));
+    let (Some(to), true, true, false) = (
+        target,
+        is_form,
+        req.method() == axum::http::Method::POST,
+        req.uri().path().starts_with("/api/"),
+    ) else {
+        return (Ok(req), None);
+    };
+    if !resubmit::same_origin(req.headers()) {
+        return (Ok(req), None);
+    }
+    let (parts, body) = req.into_parts();
+    match axum::body::to_bytes(body, MAX_FORM_BYTES).await {
+        Ok(bytes) => {
+            let fields = resubmit::carried(&bytes);
+            let req = Request::from_parts(parts, axum::body::Body::from(bytes));
+            (Ok(req), (!fields.is_empty()).then_some((to, fields)))
+        }
+        Err(_) => (Err(AppError::TooLarge), None),
+    }
 }
 
 /// The friendly error page.
