@@ -272,6 +272,63 @@ async fn editing_a_profile_saves_valid_changes_into_the_history() -> Result<()> 
     .await
 }
 
+/// Typing a village name refreshes only the village list: the search box keeps its focus
+/// and every letter typed, even those typed while the list was loading.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn village_search_keeps_focus_and_typing() -> Result<()> {
+    in_browser(|b| async move {
+        let app = demo().await;
+        let id = app.org_id(DARUL_BAYAN).await;
+        sign_in(&b, &app, "pengelola").await?;
+        b.goto(&app.url(&format!("/centres/{id}/edit"))).await?;
+        let search = wait_for(&b, Css("#village_q")).await?;
+        search.click().await?;
+        search.send_keys("Mekar").await?;
+        // The options' texts, as the list shows them.
+        let options = || async {
+            let v = b
+                .execute(
+                    "return Array.from(document.querySelectorAll('#village_code option'))\
+                     .map(o => o.textContent.trim()).join('|')",
+                    vec![],
+                )
+                .await?;
+            Ok::<_, anyhow::Error>(v.as_str().unwrap_or_default().to_owned())
+        };
+        // The first list arrives (Mekarjaya and Mekarsari in Kec. Panimbang, and the
+        // village chosen now) ...
+        wait_until(&b, "the first village list", || async {
+            Ok(options()
+                .await?
+                .contains("Mekarjaya (Kec. Panimbang)")
+                .then_some(()))
+        })
+        .await?;
+        // ... and typing on narrows it, without the box being replaced under the cursor.
+        b.active_element().await?.send_keys("sari").await?;
+        wait_until(&b, "the narrowed village list", || async {
+            let now = options().await?;
+            Ok(
+                (!now.contains("Mekarjaya (Kec.") && now.contains("Mekarsari (Kec. Panimbang)"))
+                    .then_some(()),
+            )
+        })
+        .await?;
+        let focused = b
+            .execute("return document.activeElement.id", vec![])
+            .await?;
+        assert_eq!(focused, serde_json::json!("village_q"), "focus kept");
+        let typed = b.find(Css("#village_q")).await?.prop("value").await?;
+        assert_eq!(typed.as_deref(), Some("Mekarsari"), "every letter kept");
+        let only = b
+            .find(Css("#village_code option[value='36.01.06.2009']"))
+            .await?;
+        assert!(only.text().await?.starts_with("Mekarsari"));
+        Ok(())
+    })
+    .await
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn editing_out_of_scope_shows_a_friendly_forbidden_page() -> Result<()> {
     in_browser(|b| async move {

@@ -274,6 +274,53 @@ impl Serialize for Num {
     }
 }
 
+/// A yes/no answer: a JSON boolean from the API, or `true`/`false` from a form's choice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Flag(pub bool);
+
+impl<'de> Deserialize<'de> for Flag {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = Flag;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("true or false")
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Flag, E> {
+                Ok(Flag(v))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Flag, E> {
+                match v.trim() {
+                    _ if STRICT_JSON.with(Cell::get) => {
+                        Err(E::invalid_type(de::Unexpected::Str(v), &self))
+                    }
+                    "true" => Ok(Flag(true)),
+                    "false" | "" => Ok(Flag(false)),
+                    _ => Err(E::invalid_value(de::Unexpected::Str(v), &self)),
+                }
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl Serialize for Flag {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_bool(self.0)
+    }
+}
+
+impl Patch<Flag> {
+    /// The choice to show back in a form.
+    pub fn text(&self) -> &str {
+        match self {
+            Patch::Set(Flag(true)) => "true",
+            Patch::Set(Flag(false)) => "false",
+            _ => "",
+        }
+    }
+}
+
 /// An optional whole number, also when a client writes it as a float with nothing after
 /// the point (`140.0`, which JSON Schema counts as an integer), or, in a form, as text.
 pub fn whole_number<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {

@@ -145,6 +145,7 @@ pub async fn load(db: &Db) -> Result<Vec<DemoLogin>, StoreError> {
             profile,
             contact_phone: String::new(),
             contact_email: String::new(),
+            phone_public: false,
         };
         named_ids.push(
             generate::insert_centre(&mut tx, &fields, Some(uptp[n.pembina]), "import").await?,

@@ -560,6 +560,8 @@ pub fn synthetic_centre(rng: &mut ChaCha8Rng, village: &Area, seq: usize) -> Cen
         profile,
         contact_phone: format!("+628{}", rng.random_range(1_100_000_000u64..1_399_999_999)),
         contact_email: format!("blkk{seq:05}@{EMAIL_DOMAIN}"),
+        // About a third choose to show their phone publicly.
+        phone_public: seq.is_multiple_of(3),
     }
 }
 

@@ -766,6 +766,124 @@ mod map_links_fill_coordinates {
     });
 }
 
+/// Without JavaScript the area lists do not follow a changed province: "refresh lists"
+/// shows the form again with the new lists and saves nothing, and a village left outside the
+/// newly chosen area is refused beside the village field.
+mod area_lists_without_javascript {
+    use super::*;
+    crate::on_both!(Content::Demo, |t| {
+        let c = t.as_role("pengelola").await;
+        let id = t.org_id(DARUL_BAYAN).await;
+        let edit = format!("/centres/{id}/edit");
+        let before = stored(t.db(), id).await;
+        let form = |extra: &[(&'static str, &'static str)]| {
+            let mut f = vec![
+                ("name", DARUL_BAYAN),
+                ("reg_no", "BLKK-2019-3601-00001"),
+                ("host_name", "Pondok Pesantren Salafiyah Darul Bayan"),
+                ("host_type", "pesantren"),
+                ("status", "aktif"),
+                ("levels", "4"),
+                ("province", "73"),
+                ("regency", "36.01"),
+                ("district", "36.01.06"),
+                ("village_code", "36.01.06.2002"),
+                ("aid_year", "2019"),
+                ("kejuruan", ""),
+                ("kejuruan", "menjahit"),
+                ("head_name", "Kepala Tanpa Skrip"),
+            ];
+            f.extend_from_slice(extra);
+            f
+        };
+        let r = c.form(&edit, &form(&[("refresh_areas", "1")])).await;
+        assert_eq!(r.status, 200);
+        assert!(
+            r.text.contains("<option value=\"73.13\">"),
+            "the regencies of Sulawesi Selatan are offered"
+        );
+        assert!(
+            !r.text.contains("<option value=\"36.01\""),
+            "Banten's are gone"
+        );
+        assert!(
+            r.text.contains("value=\"Kepala Tanpa Skrip\""),
+            "typing kept"
+        );
+        assert!(!r.text.contains("-error\""), "no problems shown");
+        assert_eq!(stored(t.db(), id).await, before, "nothing saved");
+
+        let r = c.form(&edit, &form(&[])).await;
+        assert_eq!(r.status, 422);
+        assert!(r.text.contains("id=\"village_code-error\""));
+        assert!(r.text.contains("tidak berada di wilayah yang dipilih"));
+        assert_eq!(stored(t.db(), id).await, before, "nothing saved");
+    });
+}
+
+/// A BLKK may show its phone (with a WhatsApp link) on its public profile; otherwise, and
+/// the e-mail always, stays with authorised users. The choice is in the history.
+mod public_phone_is_a_choice {
+    use super::*;
+    crate::on_both!(Content::Demo, |t| {
+        let c = t.as_role("pengelola").await;
+        let id = t.org_id(DARUL_BAYAN).await;
+        let edit = format!("/centres/{id}/edit");
+        let profile = format!("/centres/{id}");
+        let form = |public: &'static str| {
+            vec![
+                ("name", DARUL_BAYAN),
+                ("reg_no", "BLKK-2019-3601-00001"),
+                ("host_name", "Pondok Pesantren Salafiyah Darul Bayan"),
+                ("host_type", "pesantren"),
+                ("status", "aktif"),
+                ("village_code", "36.01.06.2002"),
+                ("aid_year", "2019"),
+                ("kejuruan", ""),
+                ("kejuruan", "menjahit"),
+                ("contact_phone", "0812 3456 7890"),
+                ("contact_email", "darulbayan@contoh.id"),
+                ("phone_public", public),
+            ]
+        };
+        let public = t.anonymous().await;
+        assert_eq!(c.form(&edit, &form("false")).await.status, 303);
+        let page = public.get(&profile).await.text;
+        assert!(!page.contains("+6281234567890"), "private by default");
+        assert!(!page.contains("wa.me"));
+        let (_, body) = public.get_json(&format!("/api/v1/centres/{id}")).await;
+        assert!(body.get("contact").is_none(), "{body}");
+
+        assert_eq!(c.form(&edit, &form("true")).await.status, 303);
+        let page = public.get(&profile).await.text;
+        assert!(page.contains("href=\"tel:+6281234567890\""), "phone shown");
+        assert!(
+            page.contains("href=\"https://wa.me/6281234567890\""),
+            "WhatsApp link"
+        );
+        assert!(
+            !page.contains("darulbayan@contoh.id"),
+            "the e-mail stays private"
+        );
+        let (_, body) = public.get_json(&format!("/api/v1/centres/{id}")).await;
+        assert_eq!(
+            body["contact"],
+            serde_json::json!({"phone": "+6281234567890"})
+        );
+        assert_eq!(body["phone_public"], serde_json::json!(true));
+
+        let history = c.get(&format!("{profile}/history")).await.text;
+        assert!(
+            history.contains("Nomor telepon di profil publik"),
+            "the choice is recorded"
+        );
+
+        // A value that is neither answer (only a tampered form sends one) is refused.
+        let r = c.form(&edit, &form("mungkin")).await;
+        assert_eq!(r.status, 400, "{}", r.text);
+    });
+}
+
 mod admin_creates_centres {
     use super::*;
     crate::on_both!(Content::Demo, |t| {

@@ -91,6 +91,8 @@ pub struct Picker {
     pub regencies: Vec<Area>,
     pub districts: Vec<Area>,
     pub villages: Vec<Area>,
+    /// Inside a form that is posted: offers a "refresh lists" button without JavaScript.
+    pub in_form: bool,
 }
 
 /// The raw choices, as sent by the picker's fields.
@@ -103,6 +105,28 @@ pub struct PickerChoice {
     pub district: String,
     pub village_code: String,
     pub village_q: String,
+    /// Set by the "refresh lists" button.
+    pub refresh_areas: String,
+}
+
+impl PickerChoice {
+    /// The chosen village lies outside a province, regency or district chosen above it
+    /// (the lists were changed without the village list following, e.g. without JavaScript).
+    pub fn village_outside(&self) -> bool {
+        let Some(village) = AreaCode::parse(&self.village_code) else {
+            return false;
+        };
+        [&self.province, &self.regency, &self.district]
+            .into_iter()
+            .filter(|c| !c.trim().is_empty())
+            .any(|c| AreaCode::parse(c).is_none_or(|parent| !parent.contains(&village)))
+    }
+
+    /// The form was sent only to refresh the area lists (no JavaScript): show it again,
+    /// save nothing.
+    pub fn refresh_only(&self) -> bool {
+        !self.refresh_areas.is_empty()
+    }
 }
 
 /// `code` if it is a syntactically valid code lying inside `parent`.

@@ -19,11 +19,14 @@ use crate::kernel::web::extract::{ApiJson, Path, Query};
 use crate::kernel::web::openapi::Doc;
 use crate::kernel::web::paging::{Paged, page_number};
 
-/// How to reach a BLKK: personal data, only for users whose scope covers it.
+/// How to reach a BLKK: personal data, for users whose scope covers it (the phone also for
+/// everyone when the BLKK chose `phone_public`).
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Contact {
     pub phone: String,
-    pub email: String,
+    /// Only for users whose scope covers the BLKK.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
 }
 
 /// A BLKK profile as the caller may see it.
@@ -31,17 +34,25 @@ pub struct Contact {
 pub struct CentreOut {
     #[serde(flatten)]
     pub record: CentreRecord,
-    /// Present only for users whose scope covers the BLKK.
+    /// Present for users whose scope covers the BLKK, and with the phone alone for everyone
+    /// when the BLKK made it public.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub contact: Option<Contact>,
 }
 
 impl CentreOut {
     fn new(record: CentreRecord, in_scope: bool) -> CentreOut {
-        let contact = in_scope.then(|| Contact {
-            phone: record.contact_phone.clone(),
-            email: record.contact_email.clone(),
-        });
+        let contact = if in_scope {
+            Some(Contact {
+                phone: record.contact_phone.clone(),
+                email: Some(record.contact_email.clone()),
+            })
+        } else {
+            record.public_phone().map(|phone| Contact {
+                phone: phone.to_owned(),
+                email: None,
+            })
+        };
         CentreOut { record, contact }
     }
 }

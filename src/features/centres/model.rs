@@ -9,7 +9,7 @@ use crate::code_enum;
 use crate::features::areas::model::{AreaCode, AreaLevel, Place};
 use crate::features::orgs::model::OrgRef;
 use crate::kernel::access::{Actor, CentreFacts, Role};
-use crate::kernel::validate::{FieldErrors, Num, Patch, Problem, check};
+use crate::kernel::validate::{FieldErrors, Flag, Num, Patch, Problem, check};
 
 /// The kind of record the audit trail files BLKK under.
 pub const ENTITY: &str = "centre";
@@ -81,6 +81,8 @@ pub struct Centre {
     pub profile: Profile,
     pub contact_phone: String,
     pub contact_email: String,
+    /// The BLKK chose to show its phone (and WhatsApp) on its public profile.
+    pub phone_public: bool,
 }
 
 /// Where a BLKK sits in the national structure: set by admins only.
@@ -116,6 +118,8 @@ pub struct CentreRecord {
     pub contact_phone: String,
     #[serde(skip)]
     pub contact_email: String,
+    /// The BLKK shows its phone on its public profile.
+    pub phone_public: bool,
 }
 
 impl CentreRecord {
@@ -135,7 +139,21 @@ impl CentreRecord {
             profile: self.profile.clone(),
             contact_phone: self.contact_phone.clone(),
             contact_email: self.contact_email.clone(),
+            phone_public: self.phone_public,
         }
+    }
+
+    /// The phone anyone may see: only when the BLKK chose to show it.
+    pub fn public_phone(&self) -> Option<&str> {
+        (self.phone_public && !self.contact_phone.is_empty()).then_some(&self.contact_phone)
+    }
+
+    /// A `wa.me` link for a mobile number (`+628…`), for the public profile.
+    pub fn whatsapp_link(&self) -> Option<String> {
+        let digits = self.contact_phone.strip_prefix('+')?;
+        digits
+            .starts_with("628")
+            .then(|| format!("https://wa.me/{digits}"))
     }
 
     pub fn assignment(&self) -> Assignment {
@@ -191,6 +209,9 @@ pub struct CentreInput {
     pub contact_phone: Patch<String>,
     #[schema(value_type = Option<String>, max_length = 254)]
     pub contact_email: Patch<String>,
+    /// Show the phone (and a WhatsApp link) on the public profile; off unless chosen.
+    #[schema(value_type = Option<bool>, nullable = false)]
+    pub phone_public: Patch<Flag>,
     /// Required to create.
     #[schema(value_type = Option<CentreStatus>, nullable = false)]
     pub status: Patch<String>,
@@ -377,6 +398,12 @@ impl CentreInput {
                 |v| check::email(text(v)),
             ),
         );
+        let phone_public = e.take(
+            "phone_public",
+            check::patched(&self.phone_public, current.map(|c| &c.phone_public), |v| {
+                Ok(v.is_some_and(|f| f.0))
+            }),
+        );
         match (host_type, village_code, status) {
             (Some(host_type), Some(village_code), Some(status)) if e.is_empty() => Ok(Centre {
                 profile: Profile {
@@ -396,6 +423,7 @@ impl CentreInput {
                 },
                 contact_phone,
                 contact_email,
+                phone_public,
             }),
             _ => Err(e),
         }

@@ -183,6 +183,11 @@ pub struct FormPage {
 }
 
 impl FormPage {
+    /// The two answers of a yes/no choice, "no" first.
+    fn yes_no(&self) -> &'static [&'static str] {
+        &["false", "true"]
+    }
+
     fn action(&self) -> String {
         match self.id {
             Some(id) => format!("/centres/{id}/edit"),
@@ -240,7 +245,10 @@ async fn form_page(
     map_link: String,
 ) -> Result<FormPage, AppError> {
     let actor = page.require()?;
-    let picker = picker(&state.db, 4, &choice).await?;
+    let picker = Picker {
+        in_form: true,
+        ..picker(&state.db, 4, &choice).await?
+    };
     let can_assign = service::may_assign(&actor);
     let (uptps, forums) = if can_assign {
         service::assignment_choices(&state.db, &actor, &picker.province, &picker.regency).await?
@@ -319,25 +327,60 @@ struct MapLink {
     map_link: String,
 }
 
-/// The posted profile. A pasted map link fills the coordinates; one that holds none is a
-/// problem beside its field.
-fn posted(body: &FormBody) -> Result<(CentreInput, Option<FieldErrors>), AppError> {
+/// What a posted form asks for.
+enum Posted {
+    Save(CentreInput),
+    /// Show it again: with these problems, or with none when the area lists were only
+    /// refreshed (no JavaScript).
+    Again(CentreInput, FieldErrors),
+}
+
+/// The posted profile. A pasted map link fills the coordinates; one that holds none, or a
+/// village outside the province, regency or district chosen above it, is a problem beside
+/// its field.
+fn posted(body: &FormBody) -> Result<Posted, AppError> {
     let mut input: CentreInput = body.parse()?;
     let link: MapLink = body.parse()?;
-    if link.map_link.trim().is_empty() {
-        return Ok((input, None));
+    let choice: PickerChoice = body.parse()?;
+    if choice.refresh_only() {
+        return Ok(Posted::Again(input, FieldErrors::new()));
     }
-    match super::model::coordinates_from(&link.map_link) {
-        Some((lat, lon)) => {
-            input.latitude = Patch::Set(Num(format!("{lat}")));
-            input.longitude = Patch::Set(Num(format!("{lon}")));
-            Ok((input, None))
+    let mut errors = FieldErrors::new();
+    if choice.village_outside() {
+        errors.add("village_code", "village_outside_area");
+    }
+    if !link.map_link.trim().is_empty() {
+        match super::model::coordinates_from(&link.map_link) {
+            Some((lat, lon)) => {
+                input.latitude = Patch::Set(Num(format!("{lat}")));
+                input.longitude = Patch::Set(Num(format!("{lon}")));
+            }
+            None => errors.add("map_link", "invalid_map_link"),
         }
-        None => Ok((
-            input,
-            Some(FieldErrors::single("map_link", "invalid_map_link")),
-        )),
     }
+    Ok(if errors.is_empty() {
+        Posted::Save(input)
+    } else {
+        Posted::Again(input, errors)
+    })
+}
+
+/// The form shown again after `posted` asked for it.
+async fn again(
+    state: &AppState,
+    page: Page,
+    id: Option<i64>,
+    body: &FormBody,
+    input: CentreInput,
+    errors: FieldErrors,
+) -> Result<Response, AppError> {
+    if !errors.is_empty() {
+        return refused(state, page, id, body, input, AppError::Invalid(errors)).await;
+    }
+    let choice: PickerChoice = body.parse()?;
+    let link: MapLink = body.parse()?;
+    let form = form_page(state, page, id, input, choice, errors, false, link.map_link).await?;
+    Ok(form.into_response())
 }
 
 pub async fn create(
@@ -346,10 +389,12 @@ pub async fn create(
     body: FormBody,
 ) -> Result<Response, AppError> {
     let actor = page.require()?;
-    let (input, link_problem) = posted(&body)?;
-    if let Some(e) = link_problem {
-        return refused(&state, page, None, &body, input, AppError::Invalid(e)).await;
-    }
+    let input = match posted(&body)? {
+        Posted::Save(input) => input,
+        Posted::Again(input, errors) => {
+            return again(&state, page, None, &body, input, errors).await;
+        }
+    };
     match service::create(&state.db, &actor, &input).await {
         Ok(c) => Ok(Redirect::to(&format!("/centres/{}?saved=1", c.id)).into_response()),
         Err(e) => refused(&state, page, None, &body, input, e).await,
@@ -397,10 +442,12 @@ pub async fn update(
     body: FormBody,
 ) -> Result<Response, AppError> {
     let actor = page.require()?;
-    let (input, link_problem) = posted(&body)?;
-    if let Some(e) = link_problem {
-        return refused(&state, page, Some(id), &body, input, AppError::Invalid(e)).await;
-    }
+    let input = match posted(&body)? {
+        Posted::Save(input) => input,
+        Posted::Again(input, errors) => {
+            return again(&state, page, Some(id), &body, input, errors).await;
+        }
+    };
     match service::update(&state.db, &actor, id, &input).await {
         Ok(_) => Ok(Redirect::to(&format!("/centres/{id}?saved=1")).into_response()),
         Err(e) => refused(&state, page, Some(id), &body, input, e).await,

@@ -274,6 +274,7 @@ pub async fn create_in(
         forums,
         contact_phone: centre.contact_phone,
         contact_email: centre.contact_email,
+        phone_public: centre.phone_public,
     })
 }
 
@@ -380,6 +381,7 @@ pub async fn update_in(
             forums,
             contact_phone: centre.contact_phone,
             contact_email: centre.contact_email,
+            phone_public: centre.phone_public,
         },
         true,
     ))

@@ -37,6 +37,7 @@ fn columns(c: &Centre) -> Columns {
         ("head_name", p.head_name.as_str().into()),
         ("contact_phone", c.contact_phone.as_str().into()),
         ("contact_email", c.contact_email.as_str().into()),
+        ("phone_public", c.phone_public.into()),
         ("status", p.status.into()),
     ]
 }

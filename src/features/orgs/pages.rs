@@ -191,7 +191,10 @@ async fn form_page(
         regency: area.get(..5).unwrap_or_default().to_owned(),
         ..Default::default()
     };
-    let picker = picker(&state.db, 2, &choice).await?;
+    let picker = Picker {
+        in_form: true,
+        ..picker(&state.db, 2, &choice).await?
+    };
     let title = match id {
         // The stored name: the typed one may be empty or wrong.
         Some(id) => {
@@ -215,10 +218,12 @@ async fn form_page(
 }
 
 /// The posted form: the organisation's fields, its area taken from the picker (the
-/// regency when one is chosen inside the province).
-fn posted(body: &FormBody) -> Result<OrgInput, AppError> {
+/// regency when one is chosen inside the province), and whether it was sent only to refresh
+/// the area lists (no JavaScript: show it again, save nothing).
+fn posted(body: &FormBody) -> Result<(OrgInput, bool), AppError> {
     let mut input: OrgInput = body.parse()?;
     let choice: PickerChoice = body.parse()?;
+    let refresh = choice.refresh_only();
     let region = if !choice.regency.is_empty()
         && choice.regency.starts_with(&format!("{}.", choice.province))
     {
@@ -227,7 +232,7 @@ fn posted(body: &FormBody) -> Result<OrgInput, AppError> {
         choice.province
     };
     input.area_code = Patch::Set(region);
-    Ok(input)
+    Ok((input, refresh))
 }
 
 pub async fn new_form(State(state): State<AppState>, page: Page) -> Result<FormPage, AppError> {
@@ -262,7 +267,11 @@ pub async fn create(
     body: FormBody,
 ) -> Result<Response, AppError> {
     let actor = page.require()?;
-    let input = posted(&body)?;
+    let (input, refresh) = posted(&body)?;
+    if refresh {
+        let form = form_page(&state, page, None, input, FieldErrors::new(), false).await?;
+        return Ok(form.into_response());
+    }
     match service::create(&state.db, &actor, &input).await {
         Ok(org) => Ok(Redirect::to(&format!("/orgs/{}?saved=1", org.id)).into_response()),
         Err(e) => refused(&state, page, None, input, e).await,
@@ -287,7 +296,11 @@ pub async fn update(
     body: FormBody,
 ) -> Result<Response, AppError> {
     let actor = page.require()?;
-    let input = posted(&body)?;
+    let (input, refresh) = posted(&body)?;
+    if refresh {
+        let form = form_page(&state, page, Some(id), input, FieldErrors::new(), false).await?;
+        return Ok(form.into_response());
+    }
     if input.version.is_none() {
         return Err(AppError::BadRequest("missing version".into()));
     }

@@ -45,6 +45,10 @@ impl HistoryPage {
             (None, Value::String(s)) if self.labels.coded.contains(&field) && !s.is_empty() => {
                 self.page.label(field, s).into_owned()
             }
+            (None, Value::Bool(b)) => self
+                .page
+                .t(if *b { "history.yes" } else { "history.no" })
+                .into_owned(),
             (None, _) => show_value(item),
         };
         match v {
