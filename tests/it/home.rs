@@ -314,3 +314,84 @@ mod lists_download_as_files {
         assert_eq!(visitor.get("/centres/export?format=pdf").await.status, 400);
     });
 }
+
+/// The organisations list (admins) and a record's history (those who may read it) download
+/// as files too, with the list's filters and formulas neutralised.
+mod other_lists_download_as_files {
+    use super::*;
+    crate::on_both!(Content::Demo, |t| {
+        let admin = t.as_role("admin").await;
+        let (_, listed) = admin.get_json("/api/v1/orgs?kind=uptp").await;
+        let total = listed["total"].as_i64().unwrap() as usize;
+        let r = admin.get("/orgs/export?format=csv&kind=uptp").await;
+        assert_eq!(r.status, 200);
+        assert!(
+            r.header("content-disposition")
+                .contains("attachment; filename=\"organisasi-")
+        );
+        let rows = csv_rows(&r.text);
+        assert_eq!(rows.len(), total);
+        assert!(rows.iter().any(|r| r[0] == "BLK Makassar"), "{rows:?}");
+        assert!(rows.iter().all(|r| r[1] == "UPTP"), "{rows:?}");
+        assert!(
+            admin
+                .get("/orgs?kind=uptp")
+                .await
+                .text
+                .contains("/orgs/export?format=xlsx&#38;kind=uptp")
+        );
+        // Not for the others.
+        let pembina = t.as_role("pembina").await;
+        assert_eq!(pembina.get("/orgs/export?format=csv").await.status, 403);
+
+        // A change with a formula, then the BLKK's history as a file.
+        let id = t.org_id(DARUL_BAYAN).await;
+        let v = centre_json(&t, id).await["version"].as_i64().unwrap();
+        let (s, _) = t
+            .api_as("admin")
+            .await
+            .json(
+                "PATCH",
+                &format!("/api/v1/centres/{id}"),
+                json!({"head_name": "@SUM(1)", "version": v}),
+            )
+            .await;
+        assert_eq!(s, 200);
+        let manager = t.as_role("pengelola").await;
+        let r = manager
+            .get(&format!("/centres/{id}/history/export?format=csv"))
+            .await;
+        assert_eq!(r.status, 200);
+        assert_eq!(
+            csv_headers(&r.text),
+            [
+                "Waktu",
+                "Oleh",
+                "Peran",
+                "Tindakan",
+                "Data",
+                "Sebelumnya",
+                "Sesudahnya"
+            ]
+        );
+        let rows = csv_rows(&r.text);
+        let change = rows
+            .iter()
+            .find(|r| r[4] == "Kepala BLKK")
+            .expect("the change");
+        assert_eq!(change[5], "Imam Tantowi");
+        assert_eq!(change[6], "'@SUM(1)");
+        assert_eq!(change[1], "Demo admin");
+        // Someone who may not read the history may not download it.
+        let visitor = t.anonymous().await;
+        let r = visitor
+            .get(&format!("/centres/{id}/history/export?format=csv"))
+            .await;
+        assert_eq!(r.status, 303, "to the sign-in");
+        let other = t.as_role("mitra").await;
+        let r = other
+            .get(&format!("/centres/{id}/history/export?format=csv"))
+            .await;
+        assert_eq!(r.status, 403);
+    });
+}

@@ -26,6 +26,7 @@ pub fn routes() -> Router<AppState> {
             get(pages::edit_form).post(pages::update),
         )
         .route("/centres/{id}/history", get(pages::history))
+        .route("/centres/{id}/history/export", get(pages::history_export))
 }
 
 pub fn api() -> OpenApiRouter<AppState> {

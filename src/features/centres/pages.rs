@@ -470,18 +470,12 @@ pub async fn history(
     ))
 }
 
-#[derive(Debug, Default, serde::Deserialize)]
-#[serde(default)]
-pub struct FormatQuery {
-    format: String,
-}
-
 /// The directory as XLSX or CSV, with its filters (`/centres/export?format=csv&...`).
 pub async fn export(
     State(state): State<AppState>,
     page: Page,
     Query(query): Query<DirectoryQuery>,
-    Query(f): Query<FormatQuery>,
+    Query(f): Query<export::FormatQuery>,
 ) -> Result<Response, AppError> {
     let format = export::Format::parse(&f.format)?;
     let filter = query.filter()?;
@@ -601,4 +595,21 @@ pub async fn export(
         })
     });
     export::respond(format, "blkk", headers, fetch).await
+}
+
+/// The history as XLSX or CSV (`/centres/{id}/history/export?format=csv`): for those who may
+/// read it.
+pub async fn history_export(
+    State(state): State<AppState>,
+    page: Page,
+    Path(id): Path<i64>,
+    Query(f): Query<export::FormatQuery>,
+) -> Result<Response, AppError> {
+    let format = export::Format::parse(&f.format)?;
+    let actor = page.require()?;
+    let (view, entries, labels) = service::history(&state.db, &actor, id, page.lang.code()).await?;
+    let back = format!("/centres/{id}");
+    HistoryPage::new(page, view.record.profile.name, back, entries, labels)
+        .export(format, "riwayat-blkk")
+        .await
 }

@@ -19,9 +19,11 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/orgs", get(pages::list).post(pages::create))
         .route("/orgs/new", get(pages::new_form))
+        .route("/orgs/export", get(pages::export))
         .route("/orgs/{id}", get(pages::show))
         .route("/orgs/{id}/edit", get(pages::edit_form).post(pages::update))
         .route("/orgs/{id}/history", get(pages::history))
+        .route("/orgs/{id}/history/export", get(pages::history_export))
 }
 
 pub fn api() -> OpenApiRouter<AppState> {

@@ -14,11 +14,12 @@ use crate::features::areas::service::{Picker, PickerChoice, picker};
 use crate::kernel::error::AppError;
 use crate::kernel::validate::{FieldErrors, Patch, input_of};
 use crate::kernel::web::AppState;
+use crate::kernel::web::export;
 use crate::kernel::web::extract::{FormBody, Path, Query};
 use crate::kernel::web::history::HistoryPage;
 use crate::kernel::web::nav::href;
 use crate::kernel::web::page::{Choice, Page};
-use crate::kernel::web::paging::{Paged, page_number};
+use crate::kernel::web::paging::{Paged, Pager, page_number};
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
@@ -29,6 +30,22 @@ pub struct ListQuery {
 }
 
 impl ListQuery {
+    fn filter(&self) -> OrgFilter {
+        OrgFilter {
+            kind: OrgKind::parse(&self.kind),
+            q: self.q.clone(),
+            for_areas: None,
+        }
+    }
+
+    /// The list's file, with its filters.
+    fn export_href(&self, format: &str) -> String {
+        href(
+            "/orgs/export",
+            &[("format", format), ("kind", &self.kind), ("q", &self.q)],
+        )
+    }
+
     fn href(&self, n: i64) -> String {
         href(
             "/orgs",
@@ -47,6 +64,7 @@ pub struct ListPage {
     page: Page,
     query: ListQuery,
     results: Paged<OrgRecord>,
+    pager: Pager,
     kinds: Vec<OrgKind>,
 }
 
@@ -56,19 +74,79 @@ pub async fn list(
     Query(query): Query<ListQuery>,
 ) -> Result<ListPage, AppError> {
     let actor = page.require()?;
-    let filter = OrgFilter {
-        kind: OrgKind::parse(&query.kind),
-        q: query.q.clone(),
-        for_areas: None,
-    };
+    let filter = query.filter();
     let results = service::list(&state.db, &actor, &filter, page_number(&query.page)?).await?;
+    let pager = results.pager(|n| query.href(n));
     let title = page.t("orgs.title");
     Ok(ListPage {
         page: page.titled(title),
         query,
         results,
+        pager,
         kinds: OrgKind::managed().collect(),
     })
+}
+
+/// The list as XLSX or CSV, with its filters (`/orgs/export?format=csv&kind=...`): admins.
+pub async fn export(
+    State(state): State<AppState>,
+    page: Page,
+    Query(query): Query<ListQuery>,
+    Query(f): Query<export::FormatQuery>,
+) -> Result<Response, AppError> {
+    let format = export::Format::parse(&f.format)?;
+    let actor = page.require()?;
+    service::for_new(&actor)?;
+    let filter = query.filter();
+    let headers = [
+        "name",
+        "kind",
+        "subtype",
+        "area_code",
+        "address",
+        "phone",
+        "email",
+    ]
+    .iter()
+    .map(|f| page.field_label(f).into_owned())
+    .collect();
+    let kinds: Vec<(OrgKind, String)> = OrgKind::ALL
+        .iter()
+        .copied()
+        .map(|k| (k, page.label("kind", k.as_str()).into_owned()))
+        .collect();
+    let subtypes: Vec<(String, String)> = OrgKind::ALL
+        .iter()
+        .copied()
+        .flat_map(|k| k.subtypes().iter())
+        .map(|s| ((*s).to_owned(), page.label("subtype", s).into_owned()))
+        .collect();
+    let national = page.t("orgs.national").into_owned();
+    let db = state.db.clone();
+    let fetch: export::Fetch = Box::new(move |n| {
+        let (db, actor, filter) = (db.clone(), actor.clone(), filter.clone());
+        let (kinds, subtypes, national) = (kinds.clone(), subtypes.clone(), national.clone());
+        Box::pin(async move {
+            let rows = service::export_chunk(&db, &actor, &filter, n, export::CHUNK).await?;
+            Ok(rows
+                .into_iter()
+                .map(|o| {
+                    let kind = kinds.iter().find(|(k, _)| *k == o.org.kind);
+                    let subtype = subtypes.iter().find(|(s, _)| *s == o.org.subtype);
+                    vec![
+                        o.org.name,
+                        kind.map(|(_, l)| l.clone()).unwrap_or_default(),
+                        subtype.map_or(o.org.subtype.clone(), |(_, l)| l.clone()),
+                        o.area_name.unwrap_or_else(|| national.clone()),
+                        o.org.address,
+                        o.org.phone,
+                        o.org.email,
+                    ]
+                })
+                .collect())
+        })
+    });
+    export::respond(format, "organisasi", headers, fetch).await
 }
 
 #[derive(Template, WebTemplate)]
@@ -324,4 +402,21 @@ pub async fn history(
         entries,
         labels,
     ))
+}
+
+/// The history as XLSX or CSV (`/orgs/{id}/history/export?format=csv`): for those who may
+/// read it.
+pub async fn history_export(
+    State(state): State<AppState>,
+    page: Page,
+    Path(id): Path<i64>,
+    Query(f): Query<export::FormatQuery>,
+) -> Result<Response, AppError> {
+    let format = export::Format::parse(&f.format)?;
+    let actor = page.require()?;
+    let (org, entries, labels) = service::history(&state.db, &actor, id).await?;
+    let back = format!("/orgs/{id}");
+    HistoryPage::new(page, org.org.name, back, entries, labels)
+        .export(format, "riwayat-organisasi")
+        .await
 }

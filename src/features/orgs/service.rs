@@ -27,6 +27,18 @@ pub async fn list(
     Ok(Paged::new(items, total, w))
 }
 
+/// The `n`-th chunk (from 0) of `size` organisations of the list, for its export (admins).
+pub async fn export_chunk(
+    db: &Db,
+    actor: &Actor,
+    filter: &OrgFilter,
+    n: i64,
+    size: i64,
+) -> Result<Vec<OrgRecord>, AppError> {
+    access::admin(actor)?;
+    Ok(store::list(db, filter, size, n * size).await?.0)
+}
+
 /// An organisation the actor may see.
 pub async fn view(db: &Db, actor: &Actor, id: i64) -> Result<OrgRecord, AppError> {
     let org = store::get(db, id).await?.ok_or(AppError::NotFound)?;

@@ -33,6 +33,13 @@ impl Format {
     }
 }
 
+/// `?format=xlsx|csv` of an export address.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct FormatQuery {
+    pub format: String,
+}
+
 /// A cell as a spreadsheet will not run it.
 pub fn neutralise(s: &str) -> Cow<'_, str> {
     if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {

@@ -4,8 +4,10 @@ use askama::Template;
 use askama_web::WebTemplate;
 use serde_json::Value;
 
+use super::export::{self, Format};
 use super::page::Page;
 use crate::kernel::audit::{AuditEntry, Labels, items, show_value};
+use crate::kernel::error::AppError;
 
 /// A record's change history: who changed which field, from what, to what.
 #[derive(Template, WebTemplate)]
@@ -61,5 +63,47 @@ impl HistoryPage {
 
     fn field(&self, f: &str) -> String {
         self.page.t(&format!("field.{f}")).into_owned()
+    }
+
+    /// The history as a file: one row per changed field, newest first. `stem` names it.
+    pub async fn export(
+        self,
+        format: Format,
+        stem: &str,
+    ) -> Result<axum::response::Response, AppError> {
+        let headers = ["at", "who", "role", "action", "field", "old", "new"]
+            .iter()
+            .map(|h| self.page.t(&format!("history.column.{h}")).into_owned())
+            .collect();
+        let mut rows = Vec::new();
+        for e in &self.entries {
+            let who = e
+                .actor_name
+                .clone()
+                .unwrap_or_else(|| self.page.t("history.system").into_owned());
+            let role = e
+                .actor_role
+                .as_deref()
+                .map(|r| self.page.label("role", r).into_owned())
+                .unwrap_or_default();
+            let action = self.page.label("history.action", &e.action).into_owned();
+            for c in &e.changes {
+                rows.push(vec![
+                    self.page.datetime(&e.at),
+                    who.clone(),
+                    role.clone(),
+                    action.clone(),
+                    self.field(&c.field),
+                    self.show(&c.field, &c.old),
+                    self.show(&c.field, &c.new),
+                ]);
+            }
+        }
+        let mut rows = Some(rows);
+        let fetch: export::Fetch = Box::new(move |_| {
+            let chunk = rows.take().unwrap_or_default();
+            Box::pin(async move { Ok(chunk) })
+        });
+        export::respond(format, stem, headers, fetch).await
     }
 }

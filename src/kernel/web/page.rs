@@ -172,6 +172,13 @@ impl Page {
         self.user.as_ref().is_some_and(|u| u.actor.is_admin())
     }
 
+    /// A BLKK's manager: their scope is their one BLKK ("BLKK saya").
+    pub fn is_manager(&self) -> bool {
+        self.user
+            .as_ref()
+            .is_some_and(|u| u.actor.role == access::Role::Pengelola)
+    }
+
     /// Manages some accounts: ministry admins, a BLKK's managers, and admin-flagged users of
     /// a UPTP, Disnaker or forum (the "Pengguna" menu).
     pub fn manages_accounts(&self) -> bool {
