@@ -878,6 +878,18 @@ mod public_phone_is_a_choice {
             "the choice is recorded"
         );
 
+        // Publishing needs a phone to publish.
+        let mut no_phone = form("true");
+        no_phone.retain(|(k, _)| *k != "contact_phone");
+        no_phone.push(("contact_phone", ""));
+        let r = c.form(&edit, &no_phone).await;
+        assert_eq!(r.status, 422);
+        assert!(
+            r.text.contains("id=\"phone_public-error\""),
+            "beside the choice"
+        );
+        assert!(r.text.contains("Isi nomor telepon kontak dahulu"));
+
         // A value that is neither answer (only a tampered form sends one) is refused.
         let r = c.form(&edit, &form("mungkin")).await;
         assert_eq!(r.status, 400, "{}", r.text);

@@ -340,6 +340,30 @@ mod other_lists_download_as_files {
                 .text
                 .contains("/orgs/export?format=xlsx&#38;kind=uptp")
         );
+        // As browsers ask for it, compressed: the whole file arrives.
+        for path in [
+            "/orgs/export?format=csv&kind=uptp",
+            "/centres/export?format=csv&province=36",
+        ] {
+            let r = admin
+                .http
+                .get(admin.url(path))
+                .header("accept-encoding", "gzip")
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), 200);
+            assert_eq!(r.headers()["content-encoding"], "gzip", "{path}");
+            let packed = r.bytes().await.expect("the whole body");
+            let mut text = String::new();
+            std::io::Read::read_to_string(
+                &mut flate2::read::GzDecoder::new(&packed[..]),
+                &mut text,
+            )
+            .expect("a complete gzip stream");
+            assert!(text.starts_with('\u{feff}'), "{path}");
+            assert!(csv_rows(&text).len() > 1, "{path}");
+        }
         // Not for the others.
         let pembina = t.as_role("pembina").await;
         assert_eq!(pembina.get("/orgs/export?format=csv").await.status, 403);

@@ -80,6 +80,11 @@ pub async fn login(
             start(&session, user.id).await?;
             if let Some((to, fields)) = replay {
                 let why = resubmit::Why::SignedIn;
+                // The page as the signed-in user sees it (their menu, not "Masuk").
+                let page = Page {
+                    user: Some(user.signed_in()),
+                    ..page
+                };
                 return Ok(resubmit::page(
                     page,
                     StatusCode::OK,

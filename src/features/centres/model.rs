@@ -404,6 +404,10 @@ impl CentreInput {
                 Ok(v.is_some_and(|f| f.0))
             }),
         );
+        // Publishing a phone needs one.
+        if phone_public && contact_phone.is_empty() && e.get("contact_phone").is_none() {
+            e.add("phone_public", "phone_needed_to_publish");
+        }
         match (host_type, village_code, status) {
             (Some(host_type), Some(village_code), Some(status)) if e.is_empty() => Ok(Centre {
                 profile: Profile {

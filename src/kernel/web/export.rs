@@ -101,7 +101,10 @@ pub async fn respond(
                 },
             );
             let head = futures_util::stream::once(async move { Ok::<_, std::io::Error>(head) });
-            Body::from_stream(futures_util::StreamExt::chain(head, rest))
+            // Fused: the compression layer may poll once more after the end, which an
+            // unfused `unfold` answers with a panic.
+            use futures_util::StreamExt;
+            Body::from_stream(head.chain(rest).fuse())
         }
         Format::Xlsx => {
             let mut rows = first;

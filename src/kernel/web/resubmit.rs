@@ -55,6 +55,34 @@ pub fn same_origin(headers: &HeaderMap) -> bool {
     }
 }
 
+/// What the user typed, as they know it: each labelled field once (repeated ones joined),
+/// coded values by their labels; technical fields (without a label) and empty ones left out.
+fn shown(page: &Page, fields: &Fields) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String, String)> = Vec::new();
+    for (k, v) in fields.iter().filter(|(_, v)| !v.trim().is_empty()) {
+        let label = page.field_label(k);
+        if label.starts_with("field.") {
+            continue;
+        }
+        let coded = page.label(k, v);
+        let value = if coded.starts_with(&format!("{k}.")) {
+            v.clone()
+        } else {
+            coded.into_owned()
+        };
+        match out.iter_mut().find(|(name, _, _)| name == k) {
+            Some((_, _, joined)) => {
+                joined.push_str(", ");
+                joined.push_str(&value);
+            }
+            None => out.push((k.clone(), label.into_owned(), value)),
+        }
+    }
+    out.into_iter()
+        .map(|(_, label, value)| (label, value))
+        .collect()
+}
+
 #[derive(Template)]
 #[template(path = "layout/resubmit.html")]
 struct ResubmitPage {
@@ -98,19 +126,7 @@ pub fn page(
         Why::Stale => ("resubmit.stale", "resubmit.title"),
         Why::SignedIn => ("resubmit.signed_in", "resubmit.title"),
     };
-    let shown = fields
-        .iter()
-        .filter(|(_, v)| !v.trim().is_empty())
-        .map(|(k, v)| {
-            let label = page.field_label(k);
-            let label = if label.starts_with("field.") {
-                k.clone()
-            } else {
-                label.into_owned()
-            };
-            (label, v.clone())
-        })
-        .collect();
+    let shown = shown(&page, &fields);
     let title = page.t(title).into_owned();
     let body = ResubmitPage {
         page: page.titled(title),
