@@ -62,6 +62,23 @@ async fn assert_counters_match(db: &Db) {
         ),
         (n, aktif, provinces, regencies)
     );
+    // Every term's kept match count is its fresh count (terms no name has any more at 0).
+    let (off,): (i64,) = db
+        .fetch_one(Sql::new(
+            "SELECT COUNT(*) FROM (SELECT term, COUNT(*) AS n FROM centre_terms GROUP BY term) f \
+             LEFT JOIN centre_term_counts k ON k.term = f.term \
+             WHERE k.n IS NULL OR k.n <> f.n",
+        ))
+        .await
+        .unwrap();
+    let (stray,): (i64,) = db
+        .fetch_one(Sql::new(
+            "SELECT COUNT(*) FROM centre_term_counts k WHERE k.n <> 0 AND NOT EXISTS \
+             (SELECT 1 FROM centre_terms t WHERE t.term = k.term)",
+        ))
+        .await
+        .unwrap();
+    assert_eq!((off, stray), (0, 0), "term counts match the term index");
 }
 
 mod lifecycle_with_audit_versions_and_counters {
@@ -185,6 +202,36 @@ mod lifecycle_with_audit_versions_and_counters {
             .find(|c| c.field == "pembina_id")
             .unwrap();
         assert_eq!(labels.get("pembina_id", &pembina.new), Some("BBPVP Serang"));
+        // Renamed: found by its new words, and a one-word search counts its matches from
+        // the kept count.
+        let version = service::view(db, Some(&admin), id)
+            .await
+            .unwrap()
+            .record
+            .version;
+        let renamed = CentreInput {
+            name: set("BLK Komunitas PP Darul Uji Coba"),
+            version: Some(version),
+            ..Default::default()
+        };
+        service::update(db, &admin, id, &renamed).await.unwrap();
+        assert_counters_match(db).await;
+        let (darul,): (i64,) = db
+            .fetch_one(Sql::new(
+                "SELECT COUNT(*) FROM centres c JOIN orgs o ON o.id = c.org_id \
+                 WHERE (' ' || LOWER(o.name)) LIKE '% darul%'",
+            ))
+            .await
+            .unwrap();
+        let filter = simandiri::features::centres::model::DirectoryFilter {
+            q: "darul".into(),
+            ..Default::default()
+        };
+        let found = service::directory(db, None, &filter, false, 2)
+            .await
+            .unwrap();
+        assert!(darul > 1, "the demo has several Darul names");
+        assert_eq!(found.total, darul);
     });
 }
 

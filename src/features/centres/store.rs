@@ -177,6 +177,40 @@ async fn count(tx: &mut Tx, c: &Centre, delta: i64) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// Adds `delta` to the match counts of the terms a name is found by (see
+/// `centre_term_counts`): one statement per batch of terms.
+async fn count_terms(tx: &mut Tx, name: &str, delta: i64) -> Result<(), StoreError> {
+    let terms = name_terms(name, &NAME_STOPWORDS);
+    for chunk in terms.chunks(BATCH_ROWS) {
+        let mut sql = Sql::new("INSERT INTO centre_term_counts (term, n) VALUES ");
+        for (i, t) in chunk.iter().enumerate() {
+            if i > 0 {
+                sql.push(", ");
+            }
+            sql.push("(")
+                .push_bind(t.as_str())
+                .push(", ")
+                .push_bind(delta)
+                .push(")");
+        }
+        sql.push(" ON CONFLICT (term) DO UPDATE SET n = centre_term_counts.n + excluded.n");
+        tx.execute(sql).await?;
+    }
+    Ok(())
+}
+
+/// Counts the matches of every term afresh (after a bulk load or a re-index).
+async fn recount_terms(tx: &mut Tx) -> Result<(), StoreError> {
+    tx.execute(Sql::new("DELETE FROM centre_term_counts"))
+        .await?;
+    tx.execute(Sql::new(
+        "INSERT INTO centre_term_counts (term, n) \
+         SELECT term, COUNT(*) FROM centre_terms GROUP BY term",
+    ))
+    .await
+    .map(|_| ())
+}
+
 /// Removes the terms a BLKK's (old) name is found by, each by its key.
 async fn unindex_terms(tx: &mut Tx, id: i64, name: &str) -> Result<(), StoreError> {
     let key = search_key(name);
@@ -237,6 +271,7 @@ pub async fn index_missing_terms(db: &Db) -> Result<usize, StoreError> {
     for (id, name) in &names {
         index_terms(&mut tx, *id, name).await?;
     }
+    recount_terms(&mut tx).await?;
     tx.commit().await?;
     Ok(names.len())
 }
@@ -250,6 +285,7 @@ pub async fn insert(
 ) -> Result<i64, StoreError> {
     let id = insert_uncounted(tx, c, a, now).await?;
     count(tx, c, 1).await?;
+    count_terms(tx, &c.profile.name, 1).await?;
     Ok(id)
 }
 
@@ -290,7 +326,7 @@ pub async fn recount(tx: &mut Tx) -> Result<(), StoreError> {
     ] {
         tx.execute(Sql::new(sql)).await?;
     }
-    Ok(())
+    recount_terms(tx).await
 }
 
 /// Stores a changed profile if the record is still at `version`; bumps the version.
@@ -315,6 +351,8 @@ pub async fn update(
     if old.profile.name != c.profile.name {
         unindex_terms(tx, id, &old.profile.name).await?;
         index_terms(tx, id, &c.profile.name).await?;
+        count_terms(tx, &old.profile.name, -1).await?;
+        count_terms(tx, &c.profile.name, 1).await?;
     }
     count(tx, old, -1).await?;
     count(tx, c, 1).await
@@ -600,6 +638,14 @@ pub async fn directory(
         let total = if offset == 0 && (rows.len() as i64) < limit {
             // All the matches fit on the first page.
             rows.len() as i64
+        } else if let ([term], false) = (terms.as_slice(), narrowed(f, scope)) {
+            // One term and nothing else: its count is kept.
+            let n: Option<(i64,)> = db
+                .fetch_optional(
+                    Sql::new("SELECT n FROM centre_term_counts WHERE term = $1").arg(term.as_str()),
+                )
+                .await?;
+            n.map_or(0, |(n,)| n)
         } else {
             let (n,): (i64,) = db
                 .fetch_one(term_search("COUNT(*)", &terms, f, scope, None))
