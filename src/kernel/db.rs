@@ -406,6 +406,20 @@ impl Tx {
         }
     }
 
+    /// For bulk loads in one long transaction on PostgreSQL: refreshes the planner's
+    /// statistics of `tables`, counting this transaction's own new rows. Without it the
+    /// plans made while the tables were empty (foreign-key checks among them) keep scanning
+    /// whole tables, so each insert costs more than the last. SQLite needs nothing.
+    pub async fn analyze(&mut self, tables: &[&str]) -> Result<(), StoreError> {
+        if let Tx::Postgres(_) = self
+            && !tables.is_empty()
+        {
+            self.execute(Sql::new(format!("ANALYZE {}", tables.join(", "))))
+                .await?;
+        }
+        Ok(())
+    }
+
     pub async fn fetch_all<T: Row>(&mut self, sql: Sql) -> Result<Vec<T>, StoreError> {
         Ok(match self {
             Tx::Sqlite(tx) => run!(all, &mut **tx, sql.for_sqlite(), T)?,

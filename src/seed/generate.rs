@@ -456,6 +456,16 @@ pub fn pembina_for(province: &str) -> &'static str {
         .map_or("BBPVP Bekasi", |(name, ..)| name)
 }
 
+/// The tables a bulk load of BLKK grows.
+const BULK_TABLES: [&str; 6] = [
+    "orgs",
+    "centres",
+    "centre_kejuruan",
+    "centre_terms",
+    "audit_log",
+    "users",
+];
+
 /// Inserts one BLKK with its audit record; returns its id. Bulk loads: the national figures
 /// are counted once at the end ([`centres::recount`]).
 pub async fn insert_centre(
@@ -598,6 +608,10 @@ pub async fn generate_in(
                 .expect("every province has villages")];
             let fields = synthetic_centre(&mut rng, village, seq);
             let id = insert_centre(&mut tx, &fields, Some(pembina), "import").await?;
+            if (seq - first_seq + 1).is_power_of_two() && seq - first_seq >= 63 {
+                // As the tables grow (64, 128, ... rows), so that lookups keep using indexes.
+                tx.analyze(&BULK_TABLES).await?;
+            }
             by_regency
                 .entry(village.code[..5].to_owned())
                 .or_default()
