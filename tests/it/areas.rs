@@ -99,6 +99,22 @@ mod reference_endpoints_are_public {
             .await;
         assert_eq!(s, 422, "a province is not a regency");
         assert_eq!(v["error"]["fields"][0]["field"], "regency");
+        // The number of answers is bounded both ways (a negative limit is not "all").
+        for limit in ["0", "-4295880227374", "101"] {
+            let (s, v) = c
+                .get_json(&format!(
+                    "/api/v1/areas/villages?q=mekar&regency=36.01&limit={limit}"
+                ))
+                .await;
+            assert_eq!(s, 422, "limit {limit}: {v}");
+            assert_eq!(v["error"]["fields"][0]["field"], "limit");
+            assert_eq!(v["error"]["fields"][0]["code"], "out_of_range");
+        }
+        let (s, v) = c
+            .get_json("/api/v1/areas/villages?q=mekar&regency=36.01&limit=1")
+            .await;
+        assert_eq!(s, 200);
+        assert_eq!(v.as_array().unwrap().len(), 1);
         let (s, v) = c.get_json("/api/v1/areas/provinces").await;
         assert_eq!(s, 200);
         assert_eq!(v.as_array().unwrap().len(), 38);

@@ -8,6 +8,10 @@ use super::store::{self, VillageQuery};
 use crate::kernel::db::Db;
 use crate::kernel::error::AppError;
 use crate::kernel::text::search_key;
+use crate::kernel::validate::Problem;
+
+/// The most villages one search answers (`limit`).
+pub const MAX_VILLAGES: i64 = 100;
 
 /// The 38 provinces. Reference data never changes while the server runs: read once.
 pub async fn provinces(db: &Db) -> Result<Vec<Area>, AppError> {
@@ -56,6 +60,13 @@ pub async fn find_villages(db: &Db, s: &VillageSearch) -> Result<Vec<VillageMatc
     };
     let regency = within(&s.regency, AreaLevel::Regency, "regency")?;
     let district = within(&s.district, AreaLevel::District, "district")?;
+    let limit = s.limit.unwrap_or(20);
+    if !(1..=MAX_VILLAGES).contains(&limit) {
+        return Err(AppError::invalid(
+            "limit",
+            Problem::out_of_range(1, MAX_VILLAGES),
+        ));
+    }
     let key_len = search_key(strip_area_prefix(&s.q)).chars().count();
     let needed = if regency.is_some() || district.is_some() {
         1
@@ -71,7 +82,7 @@ pub async fn find_villages(db: &Db, s: &VillageSearch) -> Result<Vec<VillageMatc
             q: s.q.clone(),
             regency,
             district,
-            limit: s.limit.unwrap_or(20),
+            limit,
         },
     )
     .await?)
