@@ -173,6 +173,20 @@ impl Sql {
         self
     }
 
+    /// Appends `($a, $b), ($c, $d), ...`: the rows of a multi-row `VALUES`.
+    pub fn push_rows<R: IntoIterator<Item = Arg>>(
+        &mut self,
+        rows: impl IntoIterator<Item = R>,
+    ) -> &mut Self {
+        for (i, row) in rows.into_iter().enumerate() {
+            if i > 0 {
+                self.text.push_str(", ");
+            }
+            self.push_list(row);
+        }
+        self
+    }
+
     /// `INSERT INTO table (a, b) VALUES ($1, $2)` from a record's columns.
     pub fn insert(table: &str, columns: Columns) -> Sql {
         let mut sql = Sql::new(format!("INSERT INTO {table} ("));

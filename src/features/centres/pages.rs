@@ -310,15 +310,11 @@ async fn refused(
     input: CentreInput,
     e: AppError,
 ) -> Result<Response, AppError> {
-    let (errors, stale, status) = match e {
-        AppError::Invalid(errors) => (errors, false, StatusCode::UNPROCESSABLE_ENTITY),
-        AppError::Stale => (FieldErrors::new(), true, StatusCode::CONFLICT),
-        other => return Err(other),
-    };
-    let choice: PickerChoice = body.parse()?;
-    let link: MapLink = body.parse()?;
-    let body = form_page(state, page, id, input, choice, errors, stale, link.map_link).await?;
-    Ok((status, body).into_response())
+    match e {
+        AppError::Invalid(errors) => again(state, page, id, body, input, errors, false).await,
+        AppError::Stale => again(state, page, id, body, input, FieldErrors::new(), true).await,
+        other => Err(other),
+    }
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
@@ -365,7 +361,8 @@ fn posted(body: &FormBody) -> Result<Posted, AppError> {
     })
 }
 
-/// The form shown again after `posted` asked for it.
+/// The form shown again as it was sent: with its problems (422), after someone else's
+/// save (409), or only with refreshed area lists (200).
 async fn again(
     state: &AppState,
     page: Page,
@@ -373,14 +370,17 @@ async fn again(
     body: &FormBody,
     input: CentreInput,
     errors: FieldErrors,
+    stale: bool,
 ) -> Result<Response, AppError> {
-    if !errors.is_empty() {
-        return refused(state, page, id, body, input, AppError::Invalid(errors)).await;
-    }
+    let status = match (stale, errors.is_empty()) {
+        (true, _) => StatusCode::CONFLICT,
+        (false, false) => StatusCode::UNPROCESSABLE_ENTITY,
+        (false, true) => StatusCode::OK,
+    };
     let choice: PickerChoice = body.parse()?;
     let link: MapLink = body.parse()?;
-    let form = form_page(state, page, id, input, choice, errors, false, link.map_link).await?;
-    Ok(form.into_response())
+    let form = form_page(state, page, id, input, choice, errors, stale, link.map_link).await?;
+    Ok((status, form).into_response())
 }
 
 pub async fn create(
@@ -392,7 +392,7 @@ pub async fn create(
     let input = match posted(&body)? {
         Posted::Save(input) => input,
         Posted::Again(input, errors) => {
-            return again(&state, page, None, &body, input, errors).await;
+            return again(&state, page, None, &body, input, errors, false).await;
         }
     };
     match service::create(&state.db, &actor, &input).await {
@@ -445,7 +445,7 @@ pub async fn update(
     let input = match posted(&body)? {
         Posted::Save(input) => input,
         Posted::Again(input, errors) => {
-            return again(&state, page, Some(id), &body, input, errors).await;
+            return again(&state, page, Some(id), &body, input, errors, false).await;
         }
     };
     match service::update(&state.db, &actor, id, &input).await {
@@ -459,12 +459,18 @@ pub async fn history(
     page: Page,
     Path(id): Path<i64>,
 ) -> Result<HistoryPage, AppError> {
+    history_page(&state, page, id).await
+}
+
+/// A BLKK's history, for those who may read it: the page, and its file.
+async fn history_page(state: &AppState, page: Page, id: i64) -> Result<HistoryPage, AppError> {
     let actor = page.require()?;
     let (view, entries, labels) = service::history(&state.db, &actor, id, page.lang.code()).await?;
+    let back = format!("/centres/{id}");
     Ok(HistoryPage::new(
         page,
         view.record.profile.name,
-        format!("/centres/{id}"),
+        back,
         entries,
         labels,
     ))
@@ -606,10 +612,8 @@ pub async fn history_export(
     Query(f): Query<export::FormatQuery>,
 ) -> Result<Response, AppError> {
     let format = export::Format::parse(&f.format)?;
-    let actor = page.require()?;
-    let (view, entries, labels) = service::history(&state.db, &actor, id, page.lang.code()).await?;
-    let back = format!("/centres/{id}");
-    HistoryPage::new(page, view.record.profile.name, back, entries, labels)
+    history_page(&state, page, id)
+        .await?
         .export(format, "riwayat-blkk")
         .await
 }

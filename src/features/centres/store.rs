@@ -183,16 +183,7 @@ async fn count_terms(tx: &mut Tx, name: &str, delta: i64) -> Result<(), StoreErr
     let terms = name_terms(name, &NAME_STOPWORDS);
     for chunk in terms.chunks(BATCH_ROWS) {
         let mut sql = Sql::new("INSERT INTO centre_term_counts (term, n) VALUES ");
-        for (i, t) in chunk.iter().enumerate() {
-            if i > 0 {
-                sql.push(", ");
-            }
-            sql.push("(")
-                .push_bind(t.as_str())
-                .push(", ")
-                .push_bind(delta)
-                .push(")");
-        }
+        sql.push_rows(chunk.iter().map(|t| [t.into(), delta.into()]));
         sql.push(" ON CONFLICT (term) DO UPDATE SET n = centre_term_counts.n + excluded.n");
         tx.execute(sql).await?;
     }
@@ -234,18 +225,7 @@ async fn index_terms(tx: &mut Tx, id: i64, name: &str) -> Result<(), StoreError>
     let terms = name_terms(name, &NAME_STOPWORDS);
     for chunk in terms.chunks(BATCH_ROWS) {
         let mut sql = Sql::new("INSERT INTO centre_terms (term, name_key, centre_id) VALUES ");
-        for (i, t) in chunk.iter().enumerate() {
-            if i > 0 {
-                sql.push(", ");
-            }
-            sql.push("(")
-                .push_bind(t.as_str())
-                .push(", ")
-                .push_bind(key.as_str())
-                .push(", ")
-                .push_bind(id)
-                .push(")");
-        }
+        sql.push_rows(chunk.iter().map(|t| [t.into(), (&key).into(), id.into()]));
         tx.execute(sql).await?;
     }
     Ok(())
@@ -363,16 +343,7 @@ async fn set_kejuruan(tx: &mut Tx, id: i64, codes: &[String]) -> Result<(), Stor
         return Ok(());
     }
     let mut sql = Sql::new("INSERT INTO centre_kejuruan (centre_id, kejuruan_code) VALUES ");
-    for (i, k) in codes.iter().enumerate() {
-        if i > 0 {
-            sql.push(", ");
-        }
-        sql.push("(")
-            .push_bind(id)
-            .push(", ")
-            .push_bind(k.as_str())
-            .push(")");
-    }
+    sql.push_rows(codes.iter().map(|k| [id.into(), k.into()]));
     tx.execute(sql).await?;
     Ok(())
 }

@@ -95,8 +95,8 @@ pub async fn export(
     Query(f): Query<export::FormatQuery>,
 ) -> Result<Response, AppError> {
     let format = export::Format::parse(&f.format)?;
+    // Admins only: checked by the service when the first rows are read, before any answer.
     let actor = page.require()?;
-    service::for_new(&actor)?;
     let filter = query.filter();
     let headers = [
         "name",
@@ -393,15 +393,15 @@ pub async fn history(
     page: Page,
     Path(id): Path<i64>,
 ) -> Result<HistoryPage, AppError> {
+    history_page(&state, page, id).await
+}
+
+/// An organisation's history, for those who may read it: the page, and its file.
+async fn history_page(state: &AppState, page: Page, id: i64) -> Result<HistoryPage, AppError> {
     let actor = page.require()?;
     let (org, entries, labels) = service::history(&state.db, &actor, id).await?;
-    Ok(HistoryPage::new(
-        page,
-        org.org.name,
-        format!("/orgs/{id}"),
-        entries,
-        labels,
-    ))
+    let back = format!("/orgs/{id}");
+    Ok(HistoryPage::new(page, org.org.name, back, entries, labels))
 }
 
 /// The history as XLSX or CSV (`/orgs/{id}/history/export?format=csv`): for those who may
@@ -413,10 +413,8 @@ pub async fn history_export(
     Query(f): Query<export::FormatQuery>,
 ) -> Result<Response, AppError> {
     let format = export::Format::parse(&f.format)?;
-    let actor = page.require()?;
-    let (org, entries, labels) = service::history(&state.db, &actor, id).await?;
-    let back = format!("/orgs/{id}");
-    HistoryPage::new(page, org.org.name, back, entries, labels)
+    history_page(&state, page, id)
+        .await?
         .export(format, "riwayat-organisasi")
         .await
 }

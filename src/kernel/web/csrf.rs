@@ -58,7 +58,8 @@ fn same(a: &str, b: &str) -> bool {
             == 0
 }
 
-fn is_form(req: &Request) -> bool {
+/// A urlencoded form body (what page forms send).
+pub fn is_form(req: &Request) -> bool {
     req.headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())

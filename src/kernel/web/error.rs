@@ -13,7 +13,7 @@ use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Serialize;
 
-use super::csrf::{CsrfToken, MAX_FORM_BYTES};
+use super::csrf::{self, CsrfToken, MAX_FORM_BYTES};
 use super::i18n::Lang;
 use super::nav::{login_href, safe_next};
 use super::page::Page;
@@ -205,11 +205,7 @@ pub async fn render_errors(req: Request, next: Next) -> Response {
 /// A same-origin page form post to a path that may be replayed: the request (its body read
 /// and put back) and the fields sent. Anything else passes untouched.
 async fn replayable(req: Request) -> (Result<Request, AppError>, Option<(String, Fields)>) {
-    let is_form = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    let is_form = csrf::is_form(&req);
     let target = req
         .uri()
         .path_and_query()
