@@ -127,6 +127,9 @@ struct GenerateArgs {
     centres: usize,
     #[arg(long, default_value_t = 1)]
     seed: u64,
+    /// Years of trainings (batches, trainees, results, outcomes) per BLKK, to this year.
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(i32).range(0..=30))]
+    years: i32,
     #[command(flatten)]
     db: DbArgs,
 }
@@ -296,14 +299,23 @@ async fn run(command: Command) -> anyhow::Result<()> {
             let db = open(&args.db.database_url).await?;
             let started = Instant::now();
             let s = generate::generate(&db, args.centres, args.seed).await;
+            let t = match &s {
+                Ok(_) => Some(crate::seed::trainings::generate(&db, args.seed, args.years).await),
+                Err(_) => None,
+            };
             db.close().await;
             let s = s?;
+            let t = t.transpose()?.unwrap_or_default();
             println!(
-                "generated {} centres, {} organisations, {} users, {} forum memberships in {} ms",
+                "generated {} centres, {} organisations, {} users, {} forum memberships, \
+                 {} trainings, {} enrolments, {} outcomes in {} ms",
                 s.centres,
                 s.orgs,
                 s.users,
                 s.forum_members,
+                t.trainings,
+                t.enrolments,
+                t.outcomes,
                 started.elapsed().as_millis()
             );
             Ok(())

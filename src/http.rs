@@ -10,7 +10,7 @@ use tower_sessions::session_store::ExpiredDeletion;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 
-use crate::features::{accounts, areas, centres, home, imports, kejuruan, mail, orgs};
+use crate::features::{accounts, areas, centres, home, imports, kejuruan, mail, orgs, trainings};
 use crate::kernel::db::Db;
 use crate::kernel::web::error::ErrorBody;
 use crate::kernel::web::openapi::Doc;
@@ -36,6 +36,8 @@ use crate::kernel::web::{self, AppState, WebConfig};
         (name = "orgs", description = "Organisations: ministry, UPTP, Disnaker, forums, partners"),
         (name = "areas", description = "Administrative areas and reference lists"),
         (name = "imports", description = "BLKK and their managers from XLSX or CSV files"),
+        (name = "trainings", description = "Batches, trainees, results, outcomes and figures"),
+        (name = "public", description = "Upcoming trainings and applications, without sign-in"),
     )
 )]
 struct ApiDoc;
@@ -49,6 +51,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(areas::api())
         .merge(kejuruan::api())
         .merge(imports::api())
+        .merge(trainings::api())
 }
 
 /// The OpenAPI document, finished by the features that know what derivation cannot say.
@@ -56,6 +59,7 @@ pub fn document(generated: &utoipa::openapi::OpenApi) -> serde_json::Value {
     let mut doc = Doc::new(generated);
     centres::api::document(&mut doc);
     orgs::api::document(&mut doc);
+    trainings::api::document(&mut doc);
     doc.0
 }
 
@@ -75,6 +79,7 @@ pub fn router(db: Db, config: WebConfig) -> Router {
         .merge(accounts::routes())
         .merge(mail::routes())
         .merge(imports::routes())
+        .merge(trainings::routes())
         .merge(api)
         .route(
             "/api/openapi.json",

@@ -11,3 +11,4 @@ pub mod imports;
 pub mod kejuruan;
 pub mod mail;
 pub mod orgs;
+pub mod trainings;

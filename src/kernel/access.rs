@@ -22,6 +22,10 @@ code_enum! {
         Pengelola = "pengelola",
         /// A partner organisation's officer: that organisation.
         Mitra = "mitra",
+        /// A BLKK's instructor: that BLKK, and the batches they teach.
+        Instruktur = "instruktur",
+        /// A trainee or alumnus: their own trainings and personal data.
+        Peserta = "peserta",
     }
 }
 
@@ -78,7 +82,7 @@ impl Actor {
                 None => Scope::Nothing,
             },
             (Role::Forum, Some(org)) => Scope::Forum(org),
-            (Role::Pengelola, Some(org)) => Scope::Centre(org),
+            (Role::Pengelola | Role::Instruktur, Some(org)) => Scope::Centre(org),
             _ => Scope::Nothing,
         }
     }
@@ -153,6 +157,9 @@ mod tests {
             (actor(Role::Pengelola, Some(10), None), true),
             (actor(Role::Pengelola, Some(11), None), false),
             (actor(Role::Mitra, Some(10), None), false),
+            (actor(Role::Instruktur, Some(10), None), true),
+            (actor(Role::Instruktur, Some(11), None), false),
+            (actor(Role::Peserta, None, None), false),
             (actor(Role::Pembina, None, None), false),
         ];
         for (a, expected) in cases {

@@ -8,6 +8,7 @@ pub mod audit;
 pub mod code;
 pub mod db;
 pub mod error;
+pub mod pdf;
 pub mod text;
 pub mod time;
 pub mod validate;

@@ -123,3 +123,7 @@ mod tests {
         );
     }
 }
+
+// Dates in JSON as `YYYY-MM-DD` (`#[serde(with = "crate::kernel::time::ymd")]`, or
+// `ymd::option` for an `Option<Date>`).
+time::serde::format_description!(pub ymd, Date, "[year]-[month]-[day]");

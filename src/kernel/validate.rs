@@ -486,6 +486,20 @@ pub mod check {
         }
     }
 
+    /// An optional calendar date written `YYYY-MM-DD`.
+    pub fn date(v: &str) -> Result<Option<time::Date>, Problem> {
+        let t = v.trim();
+        if t.is_empty() {
+            return Ok(None);
+        }
+        time::Date::parse(
+            t,
+            &time::macros::format_description!("[year]-[month]-[day]"),
+        )
+        .map(Some)
+        .map_err(|_| "invalid_date".into())
+    }
+
     /// A patched field's new value: the given one checked, `null` as the empty value, or
     /// (absent) the current value, unchecked because it was checked when stored.
     pub fn patched<G, T: Clone>(
@@ -550,6 +564,12 @@ mod tests {
             Err("not_a_whole_number".into())
         );
         assert_eq!(float_in("-6,53", -11.5, 6.5), Ok(Some(-6.53)));
+        assert_eq!(
+            date("2026-02-28"),
+            Ok(Some(time::macros::date!(2026 - 02 - 28)))
+        );
+        assert_eq!(date("2026-02-30"), Err("invalid_date".into()));
+        assert_eq!(date("28/02/2026"), Err("invalid_date".into()));
         assert_eq!(
             float_in("NaN", -11.5, 6.5).unwrap_err().code,
             "out_of_range"

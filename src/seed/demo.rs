@@ -21,6 +21,8 @@ pub const DEMO_PASSWORD: &str = "demo-simandiri";
 /// Synthetic centres added around the real ones.
 pub const DEMO_GENERATED_CENTRES: usize = 400;
 pub const DEMO_SEED: u64 = 2024;
+/// Years of synthetic trainings in the demo (the `generate` command makes 10 by default).
+pub const DEMO_TRAINING_YEARS: i32 = 2;
 
 pub const FK_TANGERANG: &str = "FK-BLKK Kabupaten Tangerang";
 pub const DISNAKER_TANGERANG: &str = "Dinas Tenaga Kerja Kabupaten Tangerang";
@@ -205,6 +207,7 @@ pub async fn load(db: &Db) -> Result<Vec<DemoLogin>, StoreError> {
 
     generate::generate_in(db, &atlas, DEMO_GENERATED_CENTRES, DEMO_SEED).await?;
     drop(atlas);
+    crate::seed::trainings::generate(db, DEMO_SEED, DEMO_TRAINING_YEARS).await?;
 
     let logins = [
         (Role::Admin, "admin", binalavotas, BINALAVOTAS),
@@ -218,6 +221,7 @@ pub async fn load(db: &Db) -> Result<Vec<DemoLogin>, StoreError> {
         (Role::Forum, "forum", forum, FK_TANGERANG),
         (Role::Pengelola, "pengelola", darul_bayan, DARUL_BAYAN),
         (Role::Mitra, "mitra", mes, MES),
+        (Role::Instruktur, "instruktur", darul_bayan, DARUL_BAYAN),
     ];
     let mut out = Vec::new();
     for (role, local, org_id, org_name) in logins {
@@ -242,5 +246,65 @@ pub async fn load(db: &Db) -> Result<Vec<DemoLogin>, StoreError> {
             org_name: org_name.to_owned(),
         });
     }
+    out.push(demo_trainee(db, darul_bayan).await?);
     Ok(out)
+}
+
+/// The demo instructor teaches Darul Bayan's batches; the demo trainee is a graduate of
+/// its latest finished one.
+async fn demo_trainee(db: &Db, centre: i64) -> Result<DemoLogin, StoreError> {
+    use crate::kernel::db::Sql;
+    let email = format!("peserta@demo.{}", generate::EMAIL_DOMAIN);
+    let (instructor,): (i64,) = db
+        .fetch_one(
+            Sql::new("SELECT id FROM users WHERE email = $1")
+                .arg(format!("instruktur@demo.{}", generate::EMAIL_DOMAIN)),
+        )
+        .await?;
+    db.execute(
+        Sql::new(
+            "INSERT INTO training_instructors (training_id, user_id) \
+             SELECT id, $1 FROM trainings WHERE centre_id = $2",
+        )
+        .arg(instructor)
+        .arg(centre),
+    )
+    .await?;
+    let graduate: Option<(i64, String)> = db
+        .fetch_optional(
+            Sql::new(
+                "SELECT e.person_id, p.name FROM enrolments e JOIN persons p ON p.id = e.person_id \
+                 WHERE e.centre_id = $1 AND e.result = 'kompeten' \
+                 ORDER BY e.end_date DESC, e.id LIMIT 1",
+            )
+            .arg(centre),
+        )
+        .await?;
+    let account = NewAccount {
+        email: &email,
+        name: graduate
+            .as_ref()
+            .map_or("Demo peserta", |(_, n)| n.as_str()),
+        role: Role::Peserta,
+        org_id: None,
+        org_admin: false,
+        password: DEMO_PASSWORD,
+    };
+    let user = accounts::create(db, None, &account)
+        .await
+        .map_err(|e| StoreError::Data(format!("demo user {email}: {e:?}")))?;
+    if let Some((person, _)) = graduate {
+        db.execute(
+            Sql::new("UPDATE persons SET user_id = $1, email = $2 WHERE id = $3")
+                .arg(user)
+                .arg(email.as_str())
+                .arg(person),
+        )
+        .await?;
+    }
+    Ok(DemoLogin {
+        role: Role::Peserta,
+        email,
+        org_name: DARUL_BAYAN.to_owned(),
+    })
 }

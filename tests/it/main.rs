@@ -16,4 +16,6 @@ mod orgs;
 mod resubmit;
 mod schema;
 mod security;
+mod training_pages;
+mod trainings;
 mod users;

@@ -123,7 +123,7 @@ pub fn org_kind(role: Role) -> OrgKind {
         Role::Pembina => OrgKind::Uptp,
         Role::Disnaker => OrgKind::Disnaker,
         Role::Forum => OrgKind::Forum,
-        Role::Pengelola => OrgKind::Blkk,
+        Role::Pengelola | Role::Instruktur | Role::Peserta => OrgKind::Blkk,
         Role::Mitra => OrgKind::Mitra,
     }
 }
@@ -154,7 +154,7 @@ pub fn invite_href(actor: &Actor, org_id: i64, kind: OrgKind) -> Option<String> 
 }
 
 pub fn requires_org(role: Role) -> bool {
-    role != Role::Admin
+    !matches!(role, Role::Admin | Role::Peserta)
 }
 
 /// Roles whose users may be flagged to manage their organisation's accounts.
@@ -186,7 +186,10 @@ pub fn managed(actor: &Actor) -> Managed {
 pub fn may_manage(actor: &Actor, role: Role, org_id: Option<i64>) -> bool {
     match managed(actor) {
         Managed::All => true,
-        Managed::Org(org, r) => org_id == Some(org) && role == r,
+        // A BLKK's managers also manage its instructors.
+        Managed::Org(org, r) => {
+            org_id == Some(org) && (role == r || (r == Role::Pengelola && role == Role::Instruktur))
+        }
         Managed::Nothing => false,
     }
 }
@@ -271,6 +274,11 @@ impl InviteInput {
         );
         let name = e.take("name", check::required(&self.name, 120));
         let role = match Role::parse(self.role.trim()) {
+            // Trainees get their account when their BLKK accepts them.
+            Some(Role::Peserta) => {
+                e.add("role", "invalid_choice");
+                None
+            }
             Some(r) => Some(r),
             None if self.role.trim().is_empty() => {
                 e.add("role", "required");

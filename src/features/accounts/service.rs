@@ -360,6 +360,43 @@ pub async fn invite_in(
     Ok(id)
 }
 
+/// Invites a trainee whom their BLKK accepted (role peserta, no organisation), inside the
+/// caller's transaction; the caller has checked that the actor manages the batch. Returns
+/// the account's id, or `None` when the address already has an account.
+pub async fn invite_trainee_in(
+    tx: &mut Tx,
+    actor: &Actor,
+    base: &str,
+    email: &str,
+    name: &str,
+) -> Result<Option<i64>, AppError> {
+    let email = check::required_email(email).map_err(|p| AppError::invalid("email", p))?;
+    if store::by_email_in(tx, &email).await?.is_some() {
+        return Ok(None);
+    }
+    let new = NewUser {
+        email: email.clone(),
+        name: name.to_owned(),
+        role: Role::Peserta,
+        org_id: None,
+        org_admin: false,
+        password_hash: String::new(),
+    };
+    let id = store::insert(tx, &new, now()).await?;
+    let values = json!({"name": name, "email": email, "role": Role::Peserta});
+    let changes = audit::created(values.as_object().expect("an object"));
+    audit_account(tx, Some(actor.user_id), id, "invite", &changes).await?;
+    send_invitation(tx, base, id, &email, name, None).await?;
+    Ok(Some(id))
+}
+
+/// Deactivates an account and ends its sessions (a trainee who had their data erased).
+pub async fn close_own_account(tx: &mut Tx, actor: &Actor) -> Result<(), AppError> {
+    store::deactivate(tx, actor.user_id).await?;
+    store::end_sessions(tx, actor.user_id, None).await?;
+    Ok(())
+}
+
 /// Whether an account with this e-mail address exists.
 pub async fn email_taken(db: &Db, email: &str) -> Result<bool, AppError> {
     Ok(store::by_email(db, email).await?.is_some())

@@ -19,6 +19,28 @@ pub async fn by_email(db: &Db, email: &str) -> Result<Option<User>, StoreError> 
     .await
 }
 
+/// [`by_email`] in a transaction.
+pub async fn by_email_in(tx: &mut Tx, email: &str) -> Result<Option<(i64,)>, StoreError> {
+    tx.fetch_optional(Sql::new("SELECT id FROM users WHERE email = $1").arg(email))
+        .await
+}
+
+/// Deactivates an account and replaces its address, so the person can no longer be reached
+/// through it (after their data was erased).
+pub async fn deactivate(tx: &mut Tx, id: i64) -> Result<(), StoreError> {
+    tx.execute(
+        Sql::new(
+            "UPDATE users SET active = $1, name = '', name_key = '', password_hash = '!', \
+             email = $2 WHERE id = $3",
+        )
+        .arg(false)
+        .arg(format!("dihapus-{id}@invalid"))
+        .arg(id),
+    )
+    .await?;
+    Ok(())
+}
+
 pub async fn get(db: &Db, id: i64) -> Result<Option<User>, StoreError> {
     db.fetch_optional(Sql::new(format!("{SELECT} WHERE u.id = $1")).arg(id))
         .await

@@ -388,27 +388,46 @@ pub async fn add_forum_members(
 /// [`Scope::covers`](crate::kernel::access::Scope::covers).
 pub fn push_scope(sql: &mut Sql, scope: &Scope) {
     match scope {
-        Scope::All => {}
         Scope::Pembina(org) => {
             sql.push(" AND c.pembina_id = ").push_bind(*org);
         }
+        _ => push_scope_on(sql, scope, "c.org_id", "c.province_code", "c.regency_code"),
+    }
+}
+
+/// [`push_scope`] for rows of another table that carry a BLKK's id and area codes in the
+/// given columns (batches, figures).
+pub fn push_scope_on(sql: &mut Sql, scope: &Scope, centre: &str, province: &str, regency: &str) {
+    match scope {
+        Scope::All => {}
+        Scope::Pembina(org) => {
+            sql.push(" AND ")
+                .push(centre)
+                .push(" IN (SELECT p.org_id FROM centres p WHERE p.pembina_id = ")
+                .push_bind(*org)
+                .push(")");
+        }
         Scope::Region(area) => {
-            sql.push(" AND (c.province_code = ")
+            sql.push(" AND (")
+                .push(province)
+                .push(" = ")
                 .push_bind(area.as_str())
-                .push(" OR c.regency_code = ")
+                .push(" OR ")
+                .push(regency)
+                .push(" = ")
                 .push_bind(area.as_str())
                 .push(")");
         }
         Scope::Forum(org) => {
             // Driven from the forum's member list (its key), not from every BLKK.
-            sql.push(
-                " AND c.org_id IN (SELECT m.centre_id FROM forum_members m WHERE m.forum_id = ",
-            )
-            .push_bind(*org)
-            .push(")");
+            sql.push(" AND ")
+                .push(centre)
+                .push(" IN (SELECT m.centre_id FROM forum_members m WHERE m.forum_id = ")
+                .push_bind(*org)
+                .push(")");
         }
         Scope::Centre(id) => {
-            sql.push(" AND c.org_id = ").push_bind(*id);
+            sql.push(" AND ").push(centre).push(" = ").push_bind(*id);
         }
         Scope::Nothing => {
             sql.push(" AND 1 = 0");

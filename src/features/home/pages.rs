@@ -187,6 +187,9 @@ pub async fn show(
             }
             .into_response()
         }
+        // Their work is in their trainings.
+        Role::Instruktur => axum::response::Redirect::to("/trainings").into_response(),
+        Role::Peserta => axum::response::Redirect::to("/me/trainings").into_response(),
         Role::Mitra => PartnerPage {
             org: service::partner(&state.db, &actor).await?,
             page,

@@ -1,0 +1,466 @@
+//! `/api/v1/trainings`, `/api/v1/enrolments`, `/api/v1/stats/trainings`,
+//! `/api/v1/public/trainings` and `/api/v1/me/data`: batches, trainees, results, outcomes,
+//! figures, public applications and a trainee's own data.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde::{Deserialize, Serialize};
+
+use super::model::{
+    Application, Enrolment, Figures, OutcomeInput, OutcomeRecord, PersonInput, PublicFilter,
+    PublicTraining, ResultInput, TrainingFilter, TrainingInput, TrainingRecord,
+};
+use super::service::GroupBy;
+use super::service::{self, Correction, MyData};
+use crate::features::accounts::api::RequireUser;
+use crate::kernel::error::AppError;
+use crate::kernel::web::AppState;
+use crate::kernel::web::error::ErrorBody;
+use crate::kernel::web::extract::{ApiJson, Path, Query};
+use crate::kernel::web::openapi::Doc;
+use crate::kernel::web::paging::{Paged, page_in_range};
+
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[serde(default)]
+#[into_params(parameter_in = Query)]
+pub struct PageParam {
+    /// Page number, from 1.
+    #[serde(deserialize_with = "crate::kernel::validate::whole_number")]
+    #[param(minimum = 1, maximum = 100000)]
+    pub page: Option<i64>,
+}
+
+crate::creation_schema!(
+    /// The fields of a new batch (those of a change, with the required ones marked).
+    NewTraining,
+    TrainingInput
+);
+
+/// What the derived document cannot say: which fields a new batch needs.
+pub fn document(doc: &mut Doc) {
+    doc.creation(
+        "TrainingInput",
+        "NewTraining",
+        &TrainingInput::required_to_create(),
+    );
+}
+
+/// Batches in the caller's scope, newest first.
+#[utoipa::path(get, path = "/api/v1/trainings", tag = "trainings", operation_id = "trainings_list",
+    params(TrainingFilter, PageParam), security(("session" = [])),
+    responses((status = 200, description = "One page of batches", body = Paged<TrainingRecord>),
+        (status = 400, description = "A malformed filter or page", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "No BLKK in the caller's scope", body = ErrorBody)))]
+pub async fn list(
+    State(state): State<AppState>,
+    user: RequireUser,
+    Query(f): Query<TrainingFilter>,
+    Query(p): Query<PageParam>,
+) -> Result<Json<Paged<TrainingRecord>>, AppError> {
+    let page = page_in_range(p.page)?;
+    Ok(Json(
+        service::list(&state.db, &user.actor(), &f, page).await?,
+    ))
+}
+
+/// Plan a batch (the BLKK's managers; admins name the BLKK in `centre_id`).
+#[utoipa::path(post, path = "/api/v1/trainings", tag = "trainings", operation_id = "trainings_create",
+    request_body = NewTraining, security(("session" = [])),
+    responses((status = 201, description = "Created", body = TrainingRecord),
+        (status = 400, description = "Malformed JSON, unknown fields, wrong types", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Not a manager of this BLKK", body = ErrorBody),
+        (status = 413, description = "Body too large", body = ErrorBody),
+        (status = 415, description = "Not JSON", body = ErrorBody),
+        (status = 422, description = "Invalid fields, listed in `error.fields`", body = ErrorBody)))]
+pub async fn create(
+    State(state): State<AppState>,
+    user: RequireUser,
+    ApiJson(input): ApiJson<TrainingInput>,
+) -> Result<(StatusCode, Json<TrainingRecord>), AppError> {
+    let t = service::create(&state.db, &user.actor(), &input).await?;
+    Ok((StatusCode::CREATED, Json(t)))
+}
+
+/// One batch, for those whose scope covers its BLKK.
+#[utoipa::path(get, path = "/api/v1/trainings/{id}", tag = "trainings", operation_id = "trainings_show",
+    params(("id" = i64, Path, description = "Batch id")), security(("session" = [])),
+    responses((status = 200, description = "The batch", body = TrainingRecord),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Outside the caller's scope", body = ErrorBody),
+        (status = 404, description = "No such batch", body = ErrorBody)))]
+pub async fn show(
+    State(state): State<AppState>,
+    user: RequireUser,
+    Path(id): Path<i64>,
+) -> Result<Json<TrainingRecord>, AppError> {
+    Ok(Json(service::view(&state.db, &user.actor(), id).await?))
+}
+
+/// Change a batch that is not closed: only the fields sent change.
+#[utoipa::path(patch, path = "/api/v1/trainings/{id}", tag = "trainings", operation_id = "trainings_patch",
+    request_body = TrainingInput, params(("id" = i64, Path, description = "Batch id")),
+    security(("session" = [])),
+    responses((status = 200, body = TrainingRecord),
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, description = "Changed by someone else since `version`", body = ErrorBody),
+        (status = 413, body = ErrorBody), (status = 415, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
+pub async fn patch(
+    State(state): State<AppState>,
+    user: RequireUser,
+    Path(id): Path<i64>,
+    ApiJson(input): ApiJson<TrainingInput>,
+) -> Result<Json<TrainingRecord>, AppError> {
+    Ok(Json(
+        service::update(&state.db, &user.actor(), id, &input).await?,
+    ))
+}
+
+/// A batch's trainees. NIK, birth date, phone and address only for the BLKK's users and
+/// admins (each view logged for the trainee); others get the NIK masked.
+#[utoipa::path(get, path = "/api/v1/trainings/{id}/enrolments", tag = "trainings",
+    operation_id = "enrolments_list", params(("id" = i64, Path, description = "Batch id")),
+    security(("session" = [])),
+    responses((status = 200, description = "The trainees, by name", body = Vec<Enrolment>),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Outside the caller's scope", body = ErrorBody),
+        (status = 404, description = "No such batch", body = ErrorBody)))]
+pub async fn enrolments(
+    State(state): State<AppState>,
+    user: RequireUser,
+    Path(id): Path<i64>,
+) -> Result<Json<Vec<Enrolment>>, AppError> {
+    let (_, list, _) = service::enrolments(
+        &state.db,
+        &user.actor(),
+        id,
+        &format!("API peserta pelatihan {id}"),
+    )
+    .await?;
+    Ok(Json(list))
+}
+
+/// Enrol a trainee by NIK: a person already known is found, not duplicated. Refused when
+/// the batch is full or closed, or the person is in another batch at the same time.
+#[utoipa::path(post, path = "/api/v1/trainings/{id}/enrolments", tag = "trainings",
+    operation_id = "enrolments_create", request_body = PersonInput,
+    params(("id" = i64, Path, description = "Batch id")), security(("session" = [])),
+    responses((status = 201, description = "Enrolled", body = Enrolment),
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, description = "Not a manager of this batch's BLKK", body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 413, body = ErrorBody),
+        (status = 415, body = ErrorBody),
+        (status = 422, description = "Invalid fields (an invalid NIK, a full batch, an \
+            overlapping batch, no consent)", body = ErrorBody)))]
+pub async fn enrol(
+    State(state): State<AppState>,
+    user: RequireUser,
+    Path(id): Path<i64>,
+    ApiJson(input): ApiJson<PersonInput>,
+) -> Result<(StatusCode, Json<Enrolment>), AppError> {
+    let e = service::enrol(&state.db, &user.actor(), id, &input).await?;
+    Ok((StatusCode::CREATED, Json(e)))
+}
+
+/// Record a trainee's result and certificate numbers (the batch's managers and
+/// instructors). Send the enrolment's `version` to refuse overwriting another's result.
+#[utoipa::path(put, path = "/api/v1/enrolments/{id}/result", tag = "trainings",
+    operation_id = "enrolments_result", request_body = ResultInput,
+    params(("id" = i64, Path, description = "Enrolment id")), security(("session" = [])),
+    responses((status = 200, description = "The trainee with the result", body = Enrolment),
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody),
+        (status = 404, description = "No such enrolment", body = ErrorBody),
+        (status = 409, description = "Recorded by someone else since `version`", body = ErrorBody),
+        (status = 413, body = ErrorBody), (status = 415, body = ErrorBody),
+        (status = 422, description = "Invalid fields (a certificate number used twice, a \
+            result before the batch ends)", body = ErrorBody)))]
+pub async fn result(
+    State(state): State<AppState>,
+    user: RequireUser,
+    Path(id): Path<i64>,
+    ApiJson(input): ApiJson<ResultInput>,
+) -> Result<Json<Enrolment>, AppError> {
+    let actor = user.actor();
+    let e = service::set_result(&state.db, &actor, id, &input).await?;
+    Ok(Json(e))
+}
+
+/// A graduate's outcomes (tracer study), newest first.
+#[utoipa::path(get, path = "/api/v1/enrolments/{id}/outcomes", tag = "trainings",
+    operation_id = "outcomes_list", params(("id" = i64, Path, description = "Enrolment id")),
+    security(("session" = [])),
+    responses((status = 200, description = "The outcomes", body = Vec<OutcomeRecord>),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody)))]
+pub async fn outcomes(
+    State(state): State<AppState>,
+    user: RequireUser,
+    Path(id): Path<i64>,
+) -> Result<Json<Vec<OutcomeRecord>>, AppError> {
+    Ok(Json(service::outcomes(&state.db, &user.actor(), id).await?))
+}
+
+/// Record what became of a graduate: by their BLKK, the alumnus themself (role peserta),
+/// or the batch's partner (role mitra).
+#[utoipa::path(post, path = "/api/v1/enrolments/{id}/outcomes", tag = "trainings",
+    operation_id = "outcomes_create", request_body = OutcomeInput,
+    params(("id" = i64, Path, description = "Enrolment id")), security(("session" = [])),
+    responses((status = 201, description = "Recorded", body = OutcomeRecord),
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 413, body = ErrorBody), (status = 415, body = ErrorBody),
+        (status = 422, description = "Invalid fields (dated before the batch ended, not a \
+            graduate)", body = ErrorBody)))]
+pub async fn add_outcome(
+    State(state): State<AppState>,
+    user: RequireUser,
+    Path(id): Path<i64>,
+    ApiJson(input): ApiJson<OutcomeInput>,
+) -> Result<(StatusCode, Json<OutcomeRecord>), AppError> {
+    let o = service::add_outcome(&state.db, &user.actor(), id, &input).await?;
+    Ok((StatusCode::CREATED, Json(o)))
+}
+
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[serde(default)]
+#[into_params(parameter_in = Query)]
+pub struct StatsParams {
+    #[serde(deserialize_with = "crate::kernel::validate::whole_number")]
+    #[param(minimum = 2000, maximum = 2100)]
+    pub year: Option<i64>,
+    /// Province code (`36`).
+    pub province: String,
+    /// Regency code (`36.01`).
+    pub regency: String,
+    #[serde(deserialize_with = "crate::kernel::validate::whole_number")]
+    #[param(minimum = 1)]
+    pub centre: Option<i64>,
+    pub kejuruan: String,
+    pub funding: Option<super::model::Funding>,
+    /// A breakdown: `province`, `regency`, `centre`, `kejuruan`, `funding`, `sex` or `year`.
+    #[param(pattern = "^(province|regency|centre|kejuruan|funding|sex|year)?$")]
+    pub by: String,
+}
+
+/// Figures with their rates.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Stats {
+    #[serde(flatten)]
+    pub figures: Figures,
+    /// Kompeten plus belum kompeten.
+    pub graduates: i64,
+    /// (bekerja + wirausaha) / traced, percent; `null` when none traced.
+    pub placement_rate: Option<f64>,
+    /// Traced / graduates, percent; `null` without graduates.
+    pub response_rate: Option<f64>,
+}
+
+impl From<Figures> for Stats {
+    fn from(f: Figures) -> Stats {
+        Stats {
+            graduates: f.graduates(),
+            placement_rate: f.placement_rate(),
+            response_rate: f.response_rate(),
+            figures: f,
+        }
+    }
+}
+
+/// One row of a breakdown.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct StatsRow {
+    /// The province or regency code, BLKK id, kejuruan or funding code, sex (`L`, `P`) or
+    /// year; `""` for the batch counts when broken down by sex.
+    pub key: String,
+    #[serde(flatten)]
+    pub stats: Stats,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct StatsAnswer {
+    pub total: Stats,
+    pub rows: Vec<StatsRow>,
+}
+
+pub fn group_by(by: &str) -> Result<Option<GroupBy>, AppError> {
+    Ok(match by.trim() {
+        "" => None,
+        "province" => Some(GroupBy::Province),
+        "regency" => Some(GroupBy::Regency),
+        "centre" => Some(GroupBy::Centre),
+        "kejuruan" => Some(GroupBy::Kejuruan),
+        "funding" => Some(GroupBy::Funding),
+        "sex" => Some(GroupBy::Sex),
+        "year" => Some(GroupBy::Year),
+        _ => return Err(AppError::invalid("by", "invalid_choice")),
+    })
+}
+
+/// Training figures in the caller's scope, live: batches, trainees, graduates by result,
+/// traced graduates by their latest outcome, the placement and response rates; optionally
+/// broken down.
+#[utoipa::path(get, path = "/api/v1/stats/trainings", tag = "trainings",
+    operation_id = "stats_trainings", params(StatsParams), security(("session" = [])),
+    responses((status = 200, description = "The figures", body = StatsAnswer),
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, description = "No BLKK in the caller's scope", body = ErrorBody),
+        (status = 422, description = "An unknown breakdown", body = ErrorBody)))]
+pub async fn stats(
+    State(state): State<AppState>,
+    user: RequireUser,
+    Query(p): Query<StatsParams>,
+) -> Result<Json<StatsAnswer>, AppError> {
+    let by = group_by(&p.by)?;
+    let f = TrainingFilter {
+        centre: p.centre,
+        year: p.year,
+        province: p.province,
+        regency: p.regency,
+        kejuruan: p.kejuruan,
+        funding: p.funding,
+    };
+    let (total, rows) = service::stats(&state.db, &user.actor(), &f, by).await?;
+    Ok(Json(StatsAnswer {
+        total: total.into(),
+        rows: rows
+            .into_iter()
+            .map(|r| StatsRow {
+                key: r.key,
+                stats: r.figures.into(),
+            })
+            .collect(),
+    }))
+}
+
+/// Upcoming batches open to the public, soonest first (no sign-in).
+#[utoipa::path(get, path = "/api/v1/public/trainings", tag = "public",
+    operation_id = "public_trainings", params(PublicFilter, PageParam),
+    responses((status = 200, description = "One page of batches (the total counted up to 1000)",
+            body = Paged<PublicTraining>),
+        (status = 400, body = ErrorBody),
+        (status = 422, description = "A malformed date or cost", body = ErrorBody)))]
+pub async fn public_list(
+    State(state): State<AppState>,
+    Query(f): Query<PublicFilter>,
+    Query(p): Query<PageParam>,
+) -> Result<Json<Paged<PublicTraining>>, AppError> {
+    let page = page_in_range(p.page)?;
+    Ok(Json(service::public_list(&state.db, &f, page).await?))
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Applied {
+    pub id: i64,
+    pub status: super::model::ApplicationStatus,
+}
+
+/// Apply for a batch (no sign-in). Needs `consent: true` to the personal-data notice.
+#[utoipa::path(post, path = "/api/v1/public/trainings/{id}/applications", tag = "public",
+    operation_id = "public_apply", request_body = PersonInput,
+    params(("id" = i64, Path, description = "Batch id")),
+    responses((status = 201, description = "Received; the BLKK decides", body = Applied),
+        (status = 400, body = ErrorBody),
+        (status = 404, description = "No such public batch", body = ErrorBody),
+        (status = 413, body = ErrorBody), (status = 415, body = ErrorBody),
+        (status = 422, description = "Invalid fields, already applied, or applications \
+            closed", body = ErrorBody)))]
+pub async fn apply(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    ApiJson(input): ApiJson<PersonInput>,
+) -> Result<(StatusCode, Json<Applied>), AppError> {
+    let id = service::apply(&state.db, id, &input).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(Applied {
+            id,
+            status: super::model::ApplicationStatus::Menunggu,
+        }),
+    ))
+}
+
+/// A batch's applications (its BLKK's managers).
+#[utoipa::path(get, path = "/api/v1/trainings/{id}/applications", tag = "trainings",
+    operation_id = "applications_list", params(("id" = i64, Path, description = "Batch id")),
+    security(("session" = [])),
+    responses((status = 200, description = "Waiting first", body = Vec<Application>),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody)))]
+pub async fn applications(
+    State(state): State<AppState>,
+    user: RequireUser,
+    Path(id): Path<i64>,
+) -> Result<Json<Vec<Application>>, AppError> {
+    Ok(Json(
+        service::applications(&state.db, &user.actor(), id).await?,
+    ))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Decision {
+    /// `true` accepts (enrols), `false` declines.
+    pub accept: bool,
+}
+
+/// Accept or decline a waiting application.
+#[utoipa::path(post, path = "/api/v1/applications/{id}/decision", tag = "trainings",
+    operation_id = "applications_decide", request_body = Decision,
+    params(("id" = i64, Path, description = "Application id")), security(("session" = [])),
+    responses((status = 200, description = "Decided", body = Application),
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 413, body = ErrorBody), (status = 415, body = ErrorBody),
+        (status = 422, description = "Already decided, or the batch is full", body = ErrorBody)))]
+pub async fn decide(
+    State(state): State<AppState>,
+    user: RequireUser,
+    Path(id): Path<i64>,
+    ApiJson(d): ApiJson<Decision>,
+) -> Result<Json<Application>, AppError> {
+    let a = service::decide(
+        &state.db,
+        &user.actor(),
+        &state.config.public_url,
+        id,
+        d.accept,
+    )
+    .await?;
+    Ok(Json(a))
+}
+
+/// Everything held about the signed-in trainee (UU PDP): their data, trainings, outcomes,
+/// consents and who looked at their personal data.
+#[utoipa::path(get, path = "/api/v1/me/data", tag = "trainings", operation_id = "me_data",
+    security(("session" = [])),
+    responses((status = 200, description = "The trainee's data", body = MyData),
+        (status = 401, body = ErrorBody),
+        (status = 403, description = "Not a trainee", body = ErrorBody),
+        (status = 404, body = ErrorBody)))]
+pub async fn my_data(
+    State(state): State<AppState>,
+    user: RequireUser,
+) -> Result<Json<MyData>, AppError> {
+    Ok(Json(service::my_data(&state.db, &user.actor()).await?))
+}
+
+/// Correct one's own name and contacts.
+#[utoipa::path(put, path = "/api/v1/me/data", tag = "trainings", operation_id = "me_correct",
+    request_body = Correction, security(("session" = [])),
+    responses((status = 200, description = "Corrected", body = super::model::Person),
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 413, body = ErrorBody), (status = 415, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
+pub async fn correct(
+    State(state): State<AppState>,
+    user: RequireUser,
+    ApiJson(c): ApiJson<Correction>,
+) -> Result<Json<super::model::Person>, AppError> {
+    Ok(Json(service::correct(&state.db, &user.actor(), &c).await?))
+}

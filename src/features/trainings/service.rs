@@ -1,0 +1,1067 @@
+//! Training use cases: plan and change batches, enrol trainees (found by NIK, never
+//! duplicated), record attendance, results and outcomes, decide public applications, the
+//! tracer list, figures in a scope, and a trainee's rights over their personal data. Each
+//! checks access once, validates, and writes in one transaction with its audit entry and
+//! the figures it changes.
+
+use serde_json::{Value, json};
+use time::{Date, Month};
+
+use super::model::{
+    self, APPLICATION, Application, ApplicationStatus, CheckedPerson, ENROLMENT, Enrolment,
+    Figures, OutcomeInput, OutcomeRecord, PERSON, Person, PersonInput, PublicFilter,
+    PublicTraining, Reporter, ResultInput, TRAINING, TrainingFilter, TrainingInput, TrainingRecord,
+};
+use super::store;
+pub use super::store::{AccessEntry, Consent, Due, GroupBy, KeyedFigures};
+use crate::features::centres::{self, model::CentreRecord};
+use crate::features::{accounts, areas, kejuruan, orgs};
+use crate::kernel::access::{self, Actor, Role, Scope};
+use crate::kernel::audit::{self, Entry};
+use crate::kernel::db::{Db, Tx};
+use crate::kernel::error::AppError;
+use crate::kernel::time::{Zone, now};
+use crate::kernel::validate::FieldErrors;
+use crate::kernel::web::paging::{Paged, Window};
+
+pub const PAGE_SIZE: i64 = 50;
+/// The public search counts its matches up to this many.
+pub const PUBLIC_COUNT_CAP: i64 = 1000;
+
+/// Today in Western Indonesia (the latest of the three zones' dates is never earlier).
+pub fn today() -> Date {
+    now().to_offset(Zone::Wib.offset()).date()
+}
+
+/// `d` plus `months`, on the same day of the month or the month's last day.
+pub fn add_months(d: Date, months: i64) -> Date {
+    let total = i64::from(d.year()) * 12 + i64::from(u8::from(d.month())) - 1 + months;
+    let year = (total.div_euclid(12)) as i32;
+    let month = Month::try_from((total.rem_euclid(12) + 1) as u8).unwrap_or(Month::January);
+    let last = time::util::days_in_month(month, year);
+    Date::from_calendar_date(year, month, d.day().min(last)).unwrap_or(d)
+}
+
+/// The next follow-up of a graduate of a batch ending `end`, given the date of their latest
+/// outcome: the first scheduled point after it (`None` when the schedule is done).
+pub fn next_due(end: Date, schedule: &[i64], latest: Option<Date>) -> Option<Date> {
+    schedule
+        .iter()
+        .map(|m| add_months(end, *m))
+        .find(|due| latest.is_none_or(|l| *due > l))
+}
+
+async fn audit_entry(
+    tx: &mut Tx,
+    actor_id: Option<i64>,
+    entity: &'static str,
+    id: i64,
+    action: &'static str,
+    changes: &[audit::Change],
+) -> Result<(), AppError> {
+    audit::record(
+        tx,
+        Entry {
+            actor_id,
+            entity,
+            entity_id: id,
+            action,
+            changes,
+            at: now(),
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+fn created(values: Value) -> Vec<audit::Change> {
+    audit::created(values.as_object().expect("an object"))
+}
+
+async fn centre(db: &Db, id: i64) -> Result<CentreRecord, AppError> {
+    centres::store::get(db, id).await?.ok_or(AppError::NotFound)
+}
+
+/// A batch the actor may see (its BLKK is in their scope).
+pub async fn view(db: &Db, actor: &Actor, id: i64) -> Result<TrainingRecord, AppError> {
+    let t = store::get(db, id).await?.ok_or(AppError::NotFound)?;
+    let c = centre(db, t.training.centre_id).await?;
+    access::allow(centres::model::can_view(Some(actor), &c.facts()))?;
+    Ok(t)
+}
+
+/// A batch the actor may change (its BLKK's managers, admins).
+pub async fn for_edit(db: &Db, actor: &Actor, id: i64) -> Result<TrainingRecord, AppError> {
+    let t = view(db, actor, id).await?;
+    access::allow(model::can_manage(actor, t.training.centre_id))?;
+    Ok(t)
+}
+
+/// The BLKK whose batches the actor plans: an admin's choice, else their own.
+pub fn planning_centre(actor: &Actor, given: Option<i64>) -> Result<i64, AppError> {
+    let centre_id = match (given, actor.org_id) {
+        (Some(c), _) => c,
+        (None, Some(own)) if actor.role == Role::Pengelola => own,
+        (None, _) if actor.is_admin() => return Err(AppError::invalid("centre_id", "required")),
+        _ => return Err(AppError::Forbidden),
+    };
+    access::allow(model::can_manage(actor, centre_id))?;
+    Ok(centre_id)
+}
+
+/// One page of batches in the actor's scope.
+pub async fn list(
+    db: &Db,
+    actor: &Actor,
+    f: &TrainingFilter,
+    page: i64,
+) -> Result<Paged<TrainingRecord>, AppError> {
+    let scope = actor.centre_scope();
+    access::allow(scope != Scope::Nothing)?;
+    let w = Window::new(page, PAGE_SIZE);
+    let (items, total) = store::list(db, f, &scope, w.size, w.offset()).await?;
+    Ok(Paged::new(items, total, w))
+}
+
+/// The `n`-th chunk of the batch list, for its export.
+pub async fn export_chunk(
+    db: &Db,
+    actor: &Actor,
+    f: &TrainingFilter,
+    n: i64,
+    size: i64,
+) -> Result<Vec<TrainingRecord>, AppError> {
+    let scope = actor.centre_scope();
+    access::allow(scope != Scope::Nothing)?;
+    Ok(store::list(db, f, &scope, size, n * size).await?.0)
+}
+
+/// The references a batch makes must exist: its kejuruan, its partner (a mitra), and its
+/// instructors (instruktur of the same BLKK).
+async fn check_references(db: &Db, t: &model::Training) -> Result<(), AppError> {
+    let mut e = FieldErrors::new();
+    let known = kejuruan::service::catalogue(db).await?;
+    if !known.iter().any(|k| k.code == t.kejuruan) {
+        e.add("kejuruan", "invalid_choice");
+    }
+    if let Some(p) = t.partner_id {
+        match orgs::store::get(db, p).await? {
+            Some(o) if o.org.kind == orgs::model::OrgKind::Mitra => {}
+            _ => e.add("partner_id", "invalid_choice"),
+        }
+    }
+    let staff = store::instructors(db, t.centre_id).await?;
+    if t.instructor_ids
+        .iter()
+        .any(|i| !staff.iter().any(|(s, _)| s == i))
+    {
+        e.add("instructor_ids", "invalid_choice");
+    }
+    e.finish(()).map_err(AppError::Invalid)
+}
+
+/// Plans a batch.
+pub async fn create(
+    db: &Db,
+    actor: &Actor,
+    input: &TrainingInput,
+) -> Result<TrainingRecord, AppError> {
+    let centre_id = planning_centre(actor, input.centre_id)?;
+    let c = match centres::store::get(db, centre_id).await? {
+        Some(c) => c,
+        None => return Err(AppError::invalid("centre_id", "not_found")),
+    };
+    let t = input.validate(None, centre_id)?;
+    check_references(db, &t).await?;
+    let mut tx = db.begin().await?;
+    let id = store::insert(
+        &mut tx,
+        &t,
+        (&c.place.province_code, &c.place.regency_code),
+        now(),
+    )
+    .await?;
+    store::refresh_figures(&mut tx, id).await?;
+    audit_entry(
+        &mut tx,
+        Some(actor.user_id),
+        TRAINING,
+        id,
+        "create",
+        &audit::created(&audit::snapshot(&t)),
+    )
+    .await?;
+    tx.commit().await?;
+    store::get(db, id).await?.ok_or(AppError::NotFound)
+}
+
+/// Changes a batch that is not closed. Fewer seats than trainees is refused.
+pub async fn update(
+    db: &Db,
+    actor: &Actor,
+    id: i64,
+    input: &TrainingInput,
+) -> Result<TrainingRecord, AppError> {
+    let current = for_edit(db, actor, id).await?;
+    if current.is_closed() {
+        return Err(AppError::invalid("title", "batch_closed"));
+    }
+    if input
+        .centre_id
+        .is_some_and(|c| c != current.training.centre_id)
+    {
+        return Err(AppError::invalid("centre_id", "cannot_change"));
+    }
+    let version = input.version.unwrap_or(current.version);
+    if version != current.version {
+        return Err(AppError::Stale);
+    }
+    let t = input.validate(Some(&current.training), current.training.centre_id)?;
+    if t.quota < current.enrolled {
+        return Err(AppError::invalid("quota", "below_enrolled"));
+    }
+    check_references(db, &t).await?;
+    let changes = audit::diff(&audit::snapshot(&current.training), &audit::snapshot(&t));
+    if changes.is_empty() {
+        return Ok(current);
+    }
+    let mut tx = db.begin().await?;
+    store::update(&mut tx, id, version, &t, now()).await?;
+    store::refresh_figures(&mut tx, id).await?;
+    audit_entry(
+        &mut tx,
+        Some(actor.user_id),
+        TRAINING,
+        id,
+        "update",
+        &changes,
+    )
+    .await?;
+    tx.commit().await?;
+    store::get(db, id).await?.ok_or(AppError::NotFound)
+}
+
+/// Closes a batch once it has ended and every trainee has a result.
+pub async fn close(
+    db: &Db,
+    actor: &Actor,
+    id: i64,
+    version: Option<i64>,
+) -> Result<TrainingRecord, AppError> {
+    let t = for_edit(db, actor, id).await?;
+    if t.is_closed() {
+        return Err(AppError::invalid("title", "batch_closed"));
+    }
+    if t.training.end_date > today() {
+        return Err(AppError::invalid("end_date", "before_batch_end"));
+    }
+    let list = store::enrolments(db, id).await?;
+    if list.iter().any(|e| e.result.is_none()) {
+        return Err(AppError::invalid("result", "results_missing"));
+    }
+    let mut tx = db.begin().await?;
+    store::close(&mut tx, id, version.unwrap_or(t.version), now()).await?;
+    audit_entry(
+        &mut tx,
+        Some(actor.user_id),
+        TRAINING,
+        id,
+        "close",
+        &created(json!({"closed": true})),
+    )
+    .await?;
+    tx.commit().await?;
+    store::get(db, id).await?.ok_or(AppError::NotFound)
+}
+
+/// A batch's trainees as the actor may see them; personal data only for the BLKK's users
+/// and admins, each view logged for the trainees.
+pub async fn enrolments(
+    db: &Db,
+    actor: &Actor,
+    id: i64,
+    context: &str,
+) -> Result<(TrainingRecord, Vec<Enrolment>, bool), AppError> {
+    let t = view(db, actor, id).await?;
+    let list = store::enrolments(db, id).await?;
+    let personal = model::sees_personal_data(actor, t.training.centre_id);
+    if personal {
+        let persons: Vec<i64> = list
+            .iter()
+            .filter(|e| e.nik.is_some())
+            .map(|e| e.person_id)
+            .collect();
+        store::log_access(db, &persons, actor.user_id, "view", context, now()).await?;
+        Ok((t, list, true))
+    } else {
+        Ok((t, list.into_iter().map(Enrolment::masked).collect(), false))
+    }
+}
+
+/// Like [`enrolments`], for an export (logged as one).
+pub async fn enrolments_export(
+    db: &Db,
+    actor: &Actor,
+    id: i64,
+    context: &str,
+) -> Result<(TrainingRecord, Vec<Enrolment>, bool), AppError> {
+    let t = view(db, actor, id).await?;
+    let list = store::enrolments(db, id).await?;
+    let personal = model::sees_personal_data(actor, t.training.centre_id);
+    if personal {
+        let persons: Vec<i64> = list
+            .iter()
+            .filter(|e| e.nik.is_some())
+            .map(|e| e.person_id)
+            .collect();
+        store::log_access(db, &persons, actor.user_id, "export", context, now()).await?;
+        Ok((t, list, true))
+    } else {
+        Ok((t, list.into_iter().map(Enrolment::masked).collect(), false))
+    }
+}
+
+/// The person of a checked input: the one with that NIK (their stored fields kept, empty
+/// contacts filled in), or a new one. The NIK's district must exist.
+async fn find_or_add_person(
+    db: &Db,
+    tx: &mut Tx,
+    p: &CheckedPerson,
+    fill_contacts: bool,
+) -> Result<i64, AppError> {
+    if areas::service::names(db, &[p.district.as_str()])
+        .await?
+        .is_empty()
+    {
+        return Err(AppError::invalid("nik", "nik_area"));
+    }
+    let nik = p.person.nik.as_deref().unwrap_or_default();
+    match store::person_by_nik(tx, nik).await? {
+        Some((id, stored)) => {
+            if stored.sex != p.person.sex || stored.birth_date != p.person.birth_date {
+                return Err(AppError::invalid("nik", "nik_mismatch"));
+            }
+            if fill_contacts {
+                let merged = Person {
+                    phone: if stored.phone.is_empty() {
+                        p.person.phone.clone()
+                    } else {
+                        stored.phone.clone()
+                    },
+                    address: if stored.address.is_empty() {
+                        p.person.address.clone()
+                    } else {
+                        stored.address.clone()
+                    },
+                    email: if stored.email.is_empty() {
+                        p.person.email.clone()
+                    } else {
+                        stored.email.clone()
+                    },
+                    ..stored.clone()
+                };
+                if merged != stored {
+                    store::update_person(tx, id, &merged, now()).await?;
+                }
+            }
+            Ok(id)
+        }
+        None => Ok(store::insert_person(tx, &p.person, now()).await?),
+    }
+}
+
+/// Puts a person in a batch: not twice, not in two batches at once, not beyond the quota.
+async fn enrol_person(tx: &mut Tx, t: &TrainingRecord, person_id: i64) -> Result<i64, AppError> {
+    if t.is_closed() {
+        return Err(AppError::invalid("nik", "batch_closed"));
+    }
+    if store::overlapping(
+        tx,
+        person_id,
+        t.training.start_date,
+        t.training.end_date,
+        t.id,
+    )
+    .await?
+    .is_some()
+    {
+        return Err(AppError::invalid("nik", "overlapping_batch"));
+    }
+    if !store::take_seat(tx, t.id).await? {
+        return Err(AppError::invalid("nik", "batch_full"));
+    }
+    match store::insert_enrolment(tx, t, person_id, now()).await {
+        Err(crate::kernel::db::StoreError::Duplicate { .. }) => {
+            Err(AppError::invalid("nik", "already_enrolled"))
+        }
+        other => Ok(other?),
+    }
+}
+
+/// Enrols a trainee by NIK (an existing person is found, not duplicated), with their
+/// consent to the notice.
+pub async fn enrol(
+    db: &Db,
+    actor: &Actor,
+    training_id: i64,
+    input: &PersonInput,
+) -> Result<Enrolment, AppError> {
+    let t = for_edit(db, actor, training_id).await?;
+    let p = input.validate(today())?;
+    let mut tx = db.begin().await?;
+    let person_id = find_or_add_person(db, &mut tx, &p, true).await?;
+    let id = enrol_person(&mut tx, &t, person_id).await?;
+    store::add_consent(
+        &mut tx,
+        person_id,
+        "pelatihan",
+        model::NOTICE_VERSION,
+        Some(t.id),
+        now(),
+    )
+    .await?;
+    store::refresh_figures(&mut tx, t.id).await?;
+    audit_entry(
+        &mut tx,
+        Some(actor.user_id),
+        ENROLMENT,
+        id,
+        "create",
+        &created(json!({"training_id": t.id, "person_id": person_id, "name": p.person.name})),
+    )
+    .await?;
+    tx.commit().await?;
+    store::enrolment(db, id).await?.ok_or(AppError::NotFound)
+}
+
+/// An enrolment and its batch, for someone who may teach in it.
+async fn for_teaching(
+    db: &Db,
+    actor: &Actor,
+    enrolment_id: i64,
+) -> Result<(Enrolment, TrainingRecord), AppError> {
+    let e = store::enrolment(db, enrolment_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let t = view(db, actor, e.training_id).await?;
+    access::allow(model::can_teach(actor, &t.training))?;
+    Ok((e, t))
+}
+
+/// Records a trainee's result (and certificate numbers, each unique). Refused if someone
+/// else recorded one since `version`.
+pub async fn set_result(
+    db: &Db,
+    actor: &Actor,
+    enrolment_id: i64,
+    input: &ResultInput,
+) -> Result<Enrolment, AppError> {
+    let (e, t) = for_teaching(db, actor, enrolment_id).await?;
+    if t.is_closed() {
+        return Err(AppError::invalid("result", "batch_closed"));
+    }
+    let version = input.version.unwrap_or(e.version);
+    if version != e.version {
+        return Err(AppError::Stale);
+    }
+    let r = input.validate(t.training.end_date, today())?;
+    let next = if r.result.graduated() {
+        next_due(
+            t.training.end_date,
+            &store::schedule(db).await?,
+            e.latest_date,
+        )
+    } else {
+        None
+    };
+    let before = json!({"result": e.result, "certificate_no": e.certificate_no,
+        "bnsp_certificate_no": e.bnsp_certificate_no});
+    let after = json!({"result": r.result, "certificate_no": r.certificate_no,
+        "bnsp_certificate_no": r.bnsp_certificate_no});
+    let changes = audit::diff(
+        before.as_object().expect("an object"),
+        after.as_object().expect("an object"),
+    );
+    if changes.is_empty() {
+        return Ok(e);
+    }
+    let mut tx = db.begin().await?;
+    store::set_result(&mut tx, enrolment_id, version, &r, next, now()).await?;
+    store::refresh_figures(&mut tx, t.id).await?;
+    audit_entry(
+        &mut tx,
+        Some(actor.user_id),
+        ENROLMENT,
+        enrolment_id,
+        "result",
+        &changes,
+    )
+    .await?;
+    tx.commit().await?;
+    store::enrolment(db, enrolment_id)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// Records who was present on `day` (a day of the batch, not in the future).
+pub async fn set_attendance(
+    db: &Db,
+    actor: &Actor,
+    training_id: i64,
+    day: Date,
+    present: &[i64],
+) -> Result<(), AppError> {
+    let t = view(db, actor, training_id).await?;
+    access::allow(model::can_teach(actor, &t.training))?;
+    if day < t.training.start_date || day > t.training.end_date {
+        return Err(AppError::invalid("day", "outside_batch"));
+    }
+    if day > today() {
+        return Err(AppError::invalid("day", "in_future"));
+    }
+    let list = store::enrolments(db, training_id).await?;
+    let marks: Vec<(i64, bool)> = list
+        .iter()
+        .map(|e| (e.id, present.contains(&e.id)))
+        .collect();
+    let mut tx = db.begin().await?;
+    store::set_attendance(&mut tx, day, &marks).await?;
+    let n = marks.iter().filter(|(_, p)| *p).count();
+    audit_entry(
+        &mut tx,
+        Some(actor.user_id),
+        TRAINING,
+        training_id,
+        "attendance",
+        &created(json!({"day": day.to_string(), "present": n, "of": marks.len()})),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The attendance of a batch: `(day, enrolment, present)`.
+pub async fn attendance(
+    db: &Db,
+    actor: &Actor,
+    training_id: i64,
+) -> Result<Vec<(Date, i64, bool)>, AppError> {
+    view(db, actor, training_id).await?;
+    Ok(store::attendance(db, training_id).await?)
+}
+
+/// How the actor relates to an enrolment's outcomes: who reports when they record one.
+async fn outcome_access(
+    db: &Db,
+    actor: &Actor,
+    e: &Enrolment,
+) -> Result<(TrainingRecord, Reporter), AppError> {
+    let t = store::get(db, e.training_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if actor.role == Role::Peserta {
+        let own = store::person_of_user(db, actor.user_id).await?;
+        access::allow(own.is_some_and(|(id, _)| id == e.person_id))?;
+        return Ok((t, Reporter::Alumni));
+    }
+    if actor.role == Role::Mitra {
+        access::allow(t.training.partner_id.is_some() && t.training.partner_id == actor.org_id)?;
+        return Ok((t, Reporter::Mitra));
+    }
+    let c = centre(db, t.training.centre_id).await?;
+    access::allow(centres::model::can_view(Some(actor), &c.facts()))?;
+    Ok((t, Reporter::Blkk))
+}
+
+/// A graduate's outcomes, newest first.
+pub async fn outcomes(
+    db: &Db,
+    actor: &Actor,
+    enrolment_id: i64,
+) -> Result<Vec<OutcomeRecord>, AppError> {
+    let e = store::enrolment(db, enrolment_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    outcome_access(db, actor, &e).await?;
+    Ok(store::outcomes(db, enrolment_id).await?)
+}
+
+/// Records what became of a graduate: by their BLKK, the alumnus themself, or the batch's
+/// partner. The latest (by date) sets the figures and the next follow-up.
+pub async fn add_outcome(
+    db: &Db,
+    actor: &Actor,
+    enrolment_id: i64,
+    input: &OutcomeInput,
+) -> Result<OutcomeRecord, AppError> {
+    let e = store::enrolment(db, enrolment_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let (t, reporter) = outcome_access(db, actor, &e).await?;
+    if reporter == Reporter::Blkk {
+        // Of the BLKK's own people (or an admin), not those who only watch over it.
+        access::allow(model::sees_personal_data(actor, t.training.centre_id))?;
+    }
+    if !store::graduated(e.result) {
+        return Err(AppError::invalid("status", "not_a_graduate"));
+    }
+    let o = input.validate(t.training.end_date, today(), reporter)?;
+    if reporter != Reporter::Blkk && o.reported_by != reporter {
+        return Err(AppError::invalid("reported_by", "not_yours"));
+    }
+    if let Some(p) = o.partner_id {
+        match orgs::store::get(db, p).await? {
+            Some(org) if org.org.kind == orgs::model::OrgKind::Mitra => {}
+            _ => return Err(AppError::invalid("partner_id", "invalid_choice")),
+        }
+    }
+    let mut tx = db.begin().await?;
+    let id = store::insert_outcome(&mut tx, enrolment_id, &o, Some(actor.user_id), now()).await?;
+    if e.latest_date.is_none_or(|l| o.date >= l) {
+        let next = next_due(
+            t.training.end_date,
+            &store::schedule(db).await?,
+            Some(o.date),
+        );
+        store::set_latest(&mut tx, enrolment_id, &o, next).await?;
+        store::refresh_figures(&mut tx, t.id).await?;
+    }
+    audit_entry(
+        &mut tx,
+        Some(actor.user_id),
+        ENROLMENT,
+        enrolment_id,
+        "outcome",
+        &audit::created(&audit::snapshot(&o)),
+    )
+    .await?;
+    tx.commit().await?;
+    store::outcomes(db, enrolment_id)
+        .await?
+        .into_iter()
+        .find(|r| r.id == id)
+        .ok_or(AppError::NotFound)
+}
+
+/// A BLKK's tracer list: graduates due (within a fortnight) or overdue for a follow-up,
+/// and the BLKK's response and placement figures.
+pub async fn tracer(
+    db: &Db,
+    actor: &Actor,
+    centre_id: i64,
+    page: i64,
+) -> Result<(Paged<Due>, Figures), AppError> {
+    let c = centre(db, centre_id).await?;
+    access::allow(centres::model::can_view(Some(actor), &c.facts()))?;
+    let w = Window::new(page, PAGE_SIZE);
+    let until = today() + time::Duration::days(14);
+    let (items, total) = store::due(db, centre_id, until, w.size, w.offset()).await?;
+    let f = TrainingFilter {
+        centre: Some(centre_id),
+        ..Default::default()
+    };
+    let figures = store::figures(db, &f, &Scope::Centre(centre_id)).await?;
+    Ok((Paged::new(items, total, w), figures))
+}
+
+/// Figures in the actor's scope, and the breakdown by `by`.
+pub async fn stats(
+    db: &Db,
+    actor: &Actor,
+    f: &TrainingFilter,
+    by: Option<GroupBy>,
+) -> Result<(Figures, Vec<KeyedFigures>), AppError> {
+    let scope = actor.centre_scope();
+    access::allow(scope != Scope::Nothing)?;
+    let total = store::figures(db, f, &scope).await?;
+    let rows = match by {
+        Some(k) => store::figures_by(db, k, f, &scope).await?,
+        None => Vec::new(),
+    };
+    Ok((total, rows))
+}
+
+// ---- The public ----------------------------------------------------------------------
+
+/// Upcoming batches open to the public.
+pub async fn public_list(
+    db: &Db,
+    f: &PublicFilter,
+    page: i64,
+) -> Result<Paged<PublicTraining>, AppError> {
+    let mut e = FieldErrors::new();
+    let from = e.take("from", crate::kernel::validate::check::date(&f.from));
+    let to = e.take("to", crate::kernel::validate::check::date(&f.to));
+    if !matches!(f.cost.as_str(), "" | "gratis" | "berbayar") {
+        e.add("cost", "invalid_choice");
+    }
+    e.finish(()).map_err(AppError::Invalid)?;
+    let from = from.filter(|d| *d > today()).unwrap_or_else(today);
+    let w = Window::new(page, PAGE_SIZE);
+    let (items, total) =
+        store::public_list(db, f, from, to, w.size, w.offset(), PUBLIC_COUNT_CAP).await?;
+    Ok(Paged::new(items, total, w))
+}
+
+/// An upcoming public batch.
+pub async fn public_view(db: &Db, id: i64) -> Result<PublicTraining, AppError> {
+    let t = store::get(db, id).await?.ok_or(AppError::NotFound)?;
+    if !t.training.open_to_public {
+        return Err(AppError::NotFound);
+    }
+    store::public_get(db, id).await?.ok_or(AppError::NotFound)
+}
+
+/// Whether a batch still takes applications.
+pub fn takes_applications(t: &TrainingRecord) -> bool {
+    t.training.open_to_public
+        && !t.is_closed()
+        && t.training.start_date > today()
+        && t.seats_left() > 0
+}
+
+/// An application from the public, with consent to the notice. A person already known by
+/// their NIK is linked, their stored data unchanged (nothing about them is revealed).
+pub async fn apply(db: &Db, training_id: i64, input: &PersonInput) -> Result<i64, AppError> {
+    let t = store::get(db, training_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if !t.training.open_to_public {
+        return Err(AppError::NotFound);
+    }
+    if !takes_applications(&t) {
+        return Err(AppError::invalid("nik", "applications_closed"));
+    }
+    let p = input.validate(today())?;
+    let mut tx = db.begin().await?;
+    let person_id = find_or_add_person(db, &mut tx, &p, false).await?;
+    let id = match store::insert_application(&mut tx, training_id, person_id, &p.motivation, now())
+        .await
+    {
+        Err(crate::kernel::db::StoreError::Duplicate { .. }) => {
+            return Err(AppError::invalid("nik", "already_applied"));
+        }
+        other => other?,
+    };
+    store::add_consent(
+        &mut tx,
+        person_id,
+        "pendaftaran",
+        model::NOTICE_VERSION,
+        Some(training_id),
+        now(),
+    )
+    .await?;
+    audit_entry(
+        &mut tx,
+        None,
+        APPLICATION,
+        id,
+        "create",
+        &created(json!({"training_id": training_id, "person_id": person_id})),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// A batch's applications, for those who manage it (contacts in full, the view logged).
+pub async fn applications(
+    db: &Db,
+    actor: &Actor,
+    training_id: i64,
+) -> Result<Vec<Application>, AppError> {
+    let t = for_edit(db, actor, training_id).await?;
+    let list = store::applications(db, training_id).await?;
+    let persons: Vec<i64> = list.iter().map(|a| a.person_id).collect();
+    store::log_access(
+        db,
+        &persons,
+        actor.user_id,
+        "view",
+        &format!("Pendaftar {}", t.training.title),
+        now(),
+    )
+    .await?;
+    Ok(list)
+}
+
+/// Accepts (enrols; invites the trainee's account when they gave an e-mail) or declines an
+/// application that is still waiting.
+pub async fn decide(
+    db: &Db,
+    actor: &Actor,
+    base: &str,
+    application_id: i64,
+    accept: bool,
+) -> Result<Application, AppError> {
+    let mut tx = db.begin().await?;
+    let a = store::application_in(&mut tx, application_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    drop(tx);
+    let t = for_edit(db, actor, a.training_id).await?;
+    let status = if accept {
+        ApplicationStatus::Diterima
+    } else {
+        ApplicationStatus::Ditolak
+    };
+    let mut tx = db.begin().await?;
+    if !store::decide(&mut tx, application_id, status, actor.user_id, now()).await? {
+        return Err(AppError::invalid("status", "already_decided"));
+    }
+    if accept {
+        let enrolment = enrol_person(&mut tx, &t, a.person_id).await?;
+        let person = store::person_in(&mut tx, a.person_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        if !person.email.is_empty()
+            && let Some(user) = accounts::service::invite_trainee_in(
+                &mut tx,
+                actor,
+                base,
+                &person.email,
+                &person.name,
+            )
+            .await?
+        {
+            store::link_user(&mut tx, a.person_id, user).await?;
+        }
+        store::refresh_figures(&mut tx, t.id).await?;
+        audit_entry(
+            &mut tx,
+            Some(actor.user_id),
+            ENROLMENT,
+            enrolment,
+            "create",
+            &created(json!({"training_id": t.id, "person_id": a.person_id, "application_id": application_id})),
+        )
+        .await?;
+    }
+    audit_entry(
+        &mut tx,
+        Some(actor.user_id),
+        APPLICATION,
+        application_id,
+        "decide",
+        &created(json!({"status": status})),
+    )
+    .await?;
+    let decided = store::application_in(&mut tx, application_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    tx.commit().await?;
+    Ok(decided)
+}
+
+// ---- The trainee's own data (UU PDP) -------------------------------------------------
+
+/// Everything held about the signed-in trainee: their data, trainings, outcomes, consents,
+/// and who looked at their personal data.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct MyData {
+    pub person: Person,
+    pub trainings: Vec<MyTraining>,
+    pub consents: Vec<Consent>,
+    pub access_log: Vec<AccessEntry>,
+}
+
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct MyTraining {
+    pub enrolment: Enrolment,
+    pub title: String,
+    pub centre_name: String,
+    #[serde(with = "crate::kernel::time::ymd")]
+    #[schema(value_type = String, format = Date)]
+    pub start_date: Date,
+    #[serde(with = "crate::kernel::time::ymd")]
+    #[schema(value_type = String, format = Date)]
+    pub end_date: Date,
+    pub outcomes: Vec<OutcomeRecord>,
+}
+
+async fn own_person(db: &Db, actor: &Actor) -> Result<(i64, Person), AppError> {
+    access::allow(actor.role == Role::Peserta)?;
+    store::person_of_user(db, actor.user_id)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+pub async fn my_data(db: &Db, actor: &Actor) -> Result<MyData, AppError> {
+    let (id, person) = own_person(db, actor).await?;
+    let mut trainings = Vec::new();
+    for e in store::enrolments_of_person(db, id).await? {
+        let t = store::get(db, e.training_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        trainings.push(MyTraining {
+            outcomes: store::outcomes(db, e.id).await?,
+            enrolment: e,
+            title: t.training.title,
+            centre_name: t.centre_name,
+            start_date: t.training.start_date,
+            end_date: t.training.end_date,
+        });
+    }
+    Ok(MyData {
+        person,
+        trainings,
+        consents: store::consents(db, id).await?,
+        access_log: store::access_log(db, id, 500).await?,
+    })
+}
+
+/// What a trainee may correct themself.
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct Correction {
+    #[schema(max_length = 120)]
+    pub name: String,
+    #[schema(max_length = 30)]
+    pub phone: String,
+    #[schema(max_length = 300)]
+    pub address: String,
+    #[schema(max_length = 254)]
+    pub email: String,
+}
+
+/// A trainee corrects their name and contacts (NIK and birth date through their BLKK).
+pub async fn correct(db: &Db, actor: &Actor, c: &Correction) -> Result<Person, AppError> {
+    use crate::kernel::validate::check;
+    let (id, stored) = own_person(db, actor).await?;
+    let mut e = FieldErrors::new();
+    let fixed = Person {
+        name: e.take("name", check::required(&c.name, 120)),
+        phone: e.take("phone", check::phone(&c.phone)),
+        address: e.take("address", check::optional(&c.address, 300)),
+        email: e.take("email", check::email(&c.email)),
+        ..stored.clone()
+    };
+    e.finish(()).map_err(AppError::Invalid)?;
+    let changes = audit::diff(&audit::snapshot(&stored), &audit::snapshot(&fixed));
+    if changes.is_empty() {
+        return Ok(stored);
+    }
+    // The log names the fields changed, not their values.
+    let fields: Vec<&str> = changes.iter().map(|c| c.field.as_str()).collect();
+    let mut tx = db.begin().await?;
+    store::update_person(&mut tx, id, &fixed, now()).await?;
+    audit_entry(
+        &mut tx,
+        Some(actor.user_id),
+        PERSON,
+        id,
+        "correct",
+        &created(json!({"fields": fields})),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(fixed)
+}
+
+/// Erases the trainee's personal data on their request: the person is anonymised (the
+/// counts stay right), their account closed and signed out.
+pub async fn erase(db: &Db, actor: &Actor) -> Result<(), AppError> {
+    let (id, _) = own_person(db, actor).await?;
+    let mut tx = db.begin().await?;
+    store::erase_person(&mut tx, id, "(dihapus)", now()).await?;
+    accounts::service::close_own_account(&mut tx, actor).await?;
+    audit_entry(
+        &mut tx,
+        Some(actor.user_id),
+        PERSON,
+        id,
+        "erase",
+        &created(json!({"erased": true})),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Whether the actor is the trainee of this enrolment (for their own pages).
+pub async fn is_own_enrolment(db: &Db, actor: &Actor, e: &Enrolment) -> Result<bool, AppError> {
+    if actor.role != Role::Peserta {
+        return Ok(false);
+    }
+    Ok(store::person_of_user(db, actor.user_id)
+        .await?
+        .is_some_and(|(id, _)| id == e.person_id))
+}
+
+/// The instructors a batch at this BLKK may have, for the form.
+pub async fn instructors(db: &Db, centre_id: i64) -> Result<Vec<(i64, String)>, AppError> {
+    Ok(store::instructors(db, centre_id).await?)
+}
+
+/// The batch an enrolment belongs to.
+pub async fn training_of_enrolment(db: &Db, enrolment_id: i64) -> Result<i64, AppError> {
+    let e = store::enrolment(db, enrolment_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(e.training_id)
+}
+
+/// The batch an application is for.
+pub async fn training_of_application(db: &Db, application_id: i64) -> Result<i64, AppError> {
+    let mut tx = db.begin().await?;
+    let a = store::application_in(&mut tx, application_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    tx.commit().await?;
+    Ok(a.training_id)
+}
+
+/// A graduate's outcomes with the trainee (personal data masked) and their batch, for the
+/// outcome page.
+pub async fn outcome_page(
+    db: &Db,
+    actor: &Actor,
+    enrolment_id: i64,
+) -> Result<(Enrolment, TrainingRecord, Vec<OutcomeRecord>), AppError> {
+    let outcomes = outcomes(db, actor, enrolment_id).await?;
+    let e = store::enrolment(db, enrolment_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let t = store::get(db, e.training_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok((e.masked(), t, outcomes))
+}
+
+/// An upcoming public batch and whether it takes applications.
+pub async fn public_page(db: &Db, id: i64) -> Result<(PublicTraining, bool), AppError> {
+    let t = public_view(db, id).await?;
+    let record = store::get(db, id).await?.ok_or(AppError::NotFound)?;
+    Ok((t, takes_applications(&record)))
+}
+
+/// The names of BLKK (or any organisations) by id, for the figures' rows.
+pub async fn names(db: &Db, ids: &[i64]) -> Result<Vec<(i64, String)>, AppError> {
+    Ok(orgs::store::names(db, ids).await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    #[test]
+    fn months_keep_the_day_or_take_the_last() {
+        assert_eq!(add_months(date!(2026 - 01 - 31), 1), date!(2026 - 02 - 28));
+        assert_eq!(add_months(date!(2026 - 11 - 15), 2), date!(2027 - 01 - 15));
+        assert_eq!(add_months(date!(2026 - 06 - 30), 12), date!(2027 - 06 - 30));
+    }
+
+    #[test]
+    fn follow_ups_fall_due_after_the_latest_answer() {
+        let end = date!(2026 - 01 - 10);
+        let s = [1, 6, 12];
+        assert_eq!(next_due(end, &s, None), Some(date!(2026 - 02 - 10)));
+        assert_eq!(
+            next_due(end, &s, Some(date!(2026 - 02 - 20))),
+            Some(date!(2026 - 07 - 10))
+        );
+        assert_eq!(next_due(end, &s, Some(date!(2027 - 01 - 10))), None);
+    }
+}

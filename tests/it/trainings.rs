@@ -1,0 +1,839 @@
+//! Trainings through the JSON API: planning batches and who may see them, enrolling trainees
+//! by NIK (never duplicated, never in two batches at once, never beyond the quota), who sees
+//! their personal data (and the log of it), results and certificates, outcomes and the live
+//! figures they move, the public search and applications, and who may read the figures.
+//!
+//! Every batch here is created by the test itself (the demo's own batches may change), and
+//! every figure is compared with the one read before the test's writes.
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use simandiri::kernel::db::{Arg, Db, Sql};
+use simandiri::seed::demo::DARUL_BAYAN;
+
+use crate::support::{Client, Content, demo_email};
+
+// ---- People --------------------------------------------------------------------------
+
+/// The NIK of a woman born 1999-08-05 in Kec. Sumur, Kab. Pandeglang (district 36.01.01:
+/// day 05 + 40); `serial` (the last four digits) tells people apart.
+fn woman(serial: u16) -> String {
+    format!("360101450899{serial:04}")
+}
+
+/// The NIK of a man born 2000-01-01 in the same district.
+fn man(serial: u16) -> String {
+    format!("360101010100{serial:04}")
+}
+
+/// The NIK as those without access to personal data see it.
+fn masked(nik: &str) -> String {
+    format!("{}********{}", &nik[..4], &nik[12..])
+}
+
+/// A person to enrol or an applicant, with their consent to the notice; sex and birth date
+/// are left to the NIK.
+fn person(nik: &str, name: &str) -> Value {
+    json!({
+        "nik": nik,
+        "name": name,
+        "phone": "0812 3456 7890",
+        "address": "Kp. Cikadu RT 01/02, Desa Mekar Jaya",
+        "consent": true,
+    })
+}
+
+// ---- Batches -------------------------------------------------------------------------
+
+/// A new batch's fields: a free PBK class of 240 lesson hours.
+fn batch(kejuruan: &str, title: &str, start: &str, end: &str, quota: i64) -> Value {
+    json!({
+        "kejuruan": kejuruan,
+        "title": title,
+        "start_date": start,
+        "end_date": end,
+        "hours": 240,
+        "quota": quota,
+        "fee": 0,
+        "funding": "pbk",
+    })
+}
+
+/// A batch that has ended (January–February 2026), so results and outcomes may be recorded.
+fn past_batch(kejuruan: &str, title: &str) -> Value {
+    batch(kejuruan, title, "2026-01-05", "2026-02-27", 16)
+}
+
+/// The date `days` from today (UTC), as `YYYY-MM-DD`.
+fn from_today(days: i64) -> String {
+    (time::OffsetDateTime::now_utc().date() + time::Duration::days(days)).to_string()
+}
+
+/// The first code of the kejuruan catalogue.
+async fn first_kejuruan(c: &Client) -> String {
+    let (s, list) = c.get_json("/api/v1/kejuruan").await;
+    assert_eq!(s, 200, "{list}");
+    list[0]["code"]
+        .as_str()
+        .unwrap_or_else(|| panic!("a kejuruan code in {list}"))
+        .to_owned()
+}
+
+/// Plans a batch (201) and returns it.
+async fn plan(c: &Client, body: Value) -> Value {
+    let (s, created) = c.json("POST", "/api/v1/trainings", body).await;
+    assert_eq!(s, 201, "{created}");
+    created
+}
+
+/// Enrols a person in a batch (201) and returns the enrolment.
+async fn enrol(c: &Client, training: i64, person: Value) -> Value {
+    let (s, e) = c
+        .json(
+            "POST",
+            &format!("/api/v1/trainings/{training}/enrolments"),
+            person,
+        )
+        .await;
+    assert_eq!(s, 201, "{e}");
+    e
+}
+
+/// Records a result (200) and returns the enrolment.
+async fn record_result(c: &Client, enrolment: i64, body: Value) -> Value {
+    let (s, e) = c
+        .json(
+            "PUT",
+            &format!("/api/v1/enrolments/{enrolment}/result"),
+            body,
+        )
+        .await;
+    assert_eq!(s, 200, "{e}");
+    e
+}
+
+/// A GET that must succeed.
+async fn get_ok(c: &Client, path: &str) -> Value {
+    let (s, body) = c.get_json(path).await;
+    assert_eq!(s, 200, "{path}: {body}");
+    body
+}
+
+/// One trainee of a batch, as `c` sees them in the batch's list.
+async fn enrolment_in(c: &Client, training: i64, enrolment: i64) -> Value {
+    let list = get_ok(c, &format!("/api/v1/trainings/{training}/enrolments")).await;
+    list.as_array()
+        .unwrap_or_else(|| panic!("a list: {list}"))
+        .iter()
+        .find(|e| e["id"] == enrolment)
+        .cloned()
+        .unwrap_or_else(|| panic!("enrolment {enrolment} in {list}"))
+}
+
+// ---- Values --------------------------------------------------------------------------
+
+/// The `id` of a record.
+fn id_of(v: &Value) -> i64 {
+    v["id"].as_i64().unwrap_or_else(|| panic!("an id in {v}"))
+}
+
+/// A whole number of a record.
+fn int(v: &Value, key: &str) -> i64 {
+    v[key].as_i64().unwrap_or_else(|| panic!("{key} in {v}"))
+}
+
+/// The code of the error on `field` in an API error body.
+fn field_code(body: &Value, field: &str) -> Option<String> {
+    body["error"]["fields"]
+        .as_array()?
+        .iter()
+        .find(|f| f["field"] == field)
+        .and_then(|f| f["code"].as_str())
+        .map(str::to_owned)
+}
+
+/// A 422 naming `field` with `code`.
+#[track_caller]
+fn assert_refused(status: StatusCode, body: &Value, field: &str, code: &str) {
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(body["error"]["code"], "validation_failed", "{body}");
+    assert_eq!(field_code(body, field).as_deref(), Some(code), "{body}");
+}
+
+/// A 403.
+#[track_caller]
+fn assert_forbidden(status: StatusCode, body: &Value) {
+    assert_eq!(status, 403, "{body}");
+    assert_eq!(body["error"]["code"], "forbidden", "{body}");
+}
+
+// ---- The database --------------------------------------------------------------------
+
+/// A `SELECT COUNT(*) ...` with one argument.
+async fn count(db: &Db, sql: &str, arg: impl Into<Arg>) -> i64 {
+    let (n,): (i64,) = db.fetch_one(Sql::new(sql).arg(arg)).await.unwrap();
+    n
+}
+
+/// A batch's trainees as stored: its enrolment rows and its seat counter (always equal).
+async fn seats(db: &Db, training: i64) -> (i64, i64) {
+    db.fetch_one(
+        Sql::new(
+            "SELECT (SELECT COUNT(*) FROM enrolments WHERE training_id = $1), enrolled \
+             FROM trainings WHERE id = $1",
+        )
+        .arg(training),
+    )
+    .await
+    .unwrap()
+}
+
+async fn persons_with_nik(db: &Db, nik: &str) -> i64 {
+    count(db, "SELECT COUNT(*) FROM persons WHERE nik = $1", nik).await
+}
+
+async fn batches_of(db: &Db, centre: i64) -> i64 {
+    count(
+        db,
+        "SELECT COUNT(*) FROM trainings WHERE centre_id = $1",
+        centre,
+    )
+    .await
+}
+
+/// Logged views and exports of a person's personal data.
+async fn access_logged(db: &Db, person: i64) -> i64 {
+    count(
+        db,
+        "SELECT COUNT(*) FROM personal_data_access WHERE person_id = $1",
+        person,
+    )
+    .await
+}
+
+/// The id of the demo user of `role`.
+async fn user_id(db: &Db, role: &str) -> i64 {
+    let (id,): (i64,) = db
+        .fetch_one(Sql::new("SELECT id FROM users WHERE email = $1").arg(demo_email(role)))
+        .await
+        .unwrap_or_else(|e| panic!("no demo {role}: {e}"));
+    id
+}
+
+// ---- Figures -------------------------------------------------------------------------
+
+/// Every count of the training figures.
+const COUNTERS: [&str; 11] = [
+    "batches",
+    "trainees",
+    "kompeten",
+    "belum_kompeten",
+    "mengundurkan_diri",
+    "traced",
+    "bekerja",
+    "wirausaha",
+    "melanjutkan",
+    "belum_bekerja",
+    "tidak_terlacak",
+];
+
+/// `GET /api/v1/stats/trainings?{query}` (200).
+async fn stats(c: &Client, query: &str) -> Value {
+    get_ok(c, &format!("/api/v1/stats/trainings?{query}")).await
+}
+
+// ---- Scenarios -----------------------------------------------------------------------
+
+mod planning_a_batch_and_who_may_see_it {
+    use super::*;
+    crate::on_both!(Content::Demo, |t| {
+        let c = t.api_as("pengelola").await;
+        let centre = t.org_id(DARUL_BAYAN).await;
+        let k = first_kejuruan(&c).await;
+        let planned = batches_of(t.db(), centre).await;
+        let listed = "/api/v1/trainings?year=2026";
+        let listed_before = int(&get_ok(&c, listed).await, "total");
+
+        // Ending before it starts: refused, nothing saved.
+        let (s, body) = c
+            .json(
+                "POST",
+                "/api/v1/trainings",
+                batch(&k, "Menjahit Dasar", "2026-01-05", "2026-01-04", 16),
+            )
+            .await;
+        assert_refused(s, &body, "end_date", "end_before_start");
+        // An admin must say which BLKK the batch is for.
+        let admin = t.api_as("admin").await;
+        let (s, body) = admin
+            .json(
+                "POST",
+                "/api/v1/trainings",
+                past_batch(&k, "Menjahit Dasar"),
+            )
+            .await;
+        assert_refused(s, &body, "centre_id", "required");
+        assert_eq!(batches_of(t.db(), centre).await, planned, "nothing saved");
+
+        // The BLKK's manager plans it for their own BLKK.
+        let created = plan(&c, past_batch(&k, "Menjahit Dasar Angkatan I")).await;
+        let id = id_of(&created);
+        assert_eq!(batches_of(t.db(), centre).await, planned + 1);
+        assert_eq!(created["version"], 1);
+        assert_eq!(created["centre_id"], centre);
+        assert_eq!(created["centre_name"], DARUL_BAYAN);
+        assert_eq!(created["province_code"], "36");
+        assert_eq!(created["regency_code"], "36.01");
+        assert_eq!(created["kejuruan"], k.as_str());
+        assert_eq!(created["title"], "Menjahit Dasar Angkatan I");
+        assert_eq!(created["hours"], 240);
+        assert_eq!(created["quota"], 16);
+        assert_eq!(created["fee"], 0);
+        assert_eq!(created["funding"], "pbk");
+        assert_eq!(created["open_to_public"], json!(true));
+        assert_eq!(created["enrolled"], 0);
+        assert_eq!(created["instructor_ids"], json!([]));
+        assert_eq!(created["partner_id"], Value::Null);
+        assert_eq!(created["closed_at"], Value::Null);
+
+        // Read back, it is what was returned; it is listed.
+        let path = format!("/api/v1/trainings/{id}");
+        assert_eq!(get_ok(&c, &path).await, created);
+        assert_eq!(int(&get_ok(&c, listed).await, "total"), listed_before + 1);
+
+        // Its pembina (BBPVP Serang) sees it; the Disnaker of Kabupaten Tangerang (another
+        // regency) does not, nor does a partner see any batch list.
+        let pembina = t.api_as("pembina").await;
+        assert_eq!(get_ok(&pembina, &path).await, created);
+        let disnaker = t.api_as("disnaker").await;
+        let (s, body) = disnaker.get_json(&path).await;
+        assert_forbidden(s, &body);
+        let theirs = get_ok(&disnaker, &format!("/api/v1/trainings?centre={centre}")).await;
+        assert_eq!(theirs["total"], 0, "{theirs}");
+        let mitra = t.api_as("mitra").await;
+        let (s, body) = mitra.get_json("/api/v1/trainings").await;
+        assert_forbidden(s, &body);
+
+        // A change from the version read succeeds; another from the same (now stale)
+        // version is refused and changes nothing.
+        let (s, changed) = c
+            .json(
+                "PATCH",
+                &path,
+                json!({"title": "Menjahit Busana Muslim", "version": 1}),
+            )
+            .await;
+        assert_eq!(s, 200, "{changed}");
+        assert_eq!(changed["title"], "Menjahit Busana Muslim");
+        assert_eq!(changed["version"], 2);
+        assert_eq!(changed["quota"], 16, "what was not sent is kept");
+        let (s, body) = c
+            .json("PATCH", &path, json!({"title": "Lain", "version": 1}))
+            .await;
+        assert_eq!(s, 409, "{body}");
+        assert_eq!(body["error"]["code"], "conflict");
+        assert_eq!(get_ok(&c, &path).await, changed);
+
+        // Dates are written as they are sent: `YYYY-MM-DD`.
+        assert_eq!(created["start_date"], "2026-01-05");
+        assert_eq!(created["end_date"], "2026-02-27");
+    });
+}
+
+mod enrolling_by_nik {
+    use super::*;
+    crate::on_both!(Content::Demo, |t| {
+        let c = t.api_as("pengelola").await;
+        let k = first_kejuruan(&c).await;
+        let db = t.db();
+        // A: January–February; B overlaps it; C starts after A ends; D has one seat.
+        let a = id_of(&plan(&c, batch(&k, "Angkatan A", "2026-01-05", "2026-02-27", 16)).await);
+        let b = id_of(&plan(&c, batch(&k, "Angkatan B", "2026-02-02", "2026-03-27", 16)).await);
+        let later = id_of(&plan(&c, batch(&k, "Angkatan C", "2026-03-02", "2026-04-24", 16)).await);
+        let d = id_of(&plan(&c, batch(&k, "Angkatan D", "2026-05-04", "2026-06-26", 1)).await);
+
+        // A new person: sex and birth date read from the NIK.
+        let siti = woman(8201);
+        let first = enrol(&c, a, person(&siti, "Siti Aminah")).await;
+        assert_eq!(first["training_id"], a);
+        assert_eq!(first["nik"], siti.as_str());
+        assert_eq!(first["name"], "Siti Aminah");
+        assert_eq!(first["sex"], "P");
+        assert_eq!(first["phone"], "+6281234567890");
+        assert_eq!(first["result"], Value::Null);
+        let person_id = int(&first, "person_id");
+        assert_eq!(seats(db, a).await, (1, 1));
+        let read = get_ok(&c, &format!("/api/v1/trainings/{a}")).await;
+        assert_eq!(read["enrolled"], 1);
+
+        // Not in two batches at once.
+        let (s, body) = c
+            .json(
+                "POST",
+                &format!("/api/v1/trainings/{b}/enrolments"),
+                person(&siti, "Siti Aminah"),
+            )
+            .await;
+        assert_refused(s, &body, "nik", "overlapping_batch");
+        assert_eq!(seats(db, b).await, (0, 0));
+
+        // In a later batch: the same person, found by the NIK, not a second one.
+        let again = enrol(&c, later, person(&siti, "Siti Aminah")).await;
+        assert_eq!(again["person_id"], person_id);
+        assert_eq!(persons_with_nik(db, &siti).await, 1);
+        assert_eq!(seats(db, later).await, (1, 1));
+
+        // Not twice in the same batch (the seat taken is given back).
+        let (s, body) = c
+            .json(
+                "POST",
+                &format!("/api/v1/trainings/{a}/enrolments"),
+                person(&siti, "Siti Aminah"),
+            )
+            .await;
+        assert_refused(s, &body, "nik", "already_enrolled");
+        assert_eq!(seats(db, a).await, (1, 1));
+
+        // What cannot be a NIK, or names no district in the area data.
+        for (nik, code) in [
+            ("360101450899820", "nik_format"),
+            ("36010145089982021", "nik_format"),
+            ("0601014508998203", "nik_area"),
+            ("3699994508998202", "nik_area"),
+        ] {
+            let (s, body) = c
+                .json(
+                    "POST",
+                    &format!("/api/v1/trainings/{b}/enrolments"),
+                    person(nik, "Dewi Lestari"),
+                )
+                .await;
+            assert_refused(s, &body, "nik", code);
+            assert_eq!(persons_with_nik(db, nik).await, 0, "{nik}: nothing saved");
+            assert_eq!(seats(db, b).await, (0, 0));
+        }
+
+        // A sex the NIK contradicts; no consent.
+        let dewi = woman(8206);
+        let mut contradicted = person(&dewi, "Dewi Lestari");
+        contradicted["sex"] = json!("L");
+        let (s, body) = c
+            .json(
+                "POST",
+                &format!("/api/v1/trainings/{b}/enrolments"),
+                contradicted,
+            )
+            .await;
+        assert_refused(s, &body, "sex", "nik_mismatch");
+        let unconsented = json!({"nik": dewi, "name": "Dewi Lestari"});
+        let (s, body) = c
+            .json(
+                "POST",
+                &format!("/api/v1/trainings/{b}/enrolments"),
+                unconsented,
+            )
+            .await;
+        assert_refused(s, &body, "consent", "consent_required");
+        assert_eq!(persons_with_nik(db, &dewi).await, 0, "nothing saved");
+        assert_eq!(seats(db, b).await, (0, 0));
+
+        // One seat: the second trainee is refused, and not kept as a person either.
+        enrol(&c, d, person(&man(8204), "Ahmad Fauzi")).await;
+        let budi = man(8205);
+        let (s, body) = c
+            .json(
+                "POST",
+                &format!("/api/v1/trainings/{d}/enrolments"),
+                person(&budi, "Budi Santoso"),
+            )
+            .await;
+        assert_refused(s, &body, "nik", "batch_full");
+        assert_eq!(seats(db, d).await, (1, 1));
+        assert_eq!(persons_with_nik(db, &budi).await, 0);
+    });
+}
+
+mod personal_data_is_masked_and_each_view_logged {
+    use super::*;
+    crate::on_both!(Content::Demo, |t| {
+        let c = t.api_as("pengelola").await;
+        let k = first_kejuruan(&c).await;
+        let db = t.db();
+        let training = id_of(&plan(&c, past_batch(&k, "Desain Grafis")).await);
+        let nik = woman(8301);
+        let e = enrol(&c, training, person(&nik, "Rina Marlina")).await;
+        let person_id = int(&e, "person_id");
+        let path = format!("/api/v1/trainings/{training}/enrolments");
+        let logged = access_logged(db, person_id).await;
+
+        // The BLKK's manager sees it all; the view is logged for the trainee.
+        let own = enrolment_in(&c, training, id_of(&e)).await;
+        assert_eq!(own["nik"], nik.as_str());
+        assert_eq!(own["phone"], "+6281234567890");
+        assert_eq!(own["address"], "Kp. Cikadu RT 01/02, Desa Mekar Jaya");
+        assert!(!own["birth_date"].is_null(), "{own}");
+        assert_eq!(access_logged(db, person_id).await, logged + 1);
+        let (actor,): (Option<i64>,) = db
+            .fetch_one(
+                Sql::new(
+                    "SELECT actor_id FROM personal_data_access WHERE person_id = $1 \
+                     ORDER BY id DESC LIMIT 1",
+                )
+                .arg(person_id),
+            )
+            .await
+            .unwrap();
+        assert_eq!(actor, Some(user_id(db, "pengelola").await));
+
+        // Its pembina sees the trainee with the NIK masked and no contacts; nothing logged.
+        let pembina = t.api_as("pembina").await;
+        let seen = enrolment_in(&pembina, training, id_of(&e)).await;
+        assert_eq!(seen["name"], "Rina Marlina");
+        assert_eq!(seen["sex"], "P");
+        assert_eq!(seen["nik"], masked(&nik).as_str());
+        assert_eq!(seen["nik"], "3601********8301");
+        assert_eq!(seen["phone"], Value::Null);
+        assert_eq!(seen["birth_date"], Value::Null);
+        assert_eq!(seen["address"], Value::Null);
+        assert_eq!(access_logged(db, person_id).await, logged + 1);
+
+        // Outside the scope: nothing at all. Not a trainee: no "my data".
+        let disnaker = t.api_as("disnaker").await;
+        let (s, body) = disnaker.get_json(&path).await;
+        assert_forbidden(s, &body);
+        let (s, body) = pembina.get_json("/api/v1/me/data").await;
+        assert_forbidden(s, &body);
+        assert_eq!(access_logged(db, person_id).await, logged + 1);
+    });
+}
+
+mod results_and_certificates {
+    use super::*;
+    crate::on_both!(Content::Demo, |t| {
+        let c = t.api_as("pengelola").await;
+        let k = first_kejuruan(&c).await;
+        let ended = id_of(&plan(&c, past_batch(&k, "Tata Busana")).await);
+        let upcoming = id_of(
+            &plan(
+                &c,
+                batch(
+                    &k,
+                    "Tata Busana Lanjutan",
+                    &from_today(30),
+                    &from_today(60),
+                    16,
+                ),
+            )
+            .await,
+        );
+        let e1 = enrol(&c, ended, person(&woman(8401), "Ani Suryani")).await;
+        let e2 = enrol(&c, ended, person(&woman(8402), "Ika Rahayu")).await;
+        let e3 = enrol(&c, upcoming, person(&man(8403), "Joko Susilo")).await;
+        let (id1, id2, id3) = (id_of(&e1), id_of(&e2), id_of(&e3));
+        let v1 = int(&e1, "version");
+
+        // An instructor of the BLKK who does not teach this batch records nothing.
+        let instruktur = t.api_as("instruktur").await;
+        let (s, body) = instruktur
+            .json(
+                "PUT",
+                &format!("/api/v1/enrolments/{id1}/result"),
+                json!({"result": "kompeten"}),
+            )
+            .await;
+        assert_forbidden(s, &body);
+        assert_eq!(enrolment_in(&c, ended, id1).await, e1, "nothing saved");
+
+        // The manager records a result with its certificate.
+        let done = record_result(
+            &c,
+            id1,
+            json!({"result": "kompeten", "certificate_no": "CERT-1", "version": v1}),
+        )
+        .await;
+        assert_eq!(done["result"], "kompeten");
+        assert_eq!(done["certificate_no"], "CERT-1");
+        assert_eq!(done["version"], json!(v1 + 1));
+
+        // A certificate number is given once.
+        let (s, body) = c
+            .json(
+                "PUT",
+                &format!("/api/v1/enrolments/{id2}/result"),
+                json!({"result": "kompeten", "certificate_no": "CERT-1"}),
+            )
+            .await;
+        assert_refused(s, &body, "certificate_no", "duplicate");
+        assert_eq!(enrolment_in(&c, ended, id2).await, e2, "nothing saved");
+
+        // From a stale version: refused, the first result stands.
+        let (s, body) = c
+            .json(
+                "PUT",
+                &format!("/api/v1/enrolments/{id1}/result"),
+                json!({"result": "belum_kompeten", "version": v1}),
+            )
+            .await;
+        assert_eq!(s, 409, "{body}");
+        assert_eq!(body["error"]["code"], "conflict");
+        let now = enrolment_in(&c, ended, id1).await;
+        assert_eq!(now["result"], "kompeten");
+        assert_eq!(now["certificate_no"], "CERT-1");
+        assert_eq!(now["version"], json!(v1 + 1));
+
+        // No result before the batch has ended.
+        let (s, body) = c
+            .json(
+                "PUT",
+                &format!("/api/v1/enrolments/{id3}/result"),
+                json!({"result": "kompeten"}),
+            )
+            .await;
+        assert_refused(s, &body, "result", "before_batch_end");
+        assert_eq!(enrolment_in(&c, upcoming, id3).await, e3, "nothing saved");
+
+        // Once assigned to the batch, the instructor records results in it.
+        let me = user_id(t.db(), "instruktur").await;
+        let (s, assigned) = c
+            .json(
+                "PATCH",
+                &format!("/api/v1/trainings/{ended}"),
+                json!({"instructor_ids": [me]}),
+            )
+            .await;
+        assert_eq!(s, 200, "{assigned}");
+        assert_eq!(assigned["instructor_ids"], json!([me]));
+        let taught = record_result(&instruktur, id2, json!({"result": "belum_kompeten"})).await;
+        assert_eq!(taught["result"], "belum_kompeten");
+        assert_eq!(taught["certificate_no"], Value::Null);
+    });
+}
+
+mod outcomes_move_the_live_figures {
+    use super::*;
+    crate::on_both!(Content::Demo, |t| {
+        let c = t.api_as("pengelola").await;
+        let k = first_kejuruan(&c).await;
+        let centre = t.org_id(DARUL_BAYAN).await;
+        let query = format!("centre={centre}&year=2026");
+        let before = stats(&c, &query).await["total"].clone();
+
+        // A batch of three: two judged competent, one withdrew.
+        let training = id_of(&plan(&c, past_batch(&k, "Pengolahan Pangan")).await);
+        let a = id_of(&enrol(&c, training, person(&woman(8501), "Lia Kurniasih")).await);
+        let b = id_of(&enrol(&c, training, person(&man(8502), "Dedi Mulyadi")).await);
+        let w = id_of(&enrol(&c, training, person(&woman(8503), "Euis Komariah")).await);
+        record_result(
+            &c,
+            a,
+            json!({"result": "kompeten", "certificate_no": "CERT-5A"}),
+        )
+        .await;
+        record_result(&c, b, json!({"result": "kompeten"})).await;
+        record_result(&c, w, json!({"result": "mengundurkan_diri"})).await;
+
+        // Nothing before the batch ended (2026-02-27); nothing for one who withdrew.
+        let (s, body) = c
+            .json(
+                "POST",
+                &format!("/api/v1/enrolments/{a}/outcomes"),
+                json!({"status": "bekerja", "date": "2026-02-20", "employer": "PT Maju"}),
+            )
+            .await;
+        assert_refused(s, &body, "date", "before_batch_end");
+        let (s, body) = c
+            .json(
+                "POST",
+                &format!("/api/v1/enrolments/{w}/outcomes"),
+                json!({"status": "bekerja", "date": "2026-03-09", "employer": "PT Maju"}),
+            )
+            .await;
+        assert_refused(s, &body, "status", "not_a_graduate");
+        for e in [a, w] {
+            let list = get_ok(&c, &format!("/api/v1/enrolments/{e}/outcomes")).await;
+            assert_eq!(list, json!([]), "nothing saved");
+        }
+
+        // Ten days after the end, one graduate works at PT Maju.
+        let (s, outcome) = c
+            .json(
+                "POST",
+                &format!("/api/v1/enrolments/{a}/outcomes"),
+                json!({"status": "bekerja", "date": "2026-03-09", "employer": "PT Maju"}),
+            )
+            .await;
+        assert_eq!(s, 201, "{outcome}");
+        assert_eq!(outcome["enrolment_id"], a);
+        assert_eq!(outcome["status"], "bekerja");
+        assert_eq!(outcome["employer"], "PT Maju");
+        assert_eq!(outcome["reported_by"], "blkk");
+        let list = get_ok(&c, &format!("/api/v1/enrolments/{a}/outcomes")).await;
+        assert_eq!(list, json!([outcome.clone()]));
+        assert_eq!(
+            enrolment_in(&c, training, a).await["latest_status"],
+            "bekerja"
+        );
+
+        // The BLKK's figures for 2026 moved by exactly this batch.
+        let after = stats(&c, &query).await["total"].clone();
+        let delta = |key: &str| int(&after, key) - int(&before, key);
+        let expected = [
+            ("batches", 1),
+            ("trainees", 3),
+            ("kompeten", 2),
+            ("belum_kompeten", 0),
+            ("mengundurkan_diri", 1),
+            ("traced", 1),
+            ("bekerja", 1),
+            ("wirausaha", 0),
+            ("melanjutkan", 0),
+            ("belum_bekerja", 0),
+            ("tidak_terlacak", 0),
+            ("graduates", 2),
+        ];
+        for (key, n) in expected {
+            assert_eq!(delta(key), n, "{key}: before {before}, after {after}");
+        }
+        // The outcome's date is written as it was sent: `YYYY-MM-DD`.
+        assert_eq!(outcome["date"], "2026-03-09");
+    });
+}
+
+mod the_public_finds_upcoming_batches_and_applies {
+    use super::*;
+    crate::on_both!(Content::Demo, |t| {
+        let c = t.api_as("pengelola").await;
+        let k = first_kejuruan(&c).await;
+        let db = t.db();
+        let (start, end) = (from_today(30), from_today(57));
+        let mut open = batch(&k, "Menjahit untuk Umum", &start, &end, 16);
+        open["open_to_public"] = json!(true);
+        let open = id_of(&plan(&c, open).await);
+        let mut internal = batch(&k, "Menjahit Internal", &start, &end, 16);
+        internal["open_to_public"] = json!(false);
+        let internal = id_of(&plan(&c, internal).await);
+
+        // Found without signing in; the batch kept internal is not listed.
+        let visitor = Client::new(&t.base);
+        let search = format!("regency=36.01&kejuruan={k}&from={start}&to={start}");
+        let found = get_ok(&visitor, &format!("/api/v1/public/trainings?{search}")).await;
+        let items = found["items"]
+            .as_array()
+            .unwrap_or_else(|| panic!("items in {found}"));
+        let listed = items
+            .iter()
+            .find(|i| i["id"] == open)
+            .unwrap_or_else(|| panic!("batch {open} in {found}"));
+        assert_eq!(listed["title"], "Menjahit untuk Umum");
+        assert_eq!(listed["centre_name"], DARUL_BAYAN);
+        assert_eq!(listed["regency_code"], "36.01");
+        assert_eq!(listed["regency_name"], "Kabupaten Pandeglang");
+        assert_eq!(listed["quota"], 16);
+        assert_eq!(listed["enrolled"], 0);
+        assert_eq!(listed["fee"], 0);
+        assert!(items.iter().all(|i| i["id"] != internal), "{found}");
+
+        // An application needs no account; the same NIK applies once.
+        let nik = woman(8601);
+        let mut application = person(&nik, "Nur Aisyah");
+        application["motivation"] = json!("Ingin membuka usaha jahit di rumah.");
+        let apply = format!("/api/v1/public/trainings/{open}/applications");
+        let (s, applied) = visitor.json("POST", &apply, application.clone()).await;
+        assert_eq!(s, 201, "{applied}");
+        assert_eq!(applied["status"], "menunggu");
+        let (s, body) = visitor.json("POST", &apply, application).await;
+        assert_refused(s, &body, "nik", "already_applied");
+        let applications = "SELECT COUNT(*) FROM applications WHERE training_id = $1";
+        assert_eq!(count(db, applications, open).await, 1);
+        assert_eq!(persons_with_nik(db, &nik).await, 1);
+        // A batch kept internal takes no applications.
+        let (s, body) = visitor
+            .json(
+                "POST",
+                &format!("/api/v1/public/trainings/{internal}/applications"),
+                person(&woman(8602), "Yuyun Yuningsih"),
+            )
+            .await;
+        assert_eq!(s, 404, "{body}");
+        assert_eq!(count(db, applications, internal).await, 0);
+
+        // The BLKK sees the application and accepts it: the applicant is enrolled.
+        let list = get_ok(&c, &format!("/api/v1/trainings/{open}/applications")).await;
+        let list = list.as_array().unwrap_or_else(|| panic!("a list: {list}"));
+        assert_eq!(list.len(), 1, "{list:?}");
+        assert_eq!(list[0]["id"], applied["id"]);
+        assert_eq!(list[0]["name"], "Nur Aisyah");
+        assert_eq!(list[0]["nik"], nik.as_str());
+        assert_eq!(list[0]["status"], "menunggu");
+        let decision = format!("/api/v1/applications/{}/decision", id_of(&applied));
+        let (s, decided) = c.json("POST", &decision, json!({"accept": true})).await;
+        assert_eq!(s, 200, "{decided}");
+        assert_eq!(decided["status"], "diterima");
+        let batch_now = get_ok(&c, &format!("/api/v1/trainings/{open}")).await;
+        assert_eq!(batch_now["enrolled"], 1);
+        assert_eq!(seats(db, open).await, (1, 1));
+        let trainees = get_ok(&c, &format!("/api/v1/trainings/{open}/enrolments")).await;
+        assert_eq!(trainees.as_array().map(Vec::len), Some(1), "{trainees}");
+        assert_eq!(trainees[0]["nik"], nik.as_str());
+        // Decided once.
+        let (s, body) = c.json("POST", &decision, json!({"accept": false})).await;
+        assert_refused(s, &body, "status", "already_decided");
+        assert_eq!(seats(db, open).await, (1, 1));
+    });
+}
+
+mod figures_need_a_scope_and_breakdowns_add_up {
+    use super::*;
+    crate::on_both!(Content::Demo, |t| {
+        // Those without BLKK in their scope see no figures.
+        for role in ["peserta", "mitra"] {
+            let c = t.api_as(role).await;
+            let (s, body) = c.get_json("/api/v1/stats/trainings").await;
+            assert_forbidden(s, &body);
+        }
+        let (s, body) = Client::new(&t.base)
+            .get_json("/api/v1/stats/trainings")
+            .await;
+        assert_eq!(s, 401, "{body}");
+
+        // At least one batch with a trainee in province 36.
+        let c = t.api_as("pengelola").await;
+        let k = first_kejuruan(&c).await;
+        let training = id_of(&plan(&c, past_batch(&k, "Teknik Komputer")).await);
+        enrol(&c, training, person(&man(8701), "Rudi Hartono")).await;
+
+        // Every breakdown adds up to the total, one row per key.
+        let admin = t.api_as("admin").await;
+        let total = stats(&admin, "").await["total"].clone();
+        assert!(int(&total, "trainees") >= 1, "{total}");
+        for by in [
+            "province", "regency", "centre", "kejuruan", "funding", "sex", "year",
+        ] {
+            let answer = stats(&admin, &format!("by={by}")).await;
+            assert_eq!(answer["total"], total, "by={by}");
+            let rows = answer["rows"]
+                .as_array()
+                .unwrap_or_else(|| panic!("rows in {answer}"));
+            for key in COUNTERS {
+                let sum: i64 = rows.iter().map(|r| int(r, key)).sum();
+                assert_eq!(sum, int(&total, key), "by={by}: {key}");
+            }
+            let mut keys: Vec<&str> = rows.iter().filter_map(|r| r["key"].as_str()).collect();
+            assert_eq!(keys.len(), rows.len(), "by={by}: every row has a key");
+            keys.sort_unstable();
+            keys.dedup();
+            assert_eq!(keys.len(), rows.len(), "by={by}: one row per key");
+        }
+        let by_province = stats(&admin, "by=province").await;
+        let banten = by_province["rows"]
+            .as_array()
+            .and_then(|rows| rows.iter().find(|r| r["key"] == "36"))
+            .unwrap_or_else(|| panic!("province 36 in {by_province}"));
+        assert!(int(banten, "trainees") >= 1, "{banten}");
+        assert!(int(banten, "batches") >= 1, "{banten}");
+
+        // An unknown breakdown is a field error.
+        let (s, body) = admin.get_json("/api/v1/stats/trainings?by=colour").await;
+        assert_refused(s, &body, "by", "invalid_choice");
+    });
+}
