@@ -941,9 +941,6 @@ pub fn sees_personal_data(actor: &Actor, centre_id: i64) -> bool {
             && actor.org_id == Some(centre_id))
 }
 
-/// The years a batch may start in.
-pub const FIRST_YEAR: i32 = 2017;
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -255,6 +255,20 @@ impl FormPage {
     }
 }
 
+/// The partner organisations (mitra) to choose from: a batch's partner, a graduate's
+/// employer.
+async fn partner_choices(state: &AppState) -> Result<Vec<Choice>, AppError> {
+    let filter = orgs::model::OrgFilter {
+        kind: Some(orgs::model::OrgKind::Mitra),
+        ..Default::default()
+    };
+    Ok(orgs::service::choices(&state.db, &filter)
+        .await?
+        .into_iter()
+        .map(|o| Choice::new(o.id, o.name))
+        .collect())
+}
+
 async fn form_page(
     state: &AppState,
     page: Page,
@@ -272,17 +286,7 @@ async fn form_page(
         None => page.t("training_form.new_title").into_owned(),
     };
     let centre = input.centre_id.or(actor.org_id);
-    let partners = orgs::service::choices(
-        &state.db,
-        &orgs::model::OrgFilter {
-            kind: Some(orgs::model::OrgKind::Mitra),
-            ..Default::default()
-        },
-    )
-    .await?
-    .into_iter()
-    .map(|o| Choice::new(o.id, o.name))
-    .collect();
+    let partners = partner_choices(state).await?;
     let instructors = match centre {
         Some(c) => service::instructors(&state.db, c).await?,
         None => Vec::new(),
@@ -526,6 +530,25 @@ async fn show_page(
     })
 }
 
+/// The batch page again (422) with why an action on it (attendance, closing, a decision)
+/// was refused, at the top.
+async fn refused_action(
+    state: &AppState,
+    page: Page,
+    id: i64,
+    errors: &FieldErrors,
+) -> Result<Response, AppError> {
+    let s = ShowState {
+        problem: errors.iter().next().map(|e| page.message(e)),
+        ..Default::default()
+    };
+    Ok((
+        StatusCode::UNPROCESSABLE_ENTITY,
+        show_page(state, page, id, s).await?,
+    )
+        .into_response())
+}
+
 pub async fn show(
     State(state): State<AppState>,
     page: Page,
@@ -616,18 +639,7 @@ pub async fn attendance(
             Redirect::to(&format!("/trainings/{id}?done=attendance_saved#kehadiran"))
                 .into_response(),
         ),
-        Err(AppError::Invalid(errors)) => {
-            let problem = errors.iter().next().map(|e| page.message(e));
-            let s = ShowState {
-                problem,
-                ..Default::default()
-            };
-            Ok((
-                StatusCode::UNPROCESSABLE_ENTITY,
-                show_page(&state, page, id, s).await?,
-            )
-                .into_response())
-        }
+        Err(AppError::Invalid(errors)) => refused_action(&state, page, id, &errors).await,
         Err(e) => Err(e),
     }
 }
@@ -649,18 +661,7 @@ pub async fn close(
     let form: VersionForm = body.parse()?;
     match service::close(&state.db, &actor, id, form.version).await {
         Ok(_) => Ok(Redirect::to(&format!("/trainings/{id}?done=training_closed")).into_response()),
-        Err(AppError::Invalid(errors)) => {
-            let problem = errors.iter().next().map(|e| page.message(e));
-            let s = ShowState {
-                problem,
-                ..Default::default()
-            };
-            Ok((
-                StatusCode::UNPROCESSABLE_ENTITY,
-                show_page(&state, page, id, s).await?,
-            )
-                .into_response())
-        }
+        Err(AppError::Invalid(errors)) => refused_action(&state, page, id, &errors).await,
         Err(AppError::Stale) => Ok(Redirect::to(&format!("/trainings/{id}")).into_response()),
         Err(e) => Err(e),
     }
@@ -685,17 +686,8 @@ pub async fn decide(
         match service::decide(&state.db, &actor, &state.config.public_url, id, accept).await {
             Ok(a) => a.training_id,
             Err(AppError::Invalid(errors)) => {
-                let problem = errors.iter().next().map(|e| page.message(e));
                 let training = service::training_of_application(&state.db, id).await?;
-                let s = ShowState {
-                    problem,
-                    ..Default::default()
-                };
-                return Ok((
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    show_page(&state, page, training, s).await?,
-                )
-                    .into_response());
+                return refused_action(&state, page, training, &errors).await;
             }
             Err(e) => return Err(e),
         };
@@ -941,17 +933,7 @@ async fn outcomes_page(
 ) -> Result<OutcomesPage, AppError> {
     let actor = page.require()?;
     let (e, t, outcomes) = service::outcome_page(&state.db, &actor, id).await?;
-    let partners = orgs::service::choices(
-        &state.db,
-        &orgs::model::OrgFilter {
-            kind: Some(orgs::model::OrgKind::Mitra),
-            ..Default::default()
-        },
-    )
-    .await?
-    .into_iter()
-    .map(|o| Choice::new(o.id, o.name))
-    .collect();
+    let partners = partner_choices(state).await?;
     let back = if actor.role == Role::Peserta {
         "/me/trainings".to_owned()
     } else {
@@ -1307,7 +1289,7 @@ async fn public_page(
     errors: FieldErrors,
     applied: bool,
 ) -> Result<PublicShowPage, AppError> {
-    let (t, open) = service::public_page(&state.db, id).await?;
+    let (t, open) = service::public_view(&state.db, id).await?;
     let title = t.title.clone();
     Ok(PublicShowPage {
         page: page.titled(title),

@@ -282,20 +282,7 @@ pub async fn enrolments(
     id: i64,
     context: &str,
 ) -> Result<(TrainingRecord, Vec<Enrolment>, bool), AppError> {
-    let t = view(db, actor, id).await?;
-    let list = store::enrolments(db, id).await?;
-    let personal = model::sees_personal_data(actor, t.training.centre_id);
-    if personal {
-        let persons: Vec<i64> = list
-            .iter()
-            .filter(|e| e.nik.is_some())
-            .map(|e| e.person_id)
-            .collect();
-        store::log_access(db, &persons, actor.user_id, "view", context, now()).await?;
-        Ok((t, list, true))
-    } else {
-        Ok((t, list.into_iter().map(Enrolment::masked).collect(), false))
-    }
+    read_enrolments(db, actor, id, "view", context).await
 }
 
 /// Like [`enrolments`], for an export (logged as one).
@@ -305,20 +292,28 @@ pub async fn enrolments_export(
     id: i64,
     context: &str,
 ) -> Result<(TrainingRecord, Vec<Enrolment>, bool), AppError> {
+    read_enrolments(db, actor, id, "export", context).await
+}
+
+async fn read_enrolments(
+    db: &Db,
+    actor: &Actor,
+    id: i64,
+    action: &str,
+    context: &str,
+) -> Result<(TrainingRecord, Vec<Enrolment>, bool), AppError> {
     let t = view(db, actor, id).await?;
     let list = store::enrolments(db, id).await?;
-    let personal = model::sees_personal_data(actor, t.training.centre_id);
-    if personal {
-        let persons: Vec<i64> = list
-            .iter()
-            .filter(|e| e.nik.is_some())
-            .map(|e| e.person_id)
-            .collect();
-        store::log_access(db, &persons, actor.user_id, "export", context, now()).await?;
-        Ok((t, list, true))
-    } else {
-        Ok((t, list.into_iter().map(Enrolment::masked).collect(), false))
+    if !model::sees_personal_data(actor, t.training.centre_id) {
+        return Ok((t, list.into_iter().map(Enrolment::masked).collect(), false));
     }
+    let persons: Vec<i64> = list
+        .iter()
+        .filter(|e| e.nik.is_some())
+        .map(|e| e.person_id)
+        .collect();
+    store::log_access(db, &persons, actor.user_id, action, context, now()).await?;
+    Ok((t, list, true))
 }
 
 /// The person of a checked input: the one with that NIK (their stored fields kept, empty
@@ -540,16 +535,6 @@ pub async fn set_attendance(
     Ok(())
 }
 
-/// The attendance of a batch: `(day, enrolment, present)`.
-pub async fn attendance(
-    db: &Db,
-    actor: &Actor,
-    training_id: i64,
-) -> Result<Vec<(Date, i64, bool)>, AppError> {
-    view(db, actor, training_id).await?;
-    Ok(store::attendance(db, training_id).await?)
-}
-
 /// How the actor relates to an enrolment's outcomes: who reports when they record one.
 async fn outcome_access(
     db: &Db,
@@ -602,7 +587,7 @@ pub async fn add_outcome(
         // Of the BLKK's own people (or an admin), not those who only watch over it.
         access::allow(model::sees_personal_data(actor, t.training.centre_id))?;
     }
-    if !store::graduated(e.result) {
+    if !e.result.is_some_and(model::Competence::graduated) {
         return Err(AppError::invalid("status", "not_a_graduate"));
     }
     let o = input.validate(t.training.end_date, today(), reporter)?;
@@ -703,13 +688,14 @@ pub async fn public_list(
     Ok(Paged::new(items, total, w))
 }
 
-/// An upcoming public batch.
-pub async fn public_view(db: &Db, id: i64) -> Result<PublicTraining, AppError> {
+/// A public batch, and whether it still takes applications.
+pub async fn public_view(db: &Db, id: i64) -> Result<(PublicTraining, bool), AppError> {
     let t = store::get(db, id).await?.ok_or(AppError::NotFound)?;
     if !t.training.open_to_public {
         return Err(AppError::NotFound);
     }
-    store::public_get(db, id).await?.ok_or(AppError::NotFound)
+    let public = store::public_get(db, id).await?.ok_or(AppError::NotFound)?;
+    Ok((public, takes_applications(&t)))
 }
 
 /// Whether a batch still takes applications.
@@ -795,11 +781,9 @@ pub async fn decide(
     application_id: i64,
     accept: bool,
 ) -> Result<Application, AppError> {
-    let mut tx = db.begin().await?;
-    let a = store::application_in(&mut tx, application_id)
+    let a = store::application(db, application_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    drop(tx);
     let t = for_edit(db, actor, a.training_id).await?;
     let status = if accept {
         ApplicationStatus::Diterima
@@ -979,16 +963,6 @@ pub async fn erase(db: &Db, actor: &Actor) -> Result<(), AppError> {
     Ok(())
 }
 
-/// Whether the actor is the trainee of this enrolment (for their own pages).
-pub async fn is_own_enrolment(db: &Db, actor: &Actor, e: &Enrolment) -> Result<bool, AppError> {
-    if actor.role != Role::Peserta {
-        return Ok(false);
-    }
-    Ok(store::person_of_user(db, actor.user_id)
-        .await?
-        .is_some_and(|(id, _)| id == e.person_id))
-}
-
 /// The instructors a batch at this BLKK may have, for the form.
 pub async fn instructors(db: &Db, centre_id: i64) -> Result<Vec<(i64, String)>, AppError> {
     Ok(store::instructors(db, centre_id).await?)
@@ -1004,11 +978,9 @@ pub async fn training_of_enrolment(db: &Db, enrolment_id: i64) -> Result<i64, Ap
 
 /// The batch an application is for.
 pub async fn training_of_application(db: &Db, application_id: i64) -> Result<i64, AppError> {
-    let mut tx = db.begin().await?;
-    let a = store::application_in(&mut tx, application_id)
+    let a = store::application(db, application_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    tx.commit().await?;
     Ok(a.training_id)
 }
 
@@ -1027,13 +999,6 @@ pub async fn outcome_page(
         .await?
         .ok_or(AppError::NotFound)?;
     Ok((e.masked(), t, outcomes))
-}
-
-/// An upcoming public batch and whether it takes applications.
-pub async fn public_page(db: &Db, id: i64) -> Result<(PublicTraining, bool), AppError> {
-    let t = public_view(db, id).await?;
-    let record = store::get(db, id).await?.ok_or(AppError::NotFound)?;
-    Ok((t, takes_applications(&record)))
 }
 
 /// The names of BLKK (or any organisations) by id, for the figures' rows.

@@ -4,7 +4,7 @@
 use time::{Date, OffsetDateTime};
 
 use super::model::{
-    Application, ApplicationStatus, Competence, Enrolment, Figures, Outcome, OutcomeRecord, Person,
+    Application, ApplicationStatus, Enrolment, Figures, Outcome, OutcomeRecord, Person,
     PublicFilter, PublicTraining, ResultFields, Training, TrainingFilter, TrainingRecord,
 };
 use crate::features::centres::store::push_scope_on;
@@ -179,36 +179,53 @@ pub async fn instructors(db: &Db, centre_id: i64) -> Result<Vec<(i64, String)>, 
     .await
 }
 
-fn filtered(select: &str, f: &TrainingFilter, scope: &Scope) -> Sql {
-    let mut sql = Sql::new(select);
-    sql.push(" WHERE 1 = 1");
+/// Appends ` AND ...` for a scope and the batch filters on `alias`: the batches (`t`) and
+/// the figures (`f`) carry the same columns.
+fn push_filter(sql: &mut Sql, alias: &str, f: &TrainingFilter, scope: &Scope) {
+    let col = |c: &str| format!("{alias}.{c}");
     push_scope_on(
-        &mut sql,
+        sql,
         scope,
-        "t.centre_id",
-        "t.province_code",
-        "t.regency_code",
+        &col("centre_id"),
+        &col("province_code"),
+        &col("regency_code"),
     );
     if let Some(c) = f.centre {
-        sql.push(" AND t.centre_id = ").push_bind(c);
+        sql.push(" AND ")
+            .push(&col("centre_id"))
+            .push(" = ")
+            .push_bind(c);
     }
     if let Some(y) = f.year {
-        sql.push(" AND t.year = ").push_bind(y);
+        sql.push(" AND ")
+            .push(&col("year"))
+            .push(" = ")
+            .push_bind(y);
     }
-    let mut eq = |column: &str, v: &str| {
+    for (column, v) in [
+        ("province_code", &f.province),
+        ("regency_code", &f.regency),
+        ("kejuruan", &f.kejuruan),
+    ] {
         if !v.trim().is_empty() {
             sql.push(" AND ")
-                .push(column)
+                .push(&col(column))
                 .push(" = ")
                 .push_bind(v.trim());
         }
-    };
-    eq("t.province_code", &f.province);
-    eq("t.regency_code", &f.regency);
-    eq("t.kejuruan", &f.kejuruan);
-    if let Some(fu) = f.funding {
-        sql.push(" AND t.funding = ").push_bind(fu);
     }
+    if let Some(fu) = f.funding {
+        sql.push(" AND ")
+            .push(&col("funding"))
+            .push(" = ")
+            .push_bind(fu);
+    }
+}
+
+fn filtered(select: &str, f: &TrainingFilter, scope: &Scope) -> Sql {
+    let mut sql = Sql::new(select);
+    sql.push(" WHERE 1 = 1");
+    push_filter(&mut sql, "t", f, scope);
     sql
 }
 
@@ -592,15 +609,6 @@ pub async fn enrolment(db: &Db, id: i64) -> Result<Option<Enrolment>, StoreError
     .await
 }
 
-pub async fn enrolment_in(tx: &mut Tx, id: i64) -> Result<Option<Enrolment>, StoreError> {
-    tx.fetch_optional(
-        Sql::new(format!("{ENROLMENT} WHERE e.id = $2"))
-            .arg(true)
-            .arg(id),
-    )
-    .await
-}
-
 /// A person's enrolments, newest first: `(enrolment, batch)`.
 pub async fn enrolments_of_person(db: &Db, person_id: i64) -> Result<Vec<Enrolment>, StoreError> {
     db.fetch_all(
@@ -666,19 +674,6 @@ pub async fn set_attendance(
         tx.execute(sql).await?;
     }
     Ok(())
-}
-
-/// The days with attendance recorded in a batch, and who was present on each.
-pub async fn attendance(db: &Db, training_id: i64) -> Result<Vec<(Date, i64, bool)>, StoreError> {
-    db.fetch_all(
-        Sql::new(
-            "SELECT a.day, a.enrolment_id, a.present FROM attendance a \
-             JOIN enrolments e ON e.id = a.enrolment_id WHERE e.training_id = $1 \
-             ORDER BY a.day, a.enrolment_id",
-        )
-        .arg(training_id),
-    )
-    .await
 }
 
 // ---- Outcomes ------------------------------------------------------------------------
@@ -848,6 +843,11 @@ pub async fn applications(db: &Db, training_id: i64) -> Result<Vec<Application>,
         .arg(training_id),
     )
     .await
+}
+
+pub async fn application(db: &Db, id: i64) -> Result<Option<Application>, StoreError> {
+    db.fetch_optional(Sql::new(format!("{APPLICATION} WHERE a.id = $1")).arg(id))
+        .await
 }
 
 pub async fn application_in(tx: &mut Tx, id: i64) -> Result<Option<Application>, StoreError> {
@@ -1030,33 +1030,7 @@ fn figures_sql(key: Option<GroupBy>, f: &TrainingFilter, scope: &Scope) -> Sql {
             .unwrap_or_default(),
         sums.join(", ")
     ));
-    push_scope_on(
-        &mut sql,
-        scope,
-        "f.centre_id",
-        "f.province_code",
-        "f.regency_code",
-    );
-    if let Some(c) = f.centre {
-        sql.push(" AND f.centre_id = ").push_bind(c);
-    }
-    if let Some(y) = f.year {
-        sql.push(" AND f.year = ").push_bind(y);
-    }
-    let mut eq = |column: &str, v: &str| {
-        if !v.trim().is_empty() {
-            sql.push(" AND ")
-                .push(column)
-                .push(" = ")
-                .push_bind(v.trim());
-        }
-    };
-    eq("f.province_code", &f.province);
-    eq("f.regency_code", &f.regency);
-    eq("f.kejuruan", &f.kejuruan);
-    if let Some(fu) = f.funding {
-        sql.push(" AND f.funding = ").push_bind(fu);
-    }
+    push_filter(&mut sql, "f", f, scope);
     if let Some(k) = key {
         sql.push(" GROUP BY ").push(k.column()).push(" ORDER BY 1");
     }
@@ -1084,9 +1058,4 @@ pub async fn figures_by(
     scope: &Scope,
 ) -> Result<Vec<KeyedFigures>, StoreError> {
     db.fetch_all(figures_sql(Some(key), f, scope)).await
-}
-
-/// Whether the result is a graduate's (used by callers deciding the follow-up).
-pub fn graduated(r: Option<Competence>) -> bool {
-    r.is_some_and(Competence::graduated)
 }
