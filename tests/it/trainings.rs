@@ -835,5 +835,10 @@ mod figures_need_a_scope_and_breakdowns_add_up {
         // An unknown breakdown is a field error.
         let (s, body) = admin.get_json("/api/v1/stats/trainings?by=colour").await;
         assert_refused(s, &body, "by", "invalid_choice");
+        // So is a year outside the documented range, for the figures and the batch list.
+        let (s, body) = admin.get_json("/api/v1/stats/trainings?year=0").await;
+        assert_refused(s, &body, "year", "out_of_range");
+        let (s, body) = admin.get_json("/api/v1/trainings?year=0").await;
+        assert_refused(s, &body, "year", "out_of_range");
     });
 }

@@ -52,7 +52,8 @@ pub fn document(doc: &mut Doc) {
     responses((status = 200, description = "One page of batches", body = Paged<TrainingRecord>),
         (status = 400, description = "A malformed filter or page", body = ErrorBody),
         (status = 401, description = "Not signed in", body = ErrorBody),
-        (status = 403, description = "No BLKK in the caller's scope", body = ErrorBody)))]
+        (status = 403, description = "No BLKK in the caller's scope", body = ErrorBody),
+        (status = 422, description = "A year or BLKK id out of range, in `error.fields`", body = ErrorBody)))]
 pub async fn list(
     State(state): State<AppState>,
     user: RequireUser,
@@ -309,7 +310,8 @@ pub fn group_by(by: &str) -> Result<Option<GroupBy>, AppError> {
     responses((status = 200, description = "The figures", body = StatsAnswer),
         (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
         (status = 403, description = "No BLKK in the caller's scope", body = ErrorBody),
-        (status = 422, description = "An unknown breakdown", body = ErrorBody)))]
+        (status = 422, description = "An unknown breakdown, or a year or BLKK id out of \
+            range", body = ErrorBody)))]
 pub async fn stats(
     State(state): State<AppState>,
     user: RequireUser,

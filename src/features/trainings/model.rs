@@ -410,6 +410,20 @@ pub struct TrainingFilter {
     pub funding: Option<Funding>,
 }
 
+impl TrainingFilter {
+    /// The documented bounds of the numeric filters.
+    pub fn check(&self) -> Result<(), FieldErrors> {
+        let mut e = FieldErrors::new();
+        if self.year.is_some_and(|y| !(2000..=2100).contains(&y)) {
+            e.add("year", Problem::out_of_range(2000, 2100));
+        }
+        if self.centre.is_some_and(|c| c < 1) {
+            e.add("centre", "not_found");
+        }
+        e.finish(())
+    }
+}
+
 /// The public search's filters.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::IntoParams)]
 #[serde(default)]

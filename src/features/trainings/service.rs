@@ -109,6 +109,15 @@ pub fn planning_centre(actor: &Actor, given: Option<i64>) -> Result<i64, AppErro
     Ok(centre_id)
 }
 
+/// The actor's scope for batch lists and figures (none for partners and trainees), once the
+/// filter is within its documented bounds.
+fn figures_scope(actor: &Actor, f: &TrainingFilter) -> Result<Scope, AppError> {
+    let scope = actor.centre_scope();
+    access::allow(scope != Scope::Nothing)?;
+    f.check()?;
+    Ok(scope)
+}
+
 /// One page of batches in the actor's scope.
 pub async fn list(
     db: &Db,
@@ -116,8 +125,7 @@ pub async fn list(
     f: &TrainingFilter,
     page: i64,
 ) -> Result<Paged<TrainingRecord>, AppError> {
-    let scope = actor.centre_scope();
-    access::allow(scope != Scope::Nothing)?;
+    let scope = figures_scope(actor, f)?;
     let w = Window::new(page, PAGE_SIZE);
     let (items, total) = store::list(db, f, &scope, w.size, w.offset()).await?;
     Ok(Paged::new(items, total, w))
@@ -131,8 +139,7 @@ pub async fn export_chunk(
     n: i64,
     size: i64,
 ) -> Result<Vec<TrainingRecord>, AppError> {
-    let scope = actor.centre_scope();
-    access::allow(scope != Scope::Nothing)?;
+    let scope = figures_scope(actor, f)?;
     Ok(store::list(db, f, &scope, size, n * size).await?.0)
 }
 
@@ -656,8 +663,7 @@ pub async fn stats(
     f: &TrainingFilter,
     by: Option<GroupBy>,
 ) -> Result<(Figures, Vec<KeyedFigures>), AppError> {
-    let scope = actor.centre_scope();
-    access::allow(scope != Scope::Nothing)?;
+    let scope = figures_scope(actor, f)?;
     let total = store::figures(db, f, &scope).await?;
     let rows = match by {
         Some(k) => store::figures_by(db, k, f, &scope).await?,
