@@ -1,6 +1,7 @@
 -- wrk script for bench/run.sh: rotates a list of paths, one per request, round-robin.
 -- The paths are given after `--`; without any, it rotates a mix of public directory
--- searches (HTML /centres and JSON /api/v1/centres). No sign-in, no cookies kept.
+-- searches (HTML /centres and JSON /api/v1/centres). No cookies kept; with BENCH_COOKIE set
+-- in the environment, every request sends it (a signed-in session, for the signed-in groups).
 --
 --   wrk -t2 -c16 -d10s -s bench/directory.lua http://127.0.0.1:PORT
 --   wrk ... -s bench/directory.lua http://127.0.0.1:PORT -- '/centres?q=darul' '/centres?q=nurul'
@@ -33,6 +34,8 @@ function init(args)
     if p ~= "" then given[#given + 1] = p end
   end
   if #given > 0 then paths = given end
+  local cookie = os.getenv("BENCH_COOKIE")
+  if cookie and cookie ~= "" then wrk.headers["Cookie"] = cookie end
   counter = (thread_index or 0) * 3
 end
 

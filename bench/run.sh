@@ -7,7 +7,8 @@
 #
 # Measures, in one run: a plain axum hello-world (bench/hello.rs) at the start and at the end,
 # and Simandiri at each data size (3,800 = national scale, 38,000 = 10x) per endpoint group
-# (name search, home page, directory filtered by area, centre profile pages), with
+# (name search, home page, directory filtered by area, centre profile pages; a BLKK's batch
+# list, the national and province placement figures, the public training search), with
 # `wrk -t2 -c16`. Every throughput is also shown as a percentage of the hello-world's, which
 # takes out most of the machine-to-machine difference. Figures are medians of several runs.
 # Also reports generation time, start-up time and memory. The Markdown report goes to stdout
@@ -17,11 +18,15 @@ shopt -s inherit_errexit
 
 usage() {
   cat <<'EOF'
-Usage: bench/run.sh [--sizes N,N,...] [--duration SECONDS] [--runs N] [--pg URL] [--no-build]
+Usage: bench/run.sh [--sizes N,N,...] [--years N] [--duration SECONDS] [--runs N] [--pg URL]
+                    [--no-build]
 
   --sizes N,N,...     numbers of generated centres to measure (default 3800,38000); each gets a
                       fresh database (`generate --seed 1`). The targets compare the largest size
                       with the smallest.
+  --years N           years of trainings generated at the smallest size (default 10: national
+                      scale, ~2.5 million enrolments at 3,800 centres); larger sizes get one
+                      year, as they check the directory at 10x, not ten times the trainings
   --duration SECONDS  length of each measured wrk run (default 10)
   --runs N            measured wrk runs per endpoint group, after a warm-up (default 3); the
                       report gives medians
@@ -40,6 +45,7 @@ EOF
 }
 
 SIZES_ARG="3800,38000"
+YEARS=10
 DURATION=10
 LOAD_RUNS=3
 PG_URL=""
@@ -48,6 +54,8 @@ while (($#)); do
   case "$1" in
     --sizes) [[ $# -ge 2 ]] || { usage >&2; exit 2; }; SIZES_ARG=$2; shift 2 ;;
     --sizes=*) SIZES_ARG=${1#--sizes=}; shift ;;
+    --years) [[ $# -ge 2 ]] || { usage >&2; exit 2; }; YEARS=$2; shift 2 ;;
+    --years=*) YEARS=${1#--years=}; shift ;;
     --duration) [[ $# -ge 2 ]] || { usage >&2; exit 2; }; DURATION=$2; shift 2 ;;
     --duration=*) DURATION=${1#--duration=}; shift ;;
     --runs) [[ $# -ge 2 ]] || { usage >&2; exit 2; }; LOAD_RUNS=$2; shift 2 ;;
@@ -60,6 +68,7 @@ while (($#)); do
   esac
 done
 [[ $DURATION =~ ^[1-9][0-9]*$ ]] || { echo "bench: --duration must be a positive integer" >&2; exit 2; }
+[[ $YEARS =~ ^[0-9]+$ ]] && ((YEARS <= 30)) || { echo "bench: --years must be 0 to 30" >&2; exit 2; }
 [[ $LOAD_RUNS =~ ^[1-9][0-9]*$ ]] || { echo "bench: --runs must be a positive integer" >&2; exit 2; }
 [[ $SIZES_ARG =~ ^[1-9][0-9]*(,[1-9][0-9]*)*$ ]] ||
   { echo "bench: --sizes wants positive integers separated by commas, e.g. 3800,38000" >&2; exit 2; }
@@ -81,20 +90,34 @@ TARGET_HOME_PCT=5
 NOISE_PCT=5
 
 # Endpoint groups: each is measured on its own, wrk rotating the group's paths.
-# `profile` paths (/centres/ID) are filled in per database from the JSON API.
-EP_GROUPS=(name home area profile)
+# `profile` paths (/centres/ID) and `batches` paths (?centre=ID) are filled in per database
+# from the JSON API. Groups in SIGNED_IN send the session cookie of a ministry admin.
+# Placement figures are for last year (complete, with its tracer study under way).
+FIGURES_YEAR=$(($(date +%Y) - 1))
+EP_GROUPS=(name home area profile batches placement public)
+SIGNED_IN=" batches placement "
 declare -A GROUP_LABEL=(
   [name]="name search"
   [home]="home page"
   [area]="directory by area"
   [profile]="centre profile"
+  [batches]="BLKK batch list"
+  [placement]="placement figures"
+  [public]="public training search"
 )
 declare -A GROUP_PATHS=(
   [name]="/centres?q=darul /centres?q=nurul /api/v1/centres?q=al-hikmah /centres?q=bina+insani /api/v1/centres?q=darul+ulum /centres?q=gki"
   [home]="/"
   [area]="/centres?province=35 /api/v1/centres?province=36 /centres?regency=33.74 /api/v1/centres?regency=35.78"
   [profile]=""
+  [batches]=""
+  [placement]="/api/v1/stats/trainings?year=$FIGURES_YEAR /api/v1/stats/trainings?year=$FIGURES_YEAR&province=35 /trainings/stats?year=$FIGURES_YEAR /trainings/stats?year=$FIGURES_YEAR&province=32"
+  [public]="/pelatihan /pelatihan?province=35 /api/v1/public/trainings?kejuruan=menjahit /api/v1/public/trainings?regency=33.74 /pelatihan?province=32&cost=gratis"
 )
+# The ministry admin the signed-in groups use (created in each benchmark database).
+BENCH_EMAIL=bench-admin@simandiri.test
+BENCH_PASSWORD="bench-$(date +%s)-$RANDOM$RANDOM"
+COOKIE=""
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
@@ -246,11 +269,12 @@ wait_ready() {
   done
 }
 
-# check_paths PATH...: every path must answer 200 before it is measured.
+# check_paths PATH...: every path must answer 200 before it is measured (signed in when
+# COOKIE is set).
 check_paths() {
   local u code body=$DIR/check-body failed=0
   for u in "$@"; do
-    code=$(curl -s -o "$body" -w '%{http_code}' --max-time 30 "$BASE$u") || code="curl-failed"
+    code=$(curl -s -o "$body" -w '%{http_code}' --max-time 30 ${COOKIE:+-H "Cookie: $COOKIE"} "$BASE$u") || code="curl-failed"
     if [[ $code != 200 ]]; then
       say "  FAIL $code $u"
       head -c 600 "$body" >&2 2>/dev/null || true
@@ -283,11 +307,26 @@ profile_paths() {
   echo "${paths[*]}"
 }
 
-# run_wrk SECONDS PATH... -> the WRK_RESULT line
+# sign_in: the session cookie of the benchmark's admin (COOKIE), through the login form.
+sign_in() {
+  local headers=$DIR/login-headers csrf session
+  curl -sf --max-time 30 -D "$headers" -o /dev/null "$BASE/login" || die "GET /login failed"
+  csrf=$(sed -n 's/^[Ss]et-[Cc]ookie: simandiri_csrf=\([^;]*\).*/\1/p' "$headers" | tr -d '\r' | tail -n1)
+  [[ -n $csrf ]] || die "GET /login set no CSRF cookie"
+  curl -s --max-time 30 -D "$headers" -o /dev/null -H "Cookie: simandiri_csrf=$csrf" \
+    --data-urlencode "_csrf=$csrf" --data-urlencode "email=$BENCH_EMAIL" \
+    --data-urlencode "password=$BENCH_PASSWORD" "$BASE/login" || die "POST /login failed"
+  session=$(sed -n 's/^[Ss]et-[Cc]ookie: simandiri_session=\([^;]*\).*/\1/p' "$headers" | tr -d '\r' | tail -n1)
+  [[ -n $session ]] || { cat "$headers" >&2; die "signing in as $BENCH_EMAIL gave no session"; }
+  COOKIE="simandiri_session=$session"
+}
+
+# run_wrk GROUP SECONDS PATH... -> the WRK_RESULT line (signed in for the SIGNED_IN groups)
 run_wrk() {
-  local secs=$1 out=$DIR/wrk.out line
-  shift
-  wrk -t"$THREADS" -c"$CONNECTIONS" -d"${secs}s" --timeout 10s -s "$LUA" "$BASE" -- "$@" >"$out" 2>&1 ||
+  local group=$1 secs=$2 out=$DIR/wrk.out line cookie=""
+  shift 2
+  if [[ $SIGNED_IN == *" $group "* ]]; then cookie=$COOKIE; fi
+  BENCH_COOKIE=$cookie wrk -t"$THREADS" -c"$CONNECTIONS" -d"${secs}s" --timeout 10s -s "$LUA" "$BASE" -- "$@" >"$out" 2>&1 ||
     { cat "$out" >&2; die "wrk failed"; }
   line=$(grep '^WRK_RESULT ' "$out") || { cat "$out" >&2; die "wrk printed no WRK_RESULT line"; }
   echo "$line"
@@ -313,13 +352,13 @@ measure() {
   for g in "$@"; do
     read -r -a paths <<<"${GROUP_PATHS[$g]:-/}"
     say "  warm-up ${WARMUP_SECS}s: ${GROUP_LABEL[$g]:-$g}"
-    run_wrk "$WARMUP_SECS" "${paths[@]}" >/dev/null
+    run_wrk "$g" "$WARMUP_SECS" "${paths[@]}" >/dev/null
     p50s[$g]="" p90s[$g]="" p99s[$g]="" rpss[$g]="" errs[$g]=0 reqs[$g]=0
   done
   for i in $(seq "$LOAD_RUNS"); do
     for g in "$@"; do
       read -r -a paths <<<"${GROUP_PATHS[$g]:-/}"
-      line=$(run_wrk "$DURATION" "${paths[@]}")
+      line=$(run_wrk "$g" "$DURATION" "${paths[@]}")
       p50s[$g]+=" $(field p50_us "$line")"
       p90s[$g]+=" $(field p90_us "$line")"
       p99s[$g]+=" $(field p99_us "$line")"
@@ -367,9 +406,13 @@ bench_size() {
   local p="$key.$size" t0 t1 out ms i log rss hwm g
   local label="$name, $(thousands "$size") centres"
 
-  step "[$label] generating (seed $SEED)"
+  local years=1
+  if ((size == SIZE_MIN)); then years=$YEARS; fi
+  R[$p.years]=$years
+  step "[$label] generating (seed $SEED, $years years of trainings)"
   t0=$(now_ns)
-  "$BIN" generate --centres "$size" --seed "$SEED" --database-url "$url" >"$DIR/generate-$p.log" 2>&1 ||
+  "$BIN" generate --centres "$size" --years "$years" --seed "$SEED" --database-url "$url" \
+    >"$DIR/generate-$p.log" 2>&1 ||
     { tail -n 30 "$DIR/generate-$p.log" >&2; die "generate failed ($label)"; }
   t1=$(now_ns)
   # The app logs to stdout too; keep its summary line.
@@ -377,6 +420,10 @@ bench_size() {
   say "  $out"
   R[$p.gen_s]=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", (b - a) / 1e9 }')
   say "  generation took ${R[$p.gen_s]} s wall (migrations + reference areas + data)"
+  R[$p.enrolments]=$(sed -n 's/.* \([0-9][0-9]*\) enrolments.*/\1/p' <<<"$out")
+  printf '%s\n' "$BENCH_PASSWORD" |
+    "$BIN" user create --email "$BENCH_EMAIL" --role admin --name "Benchmark" --database-url "$url" \
+      >"$DIR/user-$p.log" 2>&1 || { cat "$DIR/user-$p.log" >&2; die "could not create $BENCH_EMAIL"; }
 
   step "[$label] time to start serving ($STARTUP_RUNS runs)"
   local starts=()
@@ -411,6 +458,15 @@ bench_size() {
   say "  memory right after start: VmRSS $(kib_to_mib "$rss") MiB"
   GROUP_PATHS[profile]=$(profile_paths)
   R[$p.profile_paths]=${GROUP_PATHS[profile]}
+  # The batch lists of the same BLKK, half as pages, half as JSON.
+  local id n=0 batches=()
+  for id in ${GROUP_PATHS[profile]//\/centres\//}; do
+    if ((n++ % 2)); then batches+=("/api/v1/trainings?centre=$id"); else batches+=("/trainings?centre=$id"); fi
+  done
+  GROUP_PATHS[batches]=${batches[*]}
+  R[$p.batches_paths]=${GROUP_PATHS[batches]}
+  COOKIE=""
+  sign_in
   local all=() paths
   for g in "${EP_GROUPS[@]}"; do
     read -r -a paths <<<"${GROUP_PATHS[$g]}"
@@ -556,7 +612,7 @@ report() {
   echo "- hello-world: $(bin_info "$HELLO")"
   echo "- machine: $NPROC CPUs, $CPU; load average $LOAD_BEFORE before, $LOAD_AFTER after (anything else running skews the figures)"
   echo "- load: \`wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s\` on the same machine, no sign-in, no gzip, no cookies; per endpoint group a ${WARMUP_SECS}s warm-up, then $LOAD_RUNS measured runs (interleaved across groups); figures are medians of the runs"
-  echo "- data: \`simandiri generate --centres N --seed $SEED\` into a fresh database per size, plus the reference areas"
+  echo "- data: \`simandiri generate --centres N --years Y --seed $SEED\` into a fresh database per size, plus the reference areas; Y = $YEARS at $(thousands "$SIZE_MIN") centres (national scale), 1 at larger sizes (see the enrolments row below)"
   echo "- reference: hello-world $(fmt 0 "$HELLO_RPS") req/s, p50 $HELLO_P50 ms (median of all $((2 * LOAD_RUNS)) hello runs, start and end of the run; end vs start: $HELLO_DRIFT %)"
   echo
   echo "Endpoint groups (wrk rotates the paths of a group, one per request):"
@@ -564,6 +620,10 @@ report() {
   for g in "${EP_GROUPS[@]}"; do
     if [[ $g == profile ]]; then
       echo "- ${GROUP_LABEL[$g]}: \`/centres/{id}\`, two ids each from the first, middle and last page of \`/api/v1/centres\` (at $(thousands "$SIZE_MAX") with SQLite: $(codes "${R[sqlite.$SIZE_MAX.profile_paths]}"))"
+    elif [[ $g == batches ]]; then
+      echo "- ${GROUP_LABEL[$g]} (signed in as the ministry admin): \`/trainings?centre={id}\` and \`/api/v1/trainings?centre={id}\` for the same BLKK (at $(thousands "$SIZE_MIN") with SQLite: $(codes "${R[sqlite.$SIZE_MIN.batches_paths]}"))"
+    elif [[ $g == placement ]]; then
+      echo "- ${GROUP_LABEL[$g]} (signed in as the ministry admin, national scope): $(codes "${GROUP_PATHS[$g]}")"
     else
       echo "- ${GROUP_LABEL[$g]}: $(codes "${GROUP_PATHS[$g]}")"
     fi
@@ -601,8 +661,9 @@ report() {
   echo "$header"
   echo "$sep"
   local line metric
-  for metric in gen db start rss0 rss1 hwm1; do
+  for metric in enrol gen db start rss0 rss1 hwm1; do
     case $metric in
+      enrol) line="| years of trainings; enrolments generated |" ;;
       gen) line="| generate (incl. migrations and reference areas) |" ;;
       db) line="| database size (after generation and start-up runs) |" ;;
       start) line="| start → /healthz 200, median of $STARTUP_RUNS (min–max) |" ;;
@@ -614,6 +675,7 @@ report() {
       for size in "${SIZES[@]}"; do
         p="$key.$size"
         case $metric in
+          enrol) line+=" ${R[$p.years]}; $(thousands "${R[$p.enrolments]:-?}") |" ;;
           gen) line+=" ${R[$p.gen_s]} s |" ;;
           db) line+=" ${R[$p.db_size]} |" ;;
           start) line+=" ${R[$p.start_med]} ms (${R[$p.start_min]}–${R[$p.start_max]}) |" ;;

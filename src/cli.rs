@@ -127,7 +127,8 @@ struct GenerateArgs {
     centres: usize,
     #[arg(long, default_value_t = 1)]
     seed: u64,
-    /// Years of trainings (batches, trainees, results, outcomes) per BLKK, to this year.
+    /// Years of trainings (batches, trainees, results, outcomes) and monthly reports per
+    /// BLKK, to this year.
     #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(i32).range(0..=30))]
     years: i32,
     #[command(flatten)]
@@ -303,12 +304,19 @@ async fn run(command: Command) -> anyhow::Result<()> {
                 Ok(_) => Some(crate::seed::trainings::generate(&db, args.seed, args.years).await),
                 Err(_) => None,
             };
+            let r = match &t {
+                Some(Ok(_)) => {
+                    Some(crate::seed::reports::generate(&db, args.seed, args.years).await)
+                }
+                _ => None,
+            };
             db.close().await;
             let s = s?;
             let t = t.transpose()?.unwrap_or_default();
+            let r = r.transpose()?.unwrap_or_default();
             println!(
                 "generated {} centres, {} organisations, {} users, {} forum memberships, \
-                 {} trainings, {} enrolments, {} outcomes in {} ms",
+                 {} trainings, {} enrolments, {} outcomes, {} reports in {} ms",
                 s.centres,
                 s.orgs,
                 s.users,
@@ -316,6 +324,7 @@ async fn run(command: Command) -> anyhow::Result<()> {
                 t.trainings,
                 t.enrolments,
                 t.outcomes,
+                r,
                 started.elapsed().as_millis()
             );
             Ok(())

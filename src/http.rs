@@ -10,7 +10,10 @@ use tower_sessions::session_store::ExpiredDeletion;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 
-use crate::features::{accounts, areas, centres, home, imports, kejuruan, mail, orgs, trainings};
+use crate::features::{
+    accounts, areas, centres, home, imports, kejuruan, mail, notifications, orgs, reports,
+    trainings,
+};
 use crate::kernel::db::Db;
 use crate::kernel::web::error::ErrorBody;
 use crate::kernel::web::openapi::Doc;
@@ -38,6 +41,8 @@ use crate::kernel::web::{self, AppState, WebConfig};
         (name = "imports", description = "BLKK and their managers from XLSX or CSV files"),
         (name = "trainings", description = "Batches, trainees, results, outcomes and figures"),
         (name = "public", description = "Upcoming trainings and applications, without sign-in"),
+        (name = "reports", description = "E-reporting: report types, reports, their workflow and compliance"),
+        (name = "notifications", description = "Each user's notifications"),
     )
 )]
 struct ApiDoc;
@@ -52,6 +57,8 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(kejuruan::api())
         .merge(imports::api())
         .merge(trainings::api())
+        .merge(reports::api())
+        .merge(notifications::api())
 }
 
 /// The OpenAPI document, finished by the features that know what derivation cannot say.
@@ -80,6 +87,8 @@ pub fn router(db: Db, config: WebConfig) -> Router {
         .merge(mail::routes())
         .merge(imports::routes())
         .merge(trainings::routes())
+        .merge(reports::routes())
+        .merge(notifications::routes())
         .merge(api)
         .route(
             "/api/openapi.json",
@@ -92,7 +101,7 @@ pub fn router(db: Db, config: WebConfig) -> Router {
 }
 
 /// The server's background work: purging expired sessions, sign-in attempt windows and old
-/// mail, and (when an SMTP server is configured) sending queued mail. Stops when dropped.
+/// mail, report reminders, and (when an SMTP server is configured) sending queued mail. Stops when dropped.
 pub struct Workers(Vec<tokio::task::JoinHandle<()>>);
 
 impl Drop for Workers {
@@ -119,6 +128,12 @@ pub fn workers(db: &Db, config: &WebConfig) -> anyhow::Result<Workers> {
             }
             if let Err(e) = mail::service::purge(&purge_db).await {
                 tracing::warn!(error = ?e, "purging old mail failed");
+            }
+            // Once per user, type, period and kind: running it often adds nothing twice.
+            match reports::service::remind(&purge_db).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(reminders = n, "report reminders sent"),
+                Err(e) => tracing::warn!(error = ?e, "report reminders failed"),
             }
         }
     })];

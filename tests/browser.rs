@@ -368,9 +368,211 @@ async fn editing_out_of_scope_shows_a_friendly_forbidden_page() -> Result<()> {
     .await
 }
 
+/// On a phone: a BLKK's manager enrols a trainee in an ended batch (a wrong NIK is shown
+/// beside the field with the rest of the typing kept), then records the result and
+/// certificate in the trainee's row; each save is confirmed, and the page never scrolls
+/// sideways.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn enrolling_and_recording_a_result_on_a_phone() -> Result<()> {
+    const NAME: &str = "Siti Nurhaliza";
+    in_browser(|b| async move {
+        let app = demo().await;
+        let batch = past_batch(&app, "Menjahit Busana Uji Peramban").await;
+        b.set_window_size(360, 740).await?;
+        sign_in(&b, &app, "pengelola").await?;
+        let page = format!("/trainings/{batch}");
+        b.goto(&app.url(&page)).await?;
+        assert_fits_the_width(&b).await?;
+
+        // A NIK of 15 digits: refused beside the field, the name and the consent kept.
+        wait_for(&b, Css("#nik"))
+            .await?
+            .send_keys("360101450899870")
+            .await?;
+        b.find(Css("#name")).await?.send_keys(NAME).await?;
+        b.find(Css("#consent")).await?.click().await?;
+        let enrol = text_in("main", "button", "Daftarkan");
+        b.find(XPath(&enrol)).await?.click().await?;
+        let error = wait_for(&b, Css("#nik-error")).await?.text().await?;
+        assert_eq!(error, "NIK harus 16 angka.");
+        assert_eq!(
+            b.find(Css("#name")).await?.prop("value").await?.as_deref(),
+            Some(NAME)
+        );
+        assert!(b.find(Css("#consent")).await?.is_selected().await?);
+        assert_fits_the_width(&b).await?;
+        let enrolled = "SELECT COUNT(*) FROM enrolments WHERE training_id = $1";
+        assert_eq!(count(app.db(), enrolled, batch).await, 0, "nothing saved");
+
+        // Corrected: enrolled and confirmed.
+        replace_text(&b.find(Css("#nik")).await?, "3601014508998701").await?;
+        b.find(XPath(&enrol)).await?.click().await?;
+        let notice = wait_for(&b, Css("main .notice")).await?.text().await?;
+        assert_eq!(notice, "Peserta terdaftar.");
+        assert_eq!(count(app.db(), enrolled, batch).await, 1);
+        let (row,): (i64,) = app
+            .db()
+            .fetch_one(Sql::new("SELECT id FROM enrolments WHERE training_id = $1").arg(batch))
+            .await?;
+        let row_css = format!("#e{row}");
+        let cells = wait_for(&b, Css(&row_css)).await?.text().await?;
+        assert!(
+            cells.contains(NAME) && cells.contains("3601014508998701"),
+            "{cells}"
+        );
+
+        // The result and certificate, in the trainee's row.
+        b.find(Css(&format!("#result-{row}")))
+            .await?
+            .select_by_value("kompeten")
+            .await?;
+        b.find(Css(&format!("{row_css} input[name=certificate_no]")))
+            .await?
+            .send_keys("BLKK-UJI-0001")
+            .await?;
+        b.find(Css(&format!("{row_css} button[type=submit]")))
+            .await?
+            .click()
+            .await?;
+        let notice = wait_until(&b, "the result to be confirmed", || async {
+            let n = b.find(Css("main .notice")).await?.text().await?;
+            Ok((n != "Peserta terdaftar.").then_some(n))
+        })
+        .await?;
+        assert_eq!(notice, "Hasil tersimpan.");
+        let (result, certificate): (Option<String>, Option<String>) = app
+            .db()
+            .fetch_one(
+                Sql::new("SELECT result, certificate_no FROM enrolments WHERE id = $1").arg(row),
+            )
+            .await?;
+        assert_eq!(result.as_deref(), Some("kompeten"));
+        assert_eq!(certificate.as_deref(), Some("BLKK-UJI-0001"));
+        assert_fits_the_width(&b).await?;
+        Ok(())
+    })
+    .await
+}
+
+/// On a phone, without signing in: someone finds an open training, applies (forgetting the
+/// consent first), and is told the application was sent; the BLKK sees it waiting.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn applying_for_a_training_on_a_phone() -> Result<()> {
+    in_browser(|b| async move {
+        let app = demo().await;
+        let batch = upcoming_batch(&app, "Tata Rias Terbuka Uji Peramban").await;
+        b.set_window_size(360, 740).await?;
+        b.goto(&app.url("/pelatihan?province=36")).await?;
+        assert_fits_the_width(&b).await?;
+        let link = format!("//main//a[@href='/pelatihan/{batch}']");
+        wait_for(&b, XPath(&link)).await?.click().await?;
+        wait_for_path(&b, &format!("/pelatihan/{batch}")).await?;
+        assert_fits_the_width(&b).await?;
+
+        wait_for(&b, Css("#nik"))
+            .await?
+            .send_keys("3601014508998702")
+            .await?;
+        b.find(Css("#name")).await?.send_keys("Nur Aisyah").await?;
+        b.find(Css("#phone"))
+            .await?
+            .send_keys("0812 3456 7890")
+            .await?;
+        let send = "//main//form[@action]//button[@type='submit']";
+        b.find(XPath(send)).await?.click().await?;
+        let error = wait_for(&b, Css("#consent-error")).await?.text().await?;
+        assert_eq!(error, "Persetujuan pengolahan data pribadi diperlukan.");
+        assert_eq!(
+            b.find(Css("#phone")).await?.prop("value").await?.as_deref(),
+            Some("0812 3456 7890")
+        );
+        let applied = "SELECT COUNT(*) FROM applications WHERE training_id = $1";
+        assert_eq!(count(app.db(), applied, batch).await, 0, "nothing saved");
+
+        b.find(Css("#consent")).await?.click().await?;
+        b.find(XPath(send)).await?.click().await?;
+        let notice = wait_for(&b, Css("main .notice")).await?.text().await?;
+        assert_eq!(
+            notice,
+            "Pendaftaran Anda terkirim. BLK Komunitas akan menghubungi Anda."
+        );
+        assert_eq!(count(app.db(), applied, batch).await, 1);
+        assert_fits_the_width(&b).await?;
+        Ok(())
+    })
+    .await
+}
+
 // ---------------------------------------------------------------------------------------
 // Steps and facts the scenarios share
 // ---------------------------------------------------------------------------------------
+
+/// Plans a batch at Darul Bayan through the API (as its manager); returns its id.
+async fn plan_batch(app: &TestApp, title: &str, start: &str, end: &str) -> i64 {
+    let c = app.api_as("pengelola").await;
+    let (status, created) = c
+        .json(
+            "POST",
+            "/api/v1/trainings",
+            json!({
+                "kejuruan": "menjahit", "title": title, "start_date": start,
+                "end_date": end, "hours": 240, "quota": 16, "fee": 0, "funding": "pbk",
+                "open_to_public": true,
+            }),
+        )
+        .await;
+    assert_eq!(status, 201, "{created}");
+    created["id"]
+        .as_i64()
+        .unwrap_or_else(|| panic!("an id in {created}"))
+}
+
+/// A batch that has ended (January–February 2026).
+async fn past_batch(app: &TestApp, title: &str) -> i64 {
+    plan_batch(app, title, "2026-01-05", "2026-02-27").await
+}
+
+/// A batch starting in a month, open to the public.
+async fn upcoming_batch(app: &TestApp, title: &str) -> i64 {
+    let day =
+        |n: i64| (time::OffsetDateTime::now_utc().date() + time::Duration::days(n)).to_string();
+    plan_batch(app, title, &day(30), &day(57)).await
+}
+
+async fn count(db: &Db, sql: &str, id: i64) -> i64 {
+    let (n,): (i64,) = db.fetch_one(Sql::new(sql).arg(id)).await.expect("a count");
+    n
+}
+
+/// The page is no wider than the window: nothing to scroll sideways on a phone.
+async fn assert_fits_the_width(b: &Client) -> Result<()> {
+    let widths = b
+        .execute(
+            "return [document.documentElement.scrollWidth, window.innerWidth];",
+            vec![],
+        )
+        .await?;
+    let (page, window) = (widths[0].as_i64(), widths[1].as_i64());
+    if page.is_none() || page > window {
+        // Name the elements that stick out, for the failure message.
+        let wide = b
+            .execute(
+                "return [...document.querySelectorAll('body *')]
+                   .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)
+                   .filter(e => !e.closest('.table-wrap') || e.classList.contains('table-wrap'))
+                   .slice(0, 8)
+                   .map(e => e.tagName + '.' + e.className + '#' + e.id + ' '
+                     + Math.round(e.getBoundingClientRect().right));",
+                vec![],
+            )
+            .await?;
+        panic!(
+            "the page is {page:?} px wide in a {window:?} px window at {}: {wide}",
+            b.current_url().await?
+        );
+    }
+    Ok(())
+}
 
 async fn demo() -> TestApp {
     TestApp::demo(Kind::Sqlite)

@@ -10,5 +10,7 @@ pub mod home;
 pub mod imports;
 pub mod kejuruan;
 pub mod mail;
+pub mod notifications;
 pub mod orgs;
+pub mod reports;
 pub mod trainings;

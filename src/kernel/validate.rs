@@ -321,6 +321,21 @@ impl Patch<Flag> {
     }
 }
 
+/// A required whole number, read as [`whole_number`] reads it (`140.0` is 140).
+pub fn whole<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
+    whole_number(d)?.ok_or_else(|| de::Error::custom("a whole number is required"))
+}
+
+/// A list of whole numbers, each read as [`whole`] reads it.
+pub fn whole_list<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<i64>, D::Error> {
+    #[derive(Deserialize)]
+    struct Whole(#[serde(deserialize_with = "whole")] i64);
+    Ok(Vec::<Whole>::deserialize(d)?
+        .into_iter()
+        .map(|Whole(n)| n)
+        .collect())
+}
+
 /// An optional whole number, also when a client writes it as a float with nothing after
 /// the point (`140.0`, which JSON Schema counts as an integer), or, in a form, as text.
 pub fn whole_number<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {

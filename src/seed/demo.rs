@@ -247,6 +247,26 @@ pub async fn load(db: &Db) -> Result<Vec<DemoLogin>, StoreError> {
         });
     }
     out.push(demo_trainee(db, darul_bayan).await?);
+    let types = crate::seed::reports::seed_types(db).await?;
+    let user = |email: String| async move {
+        let (id,): (i64,) = db
+            .fetch_one(
+                crate::kernel::db::Sql::new("SELECT id FROM users WHERE email = $1")
+                    .arg(email.as_str()),
+            )
+            .await?;
+        Ok::<i64, StoreError>(id)
+    };
+    let manager = crate::kernel::access::Actor {
+        user_id: user(format!("pengelola@demo.{}", generate::EMAIL_DOMAIN)).await?,
+        role: Role::Pengelola,
+        org_id: Some(darul_bayan),
+        org_area: None,
+        org_admin: true,
+    };
+    crate::seed::reports::demo_reports(db, types[0], darul_bayan, manager).await?;
+    // The other BLKK's last twelve months, so the compliance views have something to show.
+    crate::seed::reports::generate(db, DEMO_SEED, 1).await?;
     Ok(out)
 }
 

@@ -4,4 +4,5 @@
 pub mod demo;
 pub mod generate;
 pub mod reference;
+pub mod reports;
 pub mod trainings;

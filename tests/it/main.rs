@@ -13,6 +13,8 @@ mod home;
 mod imports;
 mod layout;
 mod orgs;
+mod report_pages;
+mod reports;
 mod resubmit;
 mod schema;
 mod security;

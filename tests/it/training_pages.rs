@@ -242,3 +242,59 @@ mod a_trainee_sees_their_data_and_who_looked {
         assert_eq!(me.get("/me/trainings").await.status, 303);
     });
 }
+
+mod the_tracer_schedule_page {
+    use super::*;
+    crate::on_both!(Content::Demo, |t| {
+        // A BLKK sees the schedule, without the form.
+        let c = t.as_role("pengelola").await;
+        let r = c.get("/trainings/schedule").await;
+        assert_eq!(r.status, 200, "{}", r.text);
+        assert!(
+            r.text.contains("1, 6, 12 bulan setelah selesai"),
+            "{}",
+            r.text
+        );
+        assert!(!r.text.contains("name=\"months\""), "{}", r.text);
+        let r = c.form("/trainings/schedule", &[("months", "2, 6")]).await;
+        assert_eq!(r.status, 403, "{}", r.text);
+
+        let admin = t.as_role("admin").await;
+        // Not numbers: refused beside the field, the typing kept, nothing changed.
+        let r = admin
+            .form("/trainings/schedule", &[("months", "1, enam, 12")])
+            .await;
+        assert_eq!(r.status, 422, "{}", r.text);
+        assert!(r.text.contains("Harus berupa angka."), "{}", r.text);
+        assert!(r.text.contains("value=\"1, enam, 12\""), "{}", r.text);
+        let r = admin
+            .form("/trainings/schedule", &[("months", "3, 99")])
+            .await;
+        assert_eq!(r.status, 422, "{}", r.text);
+        assert!(r.text.contains("(1–60)"), "{}", r.text);
+        let (n,): (i64,) = t
+            .db()
+            .fetch_one(Sql::new(
+                "SELECT COUNT(*) FROM tracer_schedule WHERE months IN (2, 3)",
+            ))
+            .await
+            .unwrap();
+        assert_eq!(n, 0);
+        // Saved and confirmed.
+        let r = admin
+            .form("/trainings/schedule", &[("months", "3 6 12")])
+            .await;
+        assert_eq!(r.status, 303, "{}", r.text);
+        assert_eq!(
+            r.header("location"),
+            "/trainings/schedule?done=schedule_saved"
+        );
+        let r = admin.get("/trainings/schedule?done=schedule_saved").await;
+        assert!(r.text.contains("Jadwal tracer tersimpan"), "{}", r.text);
+        assert!(
+            r.text.contains("3, 6, 12 bulan setelah selesai"),
+            "{}",
+            r.text
+        );
+    });
+}

@@ -824,6 +824,20 @@ mod figures_need_a_scope_and_breakdowns_add_up {
             keys.dedup();
             assert_eq!(keys.len(), rows.len(), "by={by}: one row per key");
         }
+        // The per-province sums the national view reads are those of every BLKK's.
+        let db = t.db();
+        let each = "SELECT year, province_code, kejuruan, funding, sex, \
+            CAST(SUM(trainees) AS BIGINT), CAST(SUM(kompeten) AS BIGINT), \
+            CAST(SUM(bekerja) AS BIGINT) FROM training_figures GROUP BY 1, 2, 3, 4, 5";
+        let summed = "SELECT year, province_code, kejuruan, funding, sex, trainees, kompeten, \
+            bekerja FROM training_figures_by_province";
+        for (a, b) in [(each, summed), (summed, each)] {
+            let (n,): (i64,) = db
+                .fetch_one(Sql::new(format!("SELECT COUNT(*) FROM ({a} EXCEPT {b}) d")))
+                .await
+                .unwrap();
+            assert_eq!(n, 0, "rows of {a} missing in {b}");
+        }
         let by_province = stats(&admin, "by=province").await;
         let banten = by_province["rows"]
             .as_array()
@@ -840,5 +854,119 @@ mod figures_need_a_scope_and_breakdowns_add_up {
         assert_refused(s, &body, "year", "out_of_range");
         let (s, body) = admin.get_json("/api/v1/trainings?year=0").await;
         assert_refused(s, &body, "year", "out_of_range");
+    });
+}
+
+/// A graduate's next follow-up as stored.
+async fn next_due(db: &Db, enrolment: i64) -> Option<time::Date> {
+    let (d,): (Option<time::Date>,) = db
+        .fetch_one(Sql::new("SELECT next_due FROM enrolments WHERE id = $1").arg(enrolment))
+        .await
+        .unwrap();
+    d
+}
+
+fn date(text: &str) -> time::Date {
+    time::Date::parse(text, &time::format_description::well_known::Iso8601::DATE)
+        .unwrap_or_else(|e| panic!("{text}: {e}"))
+}
+
+mod the_ministry_changes_the_tracer_schedule {
+    use super::*;
+    use simandiri::features::trainings::service::add_months;
+    crate::on_both!(Content::Demo, |t| {
+        let c = t.api_as("pengelola").await;
+        let admin = t.api_as("admin").await;
+        let k = first_kejuruan(&c).await;
+        let db = t.db();
+        // A batch that ended ten days ago, its graduate not yet asked: due a month after.
+        let recent_end = from_today(-10);
+        let recent = batch(&k, "Jadwal Tracer Baru", &from_today(-70), &recent_end, 16);
+        let recent = id_of(&plan(&c, recent).await);
+        let fresh = id_of(&enrol(&c, recent, person(&woman(8701), "Siti Baru")).await);
+        record_result(&c, fresh, json!({"result": "kompeten"})).await;
+        let recent_end = date(&recent_end);
+        assert_eq!(next_due(db, fresh).await, Some(add_months(recent_end, 1)));
+        // A batch that ended 400 days ago, its graduate asked after 13 months: done.
+        let old_end = from_today(-400);
+        let old = batch(&k, "Jadwal Tracer Lama", &from_today(-460), &old_end, 16);
+        let old = id_of(&plan(&c, old).await);
+        let done = id_of(&enrol(&c, old, person(&woman(8702), "Siti Lama")).await);
+        record_result(&c, done, json!({"result": "kompeten"})).await;
+        let old_end = date(&old_end);
+        let asked = add_months(old_end, 13).to_string();
+        let (s, body) = c
+            .json(
+                "POST",
+                &format!("/api/v1/enrolments/{done}/outcomes"),
+                json!({"status": "bekerja", "date": asked, "employer": "PT Maju"}),
+            )
+            .await;
+        assert_eq!(s, 201, "{body}");
+        assert_eq!(next_due(db, done).await, None);
+
+        // Only the ministry changes it; bad schedules are refused beside the field.
+        let initial = json!({"months": [1, 6, 12]});
+        assert_eq!(get_ok(&c, "/api/v1/tracer-schedule").await, initial);
+        let (s, body) = c
+            .json("PUT", "/api/v1/tracer-schedule", json!({"months": [2, 6]}))
+            .await;
+        assert_forbidden(s, &body);
+        for (bad, code) in [
+            (json!([]), "required"),
+            (json!([0, 6]), "out_of_range"),
+            (json!([6, 61]), "out_of_range"),
+            (json!((1..=13).collect::<Vec<i64>>()), "too_many"),
+        ] {
+            let (s, body) = admin
+                .json("PUT", "/api/v1/tracer-schedule", json!({"months": bad}))
+                .await;
+            assert_refused(s, &body, "months", code);
+        }
+        assert_eq!(get_ok(&admin, "/api/v1/tracer-schedule").await, initial);
+        assert_eq!(next_due(db, fresh).await, Some(add_months(recent_end, 1)));
+
+        // 2 and 6 months (sorted, repeats dropped): the pending follow-up moves at once.
+        let (s, body) = admin
+            .json(
+                "PUT",
+                "/api/v1/tracer-schedule",
+                json!({"months": [6, 2, 2]}),
+            )
+            .await;
+        assert_eq!(s, 200, "{body}");
+        assert_eq!(body, json!({"months": [2, 6]}));
+        assert_eq!(get_ok(&c, "/api/v1/tracer-schedule").await, body);
+        assert_eq!(next_due(db, fresh).await, Some(add_months(recent_end, 2)));
+        assert_eq!(next_due(db, done).await, None);
+        // A 12-month point long past for the old graduate makes nobody overdue; a 24-month
+        // point still ahead is scheduled.
+        let (s, body) = admin
+            .json(
+                "PUT",
+                "/api/v1/tracer-schedule",
+                json!({"months": [2, 6, 12]}),
+            )
+            .await;
+        assert_eq!(s, 200, "{body}");
+        assert_eq!(next_due(db, done).await, None);
+        let (s, body) = admin
+            .json(
+                "PUT",
+                "/api/v1/tracer-schedule",
+                json!({"months": [2, 6, 24]}),
+            )
+            .await;
+        assert_eq!(s, 200, "{body}");
+        assert_eq!(next_due(db, done).await, Some(add_months(old_end, 24)));
+        assert_eq!(next_due(db, fresh).await, Some(add_months(recent_end, 2)));
+        // Each change is in the audit trail.
+        let changes = count(
+            db,
+            "SELECT COUNT(*) FROM audit_log WHERE entity = $1",
+            "tracer_schedule",
+        )
+        .await;
+        assert_eq!(changes, 3);
     });
 }

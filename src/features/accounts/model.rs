@@ -56,6 +56,7 @@ impl User {
             name: self.name.clone(),
             email: self.email.clone(),
             org_name: self.org_name.clone(),
+            unread: 0,
         }
     }
 

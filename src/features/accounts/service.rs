@@ -79,10 +79,12 @@ pub async fn sign_in(
 
 /// The signed-in user behind a session's user id, if the account is still active.
 pub async fn identify(db: &Db, user_id: i64) -> Result<Option<SignedIn>, AppError> {
-    Ok(store::get(db, user_id)
-        .await?
-        .filter(|u| u.active)
-        .map(|u| u.signed_in()))
+    let Some(user) = store::get(db, user_id).await?.filter(|u| u.active) else {
+        return Ok(None);
+    };
+    let mut signed_in = user.signed_in();
+    signed_in.unread = crate::features::notifications::service::unread(db, user_id).await?;
+    Ok(Some(signed_in))
 }
 
 /// Forgets sign-in attempt windows that have ended.

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::model::{
     Application, Enrolment, Figures, OutcomeInput, OutcomeRecord, PersonInput, PublicFilter,
-    PublicTraining, ResultInput, TrainingFilter, TrainingInput, TrainingRecord,
+    PublicTraining, ResultInput, Schedule, TrainingFilter, TrainingInput, TrainingRecord,
 };
 use super::service::GroupBy;
 use super::service::{self, Correction, MyData};
@@ -465,4 +465,35 @@ pub async fn correct(
     ApiJson(c): ApiJson<Correction>,
 ) -> Result<Json<super::model::Person>, AppError> {
     Ok(Json(service::correct(&state.db, &user.actor(), &c).await?))
+}
+
+/// The tracer study's follow-up schedule: months after a batch ends.
+#[utoipa::path(get, path = "/api/v1/tracer-schedule", tag = "trainings",
+    operation_id = "tracer_schedule_get", security(("session" = [])),
+    responses((status = 200, description = "The schedule", body = Schedule),
+        (status = 401, body = ErrorBody)))]
+pub async fn schedule(
+    State(state): State<AppState>,
+    _user: RequireUser,
+) -> Result<Json<Schedule>, AppError> {
+    Ok(Json(service::schedule(&state.db).await?))
+}
+
+/// Change the follow-up schedule (ministry admin). Pending follow-ups are recalculated at
+/// once; a graduate whose follow-ups were done gets a new point only if it lies ahead.
+#[utoipa::path(put, path = "/api/v1/tracer-schedule", tag = "trainings",
+    operation_id = "tracer_schedule_put", request_body = Schedule, security(("session" = [])),
+    responses((status = 200, description = "The new schedule", body = Schedule),
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 413, body = ErrorBody),
+        (status = 415, body = ErrorBody),
+        (status = 422, description = "No point, more than 12, or one outside 1-60 months",
+            body = ErrorBody)))]
+pub async fn change_schedule(
+    State(state): State<AppState>,
+    user: RequireUser,
+    ApiJson(input): ApiJson<Schedule>,
+) -> Result<Json<Schedule>, AppError> {
+    let (s, _) = service::change_schedule(&state.db, &user.actor(), &input).await?;
+    Ok(Json(s))
 }

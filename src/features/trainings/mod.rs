@@ -23,6 +23,10 @@ pub fn routes() -> Router<AppState> {
         .route("/trainings/export", get(pages::export))
         .route("/trainings/stats", get(pages::stats))
         .route("/trainings/tracer", get(pages::tracer))
+        .route(
+            "/trainings/schedule",
+            get(pages::schedule).post(pages::change_schedule),
+        )
         .route("/trainings/{id}", get(pages::show))
         .route(
             "/trainings/{id}/edit",
@@ -66,4 +70,5 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(api::applications))
         .routes(routes!(api::decide))
         .routes(routes!(api::my_data, api::correct))
+        .routes(routes!(api::schedule, api::change_schedule))
 }

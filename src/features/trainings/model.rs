@@ -16,6 +16,11 @@ pub const TRAINING: &str = "training";
 pub const ENROLMENT: &str = "enrolment";
 pub const PERSON: &str = "person";
 pub const APPLICATION: &str = "application";
+/// The audit entity of the follow-up schedule (one, id 1).
+pub const SCHEDULE: &str = "tracer_schedule";
+/// Follow-up points: at most this many, each 1 to 60 months after a batch ends.
+pub const SCHEDULE_MAX_POINTS: usize = 12;
+pub const SCHEDULE_MAX_MONTHS: i64 = 60;
 
 /// The version of the personal-data notice people agree to (shown on every form that asks).
 pub const NOTICE_VERSION: &str = "2026-11";
@@ -1094,5 +1099,59 @@ mod tests {
         assert_eq!(f.placement_rate(), Some(70.0));
         assert_eq!(f.response_rate(), Some(62.5));
         assert_eq!(Figures::default().placement_rate(), None);
+    }
+}
+
+/// The tracer study's follow-up schedule: months after a batch ends, as the ministry sets it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Schedule {
+    /// Months after the batch ends, each 1-60; at least one, at most 12 (kept sorted).
+    #[schema(min_items = 1, max_items = 12)]
+    #[serde(deserialize_with = "crate::kernel::validate::whole_list")]
+    pub months: Vec<i64>,
+}
+
+impl Schedule {
+    /// Sorted, without repeats; a field error for none, too many, or one out of range.
+    pub fn validate(&self) -> Result<Vec<i64>, FieldErrors> {
+        let mut months = self.months.clone();
+        months.sort_unstable();
+        months.dedup();
+        let problem = if months.is_empty() {
+            Some(Problem::from("required"))
+        } else if months.len() > SCHEDULE_MAX_POINTS {
+            Some(Problem {
+                code: "too_many",
+                args: vec![("max", SCHEDULE_MAX_POINTS.to_string())],
+            })
+        } else if months
+            .iter()
+            .any(|m| !(1..=SCHEDULE_MAX_MONTHS).contains(m))
+        {
+            Some(Problem::out_of_range(1, SCHEDULE_MAX_MONTHS))
+        } else {
+            None
+        };
+        match problem {
+            Some(p) => Err(FieldErrors::single("months", p)),
+            None => Ok(months),
+        }
+    }
+
+    /// From a form's text, e.g. `1, 6, 12` (commas or spaces between the numbers).
+    pub fn parse(text: &str) -> Result<Schedule, FieldErrors> {
+        text.split(|c: char| c == ',' || c == ';' || c.is_whitespace())
+            .filter(|p| !p.is_empty())
+            .map(|p| p.parse::<i64>())
+            .collect::<Result<Vec<_>, _>>()
+            .map(|months| Schedule { months })
+            .map_err(|_| FieldErrors::single("months", "not_a_number"))
+    }
+
+    /// As a form shows it: `1, 6, 12`.
+    pub fn text(&self) -> String {
+        let parts: Vec<String> = self.months.iter().map(i64::to_string).collect();
+        parts.join(", ")
     }
 }

@@ -13,8 +13,8 @@ use time::Date;
 
 use super::model::{
     self, Application, Competence, Enrolment, Figures, Funding, OutcomeInput, OutcomeRecord,
-    OutcomeStatus, PersonInput, PublicFilter, PublicTraining, ResultInput, TrainingFilter,
-    TrainingInput, TrainingRecord,
+    OutcomeStatus, PersonInput, PublicFilter, PublicTraining, ResultInput, Schedule,
+    TrainingFilter, TrainingInput, TrainingRecord,
 };
 use super::service::{self, Correction, MyData};
 use super::service::{Due, KeyedFigures};
@@ -905,6 +905,8 @@ pub struct OutcomesPage {
     errors: FieldErrors,
     partners: Vec<Choice>,
     back: String,
+    /// The actor may record an outcome (the BLKK's own people, the alumnus, the partner).
+    may_record: bool,
 }
 
 impl OutcomesPage {
@@ -920,7 +922,7 @@ impl OutcomesPage {
     }
 
     fn graduate(&self) -> bool {
-        self.e.result.is_some_and(Competence::graduated)
+        self.may_record && self.e.result.is_some_and(Competence::graduated)
     }
 }
 
@@ -932,7 +934,7 @@ async fn outcomes_page(
     errors: FieldErrors,
 ) -> Result<OutcomesPage, AppError> {
     let actor = page.require()?;
-    let (e, t, outcomes) = service::outcome_page(&state.db, &actor, id).await?;
+    let (e, t, outcomes, may_record) = service::outcome_page(&state.db, &actor, id).await?;
     let partners = partner_choices(state).await?;
     let back = if actor.role == Role::Peserta {
         "/me/trainings".to_owned()
@@ -957,6 +959,7 @@ async fn outcomes_page(
         errors,
         partners,
         back,
+        may_record,
     })
 }
 
@@ -1042,6 +1045,66 @@ pub async fn tracer(
         figures,
         today: service::today(),
     })
+}
+
+// ---- The follow-up schedule ----------------------------------------------------------
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct ScheduleForm {
+    months: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "trainings/schedule.html")]
+pub struct SchedulePage {
+    page: Page,
+    current: Schedule,
+    months: String,
+    errors: FieldErrors,
+}
+
+async fn schedule_page(
+    state: &AppState,
+    page: Page,
+    months: Option<String>,
+    errors: FieldErrors,
+) -> Result<SchedulePage, AppError> {
+    page.require()?;
+    let current = service::schedule(&state.db).await?;
+    let title = page.t("tracer.schedule_title");
+    Ok(SchedulePage {
+        page: page.titled(title),
+        months: months.unwrap_or_else(|| current.text()),
+        current,
+        errors,
+    })
+}
+
+pub async fn schedule(State(state): State<AppState>, page: Page) -> Result<SchedulePage, AppError> {
+    schedule_page(&state, page, None, FieldErrors::new()).await
+}
+
+pub async fn change_schedule(
+    State(state): State<AppState>,
+    page: Page,
+    body: FormBody,
+) -> Result<Response, AppError> {
+    let actor = page.require()?;
+    let form: ScheduleForm = body.parse()?;
+    let changed = match Schedule::parse(&form.months) {
+        Ok(s) => service::change_schedule(&state.db, &actor, &s).await,
+        Err(errors) => Err(AppError::Invalid(errors)),
+    };
+    match changed {
+        Ok(_) => Ok(Redirect::to("/trainings/schedule?done=schedule_saved").into_response()),
+        Err(AppError::Invalid(errors)) => Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            schedule_page(&state, page, Some(form.months), errors).await?,
+        )
+            .into_response()),
+        Err(e) => Err(e),
+    }
 }
 
 // ---- Figures -------------------------------------------------------------------------

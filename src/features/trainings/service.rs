@@ -10,7 +10,8 @@ use time::{Date, Month};
 use super::model::{
     self, APPLICATION, Application, ApplicationStatus, CheckedPerson, ENROLMENT, Enrolment,
     Figures, OutcomeInput, OutcomeRecord, PERSON, Person, PersonInput, PublicFilter,
-    PublicTraining, Reporter, ResultInput, TRAINING, TrainingFilter, TrainingInput, TrainingRecord,
+    PublicTraining, Reporter, ResultInput, SCHEDULE, Schedule, TRAINING, TrainingFilter,
+    TrainingInput, TrainingRecord,
 };
 use super::store;
 pub use super::store::{AccessEntry, Consent, Due, GroupBy, KeyedFigures};
@@ -20,7 +21,7 @@ use crate::kernel::access::{self, Actor, Role, Scope};
 use crate::kernel::audit::{self, Entry};
 use crate::kernel::db::{Db, Tx};
 use crate::kernel::error::AppError;
-use crate::kernel::time::{Zone, now};
+use crate::kernel::time::now;
 use crate::kernel::validate::FieldErrors;
 use crate::kernel::web::paging::{Paged, Window};
 
@@ -28,10 +29,7 @@ pub const PAGE_SIZE: i64 = 50;
 /// The public search counts its matches up to this many.
 pub const PUBLIC_COUNT_CAP: i64 = 1000;
 
-/// Today in Western Indonesia (the latest of the three zones' dates is never earlier).
-pub fn today() -> Date {
-    now().to_offset(Zone::Wib.offset()).date()
-}
+pub use crate::kernel::time::today;
 
 /// `d` plus `months`, on the same day of the month or the month's last day.
 pub fn add_months(d: Date, months: i64) -> Date {
@@ -992,24 +990,82 @@ pub async fn training_of_application(db: &Db, application_id: i64) -> Result<i64
 
 /// A graduate's outcomes with the trainee (personal data masked) and their batch, for the
 /// outcome page.
+/// A graduate's outcomes page: the enrolment (masked), its batch, the outcomes, and
+/// whether the actor may record one (as `add_outcome` decides).
 pub async fn outcome_page(
     db: &Db,
     actor: &Actor,
     enrolment_id: i64,
-) -> Result<(Enrolment, TrainingRecord, Vec<OutcomeRecord>), AppError> {
+) -> Result<(Enrolment, TrainingRecord, Vec<OutcomeRecord>, bool), AppError> {
     let outcomes = outcomes(db, actor, enrolment_id).await?;
     let e = store::enrolment(db, enrolment_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let t = store::get(db, e.training_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    Ok((e.masked(), t, outcomes))
+    let (t, reporter) = outcome_access(db, actor, &e).await?;
+    let may_record =
+        reporter != Reporter::Blkk || model::sees_personal_data(actor, t.training.centre_id);
+    Ok((e.masked(), t, outcomes, may_record))
 }
 
 /// The names of BLKK (or any organisations) by id, for the figures' rows.
 pub async fn names(db: &Db, ids: &[i64]) -> Result<Vec<(i64, String)>, AppError> {
     Ok(orgs::store::names(db, ids).await?)
+}
+
+// ---- The follow-up schedule ----------------------------------------------------------
+
+/// The follow-up schedule, for anyone signed in.
+pub async fn schedule(db: &Db) -> Result<Schedule, AppError> {
+    Ok(Schedule {
+        months: store::schedule(db).await?,
+    })
+}
+
+/// The ministry changes the follow-up schedule. Graduates with a follow-up pending get it
+/// recalculated; those whose schedule was done get a new point only where it still lies
+/// ahead (nobody is suddenly overdue for a point long past). Answers the new schedule and
+/// how many graduates' next follow-up changed.
+pub async fn change_schedule(
+    db: &Db,
+    actor: &Actor,
+    input: &Schedule,
+) -> Result<(Schedule, usize), AppError> {
+    access::admin(actor)?;
+    let months = input.validate().map_err(AppError::Invalid)?;
+    let old = store::schedule(db).await?;
+    if old == months {
+        return Ok((Schedule { months }, 0));
+    }
+    let today = today();
+    let longest = months.iter().copied().max().unwrap_or(0);
+    let since = add_months(today, -longest);
+    let mut tx = db.begin().await?;
+    store::replace_schedule(&mut tx, &months).await?;
+    let changed: Vec<(i64, Option<Date>)> = store::follow_ups(&mut tx, since)
+        .await?
+        .into_iter()
+        .filter_map(|f| {
+            let next = next_due(f.end_date, &months, f.latest_date)
+                .filter(|d| f.next_due.is_some() || *d >= today);
+            (next != f.next_due).then_some((f.id, next))
+        })
+        .collect();
+    store::set_next_due(&mut tx, &changed).await?;
+    audit_entry(
+        &mut tx,
+        Some(actor.user_id),
+        SCHEDULE,
+        1,
+        "update",
+        &[audit::Change {
+            field: "months".to_owned(),
+            old: json!(old),
+            new: json!(months),
+        }],
+    )
+    .await?;
+    tx.commit().await?;
+    Ok((Schedule { months }, changed.len()))
 }
 
 #[cfg(test)]

@@ -930,24 +930,35 @@ const TALLY_COLUMNS: &str = "training_id, sex, year, centre_id, province_code, r
     wirausaha, melanjutkan, belum_bekerja, tidak_terlacak";
 
 const FIGURE_KEY: &str = "year, centre_id, kejuruan, funding, sex, province_code, regency_code";
+/// The key of the per-province sums (`training_figures_by_province`).
+const PROVINCE_KEY: &str = "year, province_code, kejuruan, funding, sex";
 
 /// Adds (`sign` 1) or takes away (-1) a batch's tally from the figures.
 async fn apply_tally(tx: &mut Tx, training_id: i64, sign: i64) -> Result<(), StoreError> {
-    let sums: Vec<String> = COUNTERS
-        .iter()
-        .map(|c| format!("{c} = training_figures.{c} + excluded.{c}"))
-        .collect();
     let values: Vec<String> = COUNTERS.iter().map(|c| format!("{sign} * {c}")).collect();
-    let sql = Sql::new(format!(
-        "INSERT INTO training_figures ({FIGURE_KEY}, {counters}) \
-         SELECT {FIGURE_KEY}, {values} FROM training_tallies WHERE training_id = $1 \
-         ON CONFLICT (year, centre_id, kejuruan, funding, sex) DO UPDATE SET {sums}",
-        counters = COUNTERS.join(", "),
-        values = values.join(", "),
-        sums = sums.join(", "),
-    ))
-    .arg(training_id);
-    tx.execute(sql).await?;
+    for (table, key, conflict) in [
+        (
+            "training_figures",
+            FIGURE_KEY,
+            "year, centre_id, kejuruan, funding, sex",
+        ),
+        ("training_figures_by_province", PROVINCE_KEY, PROVINCE_KEY),
+    ] {
+        let sums: Vec<String> = COUNTERS
+            .iter()
+            .map(|c| format!("{c} = {table}.{c} + excluded.{c}"))
+            .collect();
+        let sql = Sql::new(format!(
+            "INSERT INTO {table} ({key}, {counters}) \
+             SELECT {key}, {values} FROM training_tallies WHERE training_id = $1 \
+             ON CONFLICT ({conflict}) DO UPDATE SET {sums}",
+            counters = COUNTERS.join(", "),
+            values = values.join(", "),
+            sums = sums.join(", "),
+        ))
+        .arg(training_id);
+        tx.execute(sql).await?;
+    }
     Ok(())
 }
 
@@ -971,6 +982,8 @@ pub async fn refresh_figures(tx: &mut Tx, training_id: i64) -> Result<(), StoreE
 /// Computes every tally and figure afresh (after a bulk load).
 pub async fn rebuild_figures(tx: &mut Tx) -> Result<(), StoreError> {
     tx.execute(Sql::new("DELETE FROM training_figures")).await?;
+    tx.execute(Sql::new("DELETE FROM training_figures_by_province"))
+        .await?;
     tx.execute(Sql::new("DELETE FROM training_tallies")).await?;
     tx.execute(Sql::new(format!(
         "INSERT INTO training_tallies ({TALLY_COLUMNS}) {}",
@@ -981,13 +994,18 @@ pub async fn rebuild_figures(tx: &mut Tx) -> Result<(), StoreError> {
         .iter()
         .map(|c| format!("CAST(SUM({c}) AS BIGINT)"))
         .collect();
-    tx.execute(Sql::new(format!(
-        "INSERT INTO training_figures ({FIGURE_KEY}, {}) SELECT {FIGURE_KEY}, {} \
-         FROM training_tallies GROUP BY {FIGURE_KEY}",
-        COUNTERS.join(", "),
-        sums.join(", ")
-    )))
-    .await?;
+    for (table, key) in [
+        ("training_figures", FIGURE_KEY),
+        ("training_figures_by_province", PROVINCE_KEY),
+    ] {
+        tx.execute(Sql::new(format!(
+            "INSERT INTO {table} ({key}, {}) SELECT {key}, {} \
+             FROM training_tallies GROUP BY {key}",
+            COUNTERS.join(", "),
+            sums.join(", ")
+        )))
+        .await?;
+    }
     Ok(())
 }
 
@@ -1017,6 +1035,20 @@ impl GroupBy {
     }
 }
 
+/// The province of a scope that the per-province sums can answer (`Some("")` for the
+/// nation), or `None` when the figures must come from each BLKK's.
+fn province_level(key: Option<GroupBy>, f: &TrainingFilter, scope: &Scope) -> Option<String> {
+    let by_area = matches!(key, Some(GroupBy::Regency | GroupBy::Centre));
+    if by_area || f.centre.is_some() || !f.regency.trim().is_empty() {
+        return None;
+    }
+    match scope {
+        Scope::All => Some(String::new()),
+        Scope::Region(code) if code.len() == 2 => Some(code.clone()),
+        _ => None,
+    }
+}
+
 fn figures_sql(key: Option<GroupBy>, f: &TrainingFilter, scope: &Scope) -> Sql {
     let sums: Vec<String> = COUNTERS
         .iter()
@@ -1024,13 +1056,28 @@ fn figures_sql(key: Option<GroupBy>, f: &TrainingFilter, scope: &Scope) -> Sql {
         .collect();
     let traced = "CAST(COALESCE(SUM(f.bekerja + f.wirausaha + f.melanjutkan + f.belum_bekerja), 0) \
         AS BIGINT) AS traced";
+    let province = province_level(key, f, scope);
+    let table = if province.is_some() {
+        "training_figures_by_province"
+    } else {
+        "training_figures"
+    };
     let mut sql = Sql::new(format!(
-        "SELECT {}{}, {traced} FROM training_figures f WHERE 1 = 1",
+        "SELECT {}{}, {traced} FROM {table} f WHERE 1 = 1",
         key.map(|k| format!("{} AS key, ", k.column()))
             .unwrap_or_default(),
         sums.join(", ")
     ));
-    push_filter(&mut sql, "f", f, scope);
+    match province {
+        Some(p) => {
+            if !p.is_empty() {
+                sql.push(" AND f.province_code = ").push_bind(p);
+            }
+            // No BLKK or regency filter here (see `province_level`), so no such column.
+            push_filter(&mut sql, "f", f, &Scope::All);
+        }
+        None => push_filter(&mut sql, "f", f, scope),
+    }
     if let Some(k) = key {
         sql.push(" GROUP BY ").push(k.column()).push(" ORDER BY 1");
     }
@@ -1058,4 +1105,56 @@ pub async fn figures_by(
     scope: &Scope,
 ) -> Result<Vec<KeyedFigures>, StoreError> {
     db.fetch_all(figures_sql(Some(key), f, scope)).await
+}
+
+// ---- The follow-up schedule ----------------------------------------------------------
+
+/// Replaces the follow-up schedule (months after a batch ends).
+pub async fn replace_schedule(tx: &mut Tx, months: &[i64]) -> Result<(), StoreError> {
+    tx.execute(Sql::new("DELETE FROM tracer_schedule")).await?;
+    let mut sql = Sql::new("INSERT INTO tracer_schedule (months) VALUES ");
+    sql.push_rows(months.iter().map(|m| [Arg::from(*m)]));
+    tx.execute(sql).await?;
+    Ok(())
+}
+
+/// A graduate whose next follow-up a new schedule may change.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct FollowUp {
+    pub id: i64,
+    pub end_date: Date,
+    pub latest_date: Option<Date>,
+    pub next_due: Option<Date>,
+}
+
+/// Graduates with a follow-up pending, or whose batch ended on or after `since` (a new,
+/// later point may still lie ahead for them). A rare admin change reads them all once.
+pub async fn follow_ups(tx: &mut Tx, since: Date) -> Result<Vec<FollowUp>, StoreError> {
+    tx.fetch_all(
+        Sql::new(
+            "SELECT id, end_date, latest_date, next_due FROM enrolments \
+             WHERE result IN ('kompeten', 'belum_kompeten') \
+             AND (next_due IS NOT NULL OR end_date >= $1) ORDER BY id",
+        )
+        .arg(since),
+    )
+    .await
+}
+
+/// Sets the next follow-up of many graduates at once: `(enrolment id, next due)`.
+pub async fn set_next_due(tx: &mut Tx, rows: &[(i64, Option<Date>)]) -> Result<(), StoreError> {
+    for chunk in rows.chunks(400) {
+        let mut sql = Sql::new("WITH v (id, due) AS (VALUES ");
+        sql.push_rows(
+            chunk
+                .iter()
+                .map(|(id, due)| [Arg::from(*id), Arg::from(*due)]),
+        );
+        sql.push(
+            ") UPDATE enrolments SET next_due = (SELECT v.due FROM v WHERE v.id = enrolments.id) \
+             WHERE id IN (SELECT id FROM v)",
+        );
+        tx.execute(sql).await?;
+    }
+    Ok(())
 }

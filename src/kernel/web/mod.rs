@@ -57,6 +57,8 @@ pub struct SignedIn {
     pub name: String,
     pub email: String,
     pub org_name: Option<String>,
+    /// Unread notifications, shown in the header.
+    pub unread: i64,
 }
 
 /// A signed-in session ends this long after sign-in. Sessions are saved only when they

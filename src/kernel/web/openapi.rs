@@ -116,7 +116,7 @@ impl Doc {
 pub const NO_NUL: &str = "^[^\\u0000]*$";
 
 /// Adds [`NO_NUL`] to every string schema below `v` that has no pattern, choices or format
-/// of its own.
+/// of its own, and to the keys of every map (an object open to more properties).
 fn forbid_nul(v: &mut Value) {
     match v {
         Value::Object(m) => {
@@ -131,6 +131,12 @@ fn forbid_nul(v: &mut Value) {
                 && !m.contains_key("format")
             {
                 m.insert("pattern".into(), Value::String(NO_NUL.into()));
+            }
+            let is_map = matches!(m.get("type"), Some(Value::String(t)) if t == "object")
+                && m.get("additionalProperties") != Some(&Value::Bool(false))
+                && !m.contains_key("propertyNames");
+            if is_map {
+                m.insert("propertyNames".into(), json!({"pattern": NO_NUL}));
             }
             for child in m.values_mut() {
                 forbid_nul(child);

@@ -1,0 +1,47 @@
+//! E-reporting: report types whose indicators are data, reports that fill themselves from
+//! what the BLKK recorded, their workflow (draft, submitted, verified or returned,
+//! reopened) with a conversation between the BLKK and its pembina, live completeness and
+//! timeliness in every scope, and reminders.
+
+pub mod api;
+pub mod model;
+pub mod pages;
+pub mod period;
+pub mod service;
+pub mod store;
+
+use axum::Router;
+use axum::routing::{get, post};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::kernel::web::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/reports", get(pages::index))
+        .route("/reports/open", post(pages::open))
+        .route("/reports/compliance", get(pages::compliance))
+        .route("/reports/types", get(pages::types))
+        .route("/reports/export", get(pages::export))
+        .route("/reports/{id}/summary.pdf", get(pages::summary_pdf))
+        .route("/reports/{id}", get(pages::show).post(pages::save))
+        .route("/reports/{id}/history", get(pages::history))
+        .route("/reports/{id}/verify", post(pages::verify))
+        .route("/reports/{id}/return", post(pages::send_back))
+        .route("/reports/{id}/reopen", post(pages::reopen))
+        .route("/reports/{id}/comments", post(pages::comment))
+}
+
+pub fn api() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(api::types, api::create_type))
+        .routes(routes!(api::list, api::open))
+        .routes(routes!(api::show, api::save))
+        .routes(routes!(api::submit))
+        .routes(routes!(api::verify))
+        .routes(routes!(api::send_back))
+        .routes(routes!(api::reopen))
+        .routes(routes!(api::comments, api::comment))
+        .routes(routes!(api::compliance))
+}

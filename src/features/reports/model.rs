@@ -1,0 +1,828 @@
+//! E-reporting: report types and their indicators (data, not code), the reports BLKK send
+//! each period (values, the figures computed from their records, corrections with a reason,
+//! the narrative), their workflow, and who may do what. No I/O here.
+
+use std::collections::{BTreeMap, HashSet};
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use time::{Date, OffsetDateTime};
+
+use super::period::{Frequency, Period};
+use crate::code_enum;
+use crate::kernel::access::{Actor, CentreFacts, Role, Scope};
+use crate::kernel::validate::{FieldErrors, Problem, check};
+
+/// What the audit trail files report types and reports under.
+pub const REPORT_TYPE: &str = "report_type";
+pub const REPORT: &str = "report";
+
+/// Bounds of what a report type may say.
+pub const MAX_INDICATORS: usize = 60;
+pub const MAX_CHOICES: usize = 30;
+pub const MAX_DUE_DAY: i64 = 90;
+pub const MAX_GRACE_DAYS: i64 = 365;
+pub const MAX_COUNT: i64 = 1_000_000_000;
+/// Rp 100 billion: more than any BLKK reports in a period.
+pub const MAX_RUPIAH: i64 = 100_000_000_000;
+pub const MAX_TEXT: usize = 4000;
+pub const MAX_REASON: usize = 500;
+pub const MAX_COMMENT: usize = 4000;
+
+code_enum! {
+    /// What an indicator holds.
+    pub enum IndicatorKind {
+        /// A whole number of things (batches, people).
+        Count = "count",
+        /// Whole rupiah.
+        Rupiah = "rupiah",
+        /// 0 to 100, two decimals.
+        Percent = "percent",
+        Text = "text",
+        /// One of the indicator's choices.
+        Choice = "choice",
+    }
+}
+
+code_enum! {
+    /// A figure the system already knows for a BLKK and period, an indicator's prefill.
+    pub enum Source {
+        /// Batches running at any time in the period.
+        BatchesHeld = "batches_held",
+        /// Trainees of the batches that started in the period.
+        Trainees = "trainees",
+        /// Results of the batches that ended in the period.
+        GraduatesKompeten = "graduates_kompeten",
+        GraduatesBelumKompeten = "graduates_belum_kompeten",
+        Withdrawn = "withdrawn",
+        /// Graduates reported working, or running a business, by an outcome dated in the
+        /// period.
+        PlacedBekerja = "placed_bekerja",
+        PlacedWirausaha = "placed_wirausaha",
+        /// Of the graduates of batches that ended in the twelve months up to the period's
+        /// end, the share with any outcome recorded (percent).
+        TracerResponseRate = "tracer_response_rate",
+    }
+}
+
+impl Source {
+    /// The kind of value it computes.
+    pub fn kind(self) -> IndicatorKind {
+        match self {
+            Source::TracerResponseRate => IndicatorKind::Percent,
+            _ => IndicatorKind::Count,
+        }
+    }
+}
+
+code_enum! {
+    /// Which BLKK must send a report type.
+    pub enum Audience {
+        /// Every active BLKK.
+        Semua = "semua",
+        /// Active BLKK that received their aid (were founded) in `audience_year`.
+        Angkatan = "angkatan",
+        /// Active BLKK in the province or regency `audience_area`.
+        Wilayah = "wilayah",
+        /// The active BLKK listed in `audience_centres`.
+        Daftar = "daftar",
+    }
+}
+
+code_enum! {
+    /// Where a report stands.
+    pub enum ReportStatus {
+        Draft = "draft",
+        Submitted = "submitted",
+        Verified = "verified",
+        Returned = "returned",
+    }
+}
+
+impl ReportStatus {
+    /// The BLKK may still change it.
+    pub fn editable(self) -> bool {
+        matches!(self, ReportStatus::Draft | ReportStatus::Returned)
+    }
+
+    /// Counts as sent for completeness.
+    pub fn sent(self) -> bool {
+        matches!(self, ReportStatus::Submitted | ReportStatus::Verified)
+    }
+}
+
+// ---- Report types --------------------------------------------------------------------
+
+/// One indicator of a report type.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Indicator {
+    /// Short code, unique in the type: lower-case letters, digits and `_`.
+    pub code: String,
+    pub label_id: String,
+    pub label_en: String,
+    pub kind: IndicatorKind,
+    #[serde(default)]
+    pub required: bool,
+    /// The figure it is filled from, if the system knows it.
+    #[serde(default)]
+    pub source: Option<Source>,
+    /// The allowed answers of a `choice` indicator.
+    #[serde(default)]
+    pub choices: Vec<String>,
+}
+
+/// A report type as the ministry defines it.
+/// (Unknown fields are ignored rather than refused: the stored type is answered with these
+/// fields flattened beside its `id`.)
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ReportTypeInput {
+    /// Short code, unique: lower-case letters, digits and `_`.
+    pub code: String,
+    pub name_id: String,
+    pub name_en: String,
+    pub frequency: Frequency,
+    /// Days after the period ends that the report is due (0-90).
+    #[serde(deserialize_with = "crate::kernel::validate::whole")]
+    pub due_day: i64,
+    /// Days after the due date that a late report may still be sent (0-365).
+    #[serde(default, deserialize_with = "crate::kernel::validate::whole")]
+    pub grace_days: i64,
+    pub audience: Audience,
+    /// For `angkatan`: the aid year.
+    #[serde(default, deserialize_with = "crate::kernel::validate::whole_number")]
+    pub audience_year: Option<i64>,
+    /// For `wilayah`: a province (`32`) or regency (`32.04`) code.
+    #[serde(default)]
+    pub audience_area: Option<String>,
+    /// For `daftar`: the BLKK (organisation ids).
+    #[serde(default, deserialize_with = "crate::kernel::validate::whole_list")]
+    pub audience_centres: Vec<i64>,
+    pub indicators: Vec<Indicator>,
+}
+
+/// A stored report type.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct ReportType {
+    pub id: i64,
+    #[serde(flatten)]
+    pub input: ReportTypeInput,
+    pub active: bool,
+}
+
+fn valid_code(code: &str) -> bool {
+    (1..=40).contains(&code.len())
+        && code
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+        && code.as_bytes()[0].is_ascii_lowercase()
+}
+
+impl ReportTypeInput {
+    /// Checks every field; indicator problems are named `indicators.<n>.<field>`.
+    pub fn validate(mut self) -> Result<ReportTypeInput, FieldErrors> {
+        let mut e = FieldErrors::new();
+        self.code = self.code.trim().to_owned();
+        if !valid_code(&self.code) {
+            e.add("code", "invalid_code");
+        }
+        self.name_id = e.take("name_id", check::required(&self.name_id, 200));
+        self.name_en = e.take("name_en", check::required(&self.name_en, 200));
+        if !(0..=MAX_DUE_DAY).contains(&self.due_day) {
+            e.add("due_day", Problem::out_of_range(0, MAX_DUE_DAY));
+        }
+        if !(0..=MAX_GRACE_DAYS).contains(&self.grace_days) {
+            e.add("grace_days", Problem::out_of_range(0, MAX_GRACE_DAYS));
+        }
+        match self.audience {
+            Audience::Angkatan => match self.audience_year {
+                Some(y) if (2000..=2100).contains(&y) => {}
+                Some(_) => e.add("audience_year", Problem::out_of_range(2000, 2100)),
+                None => e.add("audience_year", "required"),
+            },
+            Audience::Wilayah => {
+                let area = self
+                    .audience_area
+                    .as_deref()
+                    .unwrap_or("")
+                    .trim()
+                    .to_owned();
+                if area.is_empty() {
+                    e.add("audience_area", "required");
+                }
+                self.audience_area = Some(area);
+            }
+            Audience::Daftar => {
+                self.audience_centres.sort_unstable();
+                self.audience_centres.dedup();
+                if self.audience_centres.is_empty() {
+                    e.add("audience_centres", "required");
+                } else if self.audience_centres.len() > 5000 {
+                    e.add(
+                        "audience_centres",
+                        Problem {
+                            code: "too_many",
+                            args: vec![("max", "5000".to_owned())],
+                        },
+                    );
+                }
+            }
+            Audience::Semua => {}
+        }
+        if self.audience != Audience::Angkatan {
+            self.audience_year = None;
+        }
+        if self.audience != Audience::Wilayah {
+            self.audience_area = None;
+        }
+        if self.audience != Audience::Daftar {
+            self.audience_centres.clear();
+        }
+        if self.indicators.is_empty() {
+            e.add("indicators", "required");
+        } else if self.indicators.len() > MAX_INDICATORS {
+            e.add(
+                "indicators",
+                Problem {
+                    code: "too_many",
+                    args: vec![("max", MAX_INDICATORS.to_string())],
+                },
+            );
+        }
+        let mut seen = HashSet::new();
+        for (n, i) in self.indicators.iter_mut().enumerate() {
+            let f = |name: &str| format!("indicators.{n}.{name}");
+            i.code = i.code.trim().to_owned();
+            if !valid_code(&i.code) {
+                e.add(f("code"), "invalid_code");
+            } else if !seen.insert(i.code.clone()) {
+                e.add(f("code"), "duplicate");
+            }
+            for (name, label) in [("label_id", &mut i.label_id), ("label_en", &mut i.label_en)] {
+                match check::required(label, 300) {
+                    Ok(v) => *label = v,
+                    Err(p) => e.add(f(name), p),
+                }
+            }
+            if let Some(s) = i.source
+                && s.kind() != i.kind
+            {
+                e.add(f("source"), "source_kind");
+            }
+            if i.kind == IndicatorKind::Choice {
+                i.choices = i.choices.iter().map(|c| c.trim().to_owned()).collect();
+                i.choices.retain(|c| !c.is_empty());
+                i.choices.dedup();
+                if i.choices.is_empty() {
+                    e.add(f("choices"), "required");
+                } else if i.choices.len() > MAX_CHOICES
+                    || i.choices.iter().any(|c| c.chars().count() > 100)
+                {
+                    e.add(f("choices"), "too_long_list");
+                }
+            } else {
+                i.choices.clear();
+            }
+        }
+        e.finish(self)
+    }
+
+    /// Whether a BLKK must send this report type (its status aside).
+    pub fn expects(&self, c: &CentreFacts, aid_year: i64) -> bool {
+        match self.audience {
+            Audience::Semua => true,
+            Audience::Angkatan => self.audience_year == Some(aid_year),
+            Audience::Wilayah => self
+                .audience_area
+                .as_deref()
+                .is_some_and(|a| a == c.province_code || a == c.regency_code),
+            Audience::Daftar => self.audience_centres.contains(&c.id),
+        }
+    }
+
+    pub fn indicator(&self, code: &str) -> Option<&Indicator> {
+        self.indicators.iter().find(|i| i.code == code)
+    }
+}
+
+// ---- Reports -------------------------------------------------------------------------
+
+/// The narrative of a report.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct Narrative {
+    /// What the BLKK did in the period.
+    pub activities: String,
+    pub obstacles: String,
+    pub plans: String,
+    pub needs: String,
+}
+
+impl Narrative {
+    fn validate(self, e: &mut FieldErrors) -> Narrative {
+        Narrative {
+            activities: e.take(
+                "narrative.activities",
+                check::optional(&self.activities, MAX_TEXT),
+            ),
+            obstacles: e.take(
+                "narrative.obstacles",
+                check::optional(&self.obstacles, MAX_TEXT),
+            ),
+            plans: e.take("narrative.plans", check::optional(&self.plans, MAX_TEXT)),
+            needs: e.take("narrative.needs", check::optional(&self.needs, MAX_TEXT)),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.activities.is_empty()
+            && self.obstacles.is_empty()
+            && self.plans.is_empty()
+            && self.needs.is_empty()
+    }
+}
+
+/// What a BLKK sends: the version it read, the values by indicator code, a reason for each
+/// value that differs from the computed one, and the narrative.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReportBody {
+    /// The report's `version` as read; a save on an older one is refused (409).
+    #[serde(deserialize_with = "crate::kernel::validate::whole")]
+    pub version: i64,
+    #[serde(default)]
+    #[schema(value_type = Object)]
+    pub values: BTreeMap<String, Value>,
+    #[serde(default)]
+    pub corrections: BTreeMap<String, String>,
+    #[serde(default)]
+    pub narrative: Narrative,
+}
+
+/// A value as stored: numbers as whole units (percent in hundredths), or text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Stored {
+    Number(i64),
+    Text(String),
+}
+
+impl Stored {
+    /// As the API shows it.
+    pub fn json(&self, kind: IndicatorKind) -> Value {
+        match (self, kind) {
+            (Stored::Number(n), IndicatorKind::Percent) => {
+                serde_json::Number::from_f64(*n as f64 / 100.0).map_or(Value::Null, Value::Number)
+            }
+            (Stored::Number(n), _) => Value::from(*n),
+            (Stored::Text(t), _) => Value::from(t.as_str()),
+        }
+    }
+
+    /// As a form shows it (`12,5` for a percent in Indonesian).
+    pub fn text(&self, kind: IndicatorKind) -> String {
+        match (self, kind) {
+            (Stored::Number(n), IndicatorKind::Percent) => {
+                let s = format!("{:.2}", *n as f64 / 100.0);
+                s.trim_end_matches('0').trim_end_matches('.').to_owned()
+            }
+            (Stored::Number(n), _) => n.to_string(),
+            (Stored::Text(t), _) => t.clone(),
+        }
+    }
+}
+
+/// Reads one value for `i`, from JSON (a number or text) or a form's text.
+pub fn read_value(i: &Indicator, v: &Value) -> Result<Option<Stored>, Problem> {
+    let text = match v {
+        Value::Null => return Ok(None),
+        Value::String(s) if s.trim().is_empty() => return Ok(None),
+        Value::String(s) => s.trim().to_owned(),
+        Value::Number(n) => n.to_string(),
+        _ => return Err("invalid_format".into()),
+    };
+    match i.kind {
+        IndicatorKind::Count | IndicatorKind::Rupiah => {
+            let max = if i.kind == IndicatorKind::Count {
+                MAX_COUNT
+            } else {
+                MAX_RUPIAH
+            };
+            // Rupiah may be written with thousands dots (`1.500.000`) in a form.
+            let digits: String = if i.kind == IndicatorKind::Rupiah && !v.is_number() {
+                text.trim_start_matches("Rp")
+                    .trim()
+                    .chars()
+                    .filter(|c| *c != '.')
+                    .collect()
+            } else {
+                text.clone()
+            };
+            let n: i64 = match digits.parse::<i64>() {
+                Ok(n) => n,
+                Err(_) => match digits.parse::<f64>() {
+                    Ok(f) if f.fract() == 0.0 && f.abs() < 1e15 => f as i64,
+                    _ => return Err("not_a_whole_number".into()),
+                },
+            };
+            if !(0..=max).contains(&n) {
+                return Err(Problem::out_of_range(0, max));
+            }
+            Ok(Some(Stored::Number(n)))
+        }
+        IndicatorKind::Percent => {
+            let f: f64 = text
+                .replace(',', ".")
+                .trim_end_matches('%')
+                .trim()
+                .parse()
+                .map_err(|_| Problem::from("not_a_number"))?;
+            if !(0.0..=100.0).contains(&f) || !f.is_finite() {
+                return Err(Problem::out_of_range(0, 100));
+            }
+            Ok(Some(Stored::Number((f * 100.0).round() as i64)))
+        }
+        IndicatorKind::Text => {
+            if text.chars().count() > MAX_TEXT {
+                return Err(Problem {
+                    code: "too_long",
+                    args: vec![("max", MAX_TEXT.to_string())],
+                });
+            }
+            Ok(Some(Stored::Text(text)))
+        }
+        IndicatorKind::Choice => {
+            if i.choices.contains(&text) {
+                Ok(Some(Stored::Text(text)))
+            } else {
+                Err("invalid_choice".into())
+            }
+        }
+    }
+}
+
+/// One indicator's line of a report: what was reported, what the records say, and why
+/// they differ.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Line {
+    pub value: Option<Stored>,
+    pub computed: Option<Stored>,
+    pub reason: String,
+}
+
+/// A body checked against the type's indicators and the computed figures. `submitting`
+/// also requires every required indicator. Problems are named `values.<code>` and
+/// `corrections.<code>`.
+pub fn check_body(
+    t: &ReportTypeInput,
+    body: &ReportBody,
+    computed: &BTreeMap<String, Stored>,
+    submitting: bool,
+) -> Result<(BTreeMap<String, Line>, Narrative), FieldErrors> {
+    let mut e = FieldErrors::new();
+    for code in body.values.keys().chain(body.corrections.keys()) {
+        if t.indicator(code).is_none() {
+            e.add(format!("values.{code}"), "unknown_indicator");
+        }
+    }
+    let mut lines = BTreeMap::new();
+    for i in &t.indicators {
+        let field = format!("values.{}", i.code);
+        let value = match body.values.get(&i.code).map(|v| read_value(i, v)) {
+            Some(Ok(v)) => v,
+            Some(Err(p)) => {
+                e.add(field, p);
+                continue;
+            }
+            None => None,
+        };
+        if submitting && i.required && value.is_none() {
+            e.add(field.clone(), "required");
+        }
+        let reason = body
+            .corrections
+            .get(&i.code)
+            .map(|r| r.trim().to_owned())
+            .unwrap_or_default();
+        if reason.chars().count() > MAX_REASON {
+            e.add(
+                format!("corrections.{}", i.code),
+                Problem {
+                    code: "too_long",
+                    args: vec![("max", MAX_REASON.to_string())],
+                },
+            );
+        }
+        let computed = computed.get(&i.code).cloned();
+        let differs = computed.is_some() && value.is_some() && value != computed;
+        if differs && reason.is_empty() {
+            e.add(format!("corrections.{}", i.code), "reason_required");
+        }
+        lines.insert(
+            i.code.clone(),
+            Line {
+                value,
+                computed,
+                reason: if differs { reason } else { String::new() },
+            },
+        );
+    }
+    let narrative = body.narrative.clone().validate(&mut e);
+    e.finish((lines, narrative))
+}
+
+/// A report as stored, without its lines.
+#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct ReportHead {
+    pub id: i64,
+    pub type_id: i64,
+    pub type_name: String,
+    pub centre_id: i64,
+    pub centre_name: String,
+    pub period: String,
+    #[serde(with = "crate::kernel::time::ymd")]
+    #[schema(value_type = String, format = Date)]
+    pub due_date: Date,
+    #[serde(with = "crate::kernel::time::ymd")]
+    #[schema(value_type = String, format = Date)]
+    pub closes_date: Date,
+    pub status: ReportStatus,
+    pub version: i64,
+    #[serde(with = "time::serde::rfc3339::option")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub submitted_at: Option<OffsetDateTime>,
+    /// First sent by the due date.
+    pub on_time: Option<bool>,
+    #[serde(with = "time::serde::rfc3339::option")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub verified_at: Option<OffsetDateTime>,
+    #[serde(skip)]
+    pub pembina_id: Option<i64>,
+    #[serde(skip)]
+    pub province_code: String,
+    #[serde(skip)]
+    pub regency_code: String,
+}
+
+impl ReportHead {
+    pub fn parsed_period(&self) -> Option<Period> {
+        Period::parse(&self.period)
+    }
+}
+
+/// One indicator of a report as the API shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct LineView {
+    pub code: String,
+    pub label: String,
+    pub kind: IndicatorKind,
+    pub required: bool,
+    pub source: Option<Source>,
+    /// A number, a text, or `null` when not given.
+    #[schema(value_type = Value)]
+    pub value: Value,
+    /// The figure computed from the BLKK's records (`null` when the indicator has none).
+    #[schema(value_type = Value)]
+    pub computed: Value,
+    /// Why the reported value differs from the computed one.
+    pub reason: String,
+    #[serde(skip)]
+    pub choices: Vec<String>,
+    #[serde(skip)]
+    pub value_text: String,
+    #[serde(skip)]
+    pub computed_text: String,
+}
+
+/// A report: its head, its lines and narrative.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct Report {
+    #[serde(flatten)]
+    pub head: ReportHead,
+    pub lines: Vec<LineView>,
+    pub narrative: Narrative,
+    /// The values by indicator code (as in a body).
+    #[schema(value_type = Object)]
+    pub values: BTreeMap<String, Value>,
+    /// The computed figures by indicator code.
+    #[schema(value_type = Object)]
+    pub computed: BTreeMap<String, Value>,
+    pub corrections: BTreeMap<String, String>,
+}
+
+/// A comment on a report.
+#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct Comment {
+    pub id: i64,
+    pub report_id: i64,
+    pub author_id: Option<i64>,
+    pub author_name: String,
+    pub author_role: String,
+    pub body: String,
+    #[serde(with = "time::serde::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: OffsetDateTime,
+}
+
+// ---- Who may do what -----------------------------------------------------------------
+
+/// Writes the BLKK's reports: its own manager.
+pub fn can_write(actor: &Actor, centre_id: i64) -> bool {
+    actor.role == Role::Pengelola && actor.org_id == Some(centre_id)
+}
+
+/// Verifies or returns a report: the BLKK's pembina UPTP.
+pub fn can_verify(actor: &Actor, pembina_id: Option<i64>) -> bool {
+    actor.role == Role::Pembina && actor.org_id.is_some() && actor.org_id == pembina_id
+}
+
+/// Reopens a verified report: its pembina or a ministry admin.
+pub fn can_reopen(actor: &Actor, pembina_id: Option<i64>) -> bool {
+    actor.is_admin() || can_verify(actor, pembina_id)
+}
+
+/// Takes part in the conversation: the BLKK's manager and its pembina (others in scope read).
+pub fn can_comment(actor: &Actor, centre_id: i64, pembina_id: Option<i64>) -> bool {
+    can_write(actor, centre_id) || can_verify(actor, pembina_id)
+}
+
+/// The scope a compliance view is asked for: `nation`, `province:32`, `regency:32.04`,
+/// `uptp:12` or `forum:40`.
+pub fn parse_scope(text: &str) -> Option<Scope> {
+    let text = text.trim();
+    if text.is_empty() || text == "nation" {
+        return Some(Scope::All);
+    }
+    let (kind, value) = text.split_once(':')?;
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    match kind {
+        "province" if value.len() == 2 && digits(value) => Some(Scope::Region(value.to_owned())),
+        "regency"
+            if value.len() == 5
+                && digits(&value[..2])
+                && value.as_bytes()[2] == b'.'
+                && digits(&value[3..]) =>
+        {
+            Some(Scope::Region(value.to_owned()))
+        }
+        "uptp" => value.parse().ok().filter(|n| *n > 0).map(Scope::Pembina),
+        "forum" => value.parse().ok().filter(|n| *n > 0).map(Scope::Forum),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn indicator(code: &str, kind: IndicatorKind, source: Option<Source>) -> Indicator {
+        Indicator {
+            code: code.to_owned(),
+            label_id: code.to_owned(),
+            label_en: code.to_owned(),
+            kind,
+            required: true,
+            source,
+            choices: if kind == IndicatorKind::Choice {
+                vec!["ya".to_owned(), "tidak".to_owned()]
+            } else {
+                vec![]
+            },
+        }
+    }
+
+    fn monthly() -> ReportTypeInput {
+        ReportTypeInput {
+            code: "bulanan".to_owned(),
+            name_id: "Laporan bulanan".to_owned(),
+            name_en: "Monthly report".to_owned(),
+            frequency: Frequency::Bulanan,
+            due_day: 10,
+            grace_days: 20,
+            audience: Audience::Semua,
+            audience_year: None,
+            audience_area: None,
+            audience_centres: vec![],
+            indicators: vec![
+                indicator("peserta", IndicatorKind::Count, Some(Source::Trainees)),
+                indicator("pendapatan", IndicatorKind::Rupiah, None),
+                indicator(
+                    "respons",
+                    IndicatorKind::Percent,
+                    Some(Source::TracerResponseRate),
+                ),
+                indicator("sarana", IndicatorKind::Choice, None),
+            ],
+        }
+    }
+
+    #[test]
+    fn a_report_type_is_checked_field_by_field() {
+        assert!(monthly().validate().is_ok());
+        let mut bad = monthly();
+        bad.code = "Bulanan!".to_owned();
+        bad.due_day = 91;
+        bad.indicators[1].code = "peserta".to_owned();
+        bad.indicators[2].source = Some(Source::Trainees);
+        bad.indicators[3].choices.clear();
+        let e = bad.validate().unwrap_err();
+        assert_eq!(e.get("code"), Some("invalid_code"));
+        assert_eq!(e.get("due_day"), Some("out_of_range"));
+        assert_eq!(e.get("indicators.1.code"), Some("duplicate"));
+        assert_eq!(e.get("indicators.2.source"), Some("source_kind"));
+        assert_eq!(e.get("indicators.3.choices"), Some("required"));
+    }
+
+    #[test]
+    fn values_are_read_by_kind_and_a_correction_needs_a_reason() {
+        let t = monthly().validate().unwrap();
+        let computed = BTreeMap::from([
+            ("peserta".to_owned(), Stored::Number(16)),
+            ("respons".to_owned(), Stored::Number(7550)),
+        ]);
+        let body = |values: Value, corrections: Value| ReportBody {
+            version: 1,
+            values: serde_json::from_value(values).unwrap(),
+            corrections: serde_json::from_value(corrections).unwrap(),
+            narrative: Narrative::default(),
+        };
+        // Same as computed: no reason needed; a draft may leave values out.
+        let (lines, _) = check_body(
+            &t,
+            &body(json!({"peserta": 16, "respons": "75,5"}), json!({})),
+            &computed,
+            false,
+        )
+        .unwrap();
+        assert_eq!(lines["respons"].value, Some(Stored::Number(7550)));
+        // Different: the reason is required; submitting requires every required value.
+        let e = check_body(
+            &t,
+            &body(json!({"peserta": 15}), json!({})),
+            &computed,
+            true,
+        )
+        .unwrap_err();
+        assert_eq!(e.get("corrections.peserta"), Some("reason_required"));
+        assert_eq!(e.get("values.pendapatan"), Some("required"));
+        let (lines, _) = check_body(
+            &t,
+            &body(
+                json!({"peserta": 15, "pendapatan": "Rp 1.500.000", "respons": 75.5, "sarana": "ya"}),
+                json!({"peserta": "Satu peserta pindah ke angkatan berikutnya."}),
+            ),
+            &computed,
+            true,
+        )
+        .unwrap();
+        assert_eq!(lines["peserta"].computed, Some(Stored::Number(16)));
+        assert_eq!(lines["pendapatan"].value, Some(Stored::Number(1_500_000)));
+        assert!(lines["peserta"].reason.starts_with("Satu peserta"));
+        // Bad values, each named.
+        let e = check_body(
+            &t,
+            &body(
+                json!({"peserta": -1, "pendapatan": 1.5, "respons": 101, "sarana": "mungkin", "warna": 1}),
+                json!({}),
+            ),
+            &computed,
+            false,
+        )
+        .unwrap_err();
+        assert_eq!(e.get("values.peserta"), Some("out_of_range"));
+        assert_eq!(e.get("values.pendapatan"), Some("not_a_whole_number"));
+        assert_eq!(e.get("values.respons"), Some("out_of_range"));
+        assert_eq!(e.get("values.sarana"), Some("invalid_choice"));
+        assert_eq!(e.get("values.warna"), Some("unknown_indicator"));
+        let e = check_body(
+            &t,
+            &body(json!({"pendapatan": 100_000_000_001_i64}), json!({})),
+            &computed,
+            false,
+        )
+        .unwrap_err();
+        assert_eq!(e.get("values.pendapatan"), Some("out_of_range"));
+    }
+
+    #[test]
+    fn compliance_scopes_are_read() {
+        assert_eq!(parse_scope("nation"), Some(Scope::All));
+        assert_eq!(parse_scope("province:32"), Some(Scope::Region("32".into())));
+        assert_eq!(
+            parse_scope("regency:32.04"),
+            Some(Scope::Region("32.04".into()))
+        );
+        assert_eq!(parse_scope("uptp:12"), Some(Scope::Pembina(12)));
+        assert_eq!(parse_scope("forum:40"), Some(Scope::Forum(40)));
+        for bad in [
+            "province:3",
+            "regency:3204",
+            "uptp:x",
+            "uptp:0",
+            "planet:1",
+            "province",
+        ] {
+            assert_eq!(parse_scope(bad), None, "{bad}");
+        }
+    }
+}

@@ -1,0 +1,780 @@
+//! Report pages: a BLKK's reporting obligations and the reports in a user's scope; one
+//! report (its values beside the computed figures, corrections, narrative, the workflow
+//! buttons, the conversation); the live compliance view; the report types.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::State;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::model::{
+    Comment, IndicatorKind, LineView, ReportBody, ReportHead, ReportStatus, ReportType,
+};
+use super::period::Period;
+use super::service::{self, Compliance, ListFilter, Obligation, Opened};
+use crate::kernel::access::Role;
+use crate::kernel::error::AppError;
+use crate::kernel::pdf;
+use crate::kernel::validate::{FieldErrors, check};
+use crate::kernel::web::AppState;
+use crate::kernel::web::export;
+use crate::kernel::web::extract::{FormBody, Path, Query};
+use crate::kernel::web::history::HistoryPage;
+use crate::kernel::web::nav::href;
+use crate::kernel::web::page::{Choice, Page};
+use crate::kernel::web::paging::{Paged, Pager, page_number};
+
+fn percent(v: &Option<f64>) -> String {
+    v.map_or_else(|| "–".to_owned(), |p| format!("{p:.1} %").replace('.', ","))
+}
+
+// ---- The list ------------------------------------------------------------------------
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct IndexQuery {
+    #[serde(rename = "type")]
+    type_id: String,
+    period: String,
+    status: String,
+    page: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "reports/index.html")]
+pub struct IndexPage {
+    page: Page,
+    obligations: Vec<Obligation>,
+    centre_id: i64,
+    list: Paged<ReportHead>,
+    pager: Pager,
+    types: Vec<ReportType>,
+    query: IndexQuery,
+    errors: FieldErrors,
+}
+
+impl IndexPage {
+    fn status_options(&self) -> Vec<Choice> {
+        self.page.choices("report_status", ReportStatus::ALL)
+    }
+
+    fn type_options(&self) -> Vec<Choice> {
+        self.types
+            .iter()
+            .map(|t| Choice::new(t.id, t.input.name_id.clone()))
+            .collect()
+    }
+
+    fn export_href(&self, format: &str) -> String {
+        href(
+            "/reports/export",
+            &[
+                ("format", format),
+                ("type", &self.query.type_id),
+                ("period", &self.query.period),
+                ("status", &self.query.status),
+            ],
+        )
+    }
+
+    fn due_of(&self, o: &Obligation, p: &Period) -> String {
+        self.page.date(&p.due(o.report_type.input.due_day))
+    }
+}
+
+async fn index_page(
+    state: &AppState,
+    page: Page,
+    q: IndexQuery,
+    errors: FieldErrors,
+) -> Result<IndexPage, AppError> {
+    let actor = page.require()?;
+    let f = q.filter()?;
+    let own = match (actor.role, actor.org_id) {
+        (Role::Pengelola, Some(c)) => Some(c),
+        _ => None,
+    };
+    let obligations = match own {
+        Some(c) => service::obligations(&state.db, &actor, c).await?,
+        None => Vec::new(),
+    };
+    let list = service::list(&state.db, &actor, &f, page_number(&q.page)?).await?;
+    let pairs = [
+        ("type", q.type_id.clone()),
+        ("period", q.period.clone()),
+        ("status", q.status.clone()),
+    ];
+    let pager = list.pager(|n| {
+        let mut p: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let n = n.to_string();
+        p.push(("page", &n));
+        href("/reports", &p)
+    });
+    let types = service::types(&state.db).await?;
+    let title = page.t("reports.title");
+    Ok(IndexPage {
+        page: page.titled(title),
+        obligations,
+        centre_id: own.unwrap_or(0),
+        list,
+        pager,
+        types,
+        query: q,
+        errors,
+    })
+}
+
+pub async fn index(
+    State(state): State<AppState>,
+    page: Page,
+    Query(q): Query<IndexQuery>,
+) -> Result<IndexPage, AppError> {
+    index_page(&state, page, q, FieldErrors::new()).await
+}
+
+impl IndexQuery {
+    fn filter(&self) -> Result<ListFilter, AppError> {
+        let mut e = FieldErrors::new();
+        let type_id = e.take("type", check::int_in(&self.type_id, 1, i64::MAX));
+        let period = self.period.trim();
+        if !period.is_empty() && Period::parse(period).is_none() {
+            e.add("period", "invalid_period");
+        }
+        e.finish(()).map_err(AppError::Invalid)?;
+        Ok(ListFilter {
+            centre: None,
+            type_id,
+            period: (!period.is_empty()).then(|| period.to_owned()),
+            status: ReportStatus::parse(self.status.trim()),
+        })
+    }
+}
+
+/// The report list as XLSX or CSV, with the list's filters (`/reports/export?format=xlsx`).
+pub async fn export(
+    State(state): State<AppState>,
+    page: Page,
+    Query(q): Query<IndexQuery>,
+    Query(f): Query<export::FormatQuery>,
+) -> Result<Response, AppError> {
+    let format = export::Format::parse(&f.format)?;
+    let actor = page.require()?;
+    let filter = q.filter()?;
+    let headers = vec![
+        page.field_label("type").into_owned(),
+        page.field_label("period").into_owned(),
+        "BLKK".to_owned(),
+        page.field_label("status").into_owned(),
+        page.t("reports.due").into_owned(),
+        page.t("report.submitted_at").into_owned(),
+        page.t("report.on_time").into_owned(),
+    ];
+    let statuses: Vec<(ReportStatus, String)> = ReportStatus::ALL
+        .iter()
+        .map(|s| (*s, page.label("report_status", s.as_str()).into_owned()))
+        .collect();
+    let (yes, no) = (
+        page.t("form.yes").into_owned(),
+        page.t("form.no").into_owned(),
+    );
+    let db = state.db.clone();
+    let fetch: export::Fetch = Box::new(move |n| {
+        let (db, actor, filter, statuses, yes, no) = (
+            db.clone(),
+            actor.clone(),
+            filter.clone(),
+            statuses.clone(),
+            yes.clone(),
+            no.clone(),
+        );
+        Box::pin(async move {
+            let rows = service::export_chunk(&db, &actor, &filter, n, export::CHUNK).await?;
+            Ok(rows
+                .into_iter()
+                .map(|r| {
+                    let status = statuses.iter().find(|(s, _)| *s == r.status);
+                    vec![
+                        r.type_name,
+                        r.period,
+                        r.centre_name,
+                        status.map(|(_, l)| l.clone()).unwrap_or_default(),
+                        r.due_date.to_string(),
+                        r.submitted_at
+                            .map(|t| t.date().to_string())
+                            .unwrap_or_default(),
+                        r.on_time
+                            .map(|t| if t { yes.clone() } else { no.clone() })
+                            .unwrap_or_default(),
+                    ]
+                })
+                .collect())
+        })
+    });
+    export::respond(format, "laporan", headers, fetch).await
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct OpenForm {
+    type_id: String,
+    centre_id: String,
+    period: String,
+}
+
+/// Opens (or creates) the report of a period and goes to it.
+pub async fn open(
+    State(state): State<AppState>,
+    page: Page,
+    body: FormBody,
+) -> Result<Response, AppError> {
+    let actor = page.require()?;
+    let form: OpenForm = body.parse()?;
+    let ids = (form.type_id.trim().parse(), form.centre_id.trim().parse());
+    let (Ok(type_id), Ok(centre_id)) = ids else {
+        return Err(AppError::BadRequest(
+            "type_id and centre_id are numbers".into(),
+        ));
+    };
+    match service::open(&state.db, &actor, type_id, centre_id, &form.period).await {
+        Ok((id, _)) => Ok(Redirect::to(&format!("/reports/{id}")).into_response()),
+        Err(AppError::Invalid(errors)) => Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            index_page(&state, page, IndexQuery::default(), errors).await?,
+        )
+            .into_response()),
+        Err(e) => Err(e),
+    }
+}
+
+// ---- One report ----------------------------------------------------------------------
+
+#[derive(Template, WebTemplate)]
+#[template(path = "reports/show.html")]
+pub struct ShowPage {
+    page: Page,
+    o: Opened,
+    comments: Vec<Comment>,
+    /// What was typed, when a form comes back refused.
+    typed: HashMap<String, String>,
+    errors: FieldErrors,
+    /// A refusal that is not about one field (someone else saved first).
+    problem: Option<String>,
+}
+
+impl ShowPage {
+    fn typed_or(&self, name: &str, stored: &str) -> String {
+        self.typed
+            .get(name)
+            .cloned()
+            .unwrap_or_else(|| stored.to_owned())
+    }
+
+    fn value_of(&self, l: &LineView) -> String {
+        self.typed_or(&format!("values.{}", l.code), &l.value_text)
+    }
+
+    fn reason_of(&self, l: &LineView) -> String {
+        self.typed_or(&format!("corrections.{}", l.code), &l.reason)
+    }
+
+    fn narrative_of(&self, part: &str) -> String {
+        let n = &self.o.report.narrative;
+        let stored = match part {
+            "activities" => &n.activities,
+            "obstacles" => &n.obstacles,
+            "plans" => &n.plans,
+            _ => &n.needs,
+        };
+        self.typed_or(&format!("narrative.{part}"), stored)
+    }
+
+    fn choices_of(&self, l: &LineView) -> Vec<Choice> {
+        l.choices
+            .iter()
+            .map(|c| Choice::new(c, c.clone()))
+            .collect()
+    }
+
+    fn is_choice(&self, l: &LineView) -> bool {
+        l.kind == IndicatorKind::Choice
+    }
+
+    fn is_long_text(&self, l: &LineView) -> bool {
+        l.kind == IndicatorKind::Text
+    }
+
+    fn inputmode(&self, l: &LineView) -> &'static str {
+        match l.kind {
+            IndicatorKind::Count | IndicatorKind::Rupiah => "numeric",
+            IndicatorKind::Percent => "decimal",
+            _ => "",
+        }
+    }
+
+    /// The label of a refused field, for the summary at the top (indicators by their label).
+    fn error_label(&self, field: &str) -> String {
+        let line = |code: &str| self.o.report.lines.iter().find(|l| l.code == code);
+        if let Some(l) = field.strip_prefix("values.").and_then(line) {
+            return l.label.clone();
+        }
+        if let Some(l) = field.strip_prefix("corrections.").and_then(line) {
+            return format!("{} ({})", l.label, self.page.t("report.reason_for"));
+        }
+        if let Some(part) = field.strip_prefix("narrative.") {
+            return self.page.label("narrative", part).into_owned();
+        }
+        self.page.field_label(field).into_owned()
+    }
+
+    fn narrative_parts(&self) -> [&'static str; 4] {
+        ["activities", "obstacles", "plans", "needs"]
+    }
+}
+
+async fn show_page(
+    state: &AppState,
+    page: Page,
+    id: i64,
+    typed: HashMap<String, String>,
+    errors: FieldErrors,
+    problem: Option<String>,
+) -> Result<ShowPage, AppError> {
+    let actor = page.require()?;
+    let o = service::view(&state.db, &actor, id, page.is_en()).await?;
+    let comments = service::comments(&state.db, &actor, id).await?;
+    let title = format!(
+        "{} {} · {}",
+        if page.is_en() {
+            &o.report_type.input.name_en
+        } else {
+            &o.report_type.input.name_id
+        },
+        o.report.head.period,
+        o.report.head.centre_name
+    );
+    Ok(ShowPage {
+        page: page.titled(title),
+        o,
+        comments,
+        typed,
+        errors,
+        problem,
+    })
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    page: Page,
+    Path(id): Path<i64>,
+) -> Result<ShowPage, AppError> {
+    show_page(&state, page, id, HashMap::new(), FieldErrors::new(), None).await
+}
+
+/// The page again after a refused form: 422 with the errors beside the fields, or 409 when
+/// someone else saved first (the typing kept either way).
+async fn refused(
+    state: &AppState,
+    page: Page,
+    id: i64,
+    typed: HashMap<String, String>,
+    e: AppError,
+) -> Result<Response, AppError> {
+    match e {
+        AppError::Invalid(errors) => Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            show_page(state, page, id, typed, errors, None).await?,
+        )
+            .into_response()),
+        AppError::Stale => {
+            let problem = Some(page.t("report.stale").into_owned());
+            Ok((
+                StatusCode::CONFLICT,
+                show_page(state, page, id, typed, FieldErrors::new(), problem).await?,
+            )
+                .into_response())
+        }
+        e => Err(e),
+    }
+}
+
+fn body_of(form: &HashMap<String, String>) -> ReportBody {
+    let mut b = ReportBody {
+        version: form
+            .get("version")
+            .and_then(|v| v.trim().parse().ok())
+            .unwrap_or(0),
+        ..Default::default()
+    };
+    for (k, v) in form {
+        if let Some(code) = k.strip_prefix("values.") {
+            b.values.insert(code.to_owned(), Value::String(v.clone()));
+        } else if let Some(code) = k.strip_prefix("corrections.") {
+            if !v.trim().is_empty() {
+                b.corrections.insert(code.to_owned(), v.clone());
+            }
+        } else if let Some(part) = k.strip_prefix("narrative.") {
+            let n = &mut b.narrative;
+            match part {
+                "activities" => n.activities.clone_from(v),
+                "obstacles" => n.obstacles.clone_from(v),
+                "plans" => n.plans.clone_from(v),
+                "needs" => n.needs.clone_from(v),
+                _ => {}
+            }
+        }
+    }
+    b
+}
+
+/// Saves the draft; with `action=submit`, then sends it.
+pub async fn save(
+    State(state): State<AppState>,
+    page: Page,
+    Path(id): Path<i64>,
+    body: FormBody,
+) -> Result<Response, AppError> {
+    let actor = page.require()?;
+    let form: HashMap<String, String> = body.parse()?;
+    let b = body_of(&form);
+    if let Err(e) = service::save(&state.db, &actor, id, &b).await {
+        return refused(&state, page, id, form, e).await;
+    }
+    if form.get("action").map(String::as_str) == Some("submit") {
+        if let Err(e) = service::submit(&state.db, &actor, id, b.version + 1).await {
+            // The draft is saved; the form shows why it was not sent.
+            let mut typed = form;
+            typed.insert("version".into(), (b.version + 1).to_string());
+            return refused(&state, page, id, typed, e).await;
+        }
+        return Ok(Redirect::to(&format!("/reports/{id}?done=report_submitted")).into_response());
+    }
+    Ok(Redirect::to(&format!("/reports/{id}?done=report_saved")).into_response())
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct StepForm {
+    version: String,
+    comment: String,
+}
+
+impl StepForm {
+    fn version(&self) -> i64 {
+        self.version.trim().parse().unwrap_or(0)
+    }
+}
+
+fn typed_comment(f: &StepForm) -> HashMap<String, String> {
+    HashMap::from([("comment".to_owned(), f.comment.clone())])
+}
+
+pub async fn verify(
+    State(state): State<AppState>,
+    page: Page,
+    Path(id): Path<i64>,
+    body: FormBody,
+) -> Result<Response, AppError> {
+    let actor = page.require()?;
+    let f: StepForm = body.parse()?;
+    match service::verify(&state.db, &actor, id, f.version()).await {
+        Ok(()) => Ok(Redirect::to(&format!("/reports/{id}?done=report_verified")).into_response()),
+        Err(e) => refused(&state, page, id, HashMap::new(), e).await,
+    }
+}
+
+pub async fn send_back(
+    State(state): State<AppState>,
+    page: Page,
+    Path(id): Path<i64>,
+    body: FormBody,
+) -> Result<Response, AppError> {
+    let actor = page.require()?;
+    let f: StepForm = body.parse()?;
+    match service::send_back(&state.db, &actor, id, f.version(), &f.comment).await {
+        Ok(()) => Ok(Redirect::to(&format!("/reports/{id}?done=report_returned")).into_response()),
+        Err(e) => refused(&state, page, id, typed_comment(&f), e).await,
+    }
+}
+
+pub async fn reopen(
+    State(state): State<AppState>,
+    page: Page,
+    Path(id): Path<i64>,
+    body: FormBody,
+) -> Result<Response, AppError> {
+    let actor = page.require()?;
+    let f: StepForm = body.parse()?;
+    match service::reopen(&state.db, &actor, id, f.version(), &f.comment).await {
+        Ok(()) => Ok(Redirect::to(&format!("/reports/{id}?done=report_reopened")).into_response()),
+        Err(e) => refused(&state, page, id, typed_comment(&f), e).await,
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct CommentForm {
+    body: String,
+}
+
+pub async fn comment(
+    State(state): State<AppState>,
+    page: Page,
+    Path(id): Path<i64>,
+    body: FormBody,
+) -> Result<Response, AppError> {
+    let actor = page.require()?;
+    let f: CommentForm = body.parse()?;
+    match service::comment(&state.db, &actor, id, &f.body).await {
+        Ok(c) => Ok(
+            Redirect::to(&format!("/reports/{id}?done=comment_saved#c{}", c.id)).into_response(),
+        ),
+        Err(e) => {
+            let typed = HashMap::from([("body".to_owned(), f.body)]);
+            refused(&state, page, id, typed, e).await
+        }
+    }
+}
+
+pub async fn history(
+    State(state): State<AppState>,
+    page: Page,
+    Path(id): Path<i64>,
+) -> Result<HistoryPage, AppError> {
+    let actor = page.require()?;
+    let (head, entries, labels) = service::history(&state.db, &actor, id).await?;
+    let title = format!("{} {} · {}", head.type_name, head.period, head.centre_name);
+    Ok(HistoryPage::new(
+        page,
+        title,
+        format!("/reports/{id}"),
+        entries,
+        labels,
+    ))
+}
+
+/// A report on one page, to print and sign: its facts, each indicator (reported, from the
+/// records, the reason for a difference) and the narrative.
+pub async fn summary_pdf(
+    State(state): State<AppState>,
+    page: Page,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let actor = page.require()?;
+    let o = service::view(&state.db, &actor, id, page.is_en()).await?;
+    let r = &o.report;
+    let h = &r.head;
+    let name = if page.is_en() {
+        &o.report_type.input.name_en
+    } else {
+        &o.report_type.input.name_id
+    };
+    let mut doc = pdf::Doc::new(&format!("{name} {}", h.period));
+    doc.pairs(&[
+        ("BLKK".to_owned(), h.centre_name.clone()),
+        (
+            page.field_label("status").into_owned(),
+            page.label("report_status", h.status.as_str()).into_owned(),
+        ),
+        (page.t("reports.due").into_owned(), page.date(&h.due_date)),
+        (
+            page.t("report.submitted_at").into_owned(),
+            h.submitted_at
+                .map(|t| page.datetime(&t))
+                .unwrap_or_else(|| "–".to_owned()),
+        ),
+    ]);
+    doc.heading(&page.t("report.values"));
+    let columns = [
+        pdf::Column::left(&page.t("report_types.indicator"), 3.0),
+        pdf::Column::right(&page.t("report.reported"), 1.2),
+        pdf::Column::right(&page.t("report.from_records"), 1.2),
+        pdf::Column::left(&page.t("report.reason"), 2.6),
+    ];
+    let dash = |s: &str| {
+        if s.is_empty() {
+            "–".to_owned()
+        } else {
+            s.to_owned()
+        }
+    };
+    let rows: Vec<Vec<String>> = r
+        .lines
+        .iter()
+        .map(|l| {
+            vec![
+                l.label.clone(),
+                dash(&l.value_text),
+                if l.source.is_some() {
+                    dash(&l.computed_text)
+                } else {
+                    String::new()
+                },
+                l.reason.clone(),
+            ]
+        })
+        .collect();
+    doc.table(&columns, &rows);
+    doc.heading(&page.t("report.narrative"));
+    let n = &r.narrative;
+    for (part, text) in [
+        ("activities", &n.activities),
+        ("obstacles", &n.obstacles),
+        ("plans", &n.plans),
+        ("needs", &n.needs),
+    ] {
+        doc.text(&format!(
+            "{}: {}",
+            page.label("narrative", part),
+            dash(text)
+        ));
+    }
+    doc.space(24.0);
+    doc.text(&page.t("report.signature_blkk"));
+    let footer = format!(
+        "Simandiri · {} · {}",
+        h.centre_name,
+        page.date(&crate::kernel::time::today())
+    );
+    let bytes = doc.finish(&footer);
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("inline; filename=\"laporan-{id}.pdf\""),
+            ),
+            (header::CACHE_CONTROL, "private, no-store".to_owned()),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+// ---- Compliance ----------------------------------------------------------------------
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct ComplianceQuery {
+    #[serde(rename = "type")]
+    type_id: String,
+    period: String,
+    scope: String,
+    page: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "reports/compliance.html")]
+pub struct CompliancePage {
+    page: Page,
+    c: Option<Compliance>,
+    types: Vec<ReportType>,
+    query: ComplianceQuery,
+    pager: Option<Pager>,
+}
+
+impl CompliancePage {
+    fn type_options(&self) -> Vec<Choice> {
+        self.types
+            .iter()
+            .map(|t| Choice::new(t.id, t.input.name_id.clone()))
+            .collect()
+    }
+
+    fn scope_href(&self, scope: &str) -> String {
+        let c = self.c.as_ref();
+        href(
+            "/reports/compliance",
+            &[
+                (
+                    "type",
+                    c.map(|c| c.type_id.to_string())
+                        .unwrap_or_default()
+                        .as_str(),
+                ),
+                ("period", c.map(|c| c.period.as_str()).unwrap_or_default()),
+                ("scope", scope),
+            ],
+        )
+    }
+}
+
+pub async fn compliance(
+    State(state): State<AppState>,
+    page: Page,
+    Query(q): Query<ComplianceQuery>,
+) -> Result<CompliancePage, AppError> {
+    let actor = page.require()?;
+    let types = service::types(&state.db).await?;
+    let mut e = FieldErrors::new();
+    let type_id = e.take("type", check::int_in(&q.type_id, 1, i64::MAX));
+    e.finish(()).map_err(AppError::Invalid)?;
+    let type_id = type_id.or_else(|| types.first().map(|t| t.id));
+    let c = match type_id {
+        Some(t) => Some(
+            service::compliance(
+                &state.db,
+                &actor,
+                t,
+                Some(q.period.as_str()),
+                &q.scope,
+                page_number(&q.page)?,
+            )
+            .await?,
+        ),
+        None => None,
+    };
+    let pager = c.as_ref().map(|c| {
+        let late = Paged::<()>::new(
+            Vec::new(),
+            c.late_total,
+            crate::kernel::web::paging::Window::new(
+                page_number(&q.page).unwrap_or(1),
+                service::PAGE_SIZE,
+            ),
+        );
+        let (t, p, s) = (c.type_id.to_string(), c.period.clone(), c.scope.clone());
+        late.pager(|n| {
+            href(
+                "/reports/compliance",
+                &[
+                    ("type", &t),
+                    ("period", &p),
+                    ("scope", &s),
+                    ("page", &n.to_string()),
+                ],
+            )
+        })
+    });
+    let title = page.t("compliance.title");
+    Ok(CompliancePage {
+        page: page.titled(title),
+        c,
+        types,
+        query: q,
+        pager,
+    })
+}
+
+// ---- Report types --------------------------------------------------------------------
+
+#[derive(Template, WebTemplate)]
+#[template(path = "reports/types.html")]
+pub struct TypesPage {
+    page: Page,
+    types: Vec<ReportType>,
+}
+
+pub async fn types(State(state): State<AppState>, page: Page) -> Result<TypesPage, AppError> {
+    page.require()?;
+    let types = service::types(&state.db).await?;
+    let title = page.t("report_types.title");
+    Ok(TypesPage {
+        page: page.titled(title),
+        types,
+    })
+}

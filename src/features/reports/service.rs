@@ -1,0 +1,1023 @@
+//! E-reporting use cases: the ministry defines report types; a BLKK opens the report of a
+//! period (prefilled from its records), saves and sends it; its pembina verifies or
+//! returns it; a verified report is reopened only with a reason. Comments, notifications
+//! (and their e-mails, queued in the same transaction), and the live compliance figures.
+//! Each checks access once, validates, and writes in one transaction with its audit entry.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use serde_json::{Value, json};
+use time::Duration;
+
+use super::model::{
+    self, Comment, LineView, REPORT, REPORT_TYPE, Report, ReportBody, ReportHead, ReportStatus,
+    ReportType, ReportTypeInput, Stored,
+};
+use super::period::Period;
+use super::store::{self, Counts, KeyedCounts, League, NewReport};
+pub use super::store::{Late, ListFilter};
+use crate::features::centres::{self, model::CentreRecord};
+use crate::features::notifications::{self, service::Notice};
+use crate::kernel::access::{self, Actor, Scope};
+use crate::kernel::audit::{self, Entry};
+use crate::kernel::db::{Db, Tx};
+use crate::kernel::error::AppError;
+use crate::kernel::time::{now, today};
+use crate::kernel::validate::{FieldErrors, check};
+use crate::kernel::web::paging::{Paged, Window};
+
+pub const PAGE_SIZE: i64 = 50;
+/// Periods shown in a compliance trend.
+pub const TREND: usize = 12;
+
+async fn audit_entry(
+    tx: &mut Tx,
+    actor: &Actor,
+    entity: &'static str,
+    id: i64,
+    action: &'static str,
+    changes: &[audit::Change],
+) -> Result<(), AppError> {
+    audit::record(
+        tx,
+        Entry {
+            actor_id: Some(actor.user_id),
+            entity,
+            entity_id: id,
+            action,
+            changes,
+            at: now(),
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+fn note(field: &str, value: impl Into<Value>) -> Vec<audit::Change> {
+    vec![audit::Change {
+        field: field.to_owned(),
+        old: Value::Null,
+        new: value.into(),
+    }]
+}
+
+// ---- Report types --------------------------------------------------------------------
+
+/// Every report type (anyone signed in may read them).
+pub async fn types(db: &Db) -> Result<Vec<ReportType>, AppError> {
+    Ok(store::types(db).await?)
+}
+
+pub async fn report_type(db: &Db, id: i64) -> Result<ReportType, AppError> {
+    store::report_type(db, id).await?.ok_or(AppError::NotFound)
+}
+
+/// The ministry adds a report type; its indicators are data, so no new code is needed.
+pub async fn create_type(
+    db: &Db,
+    actor: &Actor,
+    input: ReportTypeInput,
+) -> Result<ReportType, AppError> {
+    access::admin(actor)?;
+    let t = input.validate().map_err(AppError::Invalid)?;
+    let mut e = FieldErrors::new();
+    if store::type_code_taken(db, &t.code).await? {
+        e.add("code", "duplicate");
+    }
+    if let Some(area) = &t.audience_area {
+        let known = crate::features::areas::store::get(db, area).await?;
+        if known.is_none_or(|a| a.level > 2) {
+            e.add("audience_area", "unknown_area");
+        }
+    }
+    if !t.audience_centres.is_empty() {
+        let active = store::active_centres(db, &t.audience_centres).await?;
+        if active.len() != t.audience_centres.len() {
+            e.add("audience_centres", "invalid_choice");
+        }
+    }
+    e.finish(()).map_err(AppError::Invalid)?;
+    let mut tx = db.begin().await?;
+    let id = store::insert_type(&mut tx, &t, now()).await?;
+    audit_entry(
+        &mut tx,
+        actor,
+        REPORT_TYPE,
+        id,
+        "create",
+        &audit::created(&audit::snapshot(&t)),
+    )
+    .await?;
+    tx.commit().await?;
+    report_type(db, id).await
+}
+
+// ---- Opening and reading a report ----------------------------------------------------
+
+async fn centre(db: &Db, id: i64) -> Result<CentreRecord, AppError> {
+    centres::store::get(db, id).await?.ok_or(AppError::NotFound)
+}
+
+/// The BLKK's manager opens its report of `period`: the existing one, or a new draft.
+/// Refused for a type the BLKK need not send, or a period not yet begun. Answers the
+/// report's id and whether it was new.
+pub async fn open(
+    db: &Db,
+    actor: &Actor,
+    type_id: i64,
+    centre_id: i64,
+    period: &str,
+) -> Result<(i64, bool), AppError> {
+    let c = centre(db, centre_id).await?;
+    access::allow(model::can_write(actor, centre_id))?;
+    let t = store::report_type(db, type_id)
+        .await?
+        .filter(|t| t.active)
+        .ok_or_else(|| AppError::invalid("type_id", "invalid_choice"))?;
+    let p = Period::parse(period)
+        .filter(|p| p.frequency == t.input.frequency)
+        .ok_or_else(|| AppError::invalid("period", "invalid_period"))?;
+    if p.start() > today() {
+        return Err(AppError::invalid("period", "period_not_begun"));
+    }
+    if c.profile.status != centres::model::CentreStatus::Aktif
+        || !t.input.expects(&c.facts(), c.profile.aid_year)
+    {
+        return Err(AppError::invalid("type_id", "not_expected"));
+    }
+    let text = p.to_string();
+    if let Some(id) = store::find(db, type_id, centre_id, &text).await? {
+        return Ok((id, false));
+    }
+    let due = p.due(t.input.due_day);
+    let mut tx = db.begin().await?;
+    let id = store::insert_report(
+        &mut tx,
+        &NewReport {
+            type_id,
+            centre_id,
+            period: &text,
+            period_start: p.start(),
+            period_end: p.end(),
+            due_date: due,
+            closes_date: due + Duration::days(t.input.grace_days),
+            province_code: &c.place.province_code,
+            regency_code: &c.place.regency_code,
+            pembina_id: c.pembina.as_ref().map(|o| o.id),
+        },
+        now(),
+    )
+    .await?;
+    audit_entry(
+        &mut tx,
+        actor,
+        REPORT,
+        id,
+        "create",
+        &note("period", text.as_str()),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok((id, true))
+}
+
+/// What the actor may do with a report.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct Allowed {
+    pub edit: bool,
+    pub submit: bool,
+    pub verify: bool,
+    pub reopen: bool,
+    pub comment: bool,
+}
+
+/// A report with what the actor may do with it and how often it was sent.
+pub struct Opened {
+    pub report: Report,
+    pub allowed: Allowed,
+    pub sent_versions: i64,
+    pub report_type: ReportType,
+}
+
+async fn readable(db: &Db, actor: &Actor, id: i64) -> Result<(ReportHead, CentreRecord), AppError> {
+    let head = store::head(db, id).await?.ok_or(AppError::NotFound)?;
+    let c = centre(db, head.centre_id).await?;
+    access::allow(centres::model::can_view(Some(actor), &c.facts()))?;
+    Ok((head, c))
+}
+
+fn allowed(actor: &Actor, head: &ReportHead, closed: bool) -> Allowed {
+    let own = model::can_write(actor, head.centre_id);
+    let pembina = model::can_verify(actor, head.pembina_id);
+    Allowed {
+        edit: own && head.status.editable(),
+        submit: own && head.status.editable() && !closed,
+        verify: pembina && head.status == ReportStatus::Submitted,
+        reopen: model::can_reopen(actor, head.pembina_id) && head.status == ReportStatus::Verified,
+        comment: model::can_comment(actor, head.centre_id, head.pembina_id),
+    }
+}
+
+/// Whether the period has closed for the report (past its last day for late reports, and
+/// not reopened).
+async fn closed(db: &Db, head: &ReportHead) -> Result<bool, AppError> {
+    if today() <= head.closes_date {
+        return Ok(false);
+    }
+    Ok(!store::reopened(db, head.id).await?)
+}
+
+/// The computed figures of a report's BLKK and period, by indicator code.
+async fn computed_for(
+    db: &Db,
+    t: &ReportType,
+    head: &ReportHead,
+) -> Result<BTreeMap<String, Stored>, AppError> {
+    let p = head
+        .parsed_period()
+        .ok_or_else(|| AppError::internal(anyhow::anyhow!("stored period {}", head.period)))?;
+    let since = crate::features::trainings::service::add_months(p.end(), -12);
+    let figures = store::computed(db, head.centre_id, p.start(), p.end(), since).await?;
+    Ok(t.input
+        .indicators
+        .iter()
+        .filter_map(|i| {
+            let s = i.source?;
+            figures
+                .get(&s)
+                .map(|n| (i.code.clone(), Stored::Number(*n)))
+        })
+        .collect())
+}
+
+/// A report as the actor sees it. While the BLKK may still change it, the computed figures
+/// are those of its records now; a report never saved starts from them.
+pub async fn view(db: &Db, actor: &Actor, id: i64, english: bool) -> Result<Opened, AppError> {
+    let (head, _) = readable(db, actor, id).await?;
+    let t = report_type(db, head.type_id).await?;
+    let (mut lines, narrative) = store::lines(db, id).await?;
+    if head.status.editable() {
+        let live = computed_for(db, &t, &head).await?;
+        for i in &t.input.indicators {
+            let line = lines.entry(i.code.clone()).or_insert(model::Line {
+                value: None,
+                computed: None,
+                reason: String::new(),
+            });
+            line.computed = live.get(&i.code).cloned();
+            if head.version == 1 && line.value.is_none() {
+                line.value = line.computed.clone();
+            }
+        }
+    }
+    let closed = closed(db, &head).await?;
+    let allowed = allowed(actor, &head, closed);
+    let sent_versions = store::versions(db, id).await?;
+    let report = assemble(&t, head, &lines, narrative, english);
+    Ok(Opened {
+        report,
+        allowed,
+        sent_versions,
+        report_type: t,
+    })
+}
+
+fn assemble(
+    t: &ReportType,
+    head: ReportHead,
+    lines: &BTreeMap<String, model::Line>,
+    narrative: model::Narrative,
+    english: bool,
+) -> Report {
+    let mut values = BTreeMap::new();
+    let mut computed = BTreeMap::new();
+    let mut corrections = BTreeMap::new();
+    let views = t
+        .input
+        .indicators
+        .iter()
+        .map(|i| {
+            let line = lines.get(&i.code);
+            let value = line.and_then(|l| l.value.clone());
+            let comp = line.and_then(|l| l.computed.clone());
+            let reason = line.map(|l| l.reason.clone()).unwrap_or_default();
+            let json_of = |v: &Option<Stored>| v.as_ref().map_or(Value::Null, |s| s.json(i.kind));
+            values.insert(i.code.clone(), json_of(&value));
+            if i.source.is_some() {
+                computed.insert(i.code.clone(), json_of(&comp));
+            }
+            if !reason.is_empty() {
+                corrections.insert(i.code.clone(), reason.clone());
+            }
+            LineView {
+                code: i.code.clone(),
+                label: if english {
+                    i.label_en.clone()
+                } else {
+                    i.label_id.clone()
+                },
+                kind: i.kind,
+                required: i.required,
+                source: i.source,
+                value: json_of(&value),
+                computed: json_of(&comp),
+                reason,
+                choices: i.choices.clone(),
+                value_text: value.as_ref().map(|v| v.text(i.kind)).unwrap_or_default(),
+                computed_text: comp.as_ref().map(|v| v.text(i.kind)).unwrap_or_default(),
+            }
+        })
+        .collect();
+    Report {
+        head,
+        lines: views,
+        narrative,
+        values,
+        computed,
+        corrections,
+    }
+}
+
+// ---- Writing a report ----------------------------------------------------------------
+
+/// The BLKK's manager saves the draft (or a returned report). The body's `version` must be
+/// the report's: a second person saving the same draft is refused (409), nothing lost.
+pub async fn save(db: &Db, actor: &Actor, id: i64, body: &ReportBody) -> Result<(), AppError> {
+    let (head, _) = readable(db, actor, id).await?;
+    access::allow(model::can_write(actor, head.centre_id))?;
+    if !head.status.editable() {
+        return Err(AppError::invalid("status", "report_locked"));
+    }
+    let t = report_type(db, head.type_id).await?;
+    let computed = computed_for(db, &t, &head).await?;
+    let (lines, narrative) =
+        model::check_body(&t.input, body, &computed, false).map_err(AppError::Invalid)?;
+    let mut tx = db.begin().await?;
+    if !store::save(&mut tx, id, body.version, &lines, &narrative, now()).await? {
+        return Err(AppError::Stale);
+    }
+    audit_entry(
+        &mut tx,
+        actor,
+        REPORT,
+        id,
+        "update",
+        &note("version", body.version + 1),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Sends the report as saved: every required value given, every difference from the
+/// computed figures explained; not after the period closed (unless reopened). Timeliness
+/// is decided by the first sending.
+pub async fn submit(db: &Db, actor: &Actor, id: i64, version: i64) -> Result<(), AppError> {
+    let (head, c) = readable(db, actor, id).await?;
+    access::allow(model::can_write(actor, head.centre_id))?;
+    if !head.status.editable() {
+        return Err(AppError::invalid("status", "report_locked"));
+    }
+    if head.version != version {
+        return Err(AppError::Stale);
+    }
+    if closed(db, &head).await? {
+        return Err(AppError::invalid("period", "period_closed"));
+    }
+    let t = report_type(db, head.type_id).await?;
+    let (stored, narrative) = store::lines(db, id).await?;
+    let computed = computed_for(db, &t, &head).await?;
+    let body = ReportBody {
+        version,
+        values: stored
+            .iter()
+            .filter_map(|(code, l)| {
+                let kind = t.input.indicator(code)?.kind;
+                l.value.as_ref().map(|v| (code.clone(), v.json(kind)))
+            })
+            .collect(),
+        corrections: stored
+            .iter()
+            .filter(|(_, l)| !l.reason.is_empty())
+            .map(|(code, l)| (code.clone(), l.reason.clone()))
+            .collect(),
+        narrative: narrative.clone(),
+    };
+    let (lines, narrative) =
+        model::check_body(&t.input, &body, &computed, true).map_err(AppError::Invalid)?;
+    let at = now();
+    let first = head.submitted_at.is_none();
+    let mut tx = db.begin().await?;
+    // The figures are frozen as sent.
+    if !store::save(&mut tx, id, version, &lines, &narrative, at).await? {
+        return Err(AppError::Stale);
+    }
+    let mut columns: crate::kernel::db::Columns = Vec::new();
+    if first {
+        columns.push(("submitted_at", at.into()));
+        columns.push(("on_time", (today() <= head.due_date).into()));
+    }
+    if !store::set_status(
+        &mut tx,
+        id,
+        version + 1,
+        ReportStatus::Submitted,
+        columns,
+        at,
+    )
+    .await?
+    {
+        return Err(AppError::Stale);
+    }
+    let sent = assemble(&t, head.clone(), &lines, narrative, false);
+    let snapshot = json!({
+        "values": sent.values, "computed": sent.computed,
+        "corrections": sent.corrections, "narrative": sent.narrative,
+    });
+    let n = store::insert_version(&mut tx, id, &snapshot, actor.user_id, at).await?;
+    audit_entry(&mut tx, actor, REPORT, id, "submit", &note("sent", n)).await?;
+    if let Some(p) = head.pembina_id {
+        tell(
+            &mut tx,
+            p,
+            &["pembina"],
+            "submitted",
+            &head,
+            &c.profile.name,
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The pembina verifies a sent report: it is locked.
+pub async fn verify(db: &Db, actor: &Actor, id: i64, version: i64) -> Result<(), AppError> {
+    let (head, c) = readable(db, actor, id).await?;
+    access::allow(model::can_verify(actor, head.pembina_id))?;
+    if head.status != ReportStatus::Submitted {
+        return Err(AppError::invalid("status", "not_submitted"));
+    }
+    let at = now();
+    let mut tx = db.begin().await?;
+    let columns = vec![
+        ("verified_at", at.into()),
+        ("verified_by", actor.user_id.into()),
+    ];
+    if !store::set_status(&mut tx, id, version, ReportStatus::Verified, columns, at).await? {
+        return Err(AppError::Stale);
+    }
+    audit_entry(
+        &mut tx,
+        actor,
+        REPORT,
+        id,
+        "verify",
+        &note("status", "verified"),
+    )
+    .await?;
+    tell(
+        &mut tx,
+        head.centre_id,
+        &["pengelola"],
+        "verified",
+        &head,
+        &c.profile.name,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+fn reason(text: &str, field: &'static str) -> Result<String, AppError> {
+    let mut e = FieldErrors::new();
+    let r = e.take(field, check::required(text, model::MAX_COMMENT));
+    e.finish(r).map_err(AppError::Invalid)
+}
+
+/// The pembina returns a sent report with a comment saying what to change.
+pub async fn send_back(
+    db: &Db,
+    actor: &Actor,
+    id: i64,
+    version: i64,
+    comment: &str,
+) -> Result<(), AppError> {
+    let (head, c) = readable(db, actor, id).await?;
+    access::allow(model::can_verify(actor, head.pembina_id))?;
+    let comment = reason(comment, "comment")?;
+    if head.status != ReportStatus::Submitted {
+        return Err(AppError::invalid("status", "not_submitted"));
+    }
+    let at = now();
+    let mut tx = db.begin().await?;
+    if !store::set_status(&mut tx, id, version, ReportStatus::Returned, Vec::new(), at).await? {
+        return Err(AppError::Stale);
+    }
+    store::insert_comment(&mut tx, id, actor.user_id, &comment, at).await?;
+    audit_entry(
+        &mut tx,
+        actor,
+        REPORT,
+        id,
+        "return",
+        &note("comment", comment.as_str()),
+    )
+    .await?;
+    tell(
+        &mut tx,
+        head.centre_id,
+        &["pengelola"],
+        "returned",
+        &head,
+        &c.profile.name,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The pembina or an admin reopens a verified report, with a reason; it goes back to the
+/// BLKK (as returned) and may be sent even after the period closed. Earlier versions stay.
+pub async fn reopen(
+    db: &Db,
+    actor: &Actor,
+    id: i64,
+    version: i64,
+    why: &str,
+) -> Result<(), AppError> {
+    let (head, c) = readable(db, actor, id).await?;
+    access::allow(model::can_reopen(actor, head.pembina_id))?;
+    let why = reason(why, "comment")?;
+    if head.status != ReportStatus::Verified {
+        return Err(AppError::invalid("status", "not_verified"));
+    }
+    let at = now();
+    let mut tx = db.begin().await?;
+    let columns = vec![("reopened", true.into())];
+    if !store::set_status(&mut tx, id, version, ReportStatus::Returned, columns, at).await? {
+        return Err(AppError::Stale);
+    }
+    store::insert_comment(&mut tx, id, actor.user_id, &why, at).await?;
+    audit_entry(
+        &mut tx,
+        actor,
+        REPORT,
+        id,
+        "reopen",
+        &note("reason", why.as_str()),
+    )
+    .await?;
+    tell(
+        &mut tx,
+        head.centre_id,
+        &["pengelola"],
+        "reopened",
+        &head,
+        &c.profile.name,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A report's history (every step, from the audit trail), for those who may read it.
+pub async fn history(
+    db: &Db,
+    actor: &Actor,
+    id: i64,
+) -> Result<(ReportHead, Vec<audit::AuditEntry>, audit::Labels), AppError> {
+    let (head, _) = readable(db, actor, id).await?;
+    let entries = audit::history(db, REPORT, id, 200).await?;
+    Ok((head, entries, audit::Labels::coded(&[])))
+}
+
+// ---- The conversation ----------------------------------------------------------------
+
+pub async fn comments(db: &Db, actor: &Actor, id: i64) -> Result<Vec<Comment>, AppError> {
+    readable(db, actor, id).await?;
+    Ok(store::comments(db, id).await?)
+}
+
+/// The BLKK's manager or its pembina writes on a report; the other side is told.
+pub async fn comment(db: &Db, actor: &Actor, id: i64, body: &str) -> Result<Comment, AppError> {
+    let (head, c) = readable(db, actor, id).await?;
+    access::allow(model::can_comment(actor, head.centre_id, head.pembina_id))?;
+    let body = reason(body, "body")?;
+    let mut tx = db.begin().await?;
+    let cid = store::insert_comment(&mut tx, id, actor.user_id, &body, now()).await?;
+    audit_entry(&mut tx, actor, REPORT, id, "comment", &note("comment", cid)).await?;
+    if model::can_write(actor, head.centre_id) {
+        if let Some(p) = head.pembina_id {
+            tell(
+                &mut tx,
+                p,
+                &["pembina"],
+                "commented",
+                &head,
+                &c.profile.name,
+            )
+            .await?;
+        }
+    } else {
+        tell(
+            &mut tx,
+            head.centre_id,
+            &["pengelola"],
+            "commented",
+            &head,
+            &c.profile.name,
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    store::comments(db, id)
+        .await?
+        .into_iter()
+        .find(|x| x.id == cid)
+        .ok_or(AppError::NotFound)
+}
+
+// ---- Lists ---------------------------------------------------------------------------
+
+/// Reports in the actor's scope.
+pub async fn list(
+    db: &Db,
+    actor: &Actor,
+    f: &ListFilter,
+    page: i64,
+) -> Result<Paged<ReportHead>, AppError> {
+    let scope = actor.centre_scope();
+    access::allow(scope != Scope::Nothing)?;
+    let w = Window::new(page, PAGE_SIZE);
+    let (items, total) = store::list(db, f, &scope, w.size, w.offset()).await?;
+    Ok(Paged::new(items, total, w))
+}
+
+/// One chunk of the report list in the actor's scope, for a file.
+pub async fn export_chunk(
+    db: &Db,
+    actor: &Actor,
+    f: &ListFilter,
+    n: i64,
+    size: i64,
+) -> Result<Vec<ReportHead>, AppError> {
+    let scope = actor.centre_scope();
+    access::allow(scope != Scope::Nothing)?;
+    Ok(store::list(db, f, &scope, size, n * size).await?.0)
+}
+
+/// A BLKK's reporting obligations: each report type it must send, with its recent periods
+/// and the report of each (if started).
+pub struct Obligation {
+    pub report_type: ReportType,
+    pub periods: Vec<(Period, Option<ReportHead>)>,
+}
+
+pub async fn obligations(
+    db: &Db,
+    actor: &Actor,
+    centre_id: i64,
+) -> Result<Vec<Obligation>, AppError> {
+    let c = centre(db, centre_id).await?;
+    access::allow(centres::model::can_view(Some(actor), &c.facts()))?;
+    let mut out = Vec::new();
+    for t in store::types_for(db, centre_id).await? {
+        let current = Period::containing(t.input.frequency, today());
+        let periods = current.last(6);
+        let f = ListFilter {
+            centre: Some(centre_id),
+            type_id: Some(t.id),
+            ..Default::default()
+        };
+        let (heads, _) = store::list(db, &f, &Scope::Centre(centre_id), 12, 0).await?;
+        let periods = periods
+            .into_iter()
+            .rev()
+            .map(|p| {
+                let text = p.to_string();
+                (p, heads.iter().find(|h| h.period == text).cloned())
+            })
+            .collect();
+        out.push(Obligation {
+            report_type: t,
+            periods,
+        });
+    }
+    Ok(out)
+}
+
+// ---- Compliance ----------------------------------------------------------------------
+
+/// Completeness and timeliness of one report type and period in a scope, live.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Compliance {
+    pub type_id: i64,
+    pub period: String,
+    pub scope: String,
+    pub expected: i64,
+    pub sent: i64,
+    pub on_time: i64,
+    /// Sent over expected, percent (`null` when none is expected).
+    pub completeness: Option<f64>,
+    /// Sent by the due date over expected, percent.
+    pub timeliness: Option<f64>,
+    pub provinces: Vec<LeagueRow>,
+    pub uptp: Vec<LeagueRow>,
+    pub trend: Vec<TrendRow>,
+    /// BLKK that have not sent it (first page, in province order).
+    pub late: Vec<Late>,
+    pub late_total: i64,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct LeagueRow {
+    pub key: String,
+    pub name: String,
+    pub expected: i64,
+    pub sent: i64,
+    pub on_time: i64,
+    pub completeness: Option<f64>,
+    pub timeliness: Option<f64>,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct TrendRow {
+    pub period: String,
+    pub expected: i64,
+    pub sent: i64,
+    pub on_time: i64,
+    pub completeness: Option<f64>,
+    pub timeliness: Option<f64>,
+}
+
+fn rate(part: i64, whole: i64) -> Option<f64> {
+    (whole > 0).then(|| (1000.0 * part as f64 / whole as f64).round() / 10.0)
+}
+
+fn league_rows(rows: Vec<KeyedCounts>) -> Vec<LeagueRow> {
+    let mut rows: Vec<LeagueRow> = rows
+        .into_iter()
+        .map(|r| LeagueRow {
+            completeness: rate(r.counts.sent, r.counts.expected),
+            timeliness: rate(r.counts.on_time, r.counts.expected),
+            key: r.key,
+            name: r.name,
+            expected: r.counts.expected,
+            sent: r.counts.sent,
+            on_time: r.counts.on_time,
+        })
+        .collect();
+    // Best first.
+    rows.sort_by(|a, b| {
+        b.completeness
+            .partial_cmp(&a.completeness)
+            .unwrap_or(std::cmp::Ordering::Equal)
+            .then_with(|| a.key.cmp(&b.key))
+    });
+    rows
+}
+
+/// The period a compliance view shows by default: the latest one already due.
+pub fn default_period(t: &ReportType) -> Period {
+    let mut p = Period::containing(t.input.frequency, today()).previous();
+    while p.due(t.input.due_day) > today() {
+        p = p.previous();
+    }
+    p
+}
+
+pub async fn compliance(
+    db: &Db,
+    actor: &Actor,
+    type_id: i64,
+    period: Option<&str>,
+    scope: &str,
+    late_page: i64,
+) -> Result<Compliance, AppError> {
+    let own = actor.centre_scope();
+    access::allow(own != Scope::Nothing)?;
+    let t = store::report_type(db, type_id)
+        .await?
+        .ok_or_else(|| AppError::invalid("type", "invalid_choice"))?;
+    let p = match period.map(str::trim).filter(|p| !p.is_empty()) {
+        Some(text) => Period::parse(text)
+            .filter(|p| p.frequency == t.input.frequency)
+            .ok_or_else(|| AppError::invalid("period", "invalid_period"))?,
+        None => default_period(&t),
+    };
+    let wanted =
+        model::parse_scope(scope).ok_or_else(|| AppError::invalid("scope", "invalid_scope"))?;
+    let scopes = [own, wanted];
+    let text = p.to_string();
+    let Counts {
+        expected,
+        sent,
+        on_time,
+    } = store::counts(db, &t, &text, &scopes).await?;
+    let provinces = league_rows(store::league(db, &t, &text, &scopes, League::Province).await?);
+    let uptp = league_rows(store::league(db, &t, &text, &scopes, League::Uptp).await?);
+    let periods: Vec<String> = p.last(TREND).iter().map(Period::to_string).collect();
+    let sent_by = store::trend(db, &t, &periods, &scopes).await?;
+    let trend = periods
+        .iter()
+        .map(|period| {
+            let (s, o) = sent_by
+                .iter()
+                .find(|(q, _, _)| q == period)
+                .map_or((0, 0), |(_, s, o)| (*s, *o));
+            TrendRow {
+                period: period.clone(),
+                expected,
+                sent: s,
+                on_time: o,
+                completeness: rate(s, expected),
+                timeliness: rate(o, expected),
+            }
+        })
+        .collect();
+    let w = Window::new(late_page, PAGE_SIZE);
+    let (late, late_total) = store::late(db, &t, &text, &scopes, w.size, w.offset()).await?;
+    Ok(Compliance {
+        type_id,
+        period: text,
+        scope: if scope.trim().is_empty() {
+            "nation".to_owned()
+        } else {
+            scope.trim().to_owned()
+        },
+        expected,
+        sent,
+        on_time,
+        completeness: rate(sent, expected),
+        timeliness: rate(on_time, expected),
+        provinces,
+        uptp,
+        trend,
+        late,
+        late_total,
+    })
+}
+
+/// An indicator summed over the sent reports of a type in a scope, for a period: its own
+/// periods, or the periods of the type inside a longer one (the months of `2025-S1`).
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct IndicatorSum {
+    pub code: String,
+    pub period: String,
+    pub scope: String,
+    pub total: i64,
+    pub reports: i64,
+    pub mean: Option<f64>,
+}
+
+pub async fn indicator_sum(
+    db: &Db,
+    actor: &Actor,
+    type_id: i64,
+    code: &str,
+    period: &str,
+    scope: &str,
+) -> Result<IndicatorSum, AppError> {
+    let own = actor.centre_scope();
+    access::allow(own != Scope::Nothing)?;
+    let t = report_type(db, type_id).await?;
+    let i = t
+        .input
+        .indicator(code)
+        .filter(|i| {
+            !matches!(
+                i.kind,
+                model::IndicatorKind::Text | model::IndicatorKind::Choice
+            )
+        })
+        .ok_or_else(|| AppError::invalid("indicator", "invalid_choice"))?;
+    let p = Period::parse(period)
+        .filter(|p| p.frequency.months() >= t.input.frequency.months())
+        .ok_or_else(|| AppError::invalid("period", "invalid_period"))?;
+    let wanted =
+        model::parse_scope(scope).ok_or_else(|| AppError::invalid("scope", "invalid_scope"))?;
+    let periods: Vec<String> = p
+        .parts(t.input.frequency)
+        .iter()
+        .map(Period::to_string)
+        .collect();
+    let (total, reports) = store::indicator_sum(db, &t, code, &periods, &[own, wanted]).await?;
+    let scale = if i.kind == model::IndicatorKind::Percent {
+        100.0
+    } else {
+        1.0
+    };
+    Ok(IndicatorSum {
+        code: code.to_owned(),
+        period: p.to_string(),
+        scope: scope.to_owned(),
+        total: if i.kind == model::IndicatorKind::Percent {
+            0
+        } else {
+            total
+        },
+        reports,
+        mean: (reports > 0)
+            .then(|| (total as f64 / reports as f64 / scale * 100.0).round() / 100.0),
+    })
+}
+
+// ---- Notifications -------------------------------------------------------------------
+
+/// Tells the users of `org` with `roles` about a step of a report, in its transaction.
+async fn tell(
+    tx: &mut Tx,
+    org: i64,
+    roles: &[&str],
+    kind: &str,
+    head: &ReportHead,
+    centre_name: &str,
+) -> Result<(), AppError> {
+    let text = format!("{} {} · {}", head.type_name, head.period, centre_name);
+    let title = format!("Simandiri: {} ({text})", subject(kind));
+    let body = format!(
+        "{}\n\n{text}\n\nBuka laporan di Simandiri: /reports/{}\n",
+        subject(kind),
+        head.id
+    );
+    notifications::service::tell(
+        tx,
+        org,
+        roles,
+        &Notice {
+            kind,
+            report_id: Some(head.id),
+            reference: "",
+            text: &text,
+            subject: &title,
+            body: &body,
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+fn subject(kind: &str) -> &'static str {
+    match kind {
+        "due_soon" => "Laporan jatuh tempo dalam 3 hari",
+        "overdue" => "Laporan terlambat",
+        "submitted" => "Laporan dikirim, menunggu verifikasi",
+        "returned" => "Laporan dikembalikan untuk diperbaiki",
+        "commented" => "Komentar baru pada laporan",
+        "verified" => "Laporan diverifikasi",
+        _ => "Laporan dibuka kembali",
+    }
+}
+
+/// The daily reminders: to the managers of every expected BLKK that has not sent a report
+/// due within three days (`due_soon`), or overdue while late reports are still taken
+/// (`overdue`); each once per user, report type, period and kind. Answers how many.
+pub async fn remind(db: &Db) -> Result<usize, AppError> {
+    let day = today();
+    let mut added = 0;
+    for t in store::types(db).await?.into_iter().filter(|t| t.active) {
+        let current = Period::containing(t.input.frequency, day);
+        for p in current.last(3) {
+            let due = p.due(t.input.due_day);
+            let closes = due + Duration::days(t.input.grace_days);
+            let kind = if day <= due && due - day <= Duration::days(3) {
+                "due_soon"
+            } else if day > due && day <= closes {
+                "overdue"
+            } else {
+                continue;
+            };
+            let text = format!("{} {}", t.input.name_id, p);
+            let title = format!("Simandiri: {} ({text})", subject(kind));
+            let body = format!(
+                "{}: {text}, batas {due}.\n\nKirim laporan di Simandiri: /reports\n",
+                subject(kind)
+            );
+            let unsent = store::unsent(db, &t, &p.to_string()).await?;
+            for chunk in unsent.chunks(200) {
+                let mut tx = db.begin().await?;
+                for (centre_id, report_id) in chunk {
+                    let reference = format!("{}:{p}:{centre_id}", t.id);
+                    added += notifications::service::tell(
+                        &mut tx,
+                        *centre_id,
+                        &["pengelola"],
+                        &Notice {
+                            kind,
+                            report_id: *report_id,
+                            reference: &reference,
+                            text: &text,
+                            subject: &title,
+                            body: &body,
+                        },
+                    )
+                    .await?;
+                }
+                tx.commit().await?;
+            }
+        }
+    }
+    Ok(added)
+}

@@ -1,0 +1,831 @@
+//! Reports in the database: report types, reports and their values, versions, comments,
+//! attachments, notifications, the figures reports are prefilled from, and the compliance
+//! counts (by index: each reads at most one row per BLKK of the scope and period).
+
+use std::collections::BTreeMap;
+
+use time::{Date, OffsetDateTime};
+
+use super::model::{
+    Audience, Comment, Indicator, Line, Narrative, ReportHead, ReportStatus, ReportType,
+    ReportTypeInput, Source, Stored,
+};
+use super::period::Frequency;
+use crate::features::centres::store::push_scope_on;
+use crate::kernel::access::Scope;
+use crate::kernel::db::{Arg, Db, Sql, StoreError, Tx};
+
+// ---- Report types --------------------------------------------------------------------
+
+#[derive(sqlx::FromRow)]
+struct TypeRow {
+    id: i64,
+    code: String,
+    name_id: String,
+    name_en: String,
+    frequency: Frequency,
+    due_day: i64,
+    grace_days: i64,
+    audience: Audience,
+    audience_year: Option<i64>,
+    audience_area: Option<String>,
+    indicators: String,
+    active: bool,
+}
+
+const TYPE_SELECT: &str = "SELECT id, code, name_id, name_en, frequency, due_day, grace_days, \
+    audience, audience_year, audience_area, indicators, active FROM report_types";
+
+async fn with_centres(db: &Db, r: TypeRow) -> Result<ReportType, StoreError> {
+    let indicators: Vec<Indicator> = serde_json::from_str(&r.indicators)
+        .map_err(|e| StoreError::Data(format!("report_types.indicators: {e}")))?;
+    let centres: Vec<(i64,)> = if r.audience == Audience::Daftar {
+        db.fetch_all(
+            Sql::new(
+                "SELECT centre_id FROM report_type_centres WHERE type_id = $1 ORDER BY centre_id",
+            )
+            .arg(r.id),
+        )
+        .await?
+    } else {
+        Vec::new()
+    };
+    Ok(ReportType {
+        id: r.id,
+        active: r.active,
+        input: ReportTypeInput {
+            code: r.code,
+            name_id: r.name_id,
+            name_en: r.name_en,
+            frequency: r.frequency,
+            due_day: r.due_day,
+            grace_days: r.grace_days,
+            audience: r.audience,
+            audience_year: r.audience_year,
+            audience_area: r.audience_area,
+            audience_centres: centres.into_iter().map(|(c,)| c).collect(),
+            indicators,
+        },
+    })
+}
+
+pub async fn types(db: &Db) -> Result<Vec<ReportType>, StoreError> {
+    let rows: Vec<TypeRow> = db
+        .fetch_all(Sql::new(format!("{TYPE_SELECT} ORDER BY id")))
+        .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        out.push(with_centres(db, r).await?);
+    }
+    Ok(out)
+}
+
+pub async fn report_type(db: &Db, id: i64) -> Result<Option<ReportType>, StoreError> {
+    match db
+        .fetch_optional::<TypeRow>(Sql::new(format!("{TYPE_SELECT} WHERE id = $1")).arg(id))
+        .await?
+    {
+        Some(r) => Ok(Some(with_centres(db, r).await?)),
+        None => Ok(None),
+    }
+}
+
+pub async fn type_code_taken(db: &Db, code: &str) -> Result<bool, StoreError> {
+    let n: Option<(i64,)> = db
+        .fetch_optional(Sql::new("SELECT id FROM report_types WHERE code = $1").arg(code))
+        .await?;
+    Ok(n.is_some())
+}
+
+pub async fn insert_type(
+    tx: &mut Tx,
+    t: &ReportTypeInput,
+    now: OffsetDateTime,
+) -> Result<i64, StoreError> {
+    let indicators = serde_json::to_string(&t.indicators)
+        .map_err(|e| StoreError::Data(format!("indicators: {e}")))?;
+    let mut sql = Sql::insert(
+        "report_types",
+        vec![
+            ("code", t.code.as_str().into()),
+            ("name_id", t.name_id.as_str().into()),
+            ("name_en", t.name_en.as_str().into()),
+            ("frequency", t.frequency.as_str().into()),
+            ("due_day", t.due_day.into()),
+            ("grace_days", t.grace_days.into()),
+            ("audience", t.audience.as_str().into()),
+            ("audience_year", t.audience_year.into()),
+            ("audience_area", t.audience_area.as_deref().into()),
+            ("indicators", indicators.as_str().into()),
+            ("created_at", now.into()),
+        ],
+    );
+    sql.push(" RETURNING id");
+    let (id,): (i64,) = tx.fetch_one(sql).await?;
+    if !t.audience_centres.is_empty() {
+        let mut sql = Sql::new("INSERT INTO report_type_centres (type_id, centre_id) VALUES ");
+        sql.push_rows(
+            t.audience_centres
+                .iter()
+                .map(|c| [Arg::from(id), Arg::from(*c)]),
+        );
+        tx.execute(sql).await?;
+    }
+    Ok(id)
+}
+
+/// The active BLKK among `ids` (to check an explicit audience).
+pub async fn active_centres(db: &Db, ids: &[i64]) -> Result<Vec<i64>, StoreError> {
+    let mut sql = Sql::new("SELECT org_id FROM centres WHERE status = 'aktif' AND org_id IN ");
+    sql.push_list(ids.iter().copied());
+    let rows: Vec<(i64,)> = db.fetch_all(sql).await?;
+    Ok(rows.into_iter().map(|(id,)| id).collect())
+}
+
+// ---- Who must report -----------------------------------------------------------------
+
+/// ` AND ...` limiting centres `c` to the type's audience: active BLKK, and its cohort,
+/// region or list.
+fn push_audience(sql: &mut Sql, t: &ReportType) {
+    sql.push(" AND c.status = 'aktif'");
+    match t.input.audience {
+        Audience::Semua => {}
+        Audience::Angkatan => {
+            sql.push(" AND c.aid_year = ")
+                .push_bind(t.input.audience_year.unwrap_or(0));
+        }
+        Audience::Wilayah => {
+            let area = t.input.audience_area.clone().unwrap_or_default();
+            sql.push(" AND (c.province_code = ")
+                .push_bind(area.as_str())
+                .push(" OR c.regency_code = ")
+                .push_bind(area.as_str())
+                .push(")");
+        }
+        Audience::Daftar => {
+            sql.push(" AND c.org_id IN (SELECT a.centre_id FROM report_type_centres a WHERE a.type_id = ")
+                .push_bind(t.id)
+                .push(")");
+        }
+    }
+}
+
+fn push_scopes(sql: &mut Sql, scopes: &[Scope]) {
+    for s in scopes {
+        push_scope_on(sql, s, "c.org_id", "c.province_code", "c.regency_code");
+    }
+}
+
+/// The report types a BLKK must send (active ones whose audience includes it).
+pub async fn types_for(db: &Db, centre_id: i64) -> Result<Vec<ReportType>, StoreError> {
+    let mut out = Vec::new();
+    for t in types(db).await?.into_iter().filter(|t| t.active) {
+        let mut sql = Sql::new("SELECT c.org_id FROM centres c WHERE c.org_id = ");
+        sql.push_bind(centre_id);
+        push_audience(&mut sql, &t);
+        if db.fetch_optional::<(i64,)>(sql).await?.is_some() {
+            out.push(t);
+        }
+    }
+    Ok(out)
+}
+
+// ---- Reports -------------------------------------------------------------------------
+
+const HEAD_SELECT: &str = "SELECT r.id, r.type_id, t.name_id AS type_name, r.centre_id, \
+    o.name AS centre_name, r.period, r.due_date, r.closes_date, r.status, r.version, \
+    r.submitted_at, r.on_time, r.verified_at, r.pembina_id, r.province_code, r.regency_code \
+    FROM reports r JOIN report_types t ON t.id = r.type_id JOIN orgs o ON o.id = r.centre_id";
+
+pub async fn head(db: &Db, id: i64) -> Result<Option<ReportHead>, StoreError> {
+    db.fetch_optional(Sql::new(format!("{HEAD_SELECT} WHERE r.id = $1")).arg(id))
+        .await
+}
+
+pub async fn find(
+    db: &Db,
+    type_id: i64,
+    centre_id: i64,
+    period: &str,
+) -> Result<Option<i64>, StoreError> {
+    let row: Option<(i64,)> = db
+        .fetch_optional(
+            Sql::new(
+                "SELECT id FROM reports WHERE type_id = $1 AND centre_id = $2 AND period = $3",
+            )
+            .arg(type_id)
+            .arg(centre_id)
+            .arg(period),
+        )
+        .await?;
+    Ok(row.map(|(id,)| id))
+}
+
+/// A new report's fixed facts.
+pub struct NewReport<'a> {
+    pub type_id: i64,
+    pub centre_id: i64,
+    pub period: &'a str,
+    pub period_start: Date,
+    pub period_end: Date,
+    pub due_date: Date,
+    pub closes_date: Date,
+    pub province_code: &'a str,
+    pub regency_code: &'a str,
+    pub pembina_id: Option<i64>,
+}
+
+/// Inserts a draft, or does nothing when the BLKK already has that report (two people
+/// opening it at once get the same one). Answers the id.
+pub async fn insert_report(
+    tx: &mut Tx,
+    r: &NewReport<'_>,
+    now: OffsetDateTime,
+) -> Result<i64, StoreError> {
+    let mut sql = Sql::insert(
+        "reports",
+        vec![
+            ("type_id", r.type_id.into()),
+            ("centre_id", r.centre_id.into()),
+            ("period", r.period.into()),
+            ("period_start", r.period_start.into()),
+            ("period_end", r.period_end.into()),
+            ("due_date", r.due_date.into()),
+            ("closes_date", r.closes_date.into()),
+            ("province_code", r.province_code.into()),
+            ("regency_code", r.regency_code.into()),
+            ("pembina_id", r.pembina_id.into()),
+            ("status", ReportStatus::Draft.as_str().into()),
+            ("created_at", now.into()),
+            ("updated_at", now.into()),
+        ],
+    );
+    sql.push(" ON CONFLICT (type_id, centre_id, period) DO NOTHING");
+    tx.execute(sql).await?;
+    let (id,): (i64,) = tx
+        .fetch_one(
+            Sql::new(
+                "SELECT id FROM reports WHERE type_id = $1 AND centre_id = $2 AND period = $3",
+            )
+            .arg(r.type_id)
+            .arg(r.centre_id)
+            .arg(r.period),
+        )
+        .await?;
+    Ok(id)
+}
+
+#[derive(sqlx::FromRow)]
+struct LineRow {
+    code: String,
+    num: Option<i64>,
+    txt: Option<String>,
+    computed: Option<i64>,
+    reason: String,
+}
+
+/// A report's stored lines by indicator code, and its narrative.
+pub async fn lines(db: &Db, id: i64) -> Result<(BTreeMap<String, Line>, Narrative), StoreError> {
+    let rows: Vec<LineRow> = db
+        .fetch_all(
+            Sql::new(
+                "SELECT code, num, txt, computed, reason FROM report_values WHERE report_id = $1",
+            )
+            .arg(id),
+        )
+        .await?;
+    let (narrative,): (String,) = db
+        .fetch_one(Sql::new("SELECT narrative FROM reports WHERE id = $1").arg(id))
+        .await?;
+    let narrative = serde_json::from_str(&narrative).unwrap_or_default();
+    let lines = rows
+        .into_iter()
+        .map(|r| {
+            let value = match (r.num, r.txt) {
+                (Some(n), _) => Some(Stored::Number(n)),
+                (None, Some(t)) => Some(Stored::Text(t)),
+                _ => None,
+            };
+            (
+                r.code,
+                Line {
+                    value,
+                    computed: r.computed.map(Stored::Number),
+                    reason: r.reason,
+                },
+            )
+        })
+        .collect();
+    Ok((lines, narrative))
+}
+
+/// Replaces a report's lines and narrative if its version is still `version`, and counts
+/// the change. `false` when someone else changed it first.
+pub async fn save(
+    tx: &mut Tx,
+    id: i64,
+    version: i64,
+    lines: &BTreeMap<String, Line>,
+    narrative: &Narrative,
+    now: OffsetDateTime,
+) -> Result<bool, StoreError> {
+    let narrative = serde_json::to_string(narrative)
+        .map_err(|e| StoreError::Data(format!("narrative: {e}")))?;
+    let changed = tx
+        .execute(
+            Sql::new(
+                "UPDATE reports SET narrative = $1, version = version + 1, updated_at = $2 \
+                 WHERE id = $3 AND version = $4",
+            )
+            .arg(narrative.as_str())
+            .arg(now)
+            .arg(id)
+            .arg(version),
+        )
+        .await?;
+    if changed == 0 {
+        return Ok(false);
+    }
+    tx.execute(Sql::new("DELETE FROM report_values WHERE report_id = $1").arg(id))
+        .await?;
+    let rows: Vec<[Arg; 6]> = lines
+        .iter()
+        .filter(|(_, l)| l.value.is_some() || l.computed.is_some())
+        .map(|(code, l)| {
+            let (num, txt) = match &l.value {
+                Some(Stored::Number(n)) => (Some(*n), None),
+                Some(Stored::Text(t)) => (None, Some(t.as_str())),
+                None => (None, None),
+            };
+            let computed = match &l.computed {
+                Some(Stored::Number(n)) => Some(*n),
+                _ => None,
+            };
+            [
+                Arg::from(id),
+                Arg::from(code.as_str()),
+                Arg::from(num),
+                Arg::from(txt),
+                Arg::from(computed),
+                Arg::from(l.reason.as_str()),
+            ]
+        })
+        .collect();
+    if !rows.is_empty() {
+        let mut sql = Sql::new(
+            "INSERT INTO report_values (report_id, code, num, txt, computed, reason) VALUES ",
+        );
+        sql.push_rows(rows);
+        tx.execute(sql).await?;
+    }
+    Ok(true)
+}
+
+/// Moves a report to `status` if its version is still `version`; `columns` are set too.
+/// `false` when someone else changed it first.
+pub async fn set_status(
+    tx: &mut Tx,
+    id: i64,
+    version: i64,
+    status: ReportStatus,
+    mut columns: crate::kernel::db::Columns,
+    now: OffsetDateTime,
+) -> Result<bool, StoreError> {
+    columns.push(("status", status.as_str().into()));
+    columns.push(("updated_at", now.into()));
+    let mut sql = Sql::update("reports", columns);
+    sql.push(", version = version + 1 WHERE id = ")
+        .push_bind(id)
+        .push(" AND version = ")
+        .push_bind(version);
+    Ok(tx.execute(sql).await? == 1)
+}
+
+pub async fn insert_version(
+    tx: &mut Tx,
+    id: i64,
+    body: &serde_json::Value,
+    by: i64,
+    now: OffsetDateTime,
+) -> Result<i64, StoreError> {
+    let (n,): (i64,) = tx
+        .fetch_one(
+            Sql::new("SELECT COALESCE(MAX(n), 0) + 1 FROM report_versions WHERE report_id = $1")
+                .arg(id),
+        )
+        .await?;
+    tx.execute(
+        Sql::new(
+            "INSERT INTO report_versions (report_id, n, body, submitted_at, submitted_by) \
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .arg(id)
+        .arg(n)
+        .arg(body.to_string().as_str())
+        .arg(now)
+        .arg(by),
+    )
+    .await?;
+    Ok(n)
+}
+
+/// How many times a report was sent.
+pub async fn versions(db: &Db, id: i64) -> Result<i64, StoreError> {
+    let (n,): (i64,) = db
+        .fetch_one(Sql::new("SELECT COUNT(*) FROM report_versions WHERE report_id = $1").arg(id))
+        .await?;
+    Ok(n)
+}
+
+/// Filters of the report list.
+#[derive(Debug, Clone, Default)]
+pub struct ListFilter {
+    pub centre: Option<i64>,
+    pub type_id: Option<i64>,
+    pub period: Option<String>,
+    pub status: Option<ReportStatus>,
+}
+
+/// Reports in `scope`, newest period first.
+pub async fn list(
+    db: &Db,
+    f: &ListFilter,
+    scope: &Scope,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<ReportHead>, i64), StoreError> {
+    let filtered = |select: &str| {
+        let mut sql = Sql::new(select);
+        sql.push(" WHERE 1 = 1");
+        push_scope_on(
+            &mut sql,
+            scope,
+            "r.centre_id",
+            "r.province_code",
+            "r.regency_code",
+        );
+        if let Some(c) = f.centre {
+            sql.push(" AND r.centre_id = ").push_bind(c);
+        }
+        if let Some(t) = f.type_id {
+            sql.push(" AND r.type_id = ").push_bind(t);
+        }
+        if let Some(p) = &f.period {
+            sql.push(" AND r.period = ").push_bind(p.as_str());
+        }
+        if let Some(s) = f.status {
+            sql.push(" AND r.status = ").push_bind(s.as_str());
+        }
+        sql
+    };
+    let (total,): (i64,) = db
+        .fetch_one(filtered("SELECT COUNT(*) FROM reports r"))
+        .await?;
+    let mut sql = filtered(HEAD_SELECT);
+    sql.push(" ORDER BY r.period_start DESC, r.id DESC LIMIT ")
+        .push_bind(limit)
+        .push(" OFFSET ")
+        .push_bind(offset);
+    Ok((db.fetch_all(sql).await?, total))
+}
+
+// ---- Comments and attachments --------------------------------------------------------
+
+pub async fn comments(db: &Db, report_id: i64) -> Result<Vec<Comment>, StoreError> {
+    db.fetch_all(
+        Sql::new(
+            "SELECT c.id, c.report_id, c.author_id, COALESCE(u.name, '') AS author_name, \
+             COALESCE(u.role, '') AS author_role, c.body, c.created_at FROM report_comments c \
+             LEFT JOIN users u ON u.id = c.author_id WHERE c.report_id = $1 ORDER BY c.id",
+        )
+        .arg(report_id),
+    )
+    .await
+}
+
+pub async fn insert_comment(
+    tx: &mut Tx,
+    report_id: i64,
+    author: i64,
+    body: &str,
+    now: OffsetDateTime,
+) -> Result<i64, StoreError> {
+    let mut sql = Sql::insert(
+        "report_comments",
+        vec![
+            ("report_id", report_id.into()),
+            ("author_id", author.into()),
+            ("body", body.into()),
+            ("created_at", now.into()),
+        ],
+    );
+    sql.push(" RETURNING id");
+    let (id,): (i64,) = tx.fetch_one(sql).await?;
+    Ok(id)
+}
+
+// ---- What the records say ------------------------------------------------------------
+
+/// The figures a BLKK's records give for a period, by source (a percent in hundredths;
+/// no response rate when there was no graduate to trace). Each query walks the BLKK's own
+/// batches (indexed by BLKK and start date), a few hundred rows in ten years.
+pub async fn computed(
+    db: &Db,
+    centre_id: i64,
+    start: Date,
+    end: Date,
+    traced_since: Date,
+) -> Result<BTreeMap<Source, i64>, StoreError> {
+    let mut out = BTreeMap::new();
+    let (held,): (i64,) = db
+        .fetch_one(
+            Sql::new(
+                "SELECT COUNT(*) FROM trainings WHERE centre_id = $1 \
+                 AND start_date <= $3 AND end_date >= $2",
+            )
+            .arg(centre_id)
+            .arg(start)
+            .arg(end),
+        )
+        .await?;
+    out.insert(Source::BatchesHeld, held);
+    let (trainees,): (i64,) = db
+        .fetch_one(
+            Sql::new(
+                "SELECT COUNT(*) FROM trainings t JOIN enrolments e ON e.training_id = t.id \
+                 WHERE t.centre_id = $1 AND t.start_date BETWEEN $2 AND $3",
+            )
+            .arg(centre_id)
+            .arg(start)
+            .arg(end),
+        )
+        .await?;
+    out.insert(Source::Trainees, trainees);
+    for s in [
+        Source::GraduatesKompeten,
+        Source::GraduatesBelumKompeten,
+        Source::Withdrawn,
+        Source::PlacedBekerja,
+        Source::PlacedWirausaha,
+    ] {
+        out.insert(s, 0);
+    }
+    let results: Vec<(String, i64)> = db
+        .fetch_all(
+            Sql::new(
+                "SELECT e.result, COUNT(*) FROM trainings t \
+                 JOIN enrolments e ON e.training_id = t.id WHERE t.centre_id = $1 \
+                 AND t.start_date <= $3 AND t.end_date BETWEEN $2 AND $3 \
+                 AND e.result IS NOT NULL GROUP BY e.result",
+            )
+            .arg(centre_id)
+            .arg(start)
+            .arg(end),
+        )
+        .await?;
+    for (result, n) in results {
+        let source = match result.as_str() {
+            "kompeten" => Source::GraduatesKompeten,
+            "belum_kompeten" => Source::GraduatesBelumKompeten,
+            _ => Source::Withdrawn,
+        };
+        out.insert(source, n);
+    }
+    let placed: Vec<(String, i64)> = db
+        .fetch_all(
+            Sql::new(
+                "SELECT o.status, COUNT(DISTINCT o.enrolment_id) FROM trainings t \
+                 JOIN enrolments e ON e.training_id = t.id \
+                 JOIN outcomes o ON o.enrolment_id = e.id WHERE t.centre_id = $1 \
+                 AND t.start_date <= $3 AND o.date BETWEEN $2 AND $3 \
+                 AND o.status IN ('bekerja', 'wirausaha') GROUP BY o.status",
+            )
+            .arg(centre_id)
+            .arg(start)
+            .arg(end),
+        )
+        .await?;
+    for (status, n) in placed {
+        let source = if status == "bekerja" {
+            Source::PlacedBekerja
+        } else {
+            Source::PlacedWirausaha
+        };
+        out.insert(source, n);
+    }
+    let (graduates, answered): (i64, i64) = db
+        .fetch_one(
+            Sql::new(
+                "SELECT COUNT(*), COUNT(e.latest_status) FROM trainings t \
+                 JOIN enrolments e ON e.training_id = t.id WHERE t.centre_id = $1 \
+                 AND t.start_date <= $3 AND t.end_date > $2 AND t.end_date <= $3 \
+                 AND e.result IN ('kompeten', 'belum_kompeten')",
+            )
+            .arg(centre_id)
+            .arg(traced_since)
+            .arg(end),
+        )
+        .await?;
+    if graduates > 0 {
+        out.insert(
+            Source::TracerResponseRate,
+            (answered * 10_000 + graduates / 2) / graduates,
+        );
+    }
+    Ok(out)
+}
+
+// ---- Compliance ----------------------------------------------------------------------
+
+/// Expected, sent and on-time reports of a type and period.
+#[derive(Debug, Clone, Default, PartialEq, Eq, sqlx::FromRow)]
+pub struct Counts {
+    pub expected: i64,
+    pub sent: i64,
+    pub on_time: i64,
+}
+
+/// A row of a league table: its key (province code or UPTP id) and counts.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct KeyedCounts {
+    pub key: String,
+    pub name: String,
+    #[sqlx(flatten)]
+    pub counts: Counts,
+}
+
+const COUNTS: &str = "CAST(COUNT(*) AS BIGINT) AS expected, \
+    CAST(COUNT(CASE WHEN r.status IN ('submitted', 'verified') THEN 1 END) AS BIGINT) AS sent, \
+    CAST(COUNT(CASE WHEN r.status IN ('submitted', 'verified') AND r.on_time THEN 1 END) AS BIGINT) AS on_time";
+
+/// Every BLKK expected to send `t` for `period` in all `scopes`, each with its report if
+/// it has one (`r`), as a `FROM ... WHERE ...` to select from; `join` adds a table.
+fn expected_from(t: &ReportType, period: &str, scopes: &[Scope], join: &str) -> Sql {
+    let mut sql =
+        Sql::new(" FROM centres c LEFT JOIN reports r ON r.centre_id = c.org_id AND r.type_id = ");
+    sql.push_bind(t.id)
+        .push(" AND r.period = ")
+        .push_bind(period)
+        .push(" ")
+        .push(join)
+        .push(" WHERE 1 = 1");
+    push_audience(&mut sql, t);
+    push_scopes(&mut sql, scopes);
+    sql
+}
+
+pub async fn counts(
+    db: &Db,
+    t: &ReportType,
+    period: &str,
+    scopes: &[Scope],
+) -> Result<Counts, StoreError> {
+    let mut sql = Sql::new(format!("SELECT {COUNTS}"));
+    sql.append(expected_from(t, period, scopes, ""));
+    db.fetch_one(sql).await
+}
+
+/// Whom a league table ranks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum League {
+    Province,
+    Uptp,
+}
+
+pub async fn league(
+    db: &Db,
+    t: &ReportType,
+    period: &str,
+    scopes: &[Scope],
+    by: League,
+) -> Result<Vec<KeyedCounts>, StoreError> {
+    let (key, join) = match by {
+        League::Province => (
+            "c.province_code",
+            "JOIN areas a ON a.code = c.province_code",
+        ),
+        League::Uptp => (
+            "CAST(c.pembina_id AS TEXT)",
+            "JOIN orgs a ON a.id = c.pembina_id",
+        ),
+    };
+    let mut sql = Sql::new(format!(
+        "SELECT {key} AS key, MIN(a.name) AS name, {COUNTS}"
+    ));
+    sql.append(expected_from(t, period, scopes, join));
+    sql.push(&format!(" GROUP BY {key} ORDER BY 1"));
+    db.fetch_all(sql).await
+}
+
+/// Sent and on-time reports of each of `periods` (the expected count is today's audience,
+/// the same for every period). Reads the reports of those periods by index.
+pub async fn trend(
+    db: &Db,
+    t: &ReportType,
+    periods: &[String],
+    scopes: &[Scope],
+) -> Result<Vec<(String, i64, i64)>, StoreError> {
+    let mut sql = Sql::new(
+        "SELECT r.period, \
+         CAST(COUNT(CASE WHEN r.status IN ('submitted', 'verified') THEN 1 END) AS BIGINT), \
+         CAST(COUNT(CASE WHEN r.status IN ('submitted', 'verified') AND r.on_time THEN 1 END) AS BIGINT) \
+         FROM reports r JOIN centres c ON c.org_id = r.centre_id WHERE r.type_id = ",
+    );
+    sql.push_bind(t.id).push(" AND r.period IN ");
+    sql.push_list(periods.iter().map(String::as_str));
+    push_audience(&mut sql, t);
+    push_scopes(&mut sql, scopes);
+    sql.push(" GROUP BY r.period");
+    db.fetch_all(sql).await
+}
+
+/// An expected BLKK that has not sent its report (yet), for the late list.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct Late {
+    pub centre_id: i64,
+    pub centre_name: String,
+    pub province_code: String,
+    pub regency_code: String,
+    pub contact_phone: String,
+    pub contact_email: String,
+    /// Its report, if one was started.
+    pub report_id: Option<i64>,
+    pub status: Option<ReportStatus>,
+}
+
+pub async fn late(
+    db: &Db,
+    t: &ReportType,
+    period: &str,
+    scopes: &[Scope],
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<Late>, i64), StoreError> {
+    let not_sent = " AND (r.id IS NULL OR r.status IN ('draft', 'returned'))";
+    let mut count = Sql::new("SELECT COUNT(*)");
+    count.append(expected_from(t, period, scopes, ""));
+    count.push(not_sent);
+    let (total,): (i64,) = db.fetch_one(count).await?;
+    let mut sql = Sql::new(
+        "SELECT c.org_id AS centre_id, o.name AS centre_name, c.province_code, c.regency_code, \
+         c.contact_phone, c.contact_email, r.id AS report_id, r.status",
+    );
+    sql.append(expected_from(
+        t,
+        period,
+        scopes,
+        "JOIN orgs o ON o.id = c.org_id",
+    ));
+    sql.push(not_sent)
+        .push(" ORDER BY c.province_code, o.name_key, c.org_id LIMIT ")
+        .push_bind(limit)
+        .push(" OFFSET ")
+        .push_bind(offset);
+    Ok((db.fetch_all(sql).await?, total))
+}
+
+/// An indicator summed (and averaged) over the sent reports of a type in the scope whose
+/// periods are `periods`: its total, how many reports gave it, and their mean.
+pub async fn indicator_sum(
+    db: &Db,
+    t: &ReportType,
+    code: &str,
+    periods: &[String],
+    scopes: &[Scope],
+) -> Result<(i64, i64), StoreError> {
+    let mut sql = Sql::new(
+        "SELECT CAST(COALESCE(SUM(v.num), 0) AS BIGINT), CAST(COUNT(v.num) AS BIGINT) \
+         FROM reports r JOIN centres c ON c.org_id = r.centre_id \
+         JOIN report_values v ON v.report_id = r.id AND v.code = ",
+    );
+    sql.push_bind(code)
+        .push(" WHERE r.status IN ('submitted', 'verified') AND r.type_id = ")
+        .push_bind(t.id)
+        .push(" AND r.period IN ");
+    sql.push_list(periods.iter().map(String::as_str));
+    push_scopes(&mut sql, scopes);
+    db.fetch_one(sql).await
+}
+
+// ---- Reminders ----------------------------------------------------------------------
+
+/// The expected BLKK of a type and period that have not sent their report: `(BLKK, its
+/// report if started)`, for the daily reminders.
+pub async fn unsent(
+    db: &Db,
+    t: &ReportType,
+    period: &str,
+) -> Result<Vec<(i64, Option<i64>)>, StoreError> {
+    let mut sql = Sql::new("SELECT c.org_id, r.id");
+    sql.append(expected_from(t, period, &[], ""));
+    sql.push(" AND (r.id IS NULL OR r.status IN ('draft', 'returned'))");
+    db.fetch_all(sql).await
+}
+
+/// Whether a report was reopened (it may then be sent after its period closed).
+pub async fn reopened(db: &Db, id: i64) -> Result<bool, StoreError> {
+    let (r,): (bool,) = db
+        .fetch_one(Sql::new("SELECT reopened FROM reports WHERE id = $1").arg(id))
+        .await?;
+    Ok(r)
+}
