@@ -94,8 +94,10 @@ NOISE_PCT=5
 # from the JSON API. Groups in SIGNED_IN send the session cookie of a ministry admin.
 # Placement figures are for last year (complete, with its tracer study under way).
 FIGURES_YEAR=$(($(date +%Y) - 1))
-EP_GROUPS=(name home area profile batches placement public)
-SIGNED_IN=" batches placement "
+# Compliance of the monthly activity report (type 1 in a generated database) for last month.
+LAST_MONTH=$(date -d "$(date +%Y-%m-01) -1 day" +%Y-%m)
+EP_GROUPS=(name home area profile batches placement public compliance)
+SIGNED_IN=" batches placement compliance "
 declare -A GROUP_LABEL=(
   [name]="name search"
   [home]="home page"
@@ -104,6 +106,7 @@ declare -A GROUP_LABEL=(
   [batches]="BLKK batch list"
   [placement]="placement figures"
   [public]="public training search"
+  [compliance]="report compliance"
 )
 declare -A GROUP_PATHS=(
   [name]="/centres?q=darul /centres?q=nurul /api/v1/centres?q=al-hikmah /centres?q=bina+insani /api/v1/centres?q=darul+ulum /centres?q=gki"
@@ -113,7 +116,10 @@ declare -A GROUP_PATHS=(
   [batches]=""
   [placement]="/api/v1/stats/trainings?year=$FIGURES_YEAR /api/v1/stats/trainings?year=$FIGURES_YEAR&province=35 /trainings/stats?year=$FIGURES_YEAR /trainings/stats?year=$FIGURES_YEAR&province=32"
   [public]="/pelatihan /pelatihan?province=35 /api/v1/public/trainings?kejuruan=menjahit /api/v1/public/trainings?regency=33.74 /pelatihan?province=32&cost=gratis"
+  [compliance]="/api/v1/compliance?type=1&period=$LAST_MONTH&scope=nation /api/v1/compliance?type=1&period=$LAST_MONTH&scope=province:35 /reports/compliance?type=1&period=$LAST_MONTH /reports/compliance?type=1&period=$LAST_MONTH&scope=province:32"
 )
+# Reports sent at once, over HTTP, by as many BLKK managers (bench/submit.rs).
+SUBMITS=500
 # The ministry admin the signed-in groups use (created in each benchmark database).
 BENCH_EMAIL=bench-admin@simandiri.test
 BENCH_PASSWORD="bench-$(date +%s)-$RANDOM$RANDOM"
@@ -123,6 +129,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 BIN=${SIMANDIRI_BIN:-$ROOT/target/release/simandiri}
 HELLO=${HELLO_BIN:-$ROOT/target/release/examples/hello}
+SUBMIT=${SUBMIT_BIN:-$ROOT/target/release/examples/submit}
 LUA=$ROOT/bench/directory.lua
 OUT_DIR=$ROOT/bench/out
 
@@ -474,6 +481,13 @@ bench_size() {
   done
   check_paths "${all[@]}" /healthz
   measure "$p" "${EP_GROUPS[@]}"
+  step "[$label] $SUBMITS reports sent at once, then until the national figures show them"
+  local line
+  line=$("$SUBMIT" --base "$BASE" --database-url "$url" --admin "$BENCH_EMAIL" \
+    --password "$BENCH_PASSWORD" --n "$SUBMITS" 2>"$DIR/submit-$p.log" | grep '^SUBMIT_RESULT ') ||
+    { cat "$DIR/submit-$p.log" >&2; die "the submission run failed ($label)"; }
+  say "  $line"
+  R[$p.submit]=$line
   read -r rss hwm <<<"$(read_mem "$SERVER_PID")"
   R[$p.rss1]=$rss
   R[$p.hwm1]=$hwm
@@ -490,11 +504,12 @@ fi
 
 if ((BUILD)); then
   step "building the release binaries"
-  cargo build --release --bin simandiri --example hello >&2 ||
-    die "cargo build --release --bin simandiri --example hello failed"
+  cargo build --release --bin simandiri --example hello --example submit >&2 ||
+    die "cargo build --release --bin simandiri --example hello --example submit failed"
 fi
 [[ -x $BIN ]] || die "no Simandiri binary at $BIN"
 [[ -x $HELLO ]] || die "no hello-world binary at $HELLO"
+[[ -x $SUBMIT ]] || die "no submission helper at $SUBMIT"
 
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 DIR=$(mktemp -d "${TMPDIR:-/tmp}/simandiri-bench.XXXXXX")
@@ -622,7 +637,7 @@ report() {
       echo "- ${GROUP_LABEL[$g]}: \`/centres/{id}\`, two ids each from the first, middle and last page of \`/api/v1/centres\` (at $(thousands "$SIZE_MAX") with SQLite: $(codes "${R[sqlite.$SIZE_MAX.profile_paths]}"))"
     elif [[ $g == batches ]]; then
       echo "- ${GROUP_LABEL[$g]} (signed in as the ministry admin): \`/trainings?centre={id}\` and \`/api/v1/trainings?centre={id}\` for the same BLKK (at $(thousands "$SIZE_MIN") with SQLite: $(codes "${R[sqlite.$SIZE_MIN.batches_paths]}"))"
-    elif [[ $g == placement ]]; then
+    elif [[ $g == placement || $g == compliance ]]; then
       echo "- ${GROUP_LABEL[$g]} (signed in as the ministry admin, national scope): $(codes "${GROUP_PATHS[$g]}")"
     else
       echo "- ${GROUP_LABEL[$g]}: $(codes "${GROUP_PATHS[$g]}")"
@@ -686,6 +701,17 @@ report() {
       done
     done
     echo "$line"
+  done
+  echo
+  echo "Reports sent at once by $SUBMITS BLKK managers over HTTP (open, save with the figures as filled in, send; \`bench/submit.rs\`), then the time until \`GET /api/v1/compliance\` (national) counts every one:"
+  echo
+  echo "| data | sent | failed | wall | per report p50 / p99 / max | until the national figures show all |"
+  echo "| --- | ---: | ---: | ---: | ---: | ---: |"
+  for key in "${BACKENDS[@]}"; do
+    for size in "${SIZES[@]}"; do
+      local s=${R[$key.$size.submit]:-}
+      echo "| ${BACKEND_NAME[$key]}, $(thousands "$size") centres | $(field ok "$s") of $(field n "$s") | $(field failed "$s") | $(field wall_ms "$s") ms | $(field p50_ms "$s") / $(field p99_ms "$s") / $(field max_ms "$s") ms | $(field visible_ms "$s") ms |"
+    done
   done
   echo
   echo "Hello-world VmHWM after load: $(kib_to_mib "${R[hello1.hwm1]}") MiB (start), $(kib_to_mib "${R[hello2.hwm1]}") MiB (end)."

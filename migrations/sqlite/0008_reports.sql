@@ -54,7 +54,8 @@ CREATE TABLE reports (
     updated_at    TEXT NOT NULL,
     UNIQUE (type_id, centre_id, period)
 );
-CREATE INDEX reports_period ON reports (type_id, period, province_code, status);
+-- The compliance trend reads a type's last 12 periods from this index alone.
+CREATE INDEX reports_trend ON reports (type_id, period, status, on_time, centre_id);
 CREATE INDEX reports_centre ON reports (centre_id, period);
 CREATE INDEX reports_pembina ON reports (pembina_id, status, due_date);
 

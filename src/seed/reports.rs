@@ -349,5 +349,6 @@ pub async fn generate(db: &Db, seed: u64, years: i32) -> Result<usize, StoreErro
         }
         tx.commit().await?;
     }
+    db.settle().await?;
     Ok(written)
 }

@@ -391,6 +391,9 @@ async fn refused(
         )
             .into_response()),
         AppError::Stale => {
+            // The page shows the current version, so the kept typing can be saved again.
+            let mut typed = typed;
+            typed.remove("version");
             let problem = Some(page.t("report.stale").into_owned());
             Ok((
                 StatusCode::CONFLICT,

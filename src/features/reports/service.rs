@@ -152,7 +152,7 @@ pub async fn open(
     }
     let due = p.due(t.input.due_day);
     let mut tx = db.begin().await?;
-    let id = store::insert_report(
+    let (id, inserted) = store::insert_report(
         &mut tx,
         &NewReport {
             type_id,
@@ -169,17 +169,19 @@ pub async fn open(
         now(),
     )
     .await?;
-    audit_entry(
-        &mut tx,
-        actor,
-        REPORT,
-        id,
-        "create",
-        &note("period", text.as_str()),
-    )
-    .await?;
+    if inserted {
+        audit_entry(
+            &mut tx,
+            actor,
+            REPORT,
+            id,
+            "create",
+            &note("period", text.as_str()),
+        )
+        .await?;
+    }
     tx.commit().await?;
-    Ok((id, true))
+    Ok((id, inserted))
 }
 
 /// What the actor may do with a report.
@@ -200,10 +202,16 @@ pub struct Opened {
     pub report_type: ReportType,
 }
 
+/// A report the actor may read, with its BLKK. Who supervises the BLKK and where it is are
+/// taken from the BLKK now (not as they were when the report was opened), so a new pembina
+/// verifies its reports and the old one no longer sees them.
 async fn readable(db: &Db, actor: &Actor, id: i64) -> Result<(ReportHead, CentreRecord), AppError> {
-    let head = store::head(db, id).await?.ok_or(AppError::NotFound)?;
+    let mut head = store::head(db, id).await?.ok_or(AppError::NotFound)?;
     let c = centre(db, head.centre_id).await?;
     access::allow(centres::model::can_view(Some(actor), &c.facts()))?;
+    head.pembina_id = c.pembina.as_ref().map(|o| o.id);
+    head.province_code.clone_from(&c.place.province_code);
+    head.regency_code.clone_from(&c.place.regency_code);
     Ok((head, c))
 }
 
@@ -422,6 +430,7 @@ pub async fn submit(db: &Db, actor: &Actor, id: i64, version: i64) -> Result<(),
         &mut tx,
         id,
         version + 1,
+        &[ReportStatus::Draft, ReportStatus::Returned],
         ReportStatus::Submitted,
         columns,
         at,
@@ -465,7 +474,18 @@ pub async fn verify(db: &Db, actor: &Actor, id: i64, version: i64) -> Result<(),
         ("verified_at", at.into()),
         ("verified_by", actor.user_id.into()),
     ];
-    if !store::set_status(&mut tx, id, version, ReportStatus::Verified, columns, at).await? {
+    let from = [ReportStatus::Submitted];
+    if !store::set_status(
+        &mut tx,
+        id,
+        version,
+        &from,
+        ReportStatus::Verified,
+        columns,
+        at,
+    )
+    .await?
+    {
         return Err(AppError::Stale);
     }
     audit_entry(
@@ -512,7 +532,20 @@ pub async fn send_back(
     }
     let at = now();
     let mut tx = db.begin().await?;
-    if !store::set_status(&mut tx, id, version, ReportStatus::Returned, Vec::new(), at).await? {
+    // Returned for changes, it may be sent again even after its period closed.
+    let columns = vec![("reopened", true.into())];
+    let from = [ReportStatus::Submitted];
+    if !store::set_status(
+        &mut tx,
+        id,
+        version,
+        &from,
+        ReportStatus::Returned,
+        columns,
+        at,
+    )
+    .await?
+    {
         return Err(AppError::Stale);
     }
     store::insert_comment(&mut tx, id, actor.user_id, &comment, at).await?;
@@ -555,8 +588,23 @@ pub async fn reopen(
     }
     let at = now();
     let mut tx = db.begin().await?;
-    let columns = vec![("reopened", true.into())];
-    if !store::set_status(&mut tx, id, version, ReportStatus::Returned, columns, at).await? {
+    let columns = vec![
+        ("reopened", true.into()),
+        ("verified_at", Option::<time::OffsetDateTime>::None.into()),
+        ("verified_by", Option::<i64>::None.into()),
+    ];
+    let from = [ReportStatus::Verified];
+    if !store::set_status(
+        &mut tx,
+        id,
+        version,
+        &from,
+        ReportStatus::Returned,
+        columns,
+        at,
+    )
+    .await?
+    {
         return Err(AppError::Stale);
     }
     store::insert_comment(&mut tx, id, actor.user_id, &why, at).await?;

@@ -236,12 +236,12 @@ pub struct NewReport<'a> {
 }
 
 /// Inserts a draft, or does nothing when the BLKK already has that report (two people
-/// opening it at once get the same one). Answers the id.
+/// opening it at once get the same one). Answers the id and whether it was inserted.
 pub async fn insert_report(
     tx: &mut Tx,
     r: &NewReport<'_>,
     now: OffsetDateTime,
-) -> Result<i64, StoreError> {
+) -> Result<(i64, bool), StoreError> {
     let mut sql = Sql::insert(
         "reports",
         vec![
@@ -261,7 +261,7 @@ pub async fn insert_report(
         ],
     );
     sql.push(" ON CONFLICT (type_id, centre_id, period) DO NOTHING");
-    tx.execute(sql).await?;
+    let inserted = tx.execute(sql).await? == 1;
     let (id,): (i64,) = tx
         .fetch_one(
             Sql::new(
@@ -272,7 +272,7 @@ pub async fn insert_report(
             .arg(r.period),
         )
         .await?;
-    Ok(id)
+    Ok((id, inserted))
 }
 
 #[derive(sqlx::FromRow)]
@@ -381,12 +381,13 @@ pub async fn save(
     Ok(true)
 }
 
-/// Moves a report to `status` if its version is still `version`; `columns` are set too.
-/// `false` when someone else changed it first.
+/// Moves a report from one of `from` to `status` if its version is still `version`;
+/// `columns` are set too. `false` when someone else changed it first.
 pub async fn set_status(
     tx: &mut Tx,
     id: i64,
     version: i64,
+    from: &[ReportStatus],
     status: ReportStatus,
     mut columns: crate::kernel::db::Columns,
     now: OffsetDateTime,
@@ -397,7 +398,9 @@ pub async fn set_status(
     sql.push(", version = version + 1 WHERE id = ")
         .push_bind(id)
         .push(" AND version = ")
-        .push_bind(version);
+        .push_bind(version)
+        .push(" AND status IN ");
+    sql.push_list(from.iter().map(|s| s.as_str()));
     Ok(tx.execute(sql).await? == 1)
 }
 
@@ -455,14 +458,15 @@ pub async fn list(
     offset: i64,
 ) -> Result<(Vec<ReportHead>, i64), StoreError> {
     let filtered = |select: &str| {
+        // Where the BLKK is now (it may have moved since a report was opened).
         let mut sql = Sql::new(select);
-        sql.push(" WHERE 1 = 1");
+        sql.push(" JOIN centres c ON c.org_id = r.centre_id WHERE 1 = 1");
         push_scope_on(
             &mut sql,
             scope,
             "r.centre_id",
-            "r.province_code",
-            "r.regency_code",
+            "c.province_code",
+            "c.regency_code",
         );
         if let Some(c) = f.centre {
             sql.push(" AND r.centre_id = ").push_bind(c);
@@ -616,7 +620,8 @@ pub async fn computed(
     let (graduates, answered): (i64, i64) = db
         .fetch_one(
             Sql::new(
-                "SELECT COUNT(*), COUNT(e.latest_status) FROM trainings t \
+                "SELECT COUNT(*), COUNT(CASE WHEN e.latest_status <> 'tidak_terlacak' THEN 1 END) \
+                 FROM trainings t \
                  JOIN enrolments e ON e.training_id = t.id WHERE t.centre_id = $1 \
                  AND t.start_date <= $3 AND t.end_date > $2 AND t.end_date <= $3 \
                  AND e.result IN ('kompeten', 'belum_kompeten')",
