@@ -503,6 +503,74 @@ async fn applying_for_a_training_on_a_phone() -> Result<()> {
     .await
 }
 
+/// On a phone: a BLKK's manager starts this month's report from the list, finds the figures
+/// filled in, changes one without a reason (refused beside its field, the narrative kept),
+/// gives the reason and sends it; the page confirms and no page scrolls sideways.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sending_a_report_on_a_phone() -> Result<()> {
+    in_browser(|b| async move {
+        let app = demo().await;
+        b.set_window_size(360, 740).await?;
+        sign_in(&b, &app, "pengelola").await?;
+        b.goto(&app.url("/reports")).await?;
+        assert_fits_the_width(&b).await?;
+        // This month's monthly report (the demo has not started it).
+        wait_for(&b, XPath(&text_in("main", "button", "Mulai isi")))
+            .await?
+            .click()
+            .await?;
+        let field = wait_for(&b, Css("input[name='values.angkatan_berjalan']")).await?;
+        assert_fits_the_width(&b).await?;
+        let computed = field.prop("value").await?.unwrap_or_default();
+        let n: i64 = computed
+            .parse()
+            .map_err(|_| anyhow!("a count: {computed:?}"))?;
+        let at = b.current_url().await?.path().to_owned();
+
+        // One more batch than the records say, and no reason: refused beside the reason.
+        replace_text(&field, &(n + 1).to_string()).await?;
+        b.find(Css("select[name='values.kondisi_sarana']"))
+            .await?
+            .select_by_value("baik")
+            .await?;
+        b.find(Css("textarea[name='narrative.activities']"))
+            .await?
+            .send_keys("Praktik menjahit seragam santri.")
+            .await?;
+        let send = "//main//button[@name='action' and @value='submit']";
+        b.find(XPath(send)).await?.click().await?;
+        let error = wait_for(&b, Css("[id='corrections.angkatan_berjalan-error']"))
+            .await?
+            .text()
+            .await?;
+        assert_eq!(error, "Tulis alasan karena angka ini berbeda dari catatan.");
+        assert_eq!(
+            b.find(Css("textarea[name='narrative.activities']"))
+                .await?
+                .prop("value")
+                .await?
+                .as_deref(),
+            Some("Praktik menjahit seragam santri.")
+        );
+        assert_fits_the_width(&b).await?;
+
+        // With the reason: sent and confirmed.
+        b.find(Css("input[name='corrections.angkatan_berjalan']"))
+            .await?
+            .send_keys("Satu angkatan kerja sama belum dicatat.")
+            .await?;
+        b.find(XPath(send)).await?.click().await?;
+        let notice = wait_for(&b, Css("main .notice")).await?.text().await?;
+        assert_eq!(notice, "Laporan terkirim ke pembina.");
+        assert_eq!(b.current_url().await?.path(), at);
+        let facts = b.find(Css("dl.facts")).await?.text().await?;
+        assert!(facts.contains("Terkirim"), "{facts}");
+        assert_fits_the_width(&b).await?;
+        Ok(())
+    })
+    .await
+}
+
 // ---------------------------------------------------------------------------------------
 // Steps and facts the scenarios share
 // ---------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ use super::model::{
     ReportType, ReportTypeInput, Stored,
 };
 use super::period::Period;
-use super::store::{self, Counts, KeyedCounts, League, NewReport};
+use super::store::{self, Counts, Group, NewReport};
 pub use super::store::{Late, ListFilter};
 use crate::features::centres::{self, model::CentreRecord};
 use crate::features::notifications::{self, service::Notice};
@@ -804,27 +804,62 @@ fn rate(part: i64, whole: i64) -> Option<f64> {
     (whole > 0).then(|| (1000.0 * part as f64 / whole as f64).round() / 10.0)
 }
 
-fn league_rows(rows: Vec<KeyedCounts>) -> Vec<LeagueRow> {
-    let mut rows: Vec<LeagueRow> = rows
+fn league_row(key: String, name: String, c: &Counts) -> LeagueRow {
+    LeagueRow {
+        key,
+        name,
+        expected: c.expected,
+        sent: c.sent,
+        on_time: c.on_time,
+        completeness: rate(c.sent, c.expected),
+        timeliness: rate(c.on_time, c.expected),
+    }
+}
+
+fn add(to: &mut Counts, c: &Counts) {
+    to.expected += c.expected;
+    to.sent += c.sent;
+    to.on_time += c.on_time;
+}
+
+/// The totals and the two league tables (best completeness first) from the counts by
+/// province and UPTP.
+fn fold(groups: &[Group]) -> (Counts, Vec<LeagueRow>, Vec<LeagueRow>) {
+    use std::collections::BTreeMap;
+    let mut total = Counts::default();
+    let mut provinces: BTreeMap<&str, (&str, Counts)> = BTreeMap::new();
+    let mut uptp: BTreeMap<i64, (&str, Counts)> = BTreeMap::new();
+    for g in groups {
+        add(&mut total, &g.counts);
+        let p = provinces
+            .entry(&g.province_code)
+            .or_insert((&g.province_name, Counts::default()));
+        add(&mut p.1, &g.counts);
+        if let Some(id) = g.pembina_id {
+            let u = uptp
+                .entry(id)
+                .or_insert((g.pembina_name.as_deref().unwrap_or(""), Counts::default()));
+            add(&mut u.1, &g.counts);
+        }
+    }
+    let best_first = |mut rows: Vec<LeagueRow>| {
+        rows.sort_by(|a, b| {
+            b.completeness
+                .partial_cmp(&a.completeness)
+                .unwrap_or(std::cmp::Ordering::Equal)
+                .then_with(|| a.key.cmp(&b.key))
+        });
+        rows
+    };
+    let provinces = provinces
         .into_iter()
-        .map(|r| LeagueRow {
-            completeness: rate(r.counts.sent, r.counts.expected),
-            timeliness: rate(r.counts.on_time, r.counts.expected),
-            key: r.key,
-            name: r.name,
-            expected: r.counts.expected,
-            sent: r.counts.sent,
-            on_time: r.counts.on_time,
-        })
+        .map(|(k, (n, c))| league_row(k.to_owned(), n.to_owned(), &c))
         .collect();
-    // Best first.
-    rows.sort_by(|a, b| {
-        b.completeness
-            .partial_cmp(&a.completeness)
-            .unwrap_or(std::cmp::Ordering::Equal)
-            .then_with(|| a.key.cmp(&b.key))
-    });
-    rows
+    let uptp = uptp
+        .into_iter()
+        .map(|(k, (n, c))| league_row(k.to_string(), n.to_owned(), &c))
+        .collect();
+    (total, best_first(provinces), best_first(uptp))
 }
 
 /// The period a compliance view shows by default: the latest one already due.
@@ -859,13 +894,16 @@ pub async fn compliance(
         model::parse_scope(scope).ok_or_else(|| AppError::invalid("scope", "invalid_scope"))?;
     let scopes = [own, wanted];
     let text = p.to_string();
-    let Counts {
-        expected,
-        sent,
-        on_time,
-    } = store::counts(db, &t, &text, &scopes).await?;
-    let provinces = league_rows(store::league(db, &t, &text, &scopes, League::Province).await?);
-    let uptp = league_rows(store::league(db, &t, &text, &scopes, League::Uptp).await?);
+    let groups = store::groups(db, &t, &text, &scopes).await?;
+    let (
+        Counts {
+            expected,
+            sent,
+            on_time,
+        },
+        provinces,
+        uptp,
+    ) = fold(&groups);
     let periods: Vec<String> = p.last(TREND).iter().map(Period::to_string).collect();
     let sent_by = store::trend(db, &t, &periods, &scopes).await?;
     let trend = periods
@@ -886,7 +924,9 @@ pub async fn compliance(
         })
         .collect();
     let w = Window::new(late_page, PAGE_SIZE);
-    let (late, late_total) = store::late(db, &t, &text, &scopes, w.size, w.offset()).await?;
+    // Not sent: none started, a draft, or returned.
+    let late_total = expected - sent;
+    let late = store::late(db, &t, &text, &scopes, w.size, w.offset()).await?;
     Ok(Compliance {
         type_id,
         period: text,

@@ -650,11 +650,14 @@ pub struct Counts {
     pub on_time: i64,
 }
 
-/// A row of a league table: its key (province code or UPTP id) and counts.
+/// Expected, sent and on-time reports of one province and UPTP pair (a BLKK without a
+/// pembina has none), with their names: folded into the totals and both league tables.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
-pub struct KeyedCounts {
-    pub key: String,
-    pub name: String,
+pub struct Group {
+    pub province_code: String,
+    pub province_name: String,
+    pub pembina_id: Option<i64>,
+    pub pembina_name: Option<String>,
     #[sqlx(flatten)]
     pub counts: Counts,
 }
@@ -679,46 +682,25 @@ fn expected_from(t: &ReportType, period: &str, scopes: &[Scope], join: &str) -> 
     sql
 }
 
-pub async fn counts(
+/// Every expected BLKK of a type and period in all `scopes`, counted by province and UPTP
+/// in one pass (one index lookup per BLKK).
+pub async fn groups(
     db: &Db,
     t: &ReportType,
     period: &str,
     scopes: &[Scope],
-) -> Result<Counts, StoreError> {
-    let mut sql = Sql::new(format!("SELECT {COUNTS}"));
-    sql.append(expected_from(t, period, scopes, ""));
-    db.fetch_one(sql).await
-}
-
-/// Whom a league table ranks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum League {
-    Province,
-    Uptp,
-}
-
-pub async fn league(
-    db: &Db,
-    t: &ReportType,
-    period: &str,
-    scopes: &[Scope],
-    by: League,
-) -> Result<Vec<KeyedCounts>, StoreError> {
-    let (key, join) = match by {
-        League::Province => (
-            "c.province_code",
-            "JOIN areas a ON a.code = c.province_code",
-        ),
-        League::Uptp => (
-            "CAST(c.pembina_id AS TEXT)",
-            "JOIN orgs a ON a.id = c.pembina_id",
-        ),
-    };
+) -> Result<Vec<Group>, StoreError> {
     let mut sql = Sql::new(format!(
-        "SELECT {key} AS key, MIN(a.name) AS name, {COUNTS}"
+        "SELECT c.province_code, MIN(a.name) AS province_name, c.pembina_id, \
+         MIN(p.name) AS pembina_name, {COUNTS}"
     ));
-    sql.append(expected_from(t, period, scopes, join));
-    sql.push(&format!(" GROUP BY {key} ORDER BY 1"));
+    sql.append(expected_from(
+        t,
+        period,
+        scopes,
+        "JOIN areas a ON a.code = c.province_code LEFT JOIN orgs p ON p.id = c.pembina_id",
+    ));
+    sql.push(" GROUP BY c.province_code, c.pembina_id");
     db.fetch_all(sql).await
 }
 
@@ -765,12 +747,7 @@ pub async fn late(
     scopes: &[Scope],
     limit: i64,
     offset: i64,
-) -> Result<(Vec<Late>, i64), StoreError> {
-    let not_sent = " AND (r.id IS NULL OR r.status IN ('draft', 'returned'))";
-    let mut count = Sql::new("SELECT COUNT(*)");
-    count.append(expected_from(t, period, scopes, ""));
-    count.push(not_sent);
-    let (total,): (i64,) = db.fetch_one(count).await?;
+) -> Result<Vec<Late>, StoreError> {
     let mut sql = Sql::new(
         "SELECT c.org_id AS centre_id, o.name AS centre_name, c.province_code, c.regency_code, \
          c.contact_phone, c.contact_email, r.id AS report_id, r.status",
@@ -781,12 +758,12 @@ pub async fn late(
         scopes,
         "JOIN orgs o ON o.id = c.org_id",
     ));
-    sql.push(not_sent)
+    sql.push(" AND (r.id IS NULL OR r.status IN ('draft', 'returned'))")
         .push(" ORDER BY c.province_code, o.name_key, c.org_id LIMIT ")
         .push_bind(limit)
         .push(" OFFSET ")
         .push_bind(offset);
-    Ok((db.fetch_all(sql).await?, total))
+    db.fetch_all(sql).await
 }
 
 /// An indicator summed (and averaged) over the sent reports of a type in the scope whose
