@@ -11,6 +11,7 @@ use time::{Date, OffsetDateTime};
 use super::period::{Frequency, Period};
 use crate::code_enum;
 use crate::kernel::access::{Actor, CentreFacts, Role, Scope};
+use crate::kernel::code::Rupiah;
 use crate::kernel::validate::{FieldErrors, Problem, check};
 
 /// What the audit trail files report types and reports under.
@@ -378,13 +379,16 @@ impl Stored {
         }
     }
 
-    /// As a form shows it (`12,5` for a percent in Indonesian).
+    /// As a page shows it and a form takes it back: `12,5` for a percent, `Rp 1.500.000`.
     pub fn text(&self, kind: IndicatorKind) -> String {
         match (self, kind) {
             (Stored::Number(n), IndicatorKind::Percent) => {
                 let s = format!("{:.2}", *n as f64 / 100.0);
-                s.trim_end_matches('0').trim_end_matches('.').to_owned()
+                s.trim_end_matches('0')
+                    .trim_end_matches('.')
+                    .replace('.', ",")
             }
+            (Stored::Number(n), IndicatorKind::Rupiah) => Rupiah(*n).to_string(),
             (Stored::Number(n), _) => n.to_string(),
             (Stored::Text(t), _) => t.clone(),
         }
@@ -802,6 +806,25 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(e.get("values.pendapatan"), Some("out_of_range"));
+    }
+
+    #[test]
+    fn values_shown_on_a_page_read_back_the_same() {
+        let t = monthly().validate().unwrap();
+        for (code, stored) in [
+            ("pendapatan", Stored::Number(2_500_000)),
+            ("respons", Stored::Number(7059)),
+            ("peserta", Stored::Number(16)),
+        ] {
+            let i = t.indicator(code).unwrap();
+            let shown = stored.text(i.kind);
+            let back = read_value(i, &Value::String(shown.clone())).unwrap();
+            assert_eq!(back, Some(stored), "{code}: {shown}");
+        }
+        let i = t.indicator("pendapatan").unwrap();
+        assert_eq!(Stored::Number(2_500_000).text(i.kind), "Rp 2.500.000");
+        let i = t.indicator("respons").unwrap();
+        assert_eq!(Stored::Number(7059).text(i.kind), "70,59");
     }
 
     #[test]

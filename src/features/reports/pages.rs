@@ -82,6 +82,12 @@ impl IndexPage {
         )
     }
 
+    /// Late reports are no longer taken for the period.
+    fn closed(&self, o: &Obligation, p: &Period) -> bool {
+        let t = &o.report_type.input;
+        p.due(t.due_day) + time::Duration::days(t.grace_days) < crate::kernel::time::today()
+    }
+
     fn due_of(&self, o: &Obligation, p: &Period) -> String {
         self.page.date(&p.due(o.report_type.input.due_day))
     }
