@@ -110,6 +110,29 @@ pub async fn record(tx: &mut Tx, e: Entry<'_>) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// [`record`] for a step taken now.
+pub async fn record_now(
+    tx: &mut Tx,
+    actor_id: Option<i64>,
+    entity: &'static str,
+    entity_id: i64,
+    action: &str,
+    changes: &[Change],
+) -> Result<(), StoreError> {
+    record(
+        tx,
+        Entry {
+            actor_id,
+            entity,
+            entity_id,
+            action,
+            changes,
+            at: crate::kernel::time::now(),
+        },
+    )
+    .await
+}
+
 #[derive(Debug, Clone, sqlx::FromRow)]
 struct EntryRow {
     id: i64,

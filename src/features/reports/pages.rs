@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use serde_json::Value;
@@ -28,10 +28,6 @@ use crate::kernel::web::history::HistoryPage;
 use crate::kernel::web::nav::href;
 use crate::kernel::web::page::{Choice, Page};
 use crate::kernel::web::paging::{Paged, Pager, page_number};
-
-fn percent(v: &Option<f64>) -> String {
-    v.map_or_else(|| "–".to_owned(), |p| format!("{p:.1} %").replace('.', ","))
-}
 
 // ---- The list ------------------------------------------------------------------------
 
@@ -650,18 +646,7 @@ pub async fn summary_pdf(
         page.date(&crate::kernel::time::today())
     );
     let bytes = doc.finish(&footer);
-    Ok((
-        [
-            (header::CONTENT_TYPE, "application/pdf".to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("inline; filename=\"laporan-{id}.pdf\""),
-            ),
-            (header::CACHE_CONTROL, "private, no-store".to_owned()),
-        ],
-        bytes,
-    )
-        .into_response())
+    Ok(export::pdf(bytes, &format!("laporan-{id}.pdf")))
 }
 
 // ---- Compliance ----------------------------------------------------------------------

@@ -20,7 +20,7 @@ pub use super::store::{Late, ListFilter};
 use crate::features::centres::{self, model::CentreRecord};
 use crate::features::notifications::{self, service::Notice};
 use crate::kernel::access::{self, Actor, Scope};
-use crate::kernel::audit::{self, Entry};
+use crate::kernel::audit;
 use crate::kernel::db::{Db, Tx};
 use crate::kernel::error::AppError;
 use crate::kernel::time::{now, today};
@@ -30,29 +30,6 @@ use crate::kernel::web::paging::{Paged, Window};
 pub const PAGE_SIZE: i64 = 50;
 /// Periods shown in a compliance trend.
 pub const TREND: usize = 12;
-
-async fn audit_entry(
-    tx: &mut Tx,
-    actor: &Actor,
-    entity: &'static str,
-    id: i64,
-    action: &'static str,
-    changes: &[audit::Change],
-) -> Result<(), AppError> {
-    audit::record(
-        tx,
-        Entry {
-            actor_id: Some(actor.user_id),
-            entity,
-            entity_id: id,
-            action,
-            changes,
-            at: now(),
-        },
-    )
-    .await?;
-    Ok(())
-}
 
 fn note(field: &str, value: impl Into<Value>) -> Vec<audit::Change> {
     vec![audit::Change {
@@ -100,9 +77,9 @@ pub async fn create_type(
     e.finish(()).map_err(AppError::Invalid)?;
     let mut tx = db.begin().await?;
     let id = store::insert_type(&mut tx, &t, now()).await?;
-    audit_entry(
+    audit::record_now(
         &mut tx,
-        actor,
+        Some(actor.user_id),
         REPORT_TYPE,
         id,
         "create",
@@ -170,9 +147,9 @@ pub async fn open(
     )
     .await?;
     if inserted {
-        audit_entry(
+        audit::record_now(
             &mut tx,
-            actor,
+            Some(actor.user_id),
             REPORT,
             id,
             "create",
@@ -365,9 +342,9 @@ pub async fn save(db: &Db, actor: &Actor, id: i64, body: &ReportBody) -> Result<
     if !store::save(&mut tx, id, body.version, &lines, &narrative, now()).await? {
         return Err(AppError::Stale);
     }
-    audit_entry(
+    audit::record_now(
         &mut tx,
-        actor,
+        Some(actor.user_id),
         REPORT,
         id,
         "update",
@@ -445,7 +422,15 @@ pub async fn submit(db: &Db, actor: &Actor, id: i64, version: i64) -> Result<(),
         "corrections": sent.corrections, "narrative": sent.narrative,
     });
     let n = store::insert_version(&mut tx, id, &snapshot, actor.user_id, at).await?;
-    audit_entry(&mut tx, actor, REPORT, id, "submit", &note("sent", n)).await?;
+    audit::record_now(
+        &mut tx,
+        Some(actor.user_id),
+        REPORT,
+        id,
+        "submit",
+        &note("sent", n),
+    )
+    .await?;
     if let Some(p) = head.pembina_id {
         tell(
             &mut tx,
@@ -461,53 +446,89 @@ pub async fn submit(db: &Db, actor: &Actor, id: i64, version: i64) -> Result<(),
     Ok(())
 }
 
-/// The pembina verifies a sent report: it is locked.
-pub async fn verify(db: &Db, actor: &Actor, id: i64, version: i64) -> Result<(), AppError> {
+/// A step the pembina (or, reopening, an admin) takes on a report: who may, the status it
+/// moves from (and the field error otherwise) and to, what the audit trail calls it, and what
+/// the BLKK's managers are told.
+struct PembinaStep {
+    may: fn(&Actor, Option<i64>) -> bool,
+    from: ReportStatus,
+    refused: &'static str,
+    to: ReportStatus,
+    action: &'static str,
+    told: &'static str,
+}
+
+/// Takes `step` in one transaction: the status change (with `columns`, given the time), the
+/// required comment (stored, and noted in the audit entry under `note_field`) if the step
+/// has one, the audit entry, and the BLKK's notifications.
+async fn take_step(
+    db: &Db,
+    actor: &Actor,
+    id: i64,
+    version: i64,
+    step: PembinaStep,
+    comment: Option<(&'static str, &str)>,
+    columns: impl FnOnce(time::OffsetDateTime) -> crate::kernel::db::Columns,
+) -> Result<(), AppError> {
     let (head, c) = readable(db, actor, id).await?;
-    access::allow(model::can_verify(actor, head.pembina_id))?;
-    if head.status != ReportStatus::Submitted {
-        return Err(AppError::invalid("status", "not_submitted"));
+    access::allow((step.may)(actor, head.pembina_id))?;
+    let comment = comment
+        .map(|(field, text)| reason(text, "comment").map(|t| (field, t)))
+        .transpose()?;
+    if head.status != step.from {
+        return Err(AppError::invalid("status", step.refused));
     }
     let at = now();
     let mut tx = db.begin().await?;
-    let columns = vec![
-        ("verified_at", at.into()),
-        ("verified_by", actor.user_id.into()),
-    ];
-    let from = [ReportStatus::Submitted];
-    if !store::set_status(
-        &mut tx,
-        id,
-        version,
-        &from,
-        ReportStatus::Verified,
-        columns,
-        at,
-    )
-    .await?
-    {
+    if !store::set_status(&mut tx, id, version, &[step.from], step.to, columns(at), at).await? {
         return Err(AppError::Stale);
     }
-    audit_entry(
+    let changes = match &comment {
+        Some((field, text)) => {
+            store::insert_comment(&mut tx, id, actor.user_id, text, at).await?;
+            note(field, text.as_str())
+        }
+        None => note("status", step.to.as_str()),
+    };
+    audit::record_now(
         &mut tx,
-        actor,
+        Some(actor.user_id),
         REPORT,
         id,
-        "verify",
-        &note("status", "verified"),
+        step.action,
+        &changes,
     )
     .await?;
     tell(
         &mut tx,
         head.centre_id,
         &["pengelola"],
-        "verified",
+        step.told,
         &head,
         &c.profile.name,
     )
     .await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// The pembina verifies a sent report: it is locked.
+pub async fn verify(db: &Db, actor: &Actor, id: i64, version: i64) -> Result<(), AppError> {
+    let step = PembinaStep {
+        may: model::can_verify,
+        from: ReportStatus::Submitted,
+        refused: "not_submitted",
+        to: ReportStatus::Verified,
+        action: "verify",
+        told: "verified",
+    };
+    take_step(db, actor, id, version, step, None, |at| {
+        vec![
+            ("verified_at", at.into()),
+            ("verified_by", actor.user_id.into()),
+        ]
+    })
+    .await
 }
 
 fn reason(text: &str, field: &'static str) -> Result<String, AppError> {
@@ -516,7 +537,8 @@ fn reason(text: &str, field: &'static str) -> Result<String, AppError> {
     e.finish(r).map_err(AppError::Invalid)
 }
 
-/// The pembina returns a sent report with a comment saying what to change.
+/// The pembina returns a sent report with a comment saying what to change. Returned for
+/// changes, it may be sent again even after its period closed.
 pub async fn send_back(
     db: &Db,
     actor: &Actor,
@@ -524,51 +546,24 @@ pub async fn send_back(
     version: i64,
     comment: &str,
 ) -> Result<(), AppError> {
-    let (head, c) = readable(db, actor, id).await?;
-    access::allow(model::can_verify(actor, head.pembina_id))?;
-    let comment = reason(comment, "comment")?;
-    if head.status != ReportStatus::Submitted {
-        return Err(AppError::invalid("status", "not_submitted"));
-    }
-    let at = now();
-    let mut tx = db.begin().await?;
-    // Returned for changes, it may be sent again even after its period closed.
-    let columns = vec![("reopened", true.into())];
-    let from = [ReportStatus::Submitted];
-    if !store::set_status(
-        &mut tx,
+    let step = PembinaStep {
+        may: model::can_verify,
+        from: ReportStatus::Submitted,
+        refused: "not_submitted",
+        to: ReportStatus::Returned,
+        action: "return",
+        told: "returned",
+    };
+    take_step(
+        db,
+        actor,
         id,
         version,
-        &from,
-        ReportStatus::Returned,
-        columns,
-        at,
+        step,
+        Some(("comment", comment)),
+        |_| vec![("reopened", true.into())],
     )
-    .await?
-    {
-        return Err(AppError::Stale);
-    }
-    store::insert_comment(&mut tx, id, actor.user_id, &comment, at).await?;
-    audit_entry(
-        &mut tx,
-        actor,
-        REPORT,
-        id,
-        "return",
-        &note("comment", comment.as_str()),
-    )
-    .await?;
-    tell(
-        &mut tx,
-        head.centre_id,
-        &["pengelola"],
-        "returned",
-        &head,
-        &c.profile.name,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    .await
 }
 
 /// The pembina or an admin reopens a verified report, with a reason; it goes back to the
@@ -580,54 +575,22 @@ pub async fn reopen(
     version: i64,
     why: &str,
 ) -> Result<(), AppError> {
-    let (head, c) = readable(db, actor, id).await?;
-    access::allow(model::can_reopen(actor, head.pembina_id))?;
-    let why = reason(why, "comment")?;
-    if head.status != ReportStatus::Verified {
-        return Err(AppError::invalid("status", "not_verified"));
-    }
-    let at = now();
-    let mut tx = db.begin().await?;
-    let columns = vec![
-        ("reopened", true.into()),
-        ("verified_at", Option::<time::OffsetDateTime>::None.into()),
-        ("verified_by", Option::<i64>::None.into()),
-    ];
-    let from = [ReportStatus::Verified];
-    if !store::set_status(
-        &mut tx,
-        id,
-        version,
-        &from,
-        ReportStatus::Returned,
-        columns,
-        at,
-    )
-    .await?
-    {
-        return Err(AppError::Stale);
-    }
-    store::insert_comment(&mut tx, id, actor.user_id, &why, at).await?;
-    audit_entry(
-        &mut tx,
-        actor,
-        REPORT,
-        id,
-        "reopen",
-        &note("reason", why.as_str()),
-    )
-    .await?;
-    tell(
-        &mut tx,
-        head.centre_id,
-        &["pengelola"],
-        "reopened",
-        &head,
-        &c.profile.name,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    let step = PembinaStep {
+        may: model::can_reopen,
+        from: ReportStatus::Verified,
+        refused: "not_verified",
+        to: ReportStatus::Returned,
+        action: "reopen",
+        told: "reopened",
+    };
+    take_step(db, actor, id, version, step, Some(("reason", why)), |_| {
+        vec![
+            ("reopened", true.into()),
+            ("verified_at", Option::<time::OffsetDateTime>::None.into()),
+            ("verified_by", Option::<i64>::None.into()),
+        ]
+    })
+    .await
 }
 
 /// A report's history (every step, from the audit trail), for those who may read it.
@@ -655,7 +618,15 @@ pub async fn comment(db: &Db, actor: &Actor, id: i64, body: &str) -> Result<Comm
     let body = reason(body, "body")?;
     let mut tx = db.begin().await?;
     let cid = store::insert_comment(&mut tx, id, actor.user_id, &body, now()).await?;
-    audit_entry(&mut tx, actor, REPORT, id, "comment", &note("comment", cid)).await?;
+    audit::record_now(
+        &mut tx,
+        Some(actor.user_id),
+        REPORT,
+        id,
+        "comment",
+        &note("comment", cid),
+    )
+    .await?;
     if model::can_write(actor, head.centre_id) {
         if let Some(p) = head.pembina_id {
             tell(

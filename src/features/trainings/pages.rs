@@ -41,10 +41,6 @@ fn rupiah(n: &i64) -> String {
     }
 }
 
-fn percent(v: Option<f64>) -> String {
-    v.map_or_else(|| "–".to_owned(), |p| format!("{p:.1} %").replace('.', ","))
-}
-
 // ---- The batch list ------------------------------------------------------------------
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -878,18 +874,7 @@ pub async fn report_pdf(
         page.date(&service::today())
     );
     let bytes = doc.finish(&footer);
-    Ok((
-        [
-            (header::CONTENT_TYPE, "application/pdf".to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("inline; filename=\"laporan-pelatihan-{id}.pdf\""),
-            ),
-            (header::CACHE_CONTROL, "private, no-store".to_owned()),
-        ],
-        bytes,
-    )
-        .into_response())
+    Ok(export::pdf(bytes, &format!("laporan-pelatihan-{id}.pdf")))
 }
 
 // ---- Outcomes and the tracer list ----------------------------------------------------

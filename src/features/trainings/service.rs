@@ -18,7 +18,7 @@ pub use super::store::{AccessEntry, Consent, Due, GroupBy, KeyedFigures};
 use crate::features::centres::{self, model::CentreRecord};
 use crate::features::{accounts, areas, kejuruan, orgs};
 use crate::kernel::access::{self, Actor, Role, Scope};
-use crate::kernel::audit::{self, Entry};
+use crate::kernel::audit;
 use crate::kernel::db::{Db, Tx};
 use crate::kernel::error::AppError;
 use crate::kernel::time::now;
@@ -47,29 +47,6 @@ pub fn next_due(end: Date, schedule: &[i64], latest: Option<Date>) -> Option<Dat
         .iter()
         .map(|m| add_months(end, *m))
         .find(|due| latest.is_none_or(|l| *due > l))
-}
-
-async fn audit_entry(
-    tx: &mut Tx,
-    actor_id: Option<i64>,
-    entity: &'static str,
-    id: i64,
-    action: &'static str,
-    changes: &[audit::Change],
-) -> Result<(), AppError> {
-    audit::record(
-        tx,
-        Entry {
-            actor_id,
-            entity,
-            entity_id: id,
-            action,
-            changes,
-            at: now(),
-        },
-    )
-    .await?;
-    Ok(())
 }
 
 fn created(values: Value) -> Vec<audit::Change> {
@@ -187,7 +164,7 @@ pub async fn create(
     )
     .await?;
     store::refresh_figures(&mut tx, id).await?;
-    audit_entry(
+    audit::record_now(
         &mut tx,
         Some(actor.user_id),
         TRAINING,
@@ -233,7 +210,7 @@ pub async fn update(
     let mut tx = db.begin().await?;
     store::update(&mut tx, id, version, &t, now()).await?;
     store::refresh_figures(&mut tx, id).await?;
-    audit_entry(
+    audit::record_now(
         &mut tx,
         Some(actor.user_id),
         TRAINING,
@@ -266,7 +243,7 @@ pub async fn close(
     }
     let mut tx = db.begin().await?;
     store::close(&mut tx, id, version.unwrap_or(t.version), now()).await?;
-    audit_entry(
+    audit::record_now(
         &mut tx,
         Some(actor.user_id),
         TRAINING,
@@ -421,7 +398,7 @@ pub async fn enrol(
     )
     .await?;
     store::refresh_figures(&mut tx, t.id).await?;
-    audit_entry(
+    audit::record_now(
         &mut tx,
         Some(actor.user_id),
         ENROLMENT,
@@ -488,7 +465,7 @@ pub async fn set_result(
     let mut tx = db.begin().await?;
     store::set_result(&mut tx, enrolment_id, version, &r, next, now()).await?;
     store::refresh_figures(&mut tx, t.id).await?;
-    audit_entry(
+    audit::record_now(
         &mut tx,
         Some(actor.user_id),
         ENROLMENT,
@@ -527,7 +504,7 @@ pub async fn set_attendance(
     let mut tx = db.begin().await?;
     store::set_attendance(&mut tx, day, &marks).await?;
     let n = marks.iter().filter(|(_, p)| *p).count();
-    audit_entry(
+    audit::record_now(
         &mut tx,
         Some(actor.user_id),
         TRAINING,
@@ -616,7 +593,7 @@ pub async fn add_outcome(
         store::set_latest(&mut tx, enrolment_id, &o, next).await?;
         store::refresh_figures(&mut tx, t.id).await?;
     }
-    audit_entry(
+    audit::record_now(
         &mut tx,
         Some(actor.user_id),
         ENROLMENT,
@@ -742,7 +719,7 @@ pub async fn apply(db: &Db, training_id: i64, input: &PersonInput) -> Result<i64
         now(),
     )
     .await?;
-    audit_entry(
+    audit::record_now(
         &mut tx,
         None,
         APPLICATION,
@@ -816,7 +793,7 @@ pub async fn decide(
             store::link_user(&mut tx, a.person_id, user).await?;
         }
         store::refresh_figures(&mut tx, t.id).await?;
-        audit_entry(
+        audit::record_now(
             &mut tx,
             Some(actor.user_id),
             ENROLMENT,
@@ -826,7 +803,7 @@ pub async fn decide(
         )
         .await?;
     }
-    audit_entry(
+    audit::record_now(
         &mut tx,
         Some(actor.user_id),
         APPLICATION,
@@ -934,7 +911,7 @@ pub async fn correct(db: &Db, actor: &Actor, c: &Correction) -> Result<Person, A
     let fields: Vec<&str> = changes.iter().map(|c| c.field.as_str()).collect();
     let mut tx = db.begin().await?;
     store::update_person(&mut tx, id, &fixed, now()).await?;
-    audit_entry(
+    audit::record_now(
         &mut tx,
         Some(actor.user_id),
         PERSON,
@@ -954,7 +931,7 @@ pub async fn erase(db: &Db, actor: &Actor) -> Result<(), AppError> {
     let mut tx = db.begin().await?;
     store::erase_person(&mut tx, id, "(dihapus)", now()).await?;
     accounts::service::close_own_account(&mut tx, actor).await?;
-    audit_entry(
+    audit::record_now(
         &mut tx,
         Some(actor.user_id),
         PERSON,
@@ -1051,7 +1028,7 @@ pub async fn change_schedule(
         })
         .collect();
     store::set_next_due(&mut tx, &changed).await?;
-    audit_entry(
+    audit::record_now(
         &mut tx,
         Some(actor.user_id),
         SCHEDULE,

@@ -12,6 +12,23 @@ use futures_util::future::BoxFuture;
 
 use crate::kernel::error::AppError;
 
+/// A printable PDF, shown in the browser (`inline`; `filename` names it when saved) and
+/// never cached.
+pub fn pdf(bytes: Vec<u8>, filename: &str) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("inline; filename=\"{filename}\""),
+            ),
+            (header::CACHE_CONTROL, "private, no-store".to_owned()),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
 /// Rows fetched per round trip.
 pub const CHUNK: i64 = 1000;
 /// The most rows one XLSX holds (CSV streams any number).

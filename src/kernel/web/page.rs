@@ -149,6 +149,12 @@ impl Page {
         format_datetime(*at, Zone::of_area(area_code), self.is_en())
     }
 
+    /// A share in percent with one decimal, `12,5 %` (`–` when there is none).
+    pub fn percent(&self, v: impl std::borrow::Borrow<Option<f64>>) -> String {
+        v.borrow()
+            .map_or_else(|| "–".to_owned(), |p| format!("{p:.1} %").replace('.', ","))
+    }
+
     /// `23 Nov 2026`.
     pub fn date(&self, d: &Date) -> String {
         format_date(*d, self.is_en())
