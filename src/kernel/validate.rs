@@ -536,6 +536,14 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_large_whole_number_written_as_a_float_stays_whole() {
+        #[derive(serde::Deserialize)]
+        struct List(#[serde(deserialize_with = "whole_list")] Vec<i64>);
+        let List(v) = serde_json::from_str("[2044871102884871.0, 140.0, -3]").unwrap();
+        assert_eq!(v, [2_044_871_102_884_871, 140, -3]);
+    }
+
+    #[test]
     fn first_error_per_field_wins() {
         let mut e = FieldErrors::new();
         e.add("name", "required");
