@@ -80,6 +80,11 @@ struct WebArgs {
         default_value = "Simandiri <noreply@simandiri.invalid>"
     )]
     mail_from: String,
+    /// Where attachments (photos, documents) are kept: a folder, created when missing, or
+    /// `s3://bucket[/prefix]` (with the `s3` build feature; credentials, region and endpoint
+    /// from the `AWS_*` variables).
+    #[arg(long, env = "SIMANDIRI_FILES", default_value = "simandiri-files")]
+    files: String,
 }
 
 #[derive(Args)]
@@ -348,6 +353,7 @@ async fn serve(db: Db, args: WebArgs) -> anyhow::Result<()> {
         public_url: args.public_url.trim_end_matches('/').to_owned(),
         smtp_url: args.smtp_url.filter(|u| !u.is_empty()),
         mail_from: args.mail_from,
+        files: crate::kernel::files::Files::open(&args.files)?,
     };
     let served = http::serve(db.clone(), config, listener, metrics, shutdown_signal()).await;
     // Closing checkpoints SQLite's write-ahead log into the database file.

@@ -1,6 +1,6 @@
 //! The shared kernel: what every feature uses and that never uses a feature. The database
 //! layer ([`db`]), the service layer's error ([`error`]), who may do what ([`access`]), the
-//! audit trail ([`audit`]), validation ([`validate`], [`text`], [`code`]), time ([`time`]),
+//! audit trail ([`audit`]), validation ([`validate`], [`text`], [`code`]), time ([`time`]), stored files ([`files`]),
 //! and the web plumbing ([`web`]).
 
 pub mod access;
@@ -8,6 +8,7 @@ pub mod audit;
 pub mod code;
 pub mod db;
 pub mod error;
+pub mod files;
 pub mod pdf;
 pub mod text;
 pub mod time;

@@ -7,6 +7,7 @@ mod support;
 mod access;
 mod accounts;
 mod areas;
+mod attachments;
 mod centres;
 mod cli;
 mod home;

@@ -16,13 +16,13 @@ use simandiri::seed::demo::DARUL_BAYAN;
 
 use crate::support::{Client, Content, demo_email};
 
-fn last_month() -> Period {
+pub(crate) fn last_month() -> Period {
     Period::containing(Frequency::Bulanan, today()).previous()
 }
 
 /// A monthly report type for the listed BLKK, due 60 days after the month (so last month's
 /// report is on time today), with four indicators, two filled from the records.
-fn test_type(code: &str, centres: &[i64]) -> Value {
+pub(crate) fn test_type(code: &str, centres: &[i64]) -> Value {
     json!({
         "code": code,
         "name_id": "Laporan uji",
@@ -45,19 +45,19 @@ fn test_type(code: &str, centres: &[i64]) -> Value {
     })
 }
 
-async fn create_type(admin: &Client, body: Value) -> i64 {
+pub(crate) async fn create_type(admin: &Client, body: Value) -> i64 {
     let (s, t) = admin.json("POST", "/api/v1/report-types", body).await;
     assert_eq!(s, 201, "{t}");
     t["id"].as_i64().unwrap_or_else(|| panic!("an id in {t}"))
 }
 
-async fn get_ok(c: &Client, path: &str) -> Value {
+pub(crate) async fn get_ok(c: &Client, path: &str) -> Value {
     let (s, body) = c.get_json(path).await;
     assert_eq!(s, 200, "{path}: {body}");
     body
 }
 
-fn field_code(body: &Value, field: &str) -> Option<String> {
+pub(crate) fn field_code(body: &Value, field: &str) -> Option<String> {
     body["error"]["fields"]
         .as_array()?
         .iter()
@@ -67,12 +67,12 @@ fn field_code(body: &Value, field: &str) -> Option<String> {
 }
 
 #[track_caller]
-fn assert_refused(status: reqwest::StatusCode, body: &Value, field: &str, code: &str) {
+pub(crate) fn assert_refused(status: reqwest::StatusCode, body: &Value, field: &str, code: &str) {
     assert_eq!(status, 422, "{body}");
     assert_eq!(field_code(body, field).as_deref(), Some(code), "{body}");
 }
 
-fn int(v: &Value) -> i64 {
+pub(crate) fn int(v: &Value) -> i64 {
     v.as_i64().unwrap_or_else(|| panic!("a whole number: {v}"))
 }
 
@@ -134,7 +134,12 @@ async fn mail_about(mail: &crate::mailbox::Mailbox, to: &str, needle: &str) -> S
     }
 }
 
-async fn open(c: &Client, type_id: i64, centre: i64, period: &str) -> (reqwest::StatusCode, Value) {
+pub(crate) async fn open(
+    c: &Client,
+    type_id: i64,
+    centre: i64,
+    period: &str,
+) -> (reqwest::StatusCode, Value) {
     c.json(
         "POST",
         "/api/v1/reports",

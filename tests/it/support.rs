@@ -495,6 +495,33 @@ impl Client {
         (r.status, v)
     }
 
+    /// Posts a `multipart/form-data` form: `fields` first (the CSRF token too, when the
+    /// client has one), then the file as field `file`.
+    pub async fn upload(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+        name: &str,
+        bytes: Vec<u8>,
+    ) -> Res {
+        let mut form = reqwest::multipart::Form::new();
+        if !self.csrf.is_empty() {
+            form = form.text("_csrf", self.csrf.clone());
+        }
+        for (k, v) in fields {
+            form = form.text(k.to_string(), v.to_string());
+        }
+        let part = reqwest::multipart::Part::bytes(bytes).file_name(name.to_owned());
+        let r = self
+            .http
+            .post(self.url(path))
+            .multipart(form.part("file", part))
+            .send()
+            .await
+            .expect("POST");
+        Self::read(r).await
+    }
+
     pub async fn get_json(&self, path: &str) -> (StatusCode, Value) {
         self.json("GET", path, Value::Null).await
     }

@@ -11,11 +11,15 @@ pub mod service;
 pub mod store;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
-use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouter};
 use utoipa_axum::routes;
 
 use crate::kernel::web::AppState;
+
+/// Uploads up to the read limit, with room for the form around them.
+const BODY_LIMIT: usize = crate::kernel::files::UPLOAD_READ + 64 * 1024;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -31,6 +35,25 @@ pub fn routes() -> Router<AppState> {
         .route("/reports/{id}/return", post(pages::send_back))
         .route("/reports/{id}/reopen", post(pages::reopen))
         .route("/reports/{id}/comments", post(pages::comment))
+        .route(
+            "/reports/{id}/attachments",
+            post(pages::attach).layer(DefaultBodyLimit::max(BODY_LIMIT)),
+        )
+        .route("/reports/{id}/attachments/{aid}", get(pages::attachment))
+        .route(
+            "/reports/{id}/attachments/{aid}/delete",
+            post(pages::detach),
+        )
+}
+
+/// The upload's body limit on its route alone.
+fn uploads(r: UtoipaMethodRouter<AppState>) -> UtoipaMethodRouter<AppState> {
+    let (schemas, paths, method) = r;
+    (
+        schemas,
+        paths,
+        method.layer(DefaultBodyLimit::max(BODY_LIMIT)),
+    )
 }
 
 pub fn api() -> OpenApiRouter<AppState> {
@@ -43,5 +66,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(api::send_back))
         .routes(routes!(api::reopen))
         .routes(routes!(api::comments, api::comment))
+        .routes(uploads(routes!(api::attachments, api::attach)))
+        .routes(routes!(api::attachment, api::detach))
         .routes(routes!(api::compliance))
 }

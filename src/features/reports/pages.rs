@@ -19,11 +19,12 @@ use super::period::Period;
 use super::service::{self, Compliance, ListFilter, Obligation, Opened};
 use crate::kernel::access::Role;
 use crate::kernel::error::AppError;
+use crate::kernel::files::UPLOAD_READ;
 use crate::kernel::pdf;
 use crate::kernel::validate::{FieldErrors, check};
 use crate::kernel::web::AppState;
 use crate::kernel::web::export;
-use crate::kernel::web::extract::{FormBody, Path, Query};
+use crate::kernel::web::extract::{FormBody, Path, Query, Upload};
 use crate::kernel::web::history::HistoryPage;
 use crate::kernel::web::nav::href;
 use crate::kernel::web::page::{Choice, Page};
@@ -542,6 +543,63 @@ pub async fn comment(
             let typed = HashMap::from([("body".to_owned(), f.body)]);
             refused(&state, page, id, typed, e).await
         }
+    }
+}
+
+/// Attaches the chosen file; a refused one is named beside the field.
+pub async fn attach(
+    State(state): State<AppState>,
+    page: Page,
+    Path(id): Path<i64>,
+    upload: Result<Upload<UPLOAD_READ>, AppError>,
+) -> Result<Response, AppError> {
+    let actor = page.require()?;
+    let done = match upload {
+        Ok(up) => {
+            service::attach(
+                &state.db,
+                &state.config.files,
+                &actor,
+                id,
+                &up.file_name,
+                up.bytes,
+            )
+            .await
+        }
+        Err(AppError::TooLarge) => Err(AppError::invalid("file", "file_too_large")),
+        Err(e) => Err(e),
+    };
+    match done {
+        Ok(a) => Ok(
+            Redirect::to(&format!("/reports/{id}?done=attachment_saved#a{}", a.id)).into_response(),
+        ),
+        Err(e) => refused(&state, page, id, HashMap::new(), e).await,
+    }
+}
+
+pub async fn attachment(
+    State(state): State<AppState>,
+    page: Page,
+    Path((id, aid)): Path<(i64, i64)>,
+) -> Result<Response, AppError> {
+    let actor = page.require()?;
+    let (a, kind, bytes) =
+        service::attachment(&state.db, &state.config.files, &actor, id, aid).await?;
+    Ok(export::file(bytes, kind, &a.name))
+}
+
+pub async fn detach(
+    State(state): State<AppState>,
+    page: Page,
+    Path((id, aid)): Path<(i64, i64)>,
+) -> Result<Response, AppError> {
+    let actor = page.require()?;
+    match service::detach(&state.db, &state.config.files, &actor, id, aid).await {
+        Ok(()) => Ok(
+            Redirect::to(&format!("/reports/{id}?done=attachment_removed#lampiran"))
+                .into_response(),
+        ),
+        Err(e) => refused(&state, page, id, HashMap::new(), e).await,
     }
 }
 

@@ -11,16 +11,51 @@ use axum::response::{IntoResponse, Response};
 use futures_util::future::BoxFuture;
 
 use crate::kernel::error::AppError;
+use crate::kernel::files::Kind;
 
 /// A printable PDF, shown in the browser (`inline`; `filename` names it when saved) and
 /// never cached.
 pub fn pdf(bytes: Vec<u8>, filename: &str) -> Response {
+    named(bytes, "application/pdf", filename, true)
+}
+
+/// A stored file of a kind we accept: images and PDF shown in the browser, documents
+/// downloaded.
+pub fn file(bytes: Vec<u8>, kind: Kind, filename: &str) -> Response {
+    let inline = kind.is_image() || kind == Kind::Pdf;
+    named(bytes, kind.mime(), filename, inline)
+}
+
+/// Bytes shown in the browser when `inline`, else downloaded; named `filename` (any
+/// language: RFC 6266 `filename*`), never cached.
+fn named(bytes: Vec<u8>, mime: &'static str, filename: &str, inline: bool) -> Response {
+    let ascii: String = filename
+        .chars()
+        .map(|c| {
+            if (c.is_ascii_graphic() && c != '"' && c != '\\') || c == ' ' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let encoded: String = filename
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"!#$&+-.^_`|~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    let how = if inline { "inline" } else { "attachment" };
     (
         [
-            (header::CONTENT_TYPE, "application/pdf".to_owned()),
+            (header::CONTENT_TYPE, mime.to_owned()),
             (
                 header::CONTENT_DISPOSITION,
-                format!("inline; filename=\"{filename}\""),
+                format!("{how}; filename=\"{ascii}\"; filename*=UTF-8''{encoded}"),
             ),
             (header::CACHE_CONTROL, "private, no-store".to_owned()),
         ],

@@ -274,15 +274,16 @@ mod tests {
 pub const MAX_UPLOAD_BYTES: usize = 5 * 1024 * 1024;
 
 /// A `multipart/form-data` body with one file (field `file`) and the form's other fields.
-/// A file over [`MAX_UPLOAD_BYTES`] is refused (413) as it arrives, not after.
+/// A file over `MAX` bytes ([`MAX_UPLOAD_BYTES`] unless named) is refused (413) as it
+/// arrives, not after; the route's body limit must allow it.
 #[derive(Debug, Default)]
-pub struct Upload {
+pub struct Upload<const MAX: usize = MAX_UPLOAD_BYTES> {
     pub file_name: String,
     pub bytes: Vec<u8>,
     pub fields: Vec<(String, String)>,
 }
 
-impl Upload {
+impl<const MAX: usize> Upload<MAX> {
     pub fn field(&self, name: &str) -> &str {
         self.fields
             .iter()
@@ -291,14 +292,14 @@ impl Upload {
     }
 }
 
-impl<S: Send + Sync> FromRequest<S> for Upload {
+impl<S: Send + Sync, const MAX: usize> FromRequest<S> for Upload<MAX> {
     type Rejection = AppError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, AppError> {
         let mut parts = axum::extract::Multipart::from_request(req, state)
             .await
             .map_err(|_| AppError::UnsupportedMediaType)?;
-        let mut up = Upload::default();
+        let mut up = Upload::<MAX>::default();
         let mut has_file = false;
         while let Some(mut field) = parts.next_field().await.map_err(multipart_error)? {
             let name = field.name().unwrap_or_default().to_owned();
@@ -306,7 +307,7 @@ impl<S: Send + Sync> FromRequest<S> for Upload {
                 has_file = true;
                 up.file_name = field.file_name().unwrap_or_default().to_owned();
                 while let Some(chunk) = field.chunk().await.map_err(multipart_error)? {
-                    if up.bytes.len() + chunk.len() > MAX_UPLOAD_BYTES {
+                    if up.bytes.len() + chunk.len() > MAX {
                         return Err(AppError::TooLarge);
                     }
                     up.bytes.extend_from_slice(&chunk);

@@ -41,6 +41,8 @@ pub struct WebConfig {
     pub smtp_url: Option<String>,
     /// The sender of every e-mail (`Simandiri <noreply@simandiri.example>`).
     pub mail_from: String,
+    /// Where attachments are kept (a local folder, or S3); in memory by default (tests).
+    pub files: crate::kernel::files::Files,
 }
 
 /// What every handler can reach.

@@ -1,0 +1,312 @@
+//! Report attachments, stored in a real local folder: the kind read from the content (a
+//! page named `.jpg` is refused, a PNG named `.exe` is kept as `.png`), size and count
+//! limits, served only to those who may read the report, locked with the report, removed
+//! from the folder when removed from the report; the report page's upload form.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+use simandiri::kernel::db::Sql;
+use simandiri::kernel::files::{Files, MAX_FILE_BYTES};
+use simandiri::kernel::web::WebConfig;
+use simandiri::seed::demo::DARUL_BAYAN;
+
+use crate::reports::{assert_refused, create_type, get_ok, int, last_month, open, test_type};
+use crate::support::{Content, Kind, TestApp};
+
+/// A real 1×1 PNG.
+const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89\0\0\0\rIDATx\x9cc\0\x01\0\0\x05\0\x01\r\n-\xb4\0\0\0\0IEND\xaeB`\x82";
+
+fn files_in(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return out;
+    };
+    for e in entries.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(files_in(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
+
+struct Folder(PathBuf);
+
+impl Drop for Folder {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+async fn scenario(kind: Kind) {
+    let dir = std::env::temp_dir().join(format!(
+        "simandiri-attachments-{}-{:?}",
+        std::process::id(),
+        kind
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    let folder = Folder(dir.clone());
+    let config = WebConfig {
+        files: Files::open(dir.to_str().unwrap()).unwrap(),
+        ..Default::default()
+    };
+    let Some(t) = TestApp::with(kind, Content::Demo, config).await else {
+        return;
+    };
+    let darul = t.org_id(DARUL_BAYAN).await;
+    let admin = t.api_as("admin").await;
+    let c = t.api_as("pengelola").await;
+    let type_id = create_type(&admin, test_type("uji_lampiran", &[darul])).await;
+    let (s, r) = open(&c, type_id, darul, &last_month().to_string()).await;
+    assert_eq!(s, 201, "{r}");
+    let id = int(&r["id"]);
+    let path = format!("/api/v1/reports/{id}/attachments");
+
+    // The kind comes from the content: a PNG named `.exe` is kept, named `.png`.
+    let res = c
+        .upload(&path, &[], "foto kegiatan.exe", PNG.to_vec())
+        .await;
+    assert_eq!(res.status, 201, "{}", res.text);
+    let a = res.json();
+    assert_eq!(a["name"], "foto kegiatan.png");
+    assert_eq!(a["content_type"], "image/png");
+    assert_eq!(int(&a["size"]), PNG.len() as i64);
+    assert!(
+        a.get("object_key").is_none(),
+        "the storage key stays inside: {a}"
+    );
+    let aid = int(&a["id"]);
+    let stored = files_in(&dir);
+    assert_eq!(stored.len(), 1, "{stored:?}");
+    assert_eq!(std::fs::read(&stored[0]).unwrap(), PNG);
+    assert!(
+        stored[0].starts_with(dir.join("reports").join(id.to_string())),
+        "{stored:?}"
+    );
+
+    // A page named `.jpg`, an empty file, a file over 10 MB: refused beside the field,
+    // nothing kept.
+    let res = c
+        .upload(
+            &path,
+            &[],
+            "foto.jpg",
+            b"<html><script>alert(1)</script>".to_vec(),
+        )
+        .await;
+    assert_refused(res.status, &res.json(), "file", "file_type");
+    let res = c.upload(&path, &[], "kosong.png", Vec::new()).await;
+    assert_refused(res.status, &res.json(), "file", "required");
+    let mut big = PNG.to_vec();
+    big.resize(MAX_FILE_BYTES + 1, 0);
+    let res = c.upload(&path, &[], "besar.png", big).await;
+    assert_refused(res.status, &res.json(), "file", "file_too_large");
+    assert_eq!(files_in(&dir).len(), 1);
+    let (n,): (i64,) = t
+        .db()
+        .fetch_one(Sql::new("SELECT COUNT(*) FROM report_attachments WHERE report_id = $1").arg(id))
+        .await
+        .unwrap();
+    assert_eq!(n, 1);
+
+    // Listed with the report; served with its real type to those who may read the report.
+    let r = get_ok(&c, &format!("/api/v1/reports/{id}")).await;
+    assert_eq!(r["attachments"][0]["id"], aid);
+    let file = format!("{path}/{aid}");
+    let pembina = t.api_as("pembina").await;
+    let got = pembina.get(&file).await;
+    assert_eq!(got.status, 200);
+    assert_eq!(got.header("content-type"), "image/png");
+    assert!(
+        got.header("content-disposition").starts_with("inline;"),
+        "{}",
+        got.header("content-disposition")
+    );
+    assert_eq!(got.header("x-content-type-options"), "nosniff");
+    let bytes = pembina
+        .http
+        .get(pembina.url(&file))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    assert_eq!(&bytes[..], PNG);
+    // Not to a partner company, nor to anyone signed out; no other BLKK's id reaches it.
+    let mitra = t.api_as("mitra").await;
+    assert_eq!(mitra.get(&file).await.status, 403);
+    let (s, _) = mitra.get_json(&path).await;
+    assert_eq!(s, 403);
+    assert_eq!(t.anonymous().await.get(&file).await.status, 401);
+    assert_eq!(c.get(&format!("{path}/{}", aid + 1000)).await.status, 404);
+    // Only the BLKK attaches or removes.
+    let res = pembina.upload(&path, &[], "foto.png", PNG.to_vec()).await;
+    assert_eq!(res.status, 403, "{}", res.text);
+    let (s, _) = pembina.json("DELETE", &file, Value::Null).await;
+    assert_eq!(s, 403);
+
+    // Removing takes it from the report and the folder; the history names both steps.
+    let res = c
+        .upload(
+            &path,
+            &[],
+            "daftar hadir.pdf",
+            b"%PDF-1.4\n%\xe2\xe3\n".to_vec(),
+        )
+        .await;
+    assert_eq!(res.status, 201, "{}", res.text);
+    let pdf = int(&res.json()["id"]);
+    assert_eq!(files_in(&dir).len(), 2);
+    let (s, body) = c
+        .json("DELETE", &format!("{path}/{pdf}"), Value::Null)
+        .await;
+    assert_eq!(s, 204, "{body}");
+    assert_eq!(files_in(&dir).len(), 1);
+    assert_eq!(c.get(&format!("{path}/{pdf}")).await.status, 404);
+    let (n,): (i64,) = t
+        .db()
+        .fetch_one(
+            Sql::new(
+                "SELECT COUNT(*) FROM audit_log WHERE entity = 'report' AND entity_id = $1 \
+                 AND action IN ('attach', 'detach')",
+            )
+            .arg(id),
+        )
+        .await
+        .unwrap();
+    assert_eq!(n, 3);
+
+    // A sent report is locked: no file added or removed.
+    let r = get_ok(&c, &format!("/api/v1/reports/{id}")).await;
+    let v = int(&r["version"]);
+    let mut values = r["values"].clone();
+    values["sarana"] = "baik".into();
+    let (s, body) = c
+        .json(
+            "PUT",
+            &format!("/api/v1/reports/{id}"),
+            serde_json::json!({"version": v, "values": values}),
+        )
+        .await;
+    assert_eq!(s, 200, "{body}");
+    let (s, body) = c
+        .json(
+            "POST",
+            &format!("/api/v1/reports/{id}/submit"),
+            serde_json::json!({"version": v + 1}),
+        )
+        .await;
+    assert_eq!(s, 200, "{body}");
+    let res = c.upload(&path, &[], "foto.png", PNG.to_vec()).await;
+    assert_refused(res.status, &res.json(), "status", "report_locked");
+    let (s, body) = c.json("DELETE", &file, Value::Null).await;
+    assert_refused(s, &body, "status", "report_locked");
+    assert_eq!(files_in(&dir).len(), 1);
+    // Still readable by its pembina.
+    assert_eq!(pembina.get(&file).await.status, 200);
+
+    // The page: the file listed with a link; a wrong file refused beside the field.
+    let browser = t.as_role("pengelola").await;
+    let page = browser.get(&format!("/reports/{id}")).await;
+    assert!(page.text.contains("foto kegiatan.png"), "{}", page.text);
+    assert!(
+        page.text
+            .contains(&format!("href=\"/reports/{id}/attachments/{aid}\""))
+    );
+    assert!(
+        !page.text.contains("enctype=\"multipart/form-data\""),
+        "locked: no form"
+    );
+    drop(folder);
+}
+
+async fn page_upload(kind: Kind) {
+    let dir = std::env::temp_dir().join(format!(
+        "simandiri-attachment-page-{}-{:?}",
+        std::process::id(),
+        kind
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    let _folder = Folder(dir.clone());
+    let config = WebConfig {
+        files: Files::open(dir.to_str().unwrap()).unwrap(),
+        ..Default::default()
+    };
+    let Some(t) = TestApp::with(kind, Content::Demo, config).await else {
+        return;
+    };
+    let darul = t.org_id(DARUL_BAYAN).await;
+    let admin = t.api_as("admin").await;
+    let c = t.api_as("pengelola").await;
+    let type_id = create_type(&admin, test_type("uji_lampiran_hal", &[darul])).await;
+    let (_, r) = open(&c, type_id, darul, &last_month().to_string()).await;
+    let id = int(&r["id"]);
+
+    let browser = t.as_role("pengelola").await;
+    let form = format!("/reports/{id}/attachments");
+    let page = browser.get(&format!("/reports/{id}")).await;
+    assert!(page.text.contains(&format!(
+        "action=\"{form}\" enctype=\"multipart/form-data\""
+    )));
+    // A file that is not accepted: the page again, the message beside the field.
+    let res = browser
+        .upload(&form, &[], "catatan.txt", b"hanya teks".to_vec())
+        .await;
+    assert_eq!(res.status, 422, "{}", res.text);
+    assert!(res.text.contains("id=\"file-error\""), "{}", res.text);
+    assert!(
+        res.text.contains("Jenis berkas ini tidak diterima"),
+        "{}",
+        res.text
+    );
+    assert!(files_in(&dir).is_empty());
+    // Without the CSRF token: refused.
+    let mut tokenless = t.as_role("pengelola").await;
+    tokenless.csrf.clear();
+    let res = tokenless.upload(&form, &[], "foto.png", PNG.to_vec()).await;
+    assert_eq!(res.status, 403, "{}", res.text);
+    // A photo: saved, confirmed, listed.
+    let res = browser.upload(&form, &[], "foto.png", PNG.to_vec()).await;
+    assert_eq!(res.status, 303, "{}", res.text);
+    let to = res.header("location").to_owned();
+    assert!(to.contains("done=attachment_saved"), "{to}");
+    let page = browser.get(&to).await;
+    assert!(page.text.contains("Lampiran tersimpan."), "{}", page.text);
+    assert!(page.text.contains("foto.png"));
+    assert_eq!(files_in(&dir).len(), 1);
+    // Removed from the page.
+    let aid = int(&get_ok(&c, &format!("/api/v1/reports/{id}")).await["attachments"][0]["id"]);
+    let res = browser
+        .form(&format!("/reports/{id}/attachments/{aid}/delete"), &[])
+        .await;
+    assert_eq!(res.status, 303, "{}", res.text);
+    assert!(files_in(&dir).is_empty());
+}
+
+#[tokio::test]
+async fn sqlite() {
+    scenario(Kind::Sqlite).await;
+}
+
+#[tokio::test]
+async fn postgres() {
+    scenario(Kind::Postgres).await;
+}
+
+mod on_the_page {
+    use super::*;
+
+    #[tokio::test]
+    async fn sqlite() {
+        page_upload(Kind::Sqlite).await;
+    }
+
+    #[tokio::test]
+    async fn postgres() {
+        page_upload(Kind::Postgres).await;
+    }
+}
