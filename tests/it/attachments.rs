@@ -107,7 +107,10 @@ async fn scenario(kind: Kind) {
     assert_eq!(files_in(&dir).len(), 1);
     let (n,): (i64,) = t
         .db()
-        .fetch_one(Sql::new("SELECT COUNT(*) FROM report_attachments WHERE report_id = $1").arg(id))
+        .fetch_one(
+            Sql::new("SELECT COUNT(*) FROM attachments WHERE entity = 'report' AND entity_id = $1")
+                .arg(id),
+        )
         .await
         .unwrap();
     assert_eq!(n, 1);
@@ -218,7 +221,7 @@ async fn scenario(kind: Kind) {
             .contains(&format!("href=\"/reports/{id}/attachments/{aid}\""))
     );
     assert!(
-        !page.text.contains("enctype=\"multipart/form-data\""),
+        !page.text.contains("formenctype=\"multipart/form-data\""),
         "locked: no form"
     );
     drop(folder);
@@ -250,11 +253,18 @@ async fn page_upload(kind: Kind) {
     let form = format!("/reports/{id}/attachments");
     let page = browser.get(&format!("/reports/{id}")).await;
     assert!(page.text.contains(&format!(
-        "action=\"{form}\" enctype=\"multipart/form-data\""
+        "formaction=\"{form}\" formenctype=\"multipart/form-data\""
     )));
-    // A file that is not accepted: the page again, the message beside the field.
+    // The button belongs to the report form: what was typed is saved first. A file that is
+    // not accepted: the page again, the message beside the field, the typing kept.
+    let v = int(&r["version"]);
+    let version = v.to_string();
+    let typed = [
+        ("version", version.as_str()),
+        ("narrative.activities", "Praktik menjahit seragam."),
+    ];
     let res = browser
-        .upload(&form, &[], "catatan.txt", b"hanya teks".to_vec())
+        .upload(&form, &typed, "catatan.txt", b"hanya teks".to_vec())
         .await;
     assert_eq!(res.status, 422, "{}", res.text);
     assert!(res.text.contains("id=\"file-error\""), "{}", res.text);
@@ -263,6 +273,16 @@ async fn page_upload(kind: Kind) {
         "{}",
         res.text
     );
+    assert!(
+        res.text.contains("Praktik menjahit seragam."),
+        "typing kept"
+    );
+    let saved = get_ok(&c, &format!("/api/v1/reports/{id}")).await;
+    assert_eq!(
+        saved["narrative"]["activities"],
+        "Praktik menjahit seragam."
+    );
+    assert_eq!(int(&saved["version"]), v + 1);
     assert!(files_in(&dir).is_empty());
     // Without the CSRF token: refused.
     let mut tokenless = t.as_role("pengelola").await;

@@ -8,10 +8,11 @@ use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 
 use super::model::{
-    Attachment, Comment, Report, ReportBody, ReportHead, ReportStatus, ReportType, ReportTypeInput,
+    Comment, Report, ReportBody, ReportHead, ReportStatus, ReportType, ReportTypeInput,
 };
 use super::service::{self, Allowed, Compliance, IndicatorSum, ListFilter};
 use crate::features::accounts::api::RequireUser;
+use crate::kernel::attachments::Attachment;
 use crate::kernel::error::AppError;
 use crate::kernel::files::UPLOAD_READ;
 use crate::kernel::validate::FieldErrors;

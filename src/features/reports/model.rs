@@ -612,48 +612,11 @@ pub struct Report {
     pub computed: BTreeMap<String, Value>,
     pub corrections: BTreeMap<String, String>,
     /// Photos and documents attached, oldest first.
-    pub attachments: Vec<Attachment>,
+    pub attachments: Vec<crate::kernel::attachments::Attachment>,
 }
 
 /// At most this many files on one report.
 pub const MAX_ATTACHMENTS: i64 = 20;
-
-/// A photo or document attached to a report; the file itself is kept outside the database.
-#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
-pub struct Attachment {
-    pub id: i64,
-    pub report_id: i64,
-    /// The file's name as uploaded, with the extension of what it really is.
-    pub name: String,
-    /// Read from the content: `image/jpeg`, `image/png`, `image/webp`, `application/pdf`,
-    /// or a Word or Excel document.
-    pub content_type: String,
-    /// In bytes.
-    pub size: i64,
-    #[serde(skip)]
-    pub object_key: String,
-    pub uploaded_by: Option<i64>,
-    #[serde(with = "time::serde::rfc3339")]
-    #[schema(value_type = String, format = DateTime)]
-    pub created_at: OffsetDateTime,
-}
-
-impl Attachment {
-    pub fn is_image(&self) -> bool {
-        self.content_type.starts_with("image/")
-    }
-
-    /// Its size for people: `850 KB`, `2,4 MB`.
-    pub fn size_text(&self) -> String {
-        const MB: i64 = 1024 * 1024;
-        if self.size < MB {
-            format!("{} KB", (self.size + 1023) / 1024)
-        } else {
-            let tenths = (self.size * 10 + MB / 2) / MB;
-            format!("{},{} MB", tenths / 10, tenths % 10)
-        }
-    }
-}
 
 /// A comment on a report.
 #[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow, utoipa::ToSchema)]

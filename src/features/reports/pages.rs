@@ -267,6 +267,8 @@ pub struct ShowPage {
     errors: FieldErrors,
     /// A refusal that is not about one field (someone else saved first).
     problem: Option<String>,
+    /// The confirmation of a file attached or removed, shown beside the files.
+    files_notice: Option<String>,
 }
 
 impl ShowPage {
@@ -331,6 +333,9 @@ impl ShowPage {
         if let Some(part) = field.strip_prefix("narrative.") {
             return self.page.label("narrative", part).into_owned();
         }
+        if field == "file" {
+            return self.page.t("report.attachment_file").into_owned();
+        }
         self.page.field_label(field).into_owned()
     }
 
@@ -341,7 +346,7 @@ impl ShowPage {
 
 async fn show_page(
     state: &AppState,
-    page: Page,
+    mut page: Page,
     id: i64,
     typed: HashMap<String, String>,
     errors: FieldErrors,
@@ -360,6 +365,11 @@ async fn show_page(
         o.report.head.period,
         o.report.head.centre_name
     );
+    let files_notice = if page.done.starts_with("attachment_") {
+        page.notice.take().map(|n| n.into_owned())
+    } else {
+        None
+    };
     Ok(ShowPage {
         page: page.titled(title),
         o,
@@ -367,6 +377,7 @@ async fn show_page(
         typed,
         errors,
         problem,
+        files_notice,
     })
 }
 
@@ -546,7 +557,25 @@ pub async fn comment(
     }
 }
 
-/// Attaches the chosen file; a refused one is named beside the field.
+/// Saves what the report form holds (when it came from it) before a file is attached or
+/// removed, so nothing typed is lost; the form's version after saving, or the refusal.
+async fn save_typed(
+    state: &AppState,
+    actor: &crate::kernel::access::Actor,
+    id: i64,
+    form: &mut HashMap<String, String>,
+) -> Result<(), AppError> {
+    if !form.contains_key("version") {
+        return Ok(());
+    }
+    let b = body_of(form);
+    service::save(&state.db, actor, id, &b).await?;
+    form.insert("version".into(), (b.version + 1).to_string());
+    Ok(())
+}
+
+/// Attaches the chosen file (the report form's button: what was typed is saved first); a
+/// refused file is named beside the field, the typing kept.
 pub async fn attach(
     State(state): State<AppState>,
     page: Page,
@@ -554,26 +583,32 @@ pub async fn attach(
     upload: Result<Upload<UPLOAD_READ>, AppError>,
 ) -> Result<Response, AppError> {
     let actor = page.require()?;
-    let done = match upload {
-        Ok(up) => {
-            service::attach(
-                &state.db,
-                &state.config.files,
-                &actor,
-                id,
-                &up.file_name,
-                up.bytes,
-            )
-            .await
+    let up = match upload {
+        Ok(up) => up,
+        Err(AppError::TooLarge) => {
+            let e = AppError::invalid("file", "file_too_large");
+            return refused(&state, page, id, HashMap::new(), e).await;
         }
-        Err(AppError::TooLarge) => Err(AppError::invalid("file", "file_too_large")),
-        Err(e) => Err(e),
+        Err(e) => return Err(e),
     };
+    let mut form: HashMap<String, String> = up.fields.iter().cloned().collect();
+    if let Err(e) = save_typed(&state, &actor, id, &mut form).await {
+        return refused(&state, page, id, form, e).await;
+    }
+    let done = service::attach(
+        &state.db,
+        &state.config.files,
+        &actor,
+        id,
+        &up.file_name,
+        up.bytes,
+    )
+    .await;
     match done {
-        Ok(a) => Ok(
-            Redirect::to(&format!("/reports/{id}?done=attachment_saved#a{}", a.id)).into_response(),
+        Ok(_) => Ok(
+            Redirect::to(&format!("/reports/{id}?done=attachment_saved#lampiran")).into_response(),
         ),
-        Err(e) => refused(&state, page, id, HashMap::new(), e).await,
+        Err(e) => refused(&state, page, id, form, e).await,
     }
 }
 
@@ -588,18 +623,24 @@ pub async fn attachment(
     Ok(export::file(bytes, kind, &a.name))
 }
 
+/// Removes a file (the report form's confirming button: what was typed is saved first).
 pub async fn detach(
     State(state): State<AppState>,
     page: Page,
     Path((id, aid)): Path<(i64, i64)>,
+    body: FormBody,
 ) -> Result<Response, AppError> {
     let actor = page.require()?;
+    let mut form: HashMap<String, String> = body.parse()?;
+    if let Err(e) = save_typed(&state, &actor, id, &mut form).await {
+        return refused(&state, page, id, form, e).await;
+    }
     match service::detach(&state.db, &state.config.files, &actor, id, aid).await {
         Ok(()) => Ok(
             Redirect::to(&format!("/reports/{id}?done=attachment_removed#lampiran"))
                 .into_response(),
         ),
-        Err(e) => refused(&state, page, id, HashMap::new(), e).await,
+        Err(e) => refused(&state, page, id, form, e).await,
     }
 }
 

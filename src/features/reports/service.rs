@@ -20,6 +20,7 @@ pub use super::store::{Late, ListFilter};
 use crate::features::centres::{self, model::CentreRecord};
 use crate::features::notifications::{self, service::Notice};
 use crate::kernel::access::{self, Actor, Scope};
+use crate::kernel::attachments::{self, Attachment};
 use crate::kernel::audit;
 use crate::kernel::db::{Db, Tx};
 use crate::kernel::error::AppError;
@@ -261,7 +262,7 @@ pub async fn view(db: &Db, actor: &Actor, id: i64, english: bool) -> Result<Open
     let allowed = allowed(actor, &head, closed);
     let sent_versions = store::versions(db, id).await?;
     let mut report = assemble(&t, head, &lines, narrative, english);
-    report.attachments = store::attachments(db, id).await?;
+    report.attachments = attachments::list(db, REPORT, id).await?;
     Ok(Opened {
         report,
         allowed,
@@ -663,10 +664,8 @@ pub async fn comment(db: &Db, actor: &Actor, id: i64, body: &str) -> Result<Comm
 
 // ---- Attachments --------------------------------------------------------------------
 
-/// The BLKK's manager attaches a photo or document to a report it may still change. The
-/// kind is read from the content (JPEG, PNG, WebP, PDF, Word, Excel; at most 10 MB and
-/// [`model::MAX_ATTACHMENTS`] files); the file is stored first, then its record and audit
-/// entry in one transaction, and the file is removed again if that fails.
+/// The BLKK's manager attaches a photo or document to a report it may still change (at
+/// most [`model::MAX_ATTACHMENTS`]); see [`attachments::keep`] for what is taken.
 pub async fn attach(
     db: &Db,
     files: &Files,
@@ -674,67 +673,34 @@ pub async fn attach(
     id: i64,
     file_name: &str,
     bytes: Vec<u8>,
-) -> Result<model::Attachment, AppError> {
+) -> Result<Attachment, AppError> {
     let (head, _) = readable(db, actor, id).await?;
     access::allow(model::can_write(actor, head.centre_id))?;
     if !head.status.editable() {
         return Err(AppError::invalid("status", "report_locked"));
     }
-    if bytes.is_empty() {
-        return Err(AppError::invalid("file", "required"));
-    }
-    if bytes.len() > files::MAX_FILE_BYTES {
-        return Err(AppError::invalid("file", "file_too_large"));
-    }
-    let kind = files::Kind::sniff(&bytes).ok_or(AppError::invalid("file", "file_type"))?;
-    let name = files::display_name(file_name, kind);
-    let size = i64::try_from(bytes.len()).map_err(AppError::internal)?;
-    let key = files::new_key(&format!("reports/{id}"));
-    files.put(&key, bytes).await?;
+    let kept = attachments::keep(files, &format!("reports/{id}"), file_name, bytes).await?;
     let saved = async {
         let mut tx = db.begin().await?;
-        match store::attachment_room(&mut tx, id).await? {
-            Some((status, _)) if !status.editable() => {
-                return Err(AppError::invalid("status", "report_locked"));
-            }
-            Some((_, n)) if n >= model::MAX_ATTACHMENTS => {
-                return Err(AppError::invalid("file", "too_many_files"));
-            }
-            Some(_) => {}
+        match store::status_in(&mut tx, id).await? {
+            Some(s) if s.editable() => {}
+            Some(_) => return Err(AppError::invalid("status", "report_locked")),
             None => return Err(AppError::NotFound),
         }
-        let aid = store::insert_attachment(
-            &mut tx,
-            store::NewAttachment {
-                report_id: id,
-                name: &name,
-                content_type: kind.mime(),
-                size,
-                object_key: &key,
-                uploaded_by: actor.user_id,
-                now: now(),
-            },
-        )
-        .await?;
-        audit::record_now(
-            &mut tx,
-            Some(actor.user_id),
-            REPORT,
-            id,
-            "attach",
-            &note("attachment", name.as_str()),
-        )
-        .await?;
+        if attachments::count(&mut tx, REPORT, id).await? >= model::MAX_ATTACHMENTS {
+            return Err(AppError::invalid("file", "too_many_files"));
+        }
+        let aid = attachments::insert(&mut tx, REPORT, id, &kept, actor.user_id).await?;
         tx.commit().await?;
         Ok(aid)
     }
     .await;
     match saved {
-        Ok(aid) => store::attachment(db, id, aid)
+        Ok(aid) => attachments::find(db, REPORT, id, aid)
             .await?
             .ok_or(AppError::NotFound),
         Err(e) => {
-            files.delete(&key).await;
+            kept.discard(files).await;
             Err(e)
         }
     }
@@ -750,42 +716,34 @@ pub async fn detach(
 ) -> Result<(), AppError> {
     let (head, _) = readable(db, actor, id).await?;
     access::allow(model::can_write(actor, head.centre_id))?;
-    let a = store::attachment(db, id, attachment_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
     let mut tx = db.begin().await?;
-    if !store::delete_attachment(&mut tx, id, attachment_id).await? {
+    if !store::status_in(&mut tx, id)
+        .await?
+        .is_some_and(ReportStatus::editable)
+    {
         return Err(AppError::invalid("status", "report_locked"));
     }
-    audit::record_now(
-        &mut tx,
-        Some(actor.user_id),
-        REPORT,
-        id,
-        "detach",
-        &note("attachment", a.name.as_str()),
-    )
-    .await?;
+    let a = attachments::remove(&mut tx, REPORT, id, attachment_id, actor.user_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     tx.commit().await?;
     files.delete(&a.object_key).await;
     Ok(())
 }
 
-/// An attachment's record and content, for those who may read the report.
+/// An attachment's record, kind and content, for those who may read the report.
 pub async fn attachment(
     db: &Db,
     files: &Files,
     actor: &Actor,
     id: i64,
     attachment_id: i64,
-) -> Result<(model::Attachment, files::Kind, Vec<u8>), AppError> {
+) -> Result<(Attachment, files::Kind, Vec<u8>), AppError> {
     readable(db, actor, id).await?;
-    let a = store::attachment(db, id, attachment_id)
+    let a = attachments::find(db, REPORT, id, attachment_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let kind = files::Kind::from_mime(&a.content_type)
-        .ok_or_else(|| AppError::internal(anyhow::anyhow!("stored type {}", a.content_type)))?;
-    let bytes = files.get(&a.object_key).await?;
+    let (kind, bytes) = attachments::read(files, &a).await?;
     Ok((a, kind, bytes))
 }
 

@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 use time::{Date, OffsetDateTime};
 
 use super::model::{
-    Attachment, Audience, Comment, Indicator, Line, Narrative, ReportHead, ReportStatus,
-    ReportType, ReportTypeInput, Source, Stored,
+    Audience, Comment, Indicator, Line, Narrative, ReportHead, ReportStatus, ReportType,
+    ReportTypeInput, Source, Stored,
 };
 use super::period::Frequency;
 use crate::features::centres::store::push_scope_on;
@@ -528,90 +528,12 @@ pub async fn insert_comment(
     Ok(id)
 }
 
-const ATTACHMENT_SELECT: &str = "SELECT id, report_id, name, content_type, size, object_key, \
-    uploaded_by, created_at FROM report_attachments";
-
-pub async fn attachments(db: &Db, report_id: i64) -> Result<Vec<Attachment>, StoreError> {
-    db.fetch_all(
-        Sql::new(format!(
-            "{ATTACHMENT_SELECT} WHERE report_id = $1 ORDER BY id"
-        ))
-        .arg(report_id),
-    )
-    .await
-}
-
-pub async fn attachment(
-    db: &Db,
-    report_id: i64,
-    id: i64,
-) -> Result<Option<Attachment>, StoreError> {
-    db.fetch_optional(
-        Sql::new(format!(
-            "{ATTACHMENT_SELECT} WHERE report_id = $1 AND id = $2"
-        ))
-        .arg(report_id)
-        .arg(id),
-    )
-    .await
-}
-
-/// A report's status and how many files it holds, read inside the transaction that adds one.
-pub async fn attachment_room(
-    tx: &mut Tx,
-    report_id: i64,
-) -> Result<Option<(ReportStatus, i64)>, StoreError> {
-    tx.fetch_optional(
-        Sql::new(
-            "SELECT r.status, (SELECT COUNT(*) FROM report_attachments a \
-             WHERE a.report_id = r.id) FROM reports r WHERE r.id = $1",
-        )
-        .arg(report_id),
-    )
-    .await
-}
-
-pub struct NewAttachment<'a> {
-    pub report_id: i64,
-    pub name: &'a str,
-    pub content_type: &'a str,
-    pub size: i64,
-    pub object_key: &'a str,
-    pub uploaded_by: i64,
-    pub now: OffsetDateTime,
-}
-
-pub async fn insert_attachment(tx: &mut Tx, a: NewAttachment<'_>) -> Result<i64, StoreError> {
-    let mut sql = Sql::insert(
-        "report_attachments",
-        vec![
-            ("report_id", a.report_id.into()),
-            ("name", a.name.into()),
-            ("content_type", a.content_type.into()),
-            ("size", a.size.into()),
-            ("object_key", a.object_key.into()),
-            ("uploaded_by", a.uploaded_by.into()),
-            ("created_at", a.now.into()),
-        ],
-    );
-    sql.push(" RETURNING id");
-    let (id,): (i64,) = tx.fetch_one(sql).await?;
-    Ok(id)
-}
-
-/// Removes an attachment's record if the report may still change; whether it did.
-pub async fn delete_attachment(tx: &mut Tx, report_id: i64, id: i64) -> Result<bool, StoreError> {
-    let n = tx
-        .execute(
-            Sql::new(
-                "DELETE FROM report_attachments WHERE id = $1 AND report_id = $2 AND \
-                 EXISTS (SELECT 1 FROM reports r WHERE r.id = $2 AND r.status IN ('draft', 'returned'))",
-            )
-            .arg(id)
-            .arg(report_id),
-        )
+/// A report's status, read inside the transaction that changes what hangs on it.
+pub async fn status_in(tx: &mut Tx, id: i64) -> Result<Option<ReportStatus>, StoreError> {
+    let row: Option<(ReportStatus,)> = tx
+        .fetch_optional(Sql::new("SELECT status FROM reports WHERE id = $1").arg(id))
         .await?;
-    Ok(n == 1)
+    Ok(row.map(|(s,)| s))
 }
 
 // ---- What the records say ------------------------------------------------------------

@@ -46,10 +46,12 @@ pub struct Page {
     /// What the previous step did, said once at the top of the page it led to (a save, a
     /// sign-out): from `?done=<key>` (or `?saved=1`), shown only for known keys.
     pub notice: Option<Cow<'static, str>>,
+    /// The key of that notice (`report_saved`), for a page that shows it elsewhere.
+    pub done: String,
 }
 
-/// The notice a page's query asks for: `done=<key>` with a `notice.<key>` translation.
-fn notice(query: Option<&str>, lang: Lang) -> Option<Cow<'static, str>> {
+/// The key a page's query names: `done=<key>` (or `saved=1`), when well formed.
+fn done_key(query: Option<&str>) -> Option<String> {
     let key = form_urlencoded::parse(query?.as_bytes()).find_map(|(k, v)| match &*k {
         "saved" if v == "1" => Some("saved".to_owned()),
         "done" => Some(v.into_owned()),
@@ -59,7 +61,12 @@ fn notice(query: Option<&str>, lang: Lang) -> Option<Cow<'static, str>> {
     {
         return None;
     }
-    crate::_rust_i18n_try_translate(lang.code(), format!("notice.{key}"))
+    Some(key)
+}
+
+/// The notice for a key: its `notice.<key>` translation, if there is one.
+fn notice(key: Option<&str>, lang: Lang) -> Option<Cow<'static, str>> {
+    crate::_rust_i18n_try_translate(lang.code(), format!("notice.{}", key?))
         .map(|c| Cow::Owned(c.into_owned()))
 }
 
@@ -67,9 +74,11 @@ impl Page {
     /// The context of a request, from what the layers put on it.
     pub fn of(uri: &Uri, headers: &HeaderMap, extensions: &Extensions) -> Page {
         let lang = Lang::from_cookies(headers);
+        let done = done_key(uri.query());
         Page {
             lang,
-            notice: notice(uri.query(), lang),
+            notice: notice(done.as_deref(), lang),
+            done: done.unwrap_or_default(),
             user: extensions.get::<SignedIn>().cloned(),
             csrf: extensions
                 .get::<CsrfToken>()

@@ -1,0 +1,206 @@
+//! Files attached to a record (a report, an agreement, a visit's finding): the file in the
+//! store ([`crate::kernel::files`]), its record in `attachments` under the record's audit
+//! entity and id, and an audit entry for each one added or removed.
+//!
+//! A feature attaches in three steps: [`keep`] checks and stores the file, the feature's
+//! own transaction checks its rules and calls [`insert`], and [`Kept::discard`] removes
+//! the file again if that transaction fails.
+
+use serde::Serialize;
+use time::OffsetDateTime;
+
+use crate::kernel::audit;
+use crate::kernel::db::{Db, Sql, StoreError, Tx};
+use crate::kernel::error::AppError;
+use crate::kernel::files::{self, Files, Kind};
+
+/// A photo or document attached to a record; the file itself is kept outside the database.
+#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct Attachment {
+    pub id: i64,
+    /// The file's name as uploaded, with the extension of what it really is.
+    pub name: String,
+    /// Read from the content: `image/jpeg`, `image/png`, `image/webp`, `application/pdf`,
+    /// or a Word or Excel document.
+    pub content_type: String,
+    /// In bytes.
+    pub size: i64,
+    #[serde(skip)]
+    pub object_key: String,
+    pub uploaded_by: Option<i64>,
+    #[serde(with = "time::serde::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: OffsetDateTime,
+}
+
+impl Attachment {
+    pub fn is_image(&self) -> bool {
+        self.content_type.starts_with("image/")
+    }
+
+    /// Its size for people: `850 KB`, `2,4 MB`.
+    pub fn size_text(&self) -> String {
+        const MB: i64 = 1024 * 1024;
+        if self.size < MB {
+            format!("{} KB", (self.size + 1023) / 1024)
+        } else {
+            let tenths = (self.size * 10 + MB / 2) / MB;
+            format!("{},{} MB", tenths / 10, tenths % 10)
+        }
+    }
+}
+
+const SELECT: &str = "SELECT id, name, content_type, size, object_key, uploaded_by, created_at \
+    FROM attachments";
+
+/// A record's attachments, oldest first.
+pub async fn list(db: &Db, entity: &str, entity_id: i64) -> Result<Vec<Attachment>, StoreError> {
+    db.fetch_all(
+        Sql::new(format!(
+            "{SELECT} WHERE entity = $1 AND entity_id = $2 ORDER BY id"
+        ))
+        .arg(entity)
+        .arg(entity_id),
+    )
+    .await
+}
+
+pub async fn find(
+    db: &Db,
+    entity: &str,
+    entity_id: i64,
+    id: i64,
+) -> Result<Option<Attachment>, StoreError> {
+    db.fetch_optional(
+        Sql::new(format!(
+            "{SELECT} WHERE entity = $1 AND entity_id = $2 AND id = $3"
+        ))
+        .arg(entity)
+        .arg(entity_id)
+        .arg(id),
+    )
+    .await
+}
+
+/// How many files a record holds, inside the transaction that adds one.
+pub async fn count(tx: &mut Tx, entity: &str, entity_id: i64) -> Result<i64, StoreError> {
+    let (n,): (i64,) = tx
+        .fetch_one(
+            Sql::new("SELECT COUNT(*) FROM attachments WHERE entity = $1 AND entity_id = $2")
+                .arg(entity)
+                .arg(entity_id),
+        )
+        .await?;
+    Ok(n)
+}
+
+/// A file checked and stored, not yet attached.
+#[derive(Debug)]
+pub struct Kept {
+    pub name: String,
+    pub kind: Kind,
+    pub size: i64,
+    pub key: String,
+}
+
+/// Checks an uploaded file (field `file`: present, at most [`files::MAX_FILE_BYTES`], of
+/// an accepted kind read from its content) and stores it under `prefix` (e.g. `reports/12`).
+pub async fn keep(
+    files: &Files,
+    prefix: &str,
+    file_name: &str,
+    bytes: Vec<u8>,
+) -> Result<Kept, AppError> {
+    if bytes.is_empty() {
+        return Err(AppError::invalid("file", "required"));
+    }
+    if bytes.len() > files::MAX_FILE_BYTES {
+        return Err(AppError::invalid("file", "file_too_large"));
+    }
+    let kind = Kind::sniff(&bytes).ok_or(AppError::invalid("file", "file_type"))?;
+    let kept = Kept {
+        name: files::display_name(file_name, kind),
+        kind,
+        size: i64::try_from(bytes.len()).map_err(AppError::internal)?,
+        key: files::new_key(prefix),
+    };
+    files.put(&kept.key, bytes).await?;
+    Ok(kept)
+}
+
+impl Kept {
+    /// Removes the stored file when its record was not written.
+    pub async fn discard(self, files: &Files) {
+        files.delete(&self.key).await;
+    }
+}
+
+fn note(name: &str) -> Vec<audit::Change> {
+    vec![audit::Change {
+        field: "attachment".into(),
+        old: serde_json::Value::Null,
+        new: name.into(),
+    }]
+}
+
+/// Attaches a kept file to the record, with its audit entry (action `attach`).
+pub async fn insert(
+    tx: &mut Tx,
+    entity: &'static str,
+    entity_id: i64,
+    kept: &Kept,
+    by: i64,
+) -> Result<i64, StoreError> {
+    let mut sql = Sql::insert(
+        "attachments",
+        vec![
+            ("entity", entity.into()),
+            ("entity_id", entity_id.into()),
+            ("name", kept.name.as_str().into()),
+            ("content_type", kept.kind.mime().into()),
+            ("size", kept.size.into()),
+            ("object_key", kept.key.as_str().into()),
+            ("uploaded_by", by.into()),
+            ("created_at", crate::kernel::time::now().into()),
+        ],
+    );
+    sql.push(" RETURNING id");
+    let (id,): (i64,) = tx.fetch_one(sql).await?;
+    audit::record_now(tx, Some(by), entity, entity_id, "attach", &note(&kept.name)).await?;
+    Ok(id)
+}
+
+/// Removes an attachment's record, with its audit entry (action `detach`); the caller
+/// deletes the file ([`Files::delete`]) once the transaction is committed.
+pub async fn remove(
+    tx: &mut Tx,
+    entity: &'static str,
+    entity_id: i64,
+    id: i64,
+    by: i64,
+) -> Result<Option<Attachment>, StoreError> {
+    let found: Option<Attachment> = tx
+        .fetch_optional(
+            Sql::new(format!(
+                "{SELECT} WHERE entity = $1 AND entity_id = $2 AND id = $3"
+            ))
+            .arg(entity)
+            .arg(entity_id)
+            .arg(id),
+        )
+        .await?;
+    let Some(a) = found else {
+        return Ok(None);
+    };
+    tx.execute(Sql::new("DELETE FROM attachments WHERE id = $1").arg(id))
+        .await?;
+    audit::record_now(tx, Some(by), entity, entity_id, "detach", &note(&a.name)).await?;
+    Ok(Some(a))
+}
+
+/// An attachment's kind and content.
+pub async fn read(files: &Files, a: &Attachment) -> Result<(Kind, Vec<u8>), AppError> {
+    let kind = Kind::from_mime(&a.content_type)
+        .ok_or_else(|| AppError::internal(anyhow::anyhow!("stored type {}", a.content_type)))?;
+    Ok((kind, files.get(&a.object_key).await?))
+}
