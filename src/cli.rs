@@ -315,13 +315,20 @@ async fn run(command: Command) -> anyhow::Result<()> {
                 }
                 _ => None,
             };
+            let p = match &r {
+                Some(Ok(_)) => {
+                    Some(crate::seed::partnerships::generate(&db, args.seed, args.years).await)
+                }
+                _ => None,
+            };
             db.close().await;
             let s = s?;
             let t = t.transpose()?.unwrap_or_default();
             let r = r.transpose()?.unwrap_or_default();
+            let p = p.transpose()?.unwrap_or_default();
             println!(
                 "generated {} centres, {} organisations, {} users, {} forum memberships, \
-                 {} trainings, {} enrolments, {} outcomes, {} reports in {} ms",
+                 {} trainings, {} enrolments, {} outcomes, {} reports, {} partnerships in {} ms",
                 s.centres,
                 s.orgs,
                 s.users,
@@ -330,6 +337,7 @@ async fn run(command: Command) -> anyhow::Result<()> {
                 t.enrolments,
                 t.outcomes,
                 r,
+                p,
                 started.elapsed().as_millis()
             );
             Ok(())

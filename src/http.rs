@@ -11,8 +11,8 @@ use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 
 use crate::features::{
-    accounts, areas, centres, home, imports, kejuruan, mail, notifications, orgs, reports,
-    trainings,
+    accounts, areas, centres, home, imports, kejuruan, mail, notifications, orgs, partnerships,
+    reports, trainings,
 };
 use crate::kernel::db::Db;
 use crate::kernel::web::error::ErrorBody;
@@ -42,6 +42,7 @@ use crate::kernel::web::{self, AppState, WebConfig};
         (name = "trainings", description = "Batches, trainees, results, outcomes and figures"),
         (name = "public", description = "Upcoming trainings and applications, without sign-in"),
         (name = "reports", description = "E-reporting: report types, reports, their workflow and compliance"),
+        (name = "partnerships", description = "Partnerships (kerja sama): agreements with partners, what came of them, their documents"),
         (name = "notifications", description = "Each user's notifications"),
     )
 )]
@@ -58,6 +59,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(imports::api())
         .merge(trainings::api())
         .merge(reports::api())
+        .merge(partnerships::api())
         .merge(notifications::api())
 }
 
@@ -67,6 +69,7 @@ pub fn document(generated: &utoipa::openapi::OpenApi) -> serde_json::Value {
     centres::api::document(&mut doc);
     orgs::api::document(&mut doc);
     trainings::api::document(&mut doc);
+    partnerships::api::document(&mut doc);
     doc.0
 }
 
@@ -88,6 +91,7 @@ pub fn router(db: Db, config: WebConfig) -> Router {
         .merge(imports::routes())
         .merge(trainings::routes())
         .merge(reports::routes())
+        .merge(partnerships::routes())
         .merge(notifications::routes())
         .merge(api)
         .route(
@@ -101,7 +105,7 @@ pub fn router(db: Db, config: WebConfig) -> Router {
 }
 
 /// The server's background work: purging expired sessions, sign-in attempt windows and old
-/// mail, report reminders, and (when an SMTP server is configured) sending queued mail. Stops when dropped.
+/// mail, report and partnership reminders, and (when an SMTP server is configured) sending queued mail. Stops when dropped.
 pub struct Workers(Vec<tokio::task::JoinHandle<()>>);
 
 impl Drop for Workers {
@@ -134,6 +138,12 @@ pub fn workers(db: &Db, config: &WebConfig) -> anyhow::Result<Workers> {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(reminders = n, "report reminders sent"),
                 Err(e) => tracing::warn!(error = ?e, "report reminders failed"),
+            }
+            // Once per agreement, point and end date.
+            match partnerships::service::remind(&purge_db).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(reminders = n, "partnership reminders sent"),
+                Err(e) => tracing::warn!(error = ?e, "partnership reminders failed"),
             }
         }
     })];

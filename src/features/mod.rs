@@ -12,5 +12,6 @@ pub mod kejuruan;
 pub mod mail;
 pub mod notifications;
 pub mod orgs;
+pub mod partnerships;
 pub mod reports;
 pub mod trainings;

@@ -202,6 +202,18 @@ pub async fn load(db: &Db) -> Result<Vec<DemoLogin>, StoreError> {
         &mut created,
     )
     .await?;
+    // Seed 001: the Tangerang forum works with the regency government.
+    let regency_government = org(
+        &mut tx,
+        org_fields(
+            OrgKind::Mitra,
+            "pemerintah",
+            "Pemerintah Kabupaten Tangerang",
+            Some("36.03"),
+        ),
+        &mut created,
+    )
+    .await?;
     crate::features::centres::store::recount(&mut tx).await?;
     tx.commit().await?;
 
@@ -264,6 +276,14 @@ pub async fn load(db: &Db) -> Result<Vec<DemoLogin>, StoreError> {
         org_area: None,
         org_admin: true,
     };
+    let forum_officer = crate::kernel::access::Actor {
+        user_id: user(format!("forum@demo.{}", generate::EMAIL_DOMAIN)).await?,
+        role: Role::Forum,
+        org_id: Some(forum),
+        org_area: None,
+        org_admin: true,
+    };
+    crate::seed::partnerships::demo(db, &manager, mes, &forum_officer, regency_government).await?;
     crate::seed::reports::demo_reports(db, types[0], darul_bayan, manager).await?;
     // The other BLKK's last twelve months, so the compliance views have something to show.
     crate::seed::reports::generate(db, DEMO_SEED, 1).await?;

@@ -14,6 +14,7 @@ mod home;
 mod imports;
 mod layout;
 mod orgs;
+mod partnerships;
 mod report_pages;
 mod reports;
 mod resubmit;

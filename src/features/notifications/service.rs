@@ -16,6 +16,8 @@ pub const PAGE_SIZE: i64 = 50;
 pub struct Notice<'a> {
     pub kind: &'a str,
     pub report_id: Option<i64>,
+    /// The page it is about (`/reports/12`, `/partnerships/5`).
+    pub link: &'a str,
     /// Sent once per user, kind and reference (empty: every time).
     pub reference: &'a str,
     pub text: &'a str,
@@ -34,7 +36,7 @@ pub async fn tell(
 ) -> Result<usize, StoreError> {
     let mut told = 0;
     for (user, email) in store::recipients(tx, org, roles).await? {
-        if store::notify(tx, user, n.kind, n.report_id, n.reference, n.text, now()).await? {
+        if store::notify(tx, user, n, now()).await? {
             told += 1;
             mail::service::queue(
                 tx,

@@ -26,20 +26,18 @@ pub async fn recipients(
 pub async fn notify(
     tx: &mut Tx,
     user_id: i64,
-    kind: &str,
-    report_id: Option<i64>,
-    reference: &str,
-    text: &str,
+    n: &super::service::Notice<'_>,
     now: OffsetDateTime,
 ) -> Result<bool, StoreError> {
     let mut sql = Sql::insert(
         "notifications",
         vec![
             ("user_id", user_id.into()),
-            ("kind", kind.into()),
-            ("report_id", report_id.into()),
-            ("ref", reference.into()),
-            ("text", text.into()),
+            ("kind", n.kind.into()),
+            ("report_id", n.report_id.into()),
+            ("link", n.link.into()),
+            ("ref", n.reference.into()),
+            ("text", n.text.into()),
             ("created_at", now.into()),
         ],
     );
@@ -53,6 +51,8 @@ pub struct Notification {
     pub id: i64,
     pub kind: String,
     pub report_id: Option<i64>,
+    /// The page it is about (`/reports/12`, `/partnerships/5`).
+    pub link: String,
     pub text: String,
     #[serde(with = "time::serde::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
@@ -74,7 +74,7 @@ pub async fn notifications(
     let rows = db
         .fetch_all(
             Sql::new(
-                "SELECT id, kind, report_id, text, created_at, read_at FROM notifications \
+                "SELECT id, kind, report_id, link, text, created_at, read_at FROM notifications \
                  WHERE user_id = $1 ORDER BY id DESC LIMIT $2 OFFSET $3",
             )
             .arg(user_id)

@@ -1097,6 +1097,7 @@ async fn tell(
         &Notice {
             kind,
             report_id: Some(head.id),
+            link: &format!("/reports/{}", head.id),
             reference: "",
             text: &text,
             subject: &title,
@@ -1148,6 +1149,8 @@ pub async fn remind(db: &Db) -> Result<usize, AppError> {
                 let mut tx = db.begin().await?;
                 for (centre_id, report_id) in chunk {
                     let reference = format!("{}:{p}:{centre_id}", t.id);
+                    let link = report_id
+                        .map_or_else(|| "/reports".to_owned(), |r| format!("/reports/{r}"));
                     added += notifications::service::tell(
                         &mut tx,
                         *centre_id,
@@ -1155,6 +1158,7 @@ pub async fn remind(db: &Db) -> Result<usize, AppError> {
                         &Notice {
                             kind,
                             report_id: *report_id,
+                            link: &link,
                             reference: &reference,
                             text: &text,
                             subject: &title,

@@ -1,0 +1,288 @@
+//! `/api/v1/partnerships`: agreements, what came of them, the partner's confirmation, and
+//! their files (the signed document).
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use serde::{Deserialize, Serialize};
+
+use super::model::{ListFilter, PartnershipInput, PartnershipRecord, Realisation};
+use super::service;
+use crate::features::accounts::api::RequireUser;
+use crate::features::trainings::api::PageParam;
+use crate::kernel::attachments::Attachment;
+use crate::kernel::error::AppError;
+use crate::kernel::files::UPLOAD_READ;
+use crate::kernel::web::AppState;
+use crate::kernel::web::error::ErrorBody;
+use crate::kernel::web::export;
+use crate::kernel::web::extract::{ApiJson, Path, Query, Upload};
+use crate::kernel::web::openapi::Doc;
+use crate::kernel::web::paging::{Paged, page_in_range};
+
+crate::creation_schema!(
+    /// The fields of a new agreement (those of a change, with the required ones marked).
+    NewPartnership,
+    PartnershipInput
+);
+
+/// What the derived document cannot say: which fields a new agreement needs.
+pub fn document(doc: &mut Doc) {
+    doc.creation(
+        "PartnershipInput",
+        "NewPartnership",
+        &PartnershipInput::required_to_create(),
+    );
+}
+
+/// What the caller may do with an agreement.
+#[derive(Debug, Clone, Copy, Serialize, utoipa::ToSchema)]
+pub struct Allowed {
+    pub edit: bool,
+    pub confirm: bool,
+}
+
+/// An agreement, what came of it, its files, and what the caller may do.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct PartnershipAnswer {
+    #[serde(flatten)]
+    pub record: PartnershipRecord,
+    pub realisation: Realisation,
+    pub attachments: Vec<Attachment>,
+    pub allowed: Allowed,
+}
+
+async fn answer(
+    state: &AppState,
+    actor: &crate::kernel::access::Actor,
+    id: i64,
+) -> Result<PartnershipAnswer, AppError> {
+    let (record, realisation, attachments) = service::show(&state.db, actor, id).await?;
+    let allowed = Allowed {
+        edit: service::may_edit(actor, &record),
+        confirm: service::may_confirm(actor, &record),
+    };
+    Ok(PartnershipAnswer {
+        record,
+        realisation,
+        attachments,
+        allowed,
+    })
+}
+
+/// Agreements the BLKK in the caller's scope take part in (a partner's users: their own),
+/// the latest ending first.
+#[utoipa::path(get, path = "/api/v1/partnerships", tag = "partnerships",
+    operation_id = "partnerships_list", params(ListFilter, PageParam), security(("session" = [])),
+    responses((status = 200, description = "One page of agreements", body = Paged<PartnershipRecord>),
+        (status = 400, description = "A malformed filter or page", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 422, description = "A page out of range", body = ErrorBody)))]
+pub async fn list(
+    State(state): State<AppState>,
+    user: RequireUser,
+    Query(f): Query<ListFilter>,
+    Query(p): Query<PageParam>,
+) -> Result<Json<Paged<PartnershipRecord>>, AppError> {
+    let page = page_in_range(p.page)?;
+    Ok(Json(
+        service::list(&state.db, &user.actor(), &f, page).await?,
+    ))
+}
+
+/// Record an agreement (a BLKK's manager for their BLKK, a forum's users for their forum and
+/// some of its members; admins name the holder in `holder_id`).
+#[utoipa::path(post, path = "/api/v1/partnerships", tag = "partnerships",
+    operation_id = "partnerships_create", request_body = NewPartnership,
+    security(("session" = [])),
+    responses((status = 201, description = "Recorded", body = PartnershipRecord),
+        (status = 400, description = "Malformed JSON, unknown fields, wrong types", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Not a manager of a BLKK or forum", body = ErrorBody),
+        (status = 413, body = ErrorBody), (status = 415, body = ErrorBody),
+        (status = 422, description = "Invalid fields, listed in `error.fields` (an end before \
+            the start, an amount over Rp 100 billion, a partner that is a BLKK, a member \
+            outside the forum)", body = ErrorBody)))]
+pub async fn create(
+    State(state): State<AppState>,
+    user: RequireUser,
+    ApiJson(input): ApiJson<PartnershipInput>,
+) -> Result<(StatusCode, Json<PartnershipRecord>), AppError> {
+    let p = service::create(&state.db, &user.actor(), &input).await?;
+    Ok((StatusCode::CREATED, Json(p)))
+}
+
+/// One agreement with what came of it (its member BLKK's batches funded by the partner and
+/// the graduates it employed, while it ran) and its files.
+#[utoipa::path(get, path = "/api/v1/partnerships/{id}", tag = "partnerships",
+    operation_id = "partnerships_show", params(("id" = i64, Path, description = "Agreement id")),
+    security(("session" = [])),
+    responses((status = 200, body = PartnershipAnswer),
+        (status = 401, body = ErrorBody),
+        (status = 404, description = "No such agreement the caller may see", body = ErrorBody)))]
+pub async fn show(
+    State(state): State<AppState>,
+    user: RequireUser,
+    Path(id): Path<i64>,
+) -> Result<Json<PartnershipAnswer>, AppError> {
+    Ok(Json(answer(&state, &user.actor(), id).await?))
+}
+
+/// Change an agreement (its holder): only the fields sent change. A change of partner,
+/// dates, coverage or value asks the partner to confirm again.
+#[utoipa::path(patch, path = "/api/v1/partnerships/{id}", tag = "partnerships",
+    operation_id = "partnerships_patch", request_body = PartnershipInput,
+    params(("id" = i64, Path, description = "Agreement id")), security(("session" = [])),
+    responses((status = 200, body = PartnershipRecord),
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, description = "Changed by someone else since `version`", body = ErrorBody),
+        (status = 413, body = ErrorBody), (status = 415, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
+pub async fn patch(
+    State(state): State<AppState>,
+    user: RequireUser,
+    Path(id): Path<i64>,
+    ApiJson(input): ApiJson<PartnershipInput>,
+) -> Result<Json<PartnershipRecord>, AppError> {
+    Ok(Json(
+        service::update(&state.db, &user.actor(), id, &input).await?,
+    ))
+}
+
+/// The version a confirmation applies to.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Confirm {
+    /// The agreement's `version` as read.
+    #[serde(deserialize_with = "crate::kernel::validate::whole")]
+    pub version: i64,
+}
+
+/// Confirm an active agreement as recorded (the partner organisation's users).
+#[utoipa::path(post, path = "/api/v1/partnerships/{id}/confirm", tag = "partnerships",
+    operation_id = "partnerships_confirm", request_body = Confirm,
+    params(("id" = i64, Path, description = "Agreement id")), security(("session" = [])),
+    responses((status = 200, body = PartnershipRecord),
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, description = "Not the partner's user", body = ErrorBody),
+        (status = 404, body = ErrorBody),
+        (status = 409, description = "Changed since `version`", body = ErrorBody),
+        (status = 413, body = ErrorBody), (status = 415, body = ErrorBody),
+        (status = 422, description = "Not active (field `status`)", body = ErrorBody)))]
+pub async fn confirm(
+    State(state): State<AppState>,
+    user: RequireUser,
+    Path(id): Path<i64>,
+    ApiJson(c): ApiJson<Confirm>,
+) -> Result<Json<PartnershipRecord>, AppError> {
+    Ok(Json(
+        service::confirm(&state.db, &user.actor(), id, c.version).await?,
+    ))
+}
+
+/// A signed document or annex.
+#[derive(utoipa::ToSchema)]
+pub struct AttachmentFile {
+    /// PDF, JPEG, PNG, WebP, Word (docx) or Excel (xlsx), recognised from the content; at
+    /// most 10 MB.
+    #[schema(value_type = String, format = Binary)]
+    #[allow(dead_code)]
+    file: Vec<u8>,
+}
+
+/// An agreement's files (everyone who may see it).
+#[utoipa::path(get, path = "/api/v1/partnerships/{id}/attachments", tag = "partnerships",
+    operation_id = "partnerships_attachments",
+    params(("id" = i64, Path, description = "Agreement id")), security(("session" = [])),
+    responses((status = 200, body = Vec<Attachment>), (status = 401, body = ErrorBody),
+        (status = 404, body = ErrorBody)))]
+pub async fn attachments(
+    State(state): State<AppState>,
+    user: RequireUser,
+    Path(id): Path<i64>,
+) -> Result<Json<Vec<Attachment>>, AppError> {
+    let (_, _, files) = service::show(&state.db, &user.actor(), id).await?;
+    Ok(Json(files))
+}
+
+/// Attach the signed document or an annex (the agreement's holder; at most 10 files).
+#[utoipa::path(post, path = "/api/v1/partnerships/{id}/attachments", tag = "partnerships",
+    operation_id = "partnerships_attach", params(("id" = i64, Path, description = "Agreement id")),
+    request_body(content = AttachmentFile, content_type = "multipart/form-data"),
+    security(("session" = [])),
+    responses((status = 201, body = Attachment),
+        (status = 400, description = "Malformed upload", body = ErrorBody),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody),
+        (status = 413, description = "Over 20 MB", body = ErrorBody),
+        (status = 415, description = "Not multipart/form-data", body = ErrorBody),
+        (status = 422, description = "Field `file`: missing, not an accepted type, over \
+            10 MB, or one file too many", body = ErrorBody)))]
+pub async fn attach(
+    State(state): State<AppState>,
+    user: RequireUser,
+    Path(id): Path<i64>,
+    upload: Upload<UPLOAD_READ>,
+) -> Result<(StatusCode, Json<Attachment>), AppError> {
+    let a = service::attach(
+        &state.db,
+        &state.config.files,
+        &user.actor(),
+        id,
+        &upload.file_name,
+        upload.bytes,
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(a)))
+}
+
+/// A file's content (everyone who may see the agreement).
+#[utoipa::path(get, path = "/api/v1/partnerships/{id}/attachments/{attachment_id}",
+    tag = "partnerships", operation_id = "partnerships_attachment",
+    params(("id" = i64, Path, description = "Agreement id"),
+        ("attachment_id" = i64, Path, description = "Attachment id")),
+    security(("session" = [])),
+    responses((status = 200, description = "The file, with its type",
+            content_type = "application/octet-stream", body = Vec<u8>),
+        (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn attachment(
+    State(state): State<AppState>,
+    user: RequireUser,
+    Path((id, attachment_id)): Path<(i64, i64)>,
+) -> Result<Response, AppError> {
+    let (a, kind, bytes) = service::attachment(
+        &state.db,
+        &state.config.files,
+        &user.actor(),
+        id,
+        attachment_id,
+    )
+    .await?;
+    Ok(export::file(bytes, kind, &a.name))
+}
+
+/// Remove a file (the agreement's holder).
+#[utoipa::path(delete, path = "/api/v1/partnerships/{id}/attachments/{attachment_id}",
+    tag = "partnerships", operation_id = "partnerships_detach",
+    params(("id" = i64, Path, description = "Agreement id"),
+        ("attachment_id" = i64, Path, description = "Attachment id")),
+    security(("session" = [])),
+    responses((status = 204, description = "Removed"), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn detach(
+    State(state): State<AppState>,
+    user: RequireUser,
+    Path((id, attachment_id)): Path<(i64, i64)>,
+) -> Result<StatusCode, AppError> {
+    service::detach(
+        &state.db,
+        &state.config.files,
+        &user.actor(),
+        id,
+        attachment_id,
+    )
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
+}

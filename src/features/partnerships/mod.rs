@@ -1,0 +1,65 @@
+//! Partnerships (kerja sama): a BLKK's agreements (MoU, PKS) with companies, UMKM,
+//! universities, local government, associations or persons, or a forum's on behalf of its
+//! members; the signed document; the partner's confirmation; what came of each from the
+//! records; reminders before an agreement ends.
+
+pub mod api;
+pub mod model;
+pub mod pages;
+pub mod service;
+pub mod store;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouter};
+use utoipa_axum::routes;
+
+use crate::kernel::web::AppState;
+
+/// Uploads up to the read limit, with room for the form around them.
+const BODY_LIMIT: usize = crate::kernel::files::UPLOAD_READ + 64 * 1024;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/partnerships", get(pages::list).post(pages::create))
+        .route("/partnerships/new", get(pages::new_form))
+        .route("/partnerships/{id}", get(pages::show))
+        .route(
+            "/partnerships/{id}/edit",
+            get(pages::edit_form).post(pages::update),
+        )
+        .route("/partnerships/{id}/confirm", post(pages::confirm))
+        .route("/partnerships/{id}/history", get(pages::history))
+        .route(
+            "/partnerships/{id}/attachments",
+            post(pages::attach).layer(DefaultBodyLimit::max(BODY_LIMIT)),
+        )
+        .route(
+            "/partnerships/{id}/attachments/{aid}",
+            get(pages::attachment),
+        )
+        .route(
+            "/partnerships/{id}/attachments/{aid}/delete",
+            post(pages::detach),
+        )
+}
+
+/// The upload's body limit on its route alone.
+fn uploads(r: UtoipaMethodRouter<AppState>) -> UtoipaMethodRouter<AppState> {
+    let (schemas, paths, method) = r;
+    (
+        schemas,
+        paths,
+        method.layer(DefaultBodyLimit::max(BODY_LIMIT)),
+    )
+}
+
+pub fn api() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(api::list, api::create))
+        .routes(routes!(api::show, api::patch))
+        .routes(routes!(api::confirm))
+        .routes(uploads(routes!(api::attachments, api::attach)))
+        .routes(routes!(api::attachment, api::detach))
+}

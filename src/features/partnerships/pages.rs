@@ -1,0 +1,512 @@
+//! Partnership pages: the agreements in a user's scope, one agreement (what came of it,
+//! its files, the partner's confirmation), and the form to record or change one.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use super::model::{
+    Coverage, Document, ListFilter, PartnershipInput, PartnershipRecord, Realisation, Status,
+};
+use super::service;
+use crate::features::orgs;
+use crate::kernel::access::{Actor, Role};
+use crate::kernel::attachments::Attachment;
+use crate::kernel::code::Rupiah;
+use crate::kernel::error::AppError;
+use crate::kernel::files::UPLOAD_READ;
+use crate::kernel::time::today;
+use crate::kernel::validate::{FieldErrors, Num, Patch, check, input_of};
+use crate::kernel::web::AppState;
+use crate::kernel::web::export;
+use crate::kernel::web::extract::{FormBody, Path, Query, Upload};
+use crate::kernel::web::history::HistoryPage;
+use crate::kernel::web::nav::href;
+use crate::kernel::web::page::{Choice, Page};
+use crate::kernel::web::paging::{Paged, Pager, page_number};
+
+fn rupiah(n: &i64) -> String {
+    Rupiah(*n).to_string()
+}
+
+// ---- The list ------------------------------------------------------------------------
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct ListQuery {
+    status: String,
+    coverage: String,
+    page: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "partnerships/list.html")]
+pub struct ListPage {
+    page: Page,
+    list: Paged<PartnershipRecord>,
+    pager: Pager,
+    query: ListQuery,
+    may_create: bool,
+}
+
+impl ListPage {
+    fn status_options(&self) -> Vec<Choice> {
+        self.page.choices("partnership_status", Status::ALL)
+    }
+
+    fn coverage_options(&self) -> Vec<Choice> {
+        self.page.choices("coverage", Coverage::ALL)
+    }
+
+    fn status_of(&self, p: &PartnershipRecord) -> String {
+        self.page
+            .label("partnership_status", p.status_on(today()).as_str())
+            .into_owned()
+    }
+
+    fn rupiah(&self, n: &i64) -> String {
+        rupiah(n)
+    }
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    page: Page,
+    Query(q): Query<ListQuery>,
+) -> Result<ListPage, AppError> {
+    let actor = page.require()?;
+    let mut e = FieldErrors::new();
+    let status = match q.status.as_str() {
+        "" => None,
+        s => Status::parse(s).or_else(|| {
+            e.add("status", "invalid_choice");
+            None
+        }),
+    };
+    let coverage = match q.coverage.as_str() {
+        "" => None,
+        s => Coverage::parse(s).or_else(|| {
+            e.add("coverage", "invalid_choice");
+            None
+        }),
+    };
+    e.finish(()).map_err(AppError::Invalid)?;
+    let f = ListFilter {
+        status,
+        coverage,
+        ..Default::default()
+    };
+    let list = service::list(&state.db, &actor, &f, page_number(&q.page)?).await?;
+    let pager = list.pager(|n| {
+        href(
+            "/partnerships",
+            &[
+                ("status", &q.status),
+                ("coverage", &q.coverage),
+                ("page", &n.to_string()),
+            ],
+        )
+    });
+    let title = page.t("partnerships.title");
+    let may_create = matches!(actor.role, Role::Pengelola | Role::Forum | Role::Admin);
+    Ok(ListPage {
+        page: page.titled(title),
+        list,
+        pager,
+        query: q,
+        may_create,
+    })
+}
+
+// ---- One agreement -------------------------------------------------------------------
+
+#[derive(Template, WebTemplate)]
+#[template(path = "partnerships/show.html")]
+pub struct ShowPage {
+    page: Page,
+    p: PartnershipRecord,
+    realisation: Realisation,
+    files: Vec<Attachment>,
+    edit: bool,
+    confirm: bool,
+    errors: FieldErrors,
+}
+
+impl ShowPage {
+    fn rupiah(&self, n: &i64) -> String {
+        rupiah(n)
+    }
+
+    fn status(&self) -> String {
+        self.page
+            .label("partnership_status", self.p.status_on(today()).as_str())
+            .into_owned()
+    }
+
+    fn coverage(&self) -> String {
+        self.p
+            .partnership
+            .coverage
+            .iter()
+            .map(|c| self.page.label("coverage", c.as_str()).into_owned())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+async fn show_page(
+    state: &AppState,
+    page: Page,
+    id: i64,
+    errors: FieldErrors,
+) -> Result<ShowPage, AppError> {
+    let actor = page.require()?;
+    let (p, realisation, files) = service::show(&state.db, &actor, id).await?;
+    let edit = service::may_edit(&actor, &p);
+    let confirm = service::may_confirm(&actor, &p);
+    let title = p.partnership.title.clone();
+    Ok(ShowPage {
+        page: page.titled(title),
+        p,
+        realisation,
+        files,
+        edit,
+        confirm,
+        errors,
+    })
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    page: Page,
+    Path(id): Path<i64>,
+) -> Result<ShowPage, AppError> {
+    show_page(&state, page, id, FieldErrors::new()).await
+}
+
+async fn refused_show(
+    state: &AppState,
+    page: Page,
+    id: i64,
+    e: AppError,
+) -> Result<Response, AppError> {
+    match e {
+        AppError::Invalid(errors) => Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            show_page(state, page, id, errors).await?,
+        )
+            .into_response()),
+        e => Err(e),
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct ConfirmForm {
+    version: String,
+}
+
+pub async fn confirm(
+    State(state): State<AppState>,
+    page: Page,
+    Path(id): Path<i64>,
+    body: FormBody,
+) -> Result<Response, AppError> {
+    let actor = page.require()?;
+    let f: ConfirmForm = body.parse()?;
+    let version = f.version.trim().parse().unwrap_or(0);
+    match service::confirm(&state.db, &actor, id, version).await {
+        Ok(_) => Ok(
+            Redirect::to(&format!("/partnerships/{id}?done=partnership_confirmed")).into_response(),
+        ),
+        Err(AppError::Stale) => Ok(Redirect::to(&format!("/partnerships/{id}")).into_response()),
+        Err(e) => refused_show(&state, page, id, e).await,
+    }
+}
+
+pub async fn attach(
+    State(state): State<AppState>,
+    page: Page,
+    Path(id): Path<i64>,
+    upload: Result<Upload<UPLOAD_READ>, AppError>,
+) -> Result<Response, AppError> {
+    let actor = page.require()?;
+    let done = match upload {
+        Ok(up) => service::attach(
+            &state.db,
+            &state.config.files,
+            &actor,
+            id,
+            &up.file_name,
+            up.bytes,
+        )
+        .await
+        .map(|_| ()),
+        Err(AppError::TooLarge) => Err(AppError::invalid("file", "file_too_large")),
+        Err(e) => Err(e),
+    };
+    match done {
+        Ok(()) => Ok(
+            Redirect::to(&format!("/partnerships/{id}?done=attachment_saved#berkas"))
+                .into_response(),
+        ),
+        Err(e) => refused_show(&state, page, id, e).await,
+    }
+}
+
+pub async fn attachment(
+    State(state): State<AppState>,
+    page: Page,
+    Path((id, aid)): Path<(i64, i64)>,
+) -> Result<Response, AppError> {
+    let actor = page.require()?;
+    let (a, kind, bytes) =
+        service::attachment(&state.db, &state.config.files, &actor, id, aid).await?;
+    Ok(export::file(bytes, kind, &a.name))
+}
+
+pub async fn detach(
+    State(state): State<AppState>,
+    page: Page,
+    Path((id, aid)): Path<(i64, i64)>,
+) -> Result<Response, AppError> {
+    let actor = page.require()?;
+    match service::detach(&state.db, &state.config.files, &actor, id, aid).await {
+        Ok(()) => Ok(Redirect::to(&format!(
+            "/partnerships/{id}?done=attachment_removed#berkas"
+        ))
+        .into_response()),
+        Err(e) => refused_show(&state, page, id, e).await,
+    }
+}
+
+pub async fn history(
+    State(state): State<AppState>,
+    page: Page,
+    Path(id): Path<i64>,
+) -> Result<HistoryPage, AppError> {
+    let actor = page.require()?;
+    let (p, entries) = service::history(&state.db, &actor, id).await?;
+    Ok(HistoryPage::new(
+        page,
+        p.partnership.title,
+        format!("/partnerships/{id}"),
+        entries,
+        crate::kernel::audit::Labels::coded(&["document", "status"]),
+    ))
+}
+
+// ---- The form ------------------------------------------------------------------------
+
+#[derive(Template, WebTemplate)]
+#[template(path = "partnerships/form.html")]
+pub struct FormPage {
+    page: Page,
+    id: Option<i64>,
+    input: PartnershipInput,
+    errors: FieldErrors,
+    partners: Vec<Choice>,
+    /// A forum's members to choose from (empty for a BLKK's agreement).
+    members: Vec<Choice>,
+    stale: bool,
+}
+
+impl FormPage {
+    fn action(&self) -> String {
+        match self.id {
+            Some(id) => format!("/partnerships/{id}/edit"),
+            None => "/partnerships".into(),
+        }
+    }
+
+    fn version(&self) -> String {
+        self.input
+            .version
+            .map(|v| v.to_string())
+            .unwrap_or_default()
+    }
+
+    fn holder(&self) -> String {
+        self.input
+            .holder_id
+            .map(|v| v.to_string())
+            .unwrap_or_default()
+    }
+
+    fn document_options(&self) -> Vec<Choice> {
+        self.page.choices("document", Document::ALL)
+    }
+
+    fn status_options(&self) -> Vec<Choice> {
+        self.page.choices("partnership_status", Status::ALL)
+    }
+
+    fn coverage_options(&self) -> Vec<Choice> {
+        self.page.choices("coverage", Coverage::ALL)
+    }
+
+    fn coverage_chosen(&self) -> Vec<String> {
+        match &self.input.coverage {
+            Patch::Set(v) => v.clone(),
+            _ => Vec::new(),
+        }
+    }
+
+    fn members_chosen(&self) -> Vec<String> {
+        match &self.input.member_ids {
+            Patch::Set(v) => v.iter().map(|n| n.text().to_owned()).collect(),
+            _ => Vec::new(),
+        }
+    }
+}
+
+async fn form_page(
+    state: &AppState,
+    page: Page,
+    actor: &Actor,
+    id: Option<i64>,
+    input: PartnershipInput,
+    errors: FieldErrors,
+    stale: bool,
+) -> Result<FormPage, AppError> {
+    let title = match id {
+        Some(id) => {
+            let p = service::get(&state.db, actor, id).await?;
+            page.tf("partnership_form.edit_title", &p.partnership.title)
+        }
+        None => page.t("partnership_form.new_title").into_owned(),
+    };
+    let filter = orgs::model::OrgFilter {
+        kind: Some(orgs::model::OrgKind::Mitra),
+        ..Default::default()
+    };
+    let partners = orgs::service::choices(&state.db, &filter)
+        .await?
+        .into_iter()
+        .map(|o| Choice::new(o.id, o.name))
+        .collect();
+    let holder = input.holder_id.or(actor.org_id);
+    let members = match holder {
+        Some(h) => service::forum_choices(&state.db, h)
+            .await?
+            .into_iter()
+            .map(|(id, name)| Choice::new(id, name))
+            .collect(),
+        None => Vec::new(),
+    };
+    Ok(FormPage {
+        page: page.titled(title),
+        id,
+        input,
+        errors,
+        partners,
+        members,
+        stale,
+    })
+}
+
+async fn refused_form(
+    state: &AppState,
+    page: Page,
+    actor: &Actor,
+    id: Option<i64>,
+    input: PartnershipInput,
+    e: AppError,
+) -> Result<Response, AppError> {
+    let (errors, stale, status) = match e {
+        AppError::Invalid(errors) => (errors, false, StatusCode::UNPROCESSABLE_ENTITY),
+        AppError::Stale => (FieldErrors::new(), true, StatusCode::CONFLICT),
+        other => return Err(other),
+    };
+    let body = form_page(state, page, actor, id, input, errors, stale).await?;
+    Ok((status, body).into_response())
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct NewQuery {
+    holder: String,
+}
+
+pub async fn new_form(
+    State(state): State<AppState>,
+    page: Page,
+    Query(q): Query<NewQuery>,
+) -> Result<FormPage, AppError> {
+    let actor = page.require()?;
+    let holder = match actor.role {
+        Role::Admin => check::int_in(&q.holder, 1, i64::MAX).ok().flatten(),
+        Role::Pengelola | Role::Forum => actor.org_id,
+        _ => return Err(AppError::Forbidden),
+    };
+    let input = PartnershipInput {
+        holder_id: holder,
+        document: Patch::Set(Document::Pks.as_str().into()),
+        status: Patch::Set(Status::Aktif.as_str().into()),
+        value_rupiah: Patch::Set(Num("0".into())),
+        in_kind_rupiah: Patch::Set(Num("0".into())),
+        ..Default::default()
+    };
+    form_page(&state, page, &actor, None, input, FieldErrors::new(), false).await
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    page: Page,
+    body: FormBody,
+) -> Result<Response, AppError> {
+    let actor = page.require()?;
+    let input: PartnershipInput = body.parse()?;
+    match service::create(&state.db, &actor, &input).await {
+        Ok(p) => Ok(
+            Redirect::to(&format!("/partnerships/{}?done=partnership_saved", p.id)).into_response(),
+        ),
+        Err(e) => refused_form(&state, page, &actor, None, input, e).await,
+    }
+}
+
+pub async fn edit_form(
+    State(state): State<AppState>,
+    page: Page,
+    Path(id): Path<i64>,
+) -> Result<FormPage, AppError> {
+    let actor = page.require()?;
+    let p = service::get(&state.db, &actor, id).await?;
+    if !service::may_edit(&actor, &p) {
+        return Err(AppError::Forbidden);
+    }
+    let mut input: PartnershipInput = input_of(&p.partnership).map_err(AppError::internal)?;
+    input.version = Some(p.version);
+    form_page(
+        &state,
+        page,
+        &actor,
+        Some(id),
+        input,
+        FieldErrors::new(),
+        false,
+    )
+    .await
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    page: Page,
+    Path(id): Path<i64>,
+    body: FormBody,
+) -> Result<Response, AppError> {
+    let actor = page.require()?;
+    let input: PartnershipInput = body.parse()?;
+    if input.version.is_none() {
+        return Err(AppError::BadRequest("missing version".into()));
+    }
+    match service::update(&state.db, &actor, id, &input).await {
+        Ok(_) => {
+            Ok(Redirect::to(&format!("/partnerships/{id}?done=partnership_saved")).into_response())
+        }
+        Err(e) => refused_form(&state, page, &actor, Some(id), input, e).await,
+    }
+}

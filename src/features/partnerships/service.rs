@@ -1,0 +1,369 @@
+//! Partnership use cases: a BLKK (or a forum for its members) records and changes its
+//! agreements, attaches the signed document; the partner's users see and confirm theirs;
+//! everyone in scope reads them with what came of each; the holders are reminded 60 and 30
+//! days before an agreement ends. Each checks access once, validates, and writes in one
+//! transaction with its audit entry.
+
+use time::Duration;
+
+use super::model::{
+    self, Holding, ListFilter, MAX_ATTACHMENTS, PARTNERSHIP, Partnership, PartnershipInput,
+    PartnershipRecord, REMIND_DAYS, Realisation, Status,
+};
+use super::store::{self, Seen};
+use crate::features::notifications::{self, service::Notice};
+use crate::kernel::access::{self, Actor, Role};
+use crate::kernel::attachments::{self, Attachment};
+use crate::kernel::audit;
+use crate::kernel::db::Db;
+use crate::kernel::error::AppError;
+use crate::kernel::files::{self, Files};
+use crate::kernel::time::{now, today};
+use crate::kernel::validate::FieldErrors;
+use crate::kernel::web::paging::{Paged, Window};
+
+pub const PAGE_SIZE: i64 = 50;
+
+fn seen(actor: &Actor) -> Seen {
+    match (actor.role, actor.org_id) {
+        (Role::Mitra, Some(org)) => Seen::Partner(org),
+        _ => Seen::Members(actor.centre_scope()),
+    }
+}
+
+fn holding(p: &PartnershipRecord) -> Holding {
+    Holding {
+        holder_id: p.partnership.holder_id,
+        holder_is_centre: p.holder_kind == "blkk",
+        partner_id: p.partnership.partner_id,
+    }
+}
+
+/// An agreement the actor may see: one a BLKK in their scope takes part in, or (a partner's
+/// users) their own organisation's. Others get 404, as if it did not exist.
+pub async fn get(db: &Db, actor: &Actor, id: i64) -> Result<PartnershipRecord, AppError> {
+    if !store::visible(db, &seen(actor), id, today()).await? {
+        return Err(AppError::NotFound);
+    }
+    store::get(db, id).await?.ok_or(AppError::NotFound)
+}
+
+/// May change the agreement and its files.
+pub fn may_edit(actor: &Actor, p: &PartnershipRecord) -> bool {
+    let h = holding(p);
+    model::can_write(actor, h.holder_id, h.holder_is_centre)
+}
+
+/// May confirm it now.
+pub fn may_confirm(actor: &Actor, p: &PartnershipRecord) -> bool {
+    model::can_confirm(actor, &holding(p))
+        && p.partnership.status == Status::Aktif
+        && p.confirmed_at.is_none()
+}
+
+/// A forum's members to choose from (nothing for a BLKK).
+pub async fn forum_choices(db: &Db, holder: i64) -> Result<Vec<(i64, String)>, AppError> {
+    Ok(store::forum_choices(db, holder).await?)
+}
+
+/// An agreement with what came of it.
+pub async fn show(
+    db: &Db,
+    actor: &Actor,
+    id: i64,
+) -> Result<(PartnershipRecord, Realisation, Vec<Attachment>), AppError> {
+    let p = get(db, actor, id).await?;
+    let r = store::realisation(db, &p).await?;
+    let files = attachments::list(db, PARTNERSHIP, id).await?;
+    Ok((p, r, files))
+}
+
+pub async fn list(
+    db: &Db,
+    actor: &Actor,
+    f: &ListFilter,
+    page: i64,
+) -> Result<Paged<PartnershipRecord>, AppError> {
+    let w = Window::new(page, PAGE_SIZE);
+    let (items, total) = store::list(db, &seen(actor), f, today(), w.size, w.offset()).await?;
+    Ok(Paged::new(items, total, w))
+}
+
+/// The BLKK or forum an agreement recorded by `actor` is held by: their own, or (an
+/// admin) the one named.
+async fn holder_of(db: &Db, actor: &Actor, named: Option<i64>) -> Result<(i64, bool), AppError> {
+    let id = match actor.role {
+        Role::Admin => named.ok_or(AppError::invalid("holder_id", "required"))?,
+        Role::Pengelola | Role::Forum => actor.org_id.ok_or(AppError::Forbidden)?,
+        _ => return Err(AppError::Forbidden),
+    };
+    if named.is_some_and(|n| n != id) {
+        return Err(AppError::Forbidden);
+    }
+    match store::org(db, id).await? {
+        Some((kind, _)) if kind == "blkk" || kind == "forum" => Ok((id, kind == "blkk")),
+        Some(_) => Err(AppError::invalid("holder_id", "invalid_choice")),
+        None => Err(AppError::invalid("holder_id", "not_found")),
+    }
+}
+
+/// What the records must say about an agreement: its partner exists and is not a BLKK,
+/// and a forum's members are its own.
+async fn check_references(
+    db: &Db,
+    p: &Partnership,
+    holder_is_centre: bool,
+) -> Result<(), AppError> {
+    let mut e = FieldErrors::new();
+    match store::org(db, p.partner_id).await? {
+        Some((kind, _)) if kind != "blkk" => {}
+        Some(_) => e.add("partner_id", "invalid_choice"),
+        None => e.add("partner_id", "not_found"),
+    }
+    if !holder_is_centre {
+        let found = store::forum_members(db, p.holder_id, &p.member_ids).await?;
+        if found.len() != p.member_ids.len() {
+            e.add("member_ids", "not_a_member");
+        }
+    }
+    e.finish(()).map_err(AppError::Invalid)
+}
+
+pub async fn create(
+    db: &Db,
+    actor: &Actor,
+    input: &PartnershipInput,
+) -> Result<PartnershipRecord, AppError> {
+    let (holder, is_centre) = holder_of(db, actor, input.holder_id).await?;
+    access::allow(model::can_write(actor, holder, is_centre))?;
+    let p = input.validate(None, holder, is_centre)?;
+    check_references(db, &p, is_centre).await?;
+    let mut tx = db.begin().await?;
+    let id = store::insert(&mut tx, &p, now()).await?;
+    audit::record_now(
+        &mut tx,
+        Some(actor.user_id),
+        PARTNERSHIP,
+        id,
+        "create",
+        &audit::created(&audit::snapshot(&p)),
+    )
+    .await?;
+    tx.commit().await?;
+    store::get(db, id).await?.ok_or(AppError::NotFound)
+}
+
+/// Changes an agreement (its holder). A change of its partner, dates, coverage or value
+/// needs the partner's confirmation again.
+pub async fn update(
+    db: &Db,
+    actor: &Actor,
+    id: i64,
+    input: &PartnershipInput,
+) -> Result<PartnershipRecord, AppError> {
+    let current = get(db, actor, id).await?;
+    let h = holding(&current);
+    access::allow(model::can_write(actor, h.holder_id, h.holder_is_centre))?;
+    if input.holder_id.is_some_and(|x| x != h.holder_id) {
+        return Err(AppError::invalid("holder_id", "cannot_change"));
+    }
+    let version = input.version.unwrap_or(current.version);
+    if version != current.version {
+        return Err(AppError::Stale);
+    }
+    let old = &current.partnership;
+    let p = input.validate(Some(old), h.holder_id, h.holder_is_centre)?;
+    check_references(db, &p, h.holder_is_centre).await?;
+    let changes = audit::diff(&audit::snapshot(old), &audit::snapshot(&p));
+    if changes.is_empty() {
+        return Ok(current);
+    }
+    let reconfirm = p.partner_id != old.partner_id
+        || p.start_date != old.start_date
+        || p.end_date != old.end_date
+        || p.coverage != old.coverage
+        || p.value_rupiah != old.value_rupiah
+        || p.in_kind_rupiah != old.in_kind_rupiah;
+    let mut tx = db.begin().await?;
+    store::update(&mut tx, id, version, &p, reconfirm, now()).await?;
+    audit::record_now(
+        &mut tx,
+        Some(actor.user_id),
+        PARTNERSHIP,
+        id,
+        "update",
+        &changes,
+    )
+    .await?;
+    tx.commit().await?;
+    store::get(db, id).await?.ok_or(AppError::NotFound)
+}
+
+/// The partner's user confirms an active agreement as recorded.
+pub async fn confirm(
+    db: &Db,
+    actor: &Actor,
+    id: i64,
+    version: i64,
+) -> Result<PartnershipRecord, AppError> {
+    let p = get(db, actor, id).await?;
+    access::allow(model::can_confirm(actor, &holding(&p)))?;
+    if p.partnership.status != Status::Aktif {
+        return Err(AppError::invalid("status", "not_active"));
+    }
+    if p.confirmed_at.is_some() {
+        return Ok(p);
+    }
+    let mut tx = db.begin().await?;
+    store::confirm(&mut tx, id, version, actor.user_id, now()).await?;
+    audit::record_now(
+        &mut tx,
+        Some(actor.user_id),
+        PARTNERSHIP,
+        id,
+        "confirm",
+        &[audit::Change {
+            field: "confirmed_by".into(),
+            old: serde_json::Value::Null,
+            new: actor.user_id.into(),
+        }],
+    )
+    .await?;
+    tx.commit().await?;
+    store::get(db, id).await?.ok_or(AppError::NotFound)
+}
+
+pub async fn history(
+    db: &Db,
+    actor: &Actor,
+    id: i64,
+) -> Result<(PartnershipRecord, Vec<audit::AuditEntry>), AppError> {
+    let p = get(db, actor, id).await?;
+    let entries = audit::history(db, PARTNERSHIP, id, 200).await?;
+    Ok((p, entries))
+}
+
+// ---- The signed document and other files ---------------------------------------------
+
+/// Its holder attaches the signed document (or an annex): at most
+/// [`model::MAX_ATTACHMENTS`]; see [`attachments::keep`] for what is taken.
+pub async fn attach(
+    db: &Db,
+    files: &Files,
+    actor: &Actor,
+    id: i64,
+    file_name: &str,
+    bytes: Vec<u8>,
+) -> Result<Attachment, AppError> {
+    let p = get(db, actor, id).await?;
+    let h = holding(&p);
+    access::allow(model::can_write(actor, h.holder_id, h.holder_is_centre))?;
+    let kept = attachments::keep(files, &format!("partnerships/{id}"), file_name, bytes).await?;
+    let saved = async {
+        let mut tx = db.begin().await?;
+        if attachments::count(&mut tx, PARTNERSHIP, id).await? >= MAX_ATTACHMENTS {
+            return Err(AppError::invalid("file", "too_many_files"));
+        }
+        let aid = attachments::insert(&mut tx, PARTNERSHIP, id, &kept, actor.user_id).await?;
+        tx.commit().await?;
+        Ok(aid)
+    }
+    .await;
+    match saved {
+        Ok(aid) => attachments::find(db, PARTNERSHIP, id, aid)
+            .await?
+            .ok_or(AppError::NotFound),
+        Err(e) => {
+            kept.discard(files).await;
+            Err(e)
+        }
+    }
+}
+
+pub async fn detach(
+    db: &Db,
+    files: &Files,
+    actor: &Actor,
+    id: i64,
+    attachment_id: i64,
+) -> Result<(), AppError> {
+    let p = get(db, actor, id).await?;
+    let h = holding(&p);
+    access::allow(model::can_write(actor, h.holder_id, h.holder_is_centre))?;
+    let mut tx = db.begin().await?;
+    let a = attachments::remove(&mut tx, PARTNERSHIP, id, attachment_id, actor.user_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    tx.commit().await?;
+    files.delete(&a.object_key).await;
+    Ok(())
+}
+
+/// A file's record, kind and content, for those who may see the agreement.
+pub async fn attachment(
+    db: &Db,
+    files: &Files,
+    actor: &Actor,
+    id: i64,
+    attachment_id: i64,
+) -> Result<(Attachment, files::Kind, Vec<u8>), AppError> {
+    get(db, actor, id).await?;
+    let a = attachments::find(db, PARTNERSHIP, id, attachment_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let (kind, bytes) = attachments::read(files, &a).await?;
+    Ok((a, kind, bytes))
+}
+
+// ---- Reminders -----------------------------------------------------------------------
+
+/// Reminds the holders of active agreements ending within 60 days, and again within 30
+/// (once per agreement, point and end date, also when the server was down on the day).
+/// Answers how many users were told.
+pub async fn remind(db: &Db) -> Result<usize, AppError> {
+    let day = today();
+    let mut told = 0;
+    let [far, near] = REMIND_DAYS;
+    for (days, from, to) in [
+        (
+            far,
+            day + Duration::days(near + 1),
+            day + Duration::days(far),
+        ),
+        (near, day, day + Duration::days(near)),
+    ] {
+        for e in store::ending(db, from, to, days).await? {
+            let mut tx = db.begin().await?;
+            if !store::reminded(&mut tx, e.id, days, e.end_date).await? {
+                continue;
+            }
+            let text = format!(
+                "Kerja sama \"{}\" dengan {} berakhir {}",
+                e.title, e.partner_name, e.end_date
+            );
+            let body = format!(
+                "{text}.\n\nPerpanjang atau catat hasilnya di Simandiri: /partnerships/{}\n",
+                e.id
+            );
+            let link = format!("/partnerships/{}", e.id);
+            let reference = format!("partnership:{}:{days}:{}", e.id, e.end_date);
+            told += notifications::service::tell(
+                &mut tx,
+                e.holder_id,
+                &["pengelola", "forum"],
+                &Notice {
+                    kind: "ending",
+                    report_id: None,
+                    link: &link,
+                    reference: &reference,
+                    text: &text,
+                    subject: &format!("Simandiri: {text}"),
+                    body: &body,
+                },
+            )
+            .await?;
+            tx.commit().await?;
+        }
+    }
+    Ok(told)
+}
