@@ -321,14 +321,21 @@ async fn run(command: Command) -> anyhow::Result<()> {
                 }
                 _ => None,
             };
+            let i = match &p {
+                Some(Ok(_)) => {
+                    Some(crate::seed::income::generate(&db, args.seed, args.years).await)
+                }
+                _ => None,
+            };
             db.close().await;
             let s = s?;
             let t = t.transpose()?.unwrap_or_default();
             let r = r.transpose()?.unwrap_or_default();
             let p = p.transpose()?.unwrap_or_default();
+            let i = i.transpose()?.unwrap_or_default();
             println!(
                 "generated {} centres, {} organisations, {} users, {} forum memberships, \
-                 {} trainings, {} enrolments, {} outcomes, {} reports, {} partnerships in {} ms",
+                 {} trainings, {} enrolments, {} outcomes, {} reports, {} partnerships, {} months of income in {} ms",
                 s.centres,
                 s.orgs,
                 s.users,
@@ -338,6 +345,7 @@ async fn run(command: Command) -> anyhow::Result<()> {
                 t.outcomes,
                 r,
                 p,
+                i,
                 started.elapsed().as_millis()
             );
             Ok(())

@@ -11,8 +11,8 @@ use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 
 use crate::features::{
-    accounts, areas, centres, home, imports, kejuruan, mail, notifications, orgs, partnerships,
-    reports, trainings,
+    accounts, areas, centres, home, imports, income, kejuruan, mail, notifications, orgs,
+    partnerships, reports, trainings,
 };
 use crate::kernel::db::Db;
 use crate::kernel::web::error::ErrorBody;
@@ -42,6 +42,7 @@ use crate::kernel::web::{self, AppState, WebConfig};
         (name = "trainings", description = "Batches, trainees, results, outcomes and figures"),
         (name = "public", description = "Upcoming trainings and applications, without sign-in"),
         (name = "reports", description = "E-reporting: report types, reports, their workflow and compliance"),
+        (name = "income", description = "Income by source and the self-funding figures"),
         (name = "partnerships", description = "Partnerships (kerja sama): agreements with partners, what came of them, their documents"),
         (name = "notifications", description = "Each user's notifications"),
     )
@@ -60,6 +61,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(trainings::api())
         .merge(reports::api())
         .merge(partnerships::api())
+        .merge(income::api())
         .merge(notifications::api())
 }
 
@@ -92,6 +94,7 @@ pub fn router(db: Db, config: WebConfig) -> Router {
         .merge(trainings::routes())
         .merge(reports::routes())
         .merge(partnerships::routes())
+        .merge(income::routes())
         .merge(notifications::routes())
         .merge(api)
         .route(

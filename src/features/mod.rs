@@ -8,6 +8,7 @@ pub mod areas;
 pub mod centres;
 pub mod home;
 pub mod imports;
+pub mod income;
 pub mod kejuruan;
 pub mod mail;
 pub mod notifications;

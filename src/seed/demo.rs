@@ -284,6 +284,8 @@ pub async fn load(db: &Db) -> Result<Vec<DemoLogin>, StoreError> {
         org_admin: true,
     };
     crate::seed::partnerships::demo(db, &manager, mes, &forum_officer, regency_government).await?;
+    crate::seed::income::demo(db, &manager).await?;
+    crate::seed::income::generate(db, DEMO_SEED, 2).await?;
     crate::seed::reports::demo_reports(db, types[0], darul_bayan, manager).await?;
     // The other BLKK's last twelve months, so the compliance views have something to show.
     crate::seed::reports::generate(db, DEMO_SEED, 1).await?;

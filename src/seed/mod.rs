@@ -3,6 +3,7 @@
 
 pub mod demo;
 pub mod generate;
+pub mod income;
 pub mod partnerships;
 pub mod reference;
 pub mod reports;

@@ -12,6 +12,7 @@ mod centres;
 mod cli;
 mod home;
 mod imports;
+mod income;
 mod layout;
 mod orgs;
 mod partnerships;

@@ -410,12 +410,14 @@ mod reset_requests_are_limited {
             )
             .await;
         assert_eq!(status, 422, "{body}");
-        // Only the allowed requests were queued (no SMTP here: they wait in the outbox).
+        // Only the allowed requests were queued (no SMTP here: they wait in the outbox);
+        // reset links are the mail holding a secret.
         let (queued,): (i64,) = t
             .db()
             .fetch_one(
-                Sql::new("SELECT COUNT(*) FROM mail_jobs WHERE to_addr = $1")
-                    .arg(demo_email("pengelola")),
+                Sql::new("SELECT COUNT(*) FROM mail_jobs WHERE to_addr = $1 AND secret = $2")
+                    .arg(demo_email("pengelola"))
+                    .arg(true),
             )
             .await
             .unwrap();

@@ -249,10 +249,9 @@ pub async fn attach(
         Err(e) => Err(e),
     };
     match done {
-        Ok(()) => Ok(
-            Redirect::to(&format!("/partnerships/{id}?done=attachment_saved#berkas"))
-                .into_response(),
-        ),
+        Ok(()) => {
+            Ok(Redirect::to(&format!("/partnerships/{id}?done=attachment_saved")).into_response())
+        }
         Err(e) => refused_show(&state, page, id, e).await,
     }
 }
@@ -275,10 +274,9 @@ pub async fn detach(
 ) -> Result<Response, AppError> {
     let actor = page.require()?;
     match service::detach(&state.db, &state.config.files, &actor, id, aid).await {
-        Ok(()) => Ok(Redirect::to(&format!(
-            "/partnerships/{id}?done=attachment_removed#berkas"
-        ))
-        .into_response()),
+        Ok(()) => Ok(
+            Redirect::to(&format!("/partnerships/{id}?done=attachment_removed")).into_response(),
+        ),
         Err(e) => refused_show(&state, page, id, e).await,
     }
 }
@@ -289,13 +287,13 @@ pub async fn history(
     Path(id): Path<i64>,
 ) -> Result<HistoryPage, AppError> {
     let actor = page.require()?;
-    let (p, entries) = service::history(&state.db, &actor, id).await?;
+    let (p, entries, labels) = service::history(&state.db, &actor, id).await?;
     Ok(HistoryPage::new(
         page,
         p.partnership.title,
         format!("/partnerships/{id}"),
         entries,
-        crate::kernel::audit::Labels::coded(&["document", "status"]),
+        labels,
     ))
 }
 
@@ -312,6 +310,8 @@ pub struct FormPage {
     /// A forum's members to choose from (empty for a BLKK's agreement).
     members: Vec<Choice>,
     stale: bool,
+    /// Changing it asks the partner to confirm again.
+    confirmed: bool,
 }
 
 impl FormPage {
@@ -388,6 +388,13 @@ async fn form_page(
         .into_iter()
         .map(|o| Choice::new(o.id, o.name))
         .collect();
+    let confirmed = match id {
+        Some(id) => service::get(&state.db, actor, id)
+            .await?
+            .confirmed_at
+            .is_some(),
+        None => false,
+    };
     let holder = input.holder_id.or(actor.org_id);
     let members = match holder {
         Some(h) => service::forum_choices(&state.db, h)
@@ -405,6 +412,7 @@ async fn form_page(
         partners,
         members,
         stale,
+        confirmed,
     })
 }
 
@@ -446,8 +454,6 @@ pub async fn new_form(
         holder_id: holder,
         document: Patch::Set(Document::Pks.as_str().into()),
         status: Patch::Set(Status::Aktif.as_str().into()),
-        value_rupiah: Patch::Set(Num("0".into())),
-        in_kind_rupiah: Patch::Set(Num("0".into())),
         ..Default::default()
     };
     form_page(&state, page, &actor, None, input, FieldErrors::new(), false).await
@@ -480,6 +486,13 @@ pub async fn edit_form(
     }
     let mut input: PartnershipInput = input_of(&p.partnership).map_err(AppError::internal)?;
     input.version = Some(p.version);
+    // Money as people write it.
+    for (field, n) in [
+        (&mut input.value_rupiah, p.partnership.value_rupiah),
+        (&mut input.in_kind_rupiah, p.partnership.in_kind_rupiah),
+    ] {
+        *field = Patch::Set(Num(if n == 0 { String::new() } else { rupiah(&n) }));
+    }
     form_page(
         &state,
         page,

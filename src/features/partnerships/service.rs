@@ -233,14 +233,23 @@ pub async fn confirm(
     store::get(db, id).await?.ok_or(AppError::NotFound)
 }
 
+/// An agreement's history, its codes and organisations named.
 pub async fn history(
     db: &Db,
     actor: &Actor,
     id: i64,
-) -> Result<(PartnershipRecord, Vec<audit::AuditEntry>), AppError> {
+) -> Result<(PartnershipRecord, Vec<audit::AuditEntry>, audit::Labels), AppError> {
     let p = get(db, actor, id).await?;
     let entries = audit::history(db, PARTNERSHIP, id, 200).await?;
-    Ok((p, entries))
+    let mut labels = audit::Labels::coded(&["document", "status"]);
+    crate::features::orgs::service::label_references(
+        db,
+        &entries,
+        &["partner_id", "holder_id"],
+        &mut labels,
+    )
+    .await?;
+    Ok((p, entries, labels))
 }
 
 // ---- The signed document and other files ---------------------------------------------

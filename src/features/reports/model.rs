@@ -63,6 +63,12 @@ code_enum! {
         /// Of the graduates of batches that ended in the twelve months up to the period's
         /// end, the share with any outcome recorded (percent).
         TracerResponseRate = "tracer_response_rate",
+        /// Own income (all but government money) recorded for the period's months, rupiah.
+        IncomeOwn = "income_own",
+        /// All income recorded for the period's months, rupiah.
+        IncomeTotal = "income_total",
+        /// Active agreements the BLKK takes part in on the period's last day.
+        PartnershipsActive = "partnerships_active",
     }
 }
 
@@ -71,6 +77,7 @@ impl Source {
     pub fn kind(self) -> IndicatorKind {
         match self {
             Source::TracerResponseRate => IndicatorKind::Percent,
+            Source::IncomeOwn | Source::IncomeTotal => IndicatorKind::Rupiah,
             _ => IndicatorKind::Count,
         }
     }

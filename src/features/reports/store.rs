@@ -645,6 +645,36 @@ pub async fn computed(
             (answered * 10_000 + graduates / 2) / graduates,
         );
     }
+    // Income recorded for the period's months (by the BLKK-and-month key).
+    let month = |d: Date| format!("{:04}-{:02}", d.year(), d.month() as u8);
+    let (recorded, own, total): (i64, i64, i64) = db
+        .fetch_one(
+            Sql::new(
+                "SELECT COUNT(*), CAST(COALESCE(SUM(own), 0) AS BIGINT), \
+                 CAST(COALESCE(SUM(total), 0) AS BIGINT) FROM income_months \
+                 WHERE centre_id = $1 AND month BETWEEN $2 AND $3",
+            )
+            .arg(centre_id)
+            .arg(month(start))
+            .arg(month(end)),
+        )
+        .await?;
+    if recorded > 0 {
+        out.insert(Source::IncomeOwn, own);
+        out.insert(Source::IncomeTotal, total);
+    }
+    let (active,): (i64,) = db
+        .fetch_one(
+            Sql::new(
+                "SELECT COUNT(*) FROM partnership_members m JOIN partnerships p \
+                 ON p.id = m.partnership_id WHERE m.centre_id = $1 AND p.status = 'aktif' \
+                 AND p.start_date <= $2 AND p.end_date >= $2",
+            )
+            .arg(centre_id)
+            .arg(end),
+        )
+        .await?;
+    out.insert(Source::PartnershipsActive, active);
     Ok(out)
 }
 

@@ -1,0 +1,356 @@
+//! Income pages: a BLKK's year by month, the form for a month's income by source, and the
+//! self-funding figures.
+
+use std::collections::BTreeMap;
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::api::{YearParams, year_and_centre};
+use super::model::{IncomeInput, Source, YearMonth};
+use super::service::{self, IncomeYear, SelfFunding};
+use crate::kernel::access::{Actor, Role};
+use crate::kernel::code::Rupiah;
+use crate::kernel::error::AppError;
+use crate::kernel::validate::{FieldErrors, check};
+use crate::kernel::web::AppState;
+use crate::kernel::web::extract::{FormBody, Query};
+use crate::kernel::web::nav::href;
+use crate::kernel::web::page::Page;
+
+fn rupiah(n: &i64) -> String {
+    Rupiah(*n).to_string()
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct YearQuery {
+    centre: String,
+    year: String,
+}
+
+impl YearQuery {
+    fn params(&self) -> Result<YearParams, AppError> {
+        let mut e = FieldErrors::new();
+        let centre = e.take("centre", check::int_in(&self.centre, 1, i64::MAX));
+        let year = e.take("year", check::int_in(&self.year, 2000, 2100));
+        e.finish(YearParams { centre, year })
+            .map_err(AppError::Invalid)
+    }
+}
+
+fn own_centre(actor: &Actor) -> Option<i64> {
+    match actor.role {
+        Role::Pengelola => actor.org_id,
+        _ => None,
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "income/year.html")]
+pub struct YearPage {
+    page: Page,
+    y: IncomeYear,
+}
+
+impl YearPage {
+    fn rupiah(&self, n: &i64) -> String {
+        rupiah(n)
+    }
+
+    fn edit_href(&self, month: &str) -> String {
+        href(
+            "/income/edit",
+            &[("centre", &self.y.centre_id.to_string()), ("month", month)],
+        )
+    }
+
+    fn has_next(&self) -> bool {
+        self.y.year < crate::kernel::time::today().year()
+    }
+
+    fn year_href(&self, year: i32) -> String {
+        href(
+            "/income",
+            &[
+                ("centre", &self.y.centre_id.to_string()),
+                ("year", &year.to_string()),
+            ],
+        )
+    }
+}
+
+pub async fn year(
+    State(state): State<AppState>,
+    page: Page,
+    Query(q): Query<YearQuery>,
+) -> Result<YearPage, AppError> {
+    let actor = page.require()?;
+    let (centre, year) = year_and_centre(&q.params()?, own_centre(&actor))?;
+    let y = service::year(&state.db, &actor, centre, year).await?;
+    let title = page.tf("income.title_of", &y.centre_name);
+    Ok(YearPage {
+        page: page.titled(title),
+        y,
+    })
+}
+
+// ---- A month's form ------------------------------------------------------------------
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct MonthQuery {
+    centre: String,
+    month: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "income/form.html")]
+pub struct FormPage {
+    page: Page,
+    centre_id: i64,
+    centre_name: String,
+    month: String,
+    /// What the form shows: typed, or as recorded.
+    values: BTreeMap<String, String>,
+    note: String,
+    version: String,
+    training_fees: i64,
+    errors: FieldErrors,
+    stale: bool,
+}
+
+impl FormPage {
+    fn sources(&self) -> Vec<Source> {
+        service::sources()
+    }
+
+    fn field(&self, s: &Source) -> String {
+        format!("amounts.{}", s.as_str())
+    }
+
+    fn value(&self, s: &Source) -> String {
+        self.values.get(s.as_str()).cloned().unwrap_or_default()
+    }
+
+    fn fees(&self) -> String {
+        rupiah(&self.training_fees)
+    }
+
+    fn back(&self) -> String {
+        href(
+            "/income",
+            &[
+                ("centre", &self.centre_id.to_string()),
+                ("year", self.month.get(..4).unwrap_or_default()),
+            ],
+        )
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn form_page(
+    state: &AppState,
+    page: Page,
+    actor: &Actor,
+    centre: i64,
+    month: YearMonth,
+    typed: Option<(BTreeMap<String, String>, String, String)>,
+    errors: FieldErrors,
+    stale: bool,
+) -> Result<FormPage, AppError> {
+    let y = service::year(&state.db, actor, centre, month.year).await?;
+    if !y.may_edit {
+        return Err(AppError::Forbidden);
+    }
+    let text = month.to_string();
+    let view = y.months.iter().find(|m| m.month == text);
+    let training_fees = view.map_or(0, |m| m.training_fees);
+    let recorded = view.and_then(|m| m.recorded.clone());
+    let (values, note, version) = match (typed, &recorded) {
+        (Some(t), _) => t,
+        (None, Some(r)) => (
+            r.amounts
+                .iter()
+                .map(|(s, a)| (s.as_str().to_owned(), rupiah(a)))
+                .collect(),
+            r.note.clone(),
+            r.version.to_string(),
+        ),
+        (None, None) => {
+            let mut v = BTreeMap::new();
+            if training_fees > 0 {
+                v.insert(
+                    Source::BiayaPelatihan.as_str().to_owned(),
+                    rupiah(&training_fees),
+                );
+            }
+            (v, String::new(), String::new())
+        }
+    };
+    // After a refusal for someone else's change, the form offers the current version.
+    let version = if stale {
+        recorded.map(|r| r.version.to_string()).unwrap_or_default()
+    } else {
+        version
+    };
+    let title = page.tf("income.month_title", &text);
+    Ok(FormPage {
+        page: page.titled(title),
+        centre_id: centre,
+        centre_name: y.centre_name,
+        month: text,
+        values,
+        note,
+        version,
+        training_fees,
+        errors,
+        stale,
+    })
+}
+
+pub async fn edit_form(
+    State(state): State<AppState>,
+    page: Page,
+    Query(q): Query<MonthQuery>,
+) -> Result<Response, AppError> {
+    let actor = page.require()?;
+    let centre = check::int_in(&q.centre, 1, i64::MAX)
+        .ok()
+        .flatten()
+        .or(own_centre(&actor))
+        .ok_or(AppError::invalid("centre", "required"))?;
+    let month = YearMonth::parse(&q.month).ok_or(AppError::invalid("month", "invalid_month"))?;
+    Ok(form_page(
+        &state,
+        page,
+        &actor,
+        centre,
+        month,
+        None,
+        FieldErrors::new(),
+        false,
+    )
+    .await?
+    .into_response())
+}
+
+/// Saves the month; refused input comes back beside its fields, the typing kept.
+pub async fn save(
+    State(state): State<AppState>,
+    page: Page,
+    body: FormBody,
+) -> Result<Response, AppError> {
+    let actor = page.require()?;
+    let form: BTreeMap<String, String> = body.parse()?;
+    let get = |k: &str| form.get(k).cloned().unwrap_or_default();
+    let centre = check::int_in(&get("centre_id"), 1, i64::MAX)
+        .ok()
+        .flatten()
+        .ok_or(AppError::BadRequest("centre_id".into()))?;
+    let month = YearMonth::parse(&get("month")).ok_or(AppError::BadRequest("month".into()))?;
+    let values: BTreeMap<String, String> = form
+        .iter()
+        .filter_map(|(k, v)| Some((k.strip_prefix("amounts.")?.to_owned(), v.clone())))
+        .collect();
+    let input = IncomeInput {
+        centre_id: Some(centre),
+        month: month.to_string(),
+        amounts: values
+            .iter()
+            .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+            .collect(),
+        note: get("note"),
+        version: check::int_in(&get("version"), 1, i64::MAX).ok().flatten(),
+    };
+    match service::save(&state.db, &actor, &input).await {
+        Ok(_) => {
+            let to = href(
+                "/income",
+                &[
+                    ("centre", &centre.to_string()),
+                    ("year", &month.year.to_string()),
+                    ("done", "income_saved"),
+                ],
+            );
+            Ok(Redirect::to(&to).into_response())
+        }
+        Err(AppError::Invalid(errors)) => {
+            let typed = Some((values, get("note"), get("version")));
+            let body = form_page(&state, page, &actor, centre, month, typed, errors, false).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, body).into_response())
+        }
+        Err(AppError::Stale) => {
+            let typed = Some((values, get("note"), String::new()));
+            let body = form_page(
+                &state,
+                page,
+                &actor,
+                centre,
+                month,
+                typed,
+                FieldErrors::new(),
+                true,
+            )
+            .await?;
+            Ok((StatusCode::CONFLICT, body).into_response())
+        }
+        Err(e) => Err(e),
+    }
+}
+
+// ---- Self-funding figures ------------------------------------------------------------
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct StatsQuery {
+    year: String,
+    scope: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "income/stats.html")]
+pub struct StatsPage {
+    page: Page,
+    f: SelfFunding,
+    query: StatsQuery,
+}
+
+impl StatsPage {
+    fn rupiah(&self, n: &i64) -> String {
+        rupiah(n)
+    }
+
+    fn scope_href(&self, scope: &str) -> String {
+        href(
+            "/income/stats",
+            &[("year", &self.f.year.to_string()), ("scope", scope)],
+        )
+    }
+
+    fn bands(&self) -> [&'static str; 5] {
+        ["< 10 %", "10–25 %", "25–50 %", "50–75 %", "≥ 75 %"]
+    }
+}
+
+pub async fn stats(
+    State(state): State<AppState>,
+    page: Page,
+    Query(q): Query<StatsQuery>,
+) -> Result<StatsPage, AppError> {
+    let actor = page.require()?;
+    let year = check::int_in(&q.year, 2000, 2100)
+        .map_err(|p| AppError::Invalid(FieldErrors::single("year", p)))?;
+    let f = service::self_funding(&state.db, &actor, year, &q.scope).await?;
+    let title = page.t("income.stats_title");
+    Ok(StatsPage {
+        page: page.titled(title),
+        f,
+        query: q,
+    })
+}

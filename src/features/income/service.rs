@@ -1,0 +1,336 @@
+//! Income use cases: a BLKK's manager records a month's income by source (its training fees
+//! shown beside, from its own batches); everyone whose scope holds the BLKK reads its year;
+//! the self-funding figures (own income over all income) for any scope and year, live from
+//! the yearly totals kept in the same transaction as each month.
+
+use serde::Serialize;
+
+use super::model::{
+    self, INCOME_MONTH, IncomeInput, IncomeMonth, MAX_ATTACHMENTS, Source, YearMonth, share, split,
+};
+use super::store::{self, ProvinceRow};
+use crate::features::centres::{self, model::CentreRecord};
+use crate::kernel::access::{self, Actor, Role, Scope};
+use crate::kernel::attachments::{self, Attachment};
+use crate::kernel::audit;
+use crate::kernel::db::Db;
+use crate::kernel::error::AppError;
+use crate::kernel::files::{self, Files};
+use crate::kernel::time::{now, today};
+
+/// Years shown in a self-funding trend.
+pub const TREND_YEARS: i32 = 10;
+
+async fn readable(db: &Db, actor: &Actor, centre: i64) -> Result<CentreRecord, AppError> {
+    let c = centres::store::get(db, centre)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    access::allow(centres::model::can_view(Some(actor), &c.facts()))?;
+    Ok(c)
+}
+
+/// One month of a BLKK's year: what was recorded, and the fees its batches bring.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct MonthView {
+    /// `2026-03`.
+    pub month: String,
+    pub recorded: Option<IncomeMonth>,
+    /// Fees of its self-paid and company-paid batches starting that month, whole rupiah.
+    pub training_fees: i64,
+}
+
+/// A BLKK's year of income.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct IncomeYear {
+    pub centre_id: i64,
+    pub centre_name: String,
+    pub year: i32,
+    /// Its months up to the current one.
+    pub months: Vec<MonthView>,
+    pub own: i64,
+    pub total: i64,
+    /// Own over all income, in percent; `null` without income.
+    pub self_funding: Option<f64>,
+    pub may_edit: bool,
+}
+
+pub async fn year(db: &Db, actor: &Actor, centre: i64, year: i32) -> Result<IncomeYear, AppError> {
+    let c = readable(db, actor, centre).await?;
+    let recorded = store::year(db, centre, year).await?;
+    let fees = store::fees(db, centre, year).await?;
+    let now_month = YearMonth::of(today());
+    let mut months = Vec::new();
+    for m in 1..=12u8 {
+        let ym = YearMonth { year, month: m };
+        if ym > now_month {
+            break;
+        }
+        let text = ym.to_string();
+        months.push(MonthView {
+            recorded: recorded.iter().find(|r| r.month == text).cloned(),
+            training_fees: fees.get(&text).copied().unwrap_or(0),
+            month: text,
+        });
+    }
+    let (own, total) = recorded
+        .iter()
+        .fold((0, 0), |(o, t), m| (o + m.own, t + m.total));
+    Ok(IncomeYear {
+        centre_id: centre,
+        centre_name: c.profile.name.clone(),
+        year,
+        months,
+        own,
+        total,
+        self_funding: share(own, total),
+        may_edit: model::can_write(actor, centre),
+    })
+}
+
+/// The BLKK an actor records income for: their own, or (an admin) the one named.
+fn centre_of(actor: &Actor, named: Option<i64>) -> Result<i64, AppError> {
+    match (actor.role, named, actor.org_id) {
+        (Role::Admin, Some(c), _) => Ok(c),
+        (Role::Admin, None, _) => Err(AppError::invalid("centre_id", "required")),
+        (Role::Pengelola, None, Some(c)) => Ok(c),
+        (Role::Pengelola, Some(n), Some(c)) if n == c => Ok(c),
+        _ => Err(AppError::Forbidden),
+    }
+}
+
+/// Records a month's income (a new month, or over the version read), its year's totals and
+/// the audit entry in one transaction.
+pub async fn save(db: &Db, actor: &Actor, input: &IncomeInput) -> Result<IncomeMonth, AppError> {
+    let centre = centre_of(actor, input.centre_id)?;
+    let c = match centres::store::get(db, centre).await? {
+        Some(c) => c,
+        None => return Err(AppError::invalid("centre_id", "not_found")),
+    };
+    access::allow(model::can_write(actor, centre))?;
+    let m = input.validate(today())?;
+    let before = store::month(db, centre, m.month).await?;
+    let version = match (&before, input.version) {
+        (Some(b), Some(v)) if b.version == v => Some(v),
+        (Some(_), _) => return Err(AppError::Stale),
+        (None, Some(_)) => return Err(AppError::Stale),
+        (None, None) => None,
+    };
+    let old = before.as_ref().map(|b| {
+        audit::snapshot(&model::CheckedMonth {
+            month: m.month,
+            amounts: b.amounts.clone(),
+            note: b.note.clone(),
+        })
+    });
+    let new = audit::snapshot(&m);
+    let changes = match &old {
+        Some(o) => audit::diff(o, &new),
+        None => audit::created(&new),
+    };
+    if before.is_some() && changes.is_empty() {
+        return before.ok_or(AppError::NotFound);
+    }
+    let (own, total) = split(&m.amounts);
+    let mut tx = db.begin().await?;
+    let id = store::save(&mut tx, centre, &m, own, total, version, now()).await?;
+    store::refresh_year(
+        &mut tx,
+        centre,
+        m.month.year,
+        &c.place.province_code,
+        &c.place.regency_code,
+    )
+    .await?;
+    audit::record_now(
+        &mut tx,
+        Some(actor.user_id),
+        INCOME_MONTH,
+        id,
+        if before.is_some() { "update" } else { "create" },
+        &changes,
+    )
+    .await?;
+    tx.commit().await?;
+    store::by_id(db, id).await?.ok_or(AppError::NotFound)
+}
+
+// ---- Evidence ------------------------------------------------------------------------
+
+async fn writable_month(db: &Db, actor: &Actor, id: i64) -> Result<IncomeMonth, AppError> {
+    let m = store::by_id(db, id).await?.ok_or(AppError::NotFound)?;
+    readable(db, actor, m.centre_id).await?;
+    Ok(m)
+}
+
+/// A month's evidence files (those who may read the BLKK's income).
+pub async fn evidence(db: &Db, actor: &Actor, id: i64) -> Result<Vec<Attachment>, AppError> {
+    writable_month(db, actor, id).await?;
+    Ok(attachments::list(db, INCOME_MONTH, id).await?)
+}
+
+/// The BLKK's manager attaches evidence (a receipt, a contract) to a recorded month.
+pub async fn attach(
+    db: &Db,
+    files: &Files,
+    actor: &Actor,
+    id: i64,
+    file_name: &str,
+    bytes: Vec<u8>,
+) -> Result<Attachment, AppError> {
+    let m = writable_month(db, actor, id).await?;
+    access::allow(model::can_write(actor, m.centre_id))?;
+    let kept = attachments::keep(files, &format!("income/{id}"), file_name, bytes).await?;
+    let saved = async {
+        let mut tx = db.begin().await?;
+        if attachments::count(&mut tx, INCOME_MONTH, id).await? >= MAX_ATTACHMENTS {
+            return Err(AppError::invalid("file", "too_many_files"));
+        }
+        let aid = attachments::insert(&mut tx, INCOME_MONTH, id, &kept, actor.user_id).await?;
+        tx.commit().await?;
+        Ok(aid)
+    }
+    .await;
+    match saved {
+        Ok(aid) => attachments::find(db, INCOME_MONTH, id, aid)
+            .await?
+            .ok_or(AppError::NotFound),
+        Err(e) => {
+            kept.discard(files).await;
+            Err(e)
+        }
+    }
+}
+
+pub async fn attachment(
+    db: &Db,
+    files: &Files,
+    actor: &Actor,
+    id: i64,
+    attachment_id: i64,
+) -> Result<(Attachment, files::Kind, Vec<u8>), AppError> {
+    writable_month(db, actor, id).await?;
+    let a = attachments::find(db, INCOME_MONTH, id, attachment_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let (kind, bytes) = attachments::read(files, &a).await?;
+    Ok((a, kind, bytes))
+}
+
+// ---- Self-funding figures ------------------------------------------------------------
+
+/// Own and all income of a group of BLKK, with the share and how their shares spread.
+#[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
+pub struct Funding {
+    /// A province code (`32`), or empty for the whole scope.
+    pub key: String,
+    pub name: String,
+    pub own: i64,
+    pub total: i64,
+    /// Own over all income, in percent; `null` without income.
+    pub self_funding: Option<f64>,
+    /// BLKK with income recorded.
+    pub centres: i64,
+    /// How many BLKK have an own share below 10 %, 10–25 %, 25–50 %, 50–75 %, 75 % and over.
+    pub bands: [i64; 5],
+}
+
+/// One year of a trend.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct TrendYear {
+    pub year: i64,
+    pub own: i64,
+    pub total: i64,
+    pub self_funding: Option<f64>,
+    pub centres: i64,
+}
+
+/// The self-funding figures of a scope and year.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct SelfFunding {
+    pub year: i32,
+    pub scope: String,
+    #[serde(flatten)]
+    pub all: Funding,
+    pub provinces: Vec<Funding>,
+    /// The last ten years to `year`.
+    pub trend: Vec<TrendYear>,
+}
+
+fn funding(r: &ProvinceRow) -> Funding {
+    Funding {
+        key: r.province_code.clone(),
+        name: r.province_name.clone(),
+        own: r.own,
+        total: r.total,
+        self_funding: share(r.own, r.total),
+        centres: r.centres,
+        bands: [r.band0, r.band1, r.band2, r.band3, r.band4],
+    }
+}
+
+/// Self-funding for `scope` (`nation`, `province:32`, `regency:32.04`, `uptp:12`,
+/// `forum:40`) and year, always within the actor's own scope.
+pub async fn self_funding(
+    db: &Db,
+    actor: &Actor,
+    year: Option<i64>,
+    scope: &str,
+) -> Result<SelfFunding, AppError> {
+    let own = actor.centre_scope();
+    access::allow(own != Scope::Nothing)?;
+    let this_year = today().year();
+    let year = match year {
+        None => this_year,
+        Some(y) if (2000..=i64::from(this_year)).contains(&y) => y as i32,
+        Some(_) => {
+            return Err(AppError::invalid(
+                "year",
+                crate::kernel::validate::Problem::out_of_range(2000, this_year),
+            ));
+        }
+    };
+    let wanted = crate::features::reports::model::parse_scope(scope)
+        .ok_or_else(|| AppError::invalid("scope", "invalid_scope"))?;
+    let scopes = [own, wanted];
+    let rows = store::provinces(db, year, &scopes).await?;
+    let provinces: Vec<Funding> = rows.iter().map(funding).collect();
+    let mut all = provinces.iter().fold(Funding::default(), |mut a, p| {
+        a.own += p.own;
+        a.total += p.total;
+        a.centres += p.centres;
+        for (x, y) in a.bands.iter_mut().zip(p.bands) {
+            *x += y;
+        }
+        a
+    });
+    all.self_funding = share(all.own, all.total);
+    let trend = store::trend(db, year - TREND_YEARS + 1, year, &scopes)
+        .await?
+        .into_iter()
+        .map(|(y, o, t, c)| TrendYear {
+            year: y,
+            own: o,
+            total: t,
+            self_funding: share(o, t),
+            centres: c,
+        })
+        .collect();
+    Ok(SelfFunding {
+        year,
+        scope: if scope.trim().is_empty() {
+            "nation".into()
+        } else {
+            scope.trim().to_owned()
+        },
+        all,
+        provinces,
+        trend,
+    })
+}
+
+/// The sources, own ones first.
+pub fn sources() -> Vec<Source> {
+    let mut s = Source::ALL.to_vec();
+    s.sort_by_key(|s| !s.own());
+    s
+}
