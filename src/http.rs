@@ -11,7 +11,7 @@ use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 
 use crate::features::{
-    accounts, areas, centres, home, imports, income, kejuruan, mail, notifications, orgs,
+    accounts, aid, areas, centres, home, imports, income, kejuruan, mail, notifications, orgs,
     partnerships, reports, trainings,
 };
 use crate::kernel::db::Db;
@@ -42,6 +42,7 @@ use crate::kernel::web::{self, AppState, WebConfig};
         (name = "trainings", description = "Batches, trainees, results, outcomes and figures"),
         (name = "public", description = "Upcoming trainings and applications, without sign-in"),
         (name = "reports", description = "E-reporting: report types, reports, their workflow and compliance"),
+        (name = "aid", description = "Aid programs, their allocations and what they realised"),
         (name = "income", description = "Income by source and the self-funding figures"),
         (name = "partnerships", description = "Partnerships (kerja sama): agreements with partners, what came of them, their documents"),
         (name = "notifications", description = "Each user's notifications"),
@@ -62,6 +63,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(reports::api())
         .merge(partnerships::api())
         .merge(income::api())
+        .merge(aid::api())
         .merge(notifications::api())
 }
 
@@ -95,6 +97,7 @@ pub fn router(db: Db, config: WebConfig) -> Router {
         .merge(reports::routes())
         .merge(partnerships::routes())
         .merge(income::routes())
+        .merge(aid::routes())
         .merge(notifications::routes())
         .merge(api)
         .route(

@@ -4,6 +4,7 @@
 //! and its routes in `mod.rs`. Inside a feature: pages/api → service → store → model.
 
 pub mod accounts;
+pub mod aid;
 pub mod areas;
 pub mod centres;
 pub mod home;

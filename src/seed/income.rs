@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use crate::features::income::model::{IncomeInput, Source, YearMonth, split};
+use crate::features::income::model::{IncomeInput, IncomeSource, YearMonth, split};
 use crate::features::income::service;
 use crate::kernel::access::Actor;
 use crate::kernel::db::{Arg, Db, Dialect, Sql, StoreError};
@@ -36,21 +36,21 @@ fn last_months(n: usize) -> Vec<YearMonth> {
 
 /// A month's income of a BLKK in realistic proportions: government aid in some months,
 /// fees, sales and rental in others.
-fn amounts(rng: &mut ChaCha8Rng, strength: f64) -> BTreeMap<Source, i64> {
+fn amounts(rng: &mut ChaCha8Rng, strength: f64) -> BTreeMap<IncomeSource, i64> {
     let mut a = BTreeMap::new();
-    let mut put = |s: Source, chance: f64, max_millions: i64, rng: &mut ChaCha8Rng| {
+    let mut put = |s: IncomeSource, chance: f64, max_millions: i64, rng: &mut ChaCha8Rng| {
         if rng.random_bool(chance) {
             let n = rng.random_range(1..=max_millions.max(1)) * 250_000;
             a.insert(s, n);
         }
     };
-    put(Source::Pbk, 0.15, 200, rng);
-    put(Source::Apbd, 0.05, 120, rng);
-    put(Source::BiayaPelatihan, 0.3 * strength, 40, rng);
-    put(Source::Penjualan, 0.5 * strength, 30, rng);
-    put(Source::Kontrak, 0.1 * strength, 100, rng);
-    put(Source::Sewa, 0.15, 8, rng);
-    put(Source::Donasi, 0.2, 10, rng);
+    put(IncomeSource::Pbk, 0.15, 200, rng);
+    put(IncomeSource::Apbd, 0.05, 120, rng);
+    put(IncomeSource::BiayaPelatihan, 0.3 * strength, 40, rng);
+    put(IncomeSource::Penjualan, 0.5 * strength, 30, rng);
+    put(IncomeSource::Kontrak, 0.1 * strength, 100, rng);
+    put(IncomeSource::Sewa, 0.15, 8, rng);
+    put(IncomeSource::Donasi, 0.2, 10, rng);
     a
 }
 

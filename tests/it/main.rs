@@ -6,6 +6,7 @@ mod support;
 
 mod access;
 mod accounts;
+mod aid;
 mod areas;
 mod attachments;
 mod centres;

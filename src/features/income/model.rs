@@ -21,7 +21,7 @@ pub const MAX_ATTACHMENTS: i64 = 10;
 
 code_enum! {
     /// Where money came from.
-    pub enum Source {
+    pub enum IncomeSource {
         /// Fees of self-paid and company-paid trainings.
         BiayaPelatihan = "biaya_pelatihan",
         /// Contracts with companies and partners.
@@ -40,10 +40,13 @@ code_enum! {
     }
 }
 
-impl Source {
+impl IncomeSource {
     /// The BLKK's own income (not government money): what the self-funding share counts.
     pub fn own(self) -> bool {
-        !matches!(self, Source::Pbk | Source::Apbd | Source::PemerintahLain)
+        !matches!(
+            self,
+            IncomeSource::Pbk | IncomeSource::Apbd | IncomeSource::PemerintahLain
+        )
     }
 }
 
@@ -113,7 +116,7 @@ pub struct IncomeMonth {
     pub month: String,
     /// Whole rupiah by source; sources not given are 0.
     #[schema(value_type = Object)]
-    pub amounts: BTreeMap<Source, i64>,
+    pub amounts: BTreeMap<IncomeSource, i64>,
     /// Of which the BLKK's own (not government money).
     pub own: i64,
     pub total: i64,
@@ -151,7 +154,7 @@ pub struct IncomeInput {
 pub struct CheckedMonth {
     #[serde(skip)]
     pub month: YearMonth,
-    pub amounts: BTreeMap<Source, i64>,
+    pub amounts: BTreeMap<IncomeSource, i64>,
     pub note: String,
 }
 
@@ -203,7 +206,7 @@ impl IncomeInput {
         let mut amounts = BTreeMap::new();
         for (code, v) in &self.amounts {
             let field = format!("amounts.{code}");
-            let Some(source) = Source::parse(code) else {
+            let Some(source) = IncomeSource::parse(code) else {
                 e.add(field, "invalid_choice");
                 continue;
             };
@@ -228,7 +231,7 @@ impl IncomeInput {
 }
 
 /// Own and total income.
-pub fn split(amounts: &BTreeMap<Source, i64>) -> (i64, i64) {
+pub fn split(amounts: &BTreeMap<IncomeSource, i64>) -> (i64, i64) {
     amounts.iter().fold((0, 0), |(own, total), (s, n)| {
         (if s.own() { own + n } else { own }, total + n)
     })

@@ -12,7 +12,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::api::{YearParams, year_and_centre};
-use super::model::{IncomeInput, Source, YearMonth};
+use super::model::{IncomeInput, IncomeSource, YearMonth};
 use super::service::{self, IncomeYear, SelfFunding};
 use crate::kernel::access::{Actor, Role};
 use crate::kernel::code::Rupiah;
@@ -126,15 +126,15 @@ pub struct FormPage {
 }
 
 impl FormPage {
-    fn sources(&self) -> Vec<Source> {
+    fn sources(&self) -> Vec<IncomeSource> {
         service::sources()
     }
 
-    fn field(&self, s: &Source) -> String {
+    fn field(&self, s: &IncomeSource) -> String {
         format!("amounts.{}", s.as_str())
     }
 
-    fn value(&self, s: &Source) -> String {
+    fn value(&self, s: &IncomeSource) -> String {
         self.values.get(s.as_str()).cloned().unwrap_or_default()
     }
 
@@ -186,7 +186,7 @@ async fn form_page(
             let mut v = BTreeMap::new();
             if training_fees > 0 {
                 v.insert(
-                    Source::BiayaPelatihan.as_str().to_owned(),
+                    IncomeSource::BiayaPelatihan.as_str().to_owned(),
                     rupiah(&training_fees),
                 );
             }

@@ -6,7 +6,8 @@
 use serde::Serialize;
 
 use super::model::{
-    self, INCOME_MONTH, IncomeInput, IncomeMonth, MAX_ATTACHMENTS, Source, YearMonth, share, split,
+    self, INCOME_MONTH, IncomeInput, IncomeMonth, IncomeSource, MAX_ATTACHMENTS, YearMonth, share,
+    split,
 };
 use super::store::{self, ProvinceRow};
 use crate::features::centres::{self, model::CentreRecord};
@@ -220,7 +221,7 @@ pub async fn attachment(
 
 /// Own and all income of a group of BLKK, with the share and how their shares spread.
 #[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
-pub struct Funding {
+pub struct FundingFigures {
     /// A province code (`32`), or empty for the whole scope.
     pub key: String,
     pub name: String,
@@ -250,14 +251,14 @@ pub struct SelfFunding {
     pub year: i32,
     pub scope: String,
     #[serde(flatten)]
-    pub all: Funding,
-    pub provinces: Vec<Funding>,
+    pub all: FundingFigures,
+    pub provinces: Vec<FundingFigures>,
     /// The last ten years to `year`.
     pub trend: Vec<TrendYear>,
 }
 
-fn funding(r: &ProvinceRow) -> Funding {
-    Funding {
+fn funding(r: &ProvinceRow) -> FundingFigures {
+    FundingFigures {
         key: r.province_code.clone(),
         name: r.province_name.clone(),
         own: r.own,
@@ -293,16 +294,18 @@ pub async fn self_funding(
         .ok_or_else(|| AppError::invalid("scope", "invalid_scope"))?;
     let scopes = [own, wanted];
     let rows = store::provinces(db, year, &scopes).await?;
-    let provinces: Vec<Funding> = rows.iter().map(funding).collect();
-    let mut all = provinces.iter().fold(Funding::default(), |mut a, p| {
-        a.own += p.own;
-        a.total += p.total;
-        a.centres += p.centres;
-        for (x, y) in a.bands.iter_mut().zip(p.bands) {
-            *x += y;
-        }
-        a
-    });
+    let provinces: Vec<FundingFigures> = rows.iter().map(funding).collect();
+    let mut all = provinces
+        .iter()
+        .fold(FundingFigures::default(), |mut a, p| {
+            a.own += p.own;
+            a.total += p.total;
+            a.centres += p.centres;
+            for (x, y) in a.bands.iter_mut().zip(p.bands) {
+                *x += y;
+            }
+            a
+        });
     all.self_funding = share(all.own, all.total);
     let trend = store::trend(db, year - TREND_YEARS + 1, year, &scopes)
         .await?
@@ -329,8 +332,8 @@ pub async fn self_funding(
 }
 
 /// The sources, own ones first.
-pub fn sources() -> Vec<Source> {
-    let mut s = Source::ALL.to_vec();
+pub fn sources() -> Vec<IncomeSource> {
+    let mut s = IncomeSource::ALL.to_vec();
     s.sort_by_key(|s| !s.own());
     s
 }

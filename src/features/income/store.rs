@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use time::OffsetDateTime;
 
-use super::model::{CheckedMonth, IncomeMonth, Source, YearMonth};
+use super::model::{CheckedMonth, IncomeMonth, IncomeSource, YearMonth};
 use crate::features::centres::store::push_scope_on;
 use crate::kernel::access::Scope;
 use crate::kernel::db::{Arg, Db, Sql, StoreError, Tx};
@@ -29,8 +29,8 @@ async fn with_lines(db: &Db, rows: Vec<MonthRow>) -> Result<Vec<IncomeMonth>, St
     }
     let mut sql = Sql::new("SELECT month_id, source, amount FROM income_lines WHERE month_id IN ");
     sql.push_list(rows.iter().map(|r| r.id));
-    let lines: Vec<(i64, Source, i64)> = db.fetch_all(sql).await?;
-    let mut by: BTreeMap<i64, BTreeMap<Source, i64>> = BTreeMap::new();
+    let lines: Vec<(i64, IncomeSource, i64)> = db.fetch_all(sql).await?;
+    let mut by: BTreeMap<i64, BTreeMap<IncomeSource, i64>> = BTreeMap::new();
     for (m, s, a) in lines {
         by.entry(m).or_default().insert(s, a);
     }

@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde::{Deserialize, Serialize};
 
-use super::model::{ListFilter, PartnershipInput, PartnershipRecord, Realisation};
+use super::model::{ListFilter, PartnershipInput, PartnershipRealisation, PartnershipRecord};
 use super::service;
 use crate::features::accounts::api::RequireUser;
 use crate::features::trainings::api::PageParam;
@@ -38,7 +38,7 @@ pub fn document(doc: &mut Doc) {
 
 /// What the caller may do with an agreement.
 #[derive(Debug, Clone, Copy, Serialize, utoipa::ToSchema)]
-pub struct Allowed {
+pub struct PartnershipAllowed {
     pub edit: bool,
     pub confirm: bool,
 }
@@ -48,9 +48,9 @@ pub struct Allowed {
 pub struct PartnershipAnswer {
     #[serde(flatten)]
     pub record: PartnershipRecord,
-    pub realisation: Realisation,
+    pub realisation: PartnershipRealisation,
     pub attachments: Vec<Attachment>,
-    pub allowed: Allowed,
+    pub allowed: PartnershipAllowed,
 }
 
 async fn answer(
@@ -59,7 +59,7 @@ async fn answer(
     id: i64,
 ) -> Result<PartnershipAnswer, AppError> {
     let (record, realisation, attachments) = service::show(&state.db, actor, id).await?;
-    let allowed = Allowed {
+    let allowed = PartnershipAllowed {
         edit: service::may_edit(actor, &record),
         confirm: service::may_confirm(actor, &record),
     };
@@ -184,7 +184,7 @@ pub async fn confirm(
 
 /// A signed document or annex.
 #[derive(utoipa::ToSchema)]
-pub struct AttachmentFile {
+pub struct PartnershipFile {
     /// PDF, JPEG, PNG, WebP, Word (docx) or Excel (xlsx), recognised from the content; at
     /// most 10 MB.
     #[schema(value_type = String, format = Binary)]
@@ -210,7 +210,7 @@ pub async fn attachments(
 /// Attach the signed document or an annex (the agreement's holder; at most 10 files).
 #[utoipa::path(post, path = "/api/v1/partnerships/{id}/attachments", tag = "partnerships",
     operation_id = "partnerships_attach", params(("id" = i64, Path, description = "Agreement id")),
-    request_body(content = AttachmentFile, content_type = "multipart/form-data"),
+    request_body(content = PartnershipFile, content_type = "multipart/form-data"),
     security(("session" = [])),
     responses((status = 201, body = Attachment),
         (status = 400, description = "Malformed upload", body = ErrorBody),
@@ -245,7 +245,10 @@ pub async fn attach(
         ("attachment_id" = i64, Path, description = "Attachment id")),
     security(("session" = [])),
     responses((status = 200, description = "The file, with its type",
-            content_type = "application/octet-stream", body = Vec<u8>),
+            content((Vec<u8> = "image/jpeg"), (Vec<u8> = "image/png"), (Vec<u8> = "image/webp"),
+                (Vec<u8> = "application/pdf"),
+                (Vec<u8> = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+                (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
         (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn attachment(
     State(state): State<AppState>,

@@ -29,7 +29,7 @@ code_enum! {
 }
 
 code_enum! {
-    pub enum Status {
+    pub enum PartnershipStatus {
         Draft = "draft",
         Aktif = "aktif",
         Berakhir = "berakhir",
@@ -81,7 +81,7 @@ pub struct Partnership {
     pub in_kind_rupiah: i64,
     /// What is given in kind.
     pub in_kind_note: String,
-    pub status: Status,
+    pub status: PartnershipStatus,
     /// The BLKK taking part: the holder itself, or (for a forum) some of its members.
     pub member_ids: Vec<i64>,
 }
@@ -114,10 +114,10 @@ pub struct PartnershipRecord {
 
 impl PartnershipRecord {
     /// Its status today: an active agreement past its end date has ended.
-    pub fn status_on(&self, today: Date) -> Status {
+    pub fn status_on(&self, today: Date) -> PartnershipStatus {
         let p = &self.partnership;
-        if p.status == Status::Aktif && p.end_date < today {
-            Status::Berakhir
+        if p.status == PartnershipStatus::Aktif && p.end_date < today {
+            PartnershipStatus::Berakhir
         } else {
             p.status
         }
@@ -126,7 +126,7 @@ impl PartnershipRecord {
 
 /// What came of an agreement, from the records, while it ran.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, utoipa::ToSchema)]
-pub struct Realisation {
+pub struct PartnershipRealisation {
     /// Batches of the member BLKK funded by the partner.
     pub trainings: i64,
     /// Their trainees.
@@ -172,7 +172,7 @@ pub struct PartnershipInput {
     pub in_kind_rupiah: Patch<Num>,
     #[schema(value_type = Option<String>, max_length = 500)]
     pub in_kind_note: Patch<String>,
-    #[schema(value_type = Option<Status>, nullable = false)]
+    #[schema(value_type = Option<PartnershipStatus>, nullable = false)]
     pub status: Patch<String>,
     /// For a forum's agreement: the member BLKK taking part (at least one). A BLKK's own
     /// agreement has itself.
@@ -312,9 +312,9 @@ impl PartnershipInput {
         let status = e.take(
             "status",
             check::patched(&self.status, cur.map(|c| &c.status), |v| match v {
-                None => Ok(Status::Draft),
-                Some(s) if s.trim().is_empty() => Ok(Status::Draft),
-                v => code(v, Status::parse),
+                None => Ok(PartnershipStatus::Draft),
+                Some(s) if s.trim().is_empty() => Ok(PartnershipStatus::Draft),
+                v => code(v, PartnershipStatus::parse),
             })
             .map(Some),
         );
@@ -369,7 +369,7 @@ impl PartnershipInput {
 #[into_params(parameter_in = Query)]
 pub struct ListFilter {
     /// `aktif` counts only agreements not past their end; `berakhir` includes those.
-    pub status: Option<Status>,
+    pub status: Option<PartnershipStatus>,
     pub coverage: Option<Coverage>,
     /// Agreements this BLKK takes part in.
     #[serde(deserialize_with = "crate::kernel::validate::whole_number")]
@@ -379,6 +379,20 @@ pub struct ListFilter {
     #[serde(deserialize_with = "crate::kernel::validate::whole_number")]
     #[param(minimum = 1)]
     pub partner: Option<i64>,
+}
+
+impl ListFilter {
+    /// The documented bounds of the ids.
+    pub fn check(&self) -> Result<(), FieldErrors> {
+        let mut e = FieldErrors::new();
+        if self.centre.is_some_and(|c| c < 1) {
+            e.add("centre", "not_found");
+        }
+        if self.partner.is_some_and(|c| c < 1) {
+            e.add("partner", "not_found");
+        }
+        e.finish(())
+    }
 }
 
 // ---- Who may do what -----------------------------------------------------------------
@@ -431,7 +445,7 @@ mod tests {
         assert_eq!(p.value_rupiah, 25_000_000);
         assert_eq!(p.coverage, [Coverage::Penempatan, Coverage::Magang]);
         assert_eq!(p.member_ids, [3]);
-        assert_eq!(p.status, Status::Aktif);
+        assert_eq!(p.status, PartnershipStatus::Aktif);
     }
 
     #[test]

@@ -9,7 +9,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::model::{
-    Coverage, Document, ListFilter, PartnershipInput, PartnershipRecord, Realisation, Status,
+    Coverage, Document, ListFilter, PartnershipInput, PartnershipRealisation, PartnershipRecord,
+    PartnershipStatus,
 };
 use super::service;
 use crate::features::orgs;
@@ -54,7 +55,8 @@ pub struct ListPage {
 
 impl ListPage {
     fn status_options(&self) -> Vec<Choice> {
-        self.page.choices("partnership_status", Status::ALL)
+        self.page
+            .choices("partnership_status", PartnershipStatus::ALL)
     }
 
     fn coverage_options(&self) -> Vec<Choice> {
@@ -81,7 +83,7 @@ pub async fn list(
     let mut e = FieldErrors::new();
     let status = match q.status.as_str() {
         "" => None,
-        s => Status::parse(s).or_else(|| {
+        s => PartnershipStatus::parse(s).or_else(|| {
             e.add("status", "invalid_choice");
             None
         }),
@@ -128,7 +130,7 @@ pub async fn list(
 pub struct ShowPage {
     page: Page,
     p: PartnershipRecord,
-    realisation: Realisation,
+    realisation: PartnershipRealisation,
     files: Vec<Attachment>,
     edit: bool,
     confirm: bool,
@@ -341,7 +343,8 @@ impl FormPage {
     }
 
     fn status_options(&self) -> Vec<Choice> {
-        self.page.choices("partnership_status", Status::ALL)
+        self.page
+            .choices("partnership_status", PartnershipStatus::ALL)
     }
 
     fn coverage_options(&self) -> Vec<Choice> {
@@ -453,7 +456,7 @@ pub async fn new_form(
     let input = PartnershipInput {
         holder_id: holder,
         document: Patch::Set(Document::Pks.as_str().into()),
-        status: Patch::Set(Status::Aktif.as_str().into()),
+        status: Patch::Set(PartnershipStatus::Aktif.as_str().into()),
         ..Default::default()
     };
     form_page(&state, page, &actor, None, input, FieldErrors::new(), false).await

@@ -8,7 +8,7 @@ use time::Duration;
 
 use super::model::{
     self, Holding, ListFilter, MAX_ATTACHMENTS, PARTNERSHIP, Partnership, PartnershipInput,
-    PartnershipRecord, REMIND_DAYS, Realisation, Status,
+    PartnershipRealisation, PartnershipRecord, PartnershipStatus, REMIND_DAYS,
 };
 use super::store::{self, Seen};
 use crate::features::notifications::{self, service::Notice};
@@ -57,7 +57,7 @@ pub fn may_edit(actor: &Actor, p: &PartnershipRecord) -> bool {
 /// May confirm it now.
 pub fn may_confirm(actor: &Actor, p: &PartnershipRecord) -> bool {
     model::can_confirm(actor, &holding(p))
-        && p.partnership.status == Status::Aktif
+        && p.partnership.status == PartnershipStatus::Aktif
         && p.confirmed_at.is_none()
 }
 
@@ -71,7 +71,7 @@ pub async fn show(
     db: &Db,
     actor: &Actor,
     id: i64,
-) -> Result<(PartnershipRecord, Realisation, Vec<Attachment>), AppError> {
+) -> Result<(PartnershipRecord, PartnershipRealisation, Vec<Attachment>), AppError> {
     let p = get(db, actor, id).await?;
     let r = store::realisation(db, &p).await?;
     let files = attachments::list(db, PARTNERSHIP, id).await?;
@@ -208,7 +208,7 @@ pub async fn confirm(
 ) -> Result<PartnershipRecord, AppError> {
     let p = get(db, actor, id).await?;
     access::allow(model::can_confirm(actor, &holding(&p)))?;
-    if p.partnership.status != Status::Aktif {
+    if p.partnership.status != PartnershipStatus::Aktif {
         return Err(AppError::invalid("status", "not_active"));
     }
     if p.confirmed_at.is_some() {

@@ -6,7 +6,8 @@ use std::collections::BTreeMap;
 use time::{Date, OffsetDateTime};
 
 use super::model::{
-    Coverage, Document, ListFilter, Partnership, PartnershipRecord, Realisation, Status,
+    Coverage, Document, ListFilter, Partnership, PartnershipRealisation, PartnershipRecord,
+    PartnershipStatus,
 };
 use crate::features::centres::store::push_scope_on;
 use crate::kernel::access::Scope;
@@ -26,7 +27,7 @@ struct Row {
     value_rupiah: i64,
     in_kind_rupiah: i64,
     in_kind_note: String,
-    status: Status,
+    status: PartnershipStatus,
     confirmed_at: Option<OffsetDateTime>,
     version: i64,
     updated_at: OffsetDateTime,
@@ -292,16 +293,16 @@ fn push_filter(sql: &mut Sql, seen: &Seen, f: &ListFilter, today: Date) {
     }
     match f.status {
         // An active agreement past its end has ended.
-        Some(Status::Aktif) => {
+        Some(PartnershipStatus::Aktif) => {
             sql.push(" AND p.status = 'aktif' AND p.end_date >= ")
                 .push_bind(today);
         }
-        Some(Status::Berakhir) => {
+        Some(PartnershipStatus::Berakhir) => {
             sql.push(" AND (p.status = 'berakhir' OR (p.status = 'aktif' AND p.end_date < ")
                 .push_bind(today)
                 .push("))");
         }
-        Some(Status::Draft) => {
+        Some(PartnershipStatus::Draft) => {
             sql.push(" AND p.status = 'draft'");
         }
         None => {}
@@ -345,7 +346,10 @@ pub async fn list(
 
 /// What came of an agreement while it ran: the partner's batches at its member BLKK, their
 /// trainees, and the member BLKK's graduates it employed.
-pub async fn realisation(db: &Db, p: &PartnershipRecord) -> Result<Realisation, StoreError> {
+pub async fn realisation(
+    db: &Db,
+    p: &PartnershipRecord,
+) -> Result<PartnershipRealisation, StoreError> {
     let a = &p.partnership;
     let (trainings, trainees): (i64, i64) = db
         .fetch_one(
@@ -376,7 +380,7 @@ pub async fn realisation(db: &Db, p: &PartnershipRecord) -> Result<Realisation, 
             .arg(p.id),
         )
         .await?;
-    Ok(Realisation {
+    Ok(PartnershipRealisation {
         trainings,
         trainees,
         placed,

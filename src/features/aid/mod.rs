@@ -1,0 +1,29 @@
+//! Aid programs (bantuan): the ministry's programs (PBK of a budget year, equipment,
+//! incubator, TKM groups), the report types their recipients must send, each BLKK's
+//! allocation, and what it realised from the records.
+
+pub mod api;
+pub mod model;
+pub mod pages;
+pub mod service;
+pub mod store;
+
+use axum::Router;
+use axum::routing::{get, post};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::kernel::web::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/aid", get(pages::list).post(pages::create))
+        .route("/aid/{id}", get(pages::show))
+        .route("/aid/{id}/allocations", post(pages::allocate))
+}
+
+pub fn api() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(api::programs, api::create))
+        .routes(routes!(api::allocations, api::allocate))
+}

@@ -1,0 +1,205 @@
+//! Aid program pages: the programs, one program with its allocations and what each
+//! realised, and the ministry's forms to define a program and allocate it.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use super::model::{AidKind, AllocationInput, AllocationRecord, ProgramInput, ProgramRecord};
+use super::service;
+use crate::kernel::code::Rupiah;
+use crate::kernel::error::AppError;
+use crate::kernel::validate::{FieldErrors, Num, check};
+use crate::kernel::web::AppState;
+use crate::kernel::web::extract::{FormBody, Path, Query};
+use crate::kernel::web::nav::href;
+use crate::kernel::web::page::{Choice, Page};
+use crate::kernel::web::paging::{Paged, Pager, page_number};
+
+fn rupiah(n: &i64) -> String {
+    Rupiah(*n).to_string()
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "aid/list.html")]
+pub struct ListPage {
+    page: Page,
+    programs: Vec<ProgramRecord>,
+    /// The ministry's form to define a program, typed or empty.
+    form: ProgramForm,
+    errors: FieldErrors,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct ProgramForm {
+    name: String,
+    kind: String,
+    budget_year: String,
+    area_code: String,
+    description: String,
+}
+
+impl ListPage {
+    fn rupiah(&self, n: &i64) -> String {
+        rupiah(n)
+    }
+
+    fn kind_options(&self) -> Vec<Choice> {
+        self.page.choices("aid_kind", AidKind::ALL)
+    }
+}
+
+async fn list_page(
+    state: &AppState,
+    page: Page,
+    form: ProgramForm,
+    errors: FieldErrors,
+) -> Result<ListPage, AppError> {
+    let actor = page.require()?;
+    let programs = service::programs(&state.db, &actor).await?;
+    let title = page.t("aid.title");
+    Ok(ListPage {
+        page: page.titled(title),
+        programs,
+        form,
+        errors,
+    })
+}
+
+pub async fn list(State(state): State<AppState>, page: Page) -> Result<ListPage, AppError> {
+    list_page(&state, page, ProgramForm::default(), FieldErrors::new()).await
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    page: Page,
+    body: FormBody,
+) -> Result<Response, AppError> {
+    let actor = page.require()?;
+    let f: ProgramForm = body.parse()?;
+    let input = ProgramInput {
+        name: f.name.clone(),
+        kind: f.kind.clone(),
+        budget_year: Num(f.budget_year.clone()),
+        area_code: Some(f.area_code.clone()),
+        description: f.description.clone(),
+        obligations: Vec::new(),
+    };
+    match service::create_program(&state.db, &actor, &input).await {
+        Ok(p) => Ok(Redirect::to(&format!("/aid/{}?done=aid_saved", p.id)).into_response()),
+        Err(AppError::Invalid(errors)) => Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            list_page(&state, page, f, errors).await?,
+        )
+            .into_response()),
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct ShowQuery {
+    page: String,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct AllocationForm {
+    centre_id: String,
+    amount_rupiah: String,
+    packages: String,
+    trainees_target: String,
+    kejuruan: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "aid/show.html")]
+pub struct ShowPage {
+    page: Page,
+    p: ProgramRecord,
+    list: Paged<AllocationRecord>,
+    pager: Pager,
+    form: AllocationForm,
+    errors: FieldErrors,
+}
+
+impl ShowPage {
+    fn rupiah(&self, n: &i64) -> String {
+        rupiah(n)
+    }
+}
+
+async fn show_page(
+    state: &AppState,
+    page: Page,
+    id: i64,
+    n: i64,
+    form: AllocationForm,
+    errors: FieldErrors,
+) -> Result<ShowPage, AppError> {
+    let actor = page.require()?;
+    let (p, list) = service::allocations(&state.db, &actor, id, n).await?;
+    let pager = list.pager(|n| href(&format!("/aid/{id}"), &[("page", &n.to_string())]));
+    let title = p.program.name.clone();
+    Ok(ShowPage {
+        page: page.titled(title),
+        p,
+        list,
+        pager,
+        form,
+        errors,
+    })
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    page: Page,
+    Path(id): Path<i64>,
+    Query(q): Query<ShowQuery>,
+) -> Result<ShowPage, AppError> {
+    let n = page_number(&q.page)?;
+    show_page(
+        &state,
+        page,
+        id,
+        n,
+        AllocationForm::default(),
+        FieldErrors::new(),
+    )
+    .await
+}
+
+pub async fn allocate(
+    State(state): State<AppState>,
+    page: Page,
+    Path(id): Path<i64>,
+    body: FormBody,
+) -> Result<Response, AppError> {
+    let actor = page.require()?;
+    let f: AllocationForm = body.parse()?;
+    let centre = check::int_in(&f.centre_id, 1, i64::MAX);
+    let input = AllocationInput {
+        centre_id: centre.clone().ok().flatten(),
+        amount_rupiah: Num(f.amount_rupiah.clone()),
+        packages: Num(f.packages.clone()),
+        trainees_target: Num(f.trainees_target.clone()),
+        kejuruan: f.kejuruan.clone(),
+    };
+    let done = match centre {
+        Err(p) => Err(AppError::Invalid(FieldErrors::single("centre_id", p))),
+        Ok(_) => service::allocate(&state.db, &actor, id, &input).await,
+    };
+    match done {
+        Ok(_) => Ok(Redirect::to(&format!("/aid/{id}?done=allocation_saved")).into_response()),
+        Err(AppError::Invalid(errors)) => Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            show_page(&state, page, id, 1, f, errors).await?,
+        )
+            .into_response()),
+        Err(e) => Err(e),
+    }
+}

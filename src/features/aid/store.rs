@@ -1,0 +1,312 @@
+//! Aid programs in the database: programs with their obligations, allocations in a user's
+//! scope, and what each allocation realised (by the BLKK's own indexes).
+
+use time::OffsetDateTime;
+
+use super::model::{
+    AidKind, Allocation, AllocationRealisation, AllocationRecord, Program, ProgramRecord,
+};
+use crate::features::centres::store::push_scope_on;
+use crate::kernel::access::Scope;
+use crate::kernel::db::{Arg, Db, Sql, StoreError, Tx};
+
+#[derive(sqlx::FromRow)]
+struct ProgramRow {
+    id: i64,
+    name: String,
+    kind: AidKind,
+    budget_year: i64,
+    area_code: Option<String>,
+    description: String,
+    area_name: Option<String>,
+    allocations: i64,
+    allocated_rupiah: i64,
+    created_at: OffsetDateTime,
+}
+
+const PROGRAM_SELECT: &str = "SELECT p.id, p.name, p.kind, p.budget_year, p.area_code, \
+    p.description, a.name AS area_name, \
+    (SELECT COUNT(*) FROM aid_allocations x WHERE x.program_id = p.id) AS allocations, \
+    (SELECT CAST(COALESCE(SUM(x.amount_rupiah), 0) AS BIGINT) FROM aid_allocations x \
+    WHERE x.program_id = p.id) AS allocated_rupiah, p.created_at \
+    FROM aid_programs p LEFT JOIN areas a ON a.code = p.area_code";
+
+async fn with_obligations(db: &Db, r: ProgramRow) -> Result<ProgramRecord, StoreError> {
+    let types: Vec<(i64,)> = db
+        .fetch_all(
+            Sql::new(
+                "SELECT type_id FROM aid_program_obligations WHERE program_id = $1 \
+                 ORDER BY type_id",
+            )
+            .arg(r.id),
+        )
+        .await?;
+    Ok(ProgramRecord {
+        id: r.id,
+        program: Program {
+            name: r.name,
+            kind: r.kind,
+            budget_year: r.budget_year,
+            area_code: r.area_code,
+            description: r.description,
+            obligations: types.into_iter().map(|(t,)| t).collect(),
+        },
+        area_name: r.area_name,
+        allocations: r.allocations,
+        allocated_rupiah: r.allocated_rupiah,
+        created_at: r.created_at,
+    })
+}
+
+/// Programs, the latest budget year first.
+pub async fn programs(db: &Db) -> Result<Vec<ProgramRecord>, StoreError> {
+    let rows: Vec<ProgramRow> = db
+        .fetch_all(Sql::new(format!(
+            "{PROGRAM_SELECT} ORDER BY p.budget_year DESC, p.name LIMIT 500"
+        )))
+        .await?;
+    let mut out = Vec::new();
+    for r in rows {
+        out.push(with_obligations(db, r).await?);
+    }
+    Ok(out)
+}
+
+pub async fn program(db: &Db, id: i64) -> Result<Option<ProgramRecord>, StoreError> {
+    let row: Option<ProgramRow> = db
+        .fetch_optional(Sql::new(format!("{PROGRAM_SELECT} WHERE p.id = $1")).arg(id))
+        .await?;
+    match row {
+        Some(r) => Ok(Some(with_obligations(db, r).await?)),
+        None => Ok(None),
+    }
+}
+
+/// Which of `ids` are report types.
+pub async fn known_types(db: &Db, ids: &[i64]) -> Result<Vec<i64>, StoreError> {
+    let mut sql = Sql::new("SELECT id FROM report_types WHERE id IN ");
+    sql.push_list(ids.iter().copied());
+    let rows: Vec<(i64,)> = db.fetch_all(sql).await?;
+    Ok(rows.into_iter().map(|(i,)| i).collect())
+}
+
+/// Whether an area code exists.
+pub async fn area_exists(db: &Db, code: &str) -> Result<bool, StoreError> {
+    let row: Option<(String,)> = db
+        .fetch_optional(Sql::new("SELECT code FROM areas WHERE code = $1").arg(code))
+        .await?;
+    Ok(row.is_some())
+}
+
+pub async fn insert_program(
+    tx: &mut Tx,
+    p: &Program,
+    now: OffsetDateTime,
+) -> Result<i64, StoreError> {
+    let mut sql = Sql::insert(
+        "aid_programs",
+        vec![
+            ("name", p.name.as_str().into()),
+            ("kind", p.kind.as_str().into()),
+            ("budget_year", p.budget_year.into()),
+            ("area_code", p.area_code.as_deref().into()),
+            ("description", p.description.as_str().into()),
+            ("created_at", now.into()),
+            ("updated_at", now.into()),
+        ],
+    );
+    sql.push(" RETURNING id");
+    let (id,): (i64,) = tx.fetch_one(sql).await?;
+    if !p.obligations.is_empty() {
+        let mut sql = Sql::new("INSERT INTO aid_program_obligations (program_id, type_id) VALUES ");
+        sql.push_rows(p.obligations.iter().map(|t| [Arg::from(id), Arg::from(*t)]));
+        tx.execute(sql).await?;
+    }
+    Ok(id)
+}
+
+/// Whether the program was allocated to the BLKK already.
+pub async fn allocated(db: &Db, program: i64, centre: i64) -> Result<bool, StoreError> {
+    let row: Option<(i64,)> = db
+        .fetch_optional(
+            Sql::new("SELECT id FROM aid_allocations WHERE program_id = $1 AND centre_id = $2")
+                .arg(program)
+                .arg(centre),
+        )
+        .await?;
+    Ok(row.is_some())
+}
+
+pub async fn insert_allocation(
+    tx: &mut Tx,
+    program: i64,
+    a: &Allocation,
+    now: OffsetDateTime,
+) -> Result<i64, StoreError> {
+    let mut sql = Sql::insert(
+        "aid_allocations",
+        vec![
+            ("program_id", program.into()),
+            ("centre_id", a.centre_id.into()),
+            ("amount_rupiah", a.amount_rupiah.into()),
+            ("packages", a.packages.into()),
+            ("trainees_target", a.trainees_target.into()),
+            ("kejuruan", a.kejuruan.as_str().into()),
+            ("created_at", now.into()),
+        ],
+    );
+    sql.push(" RETURNING id");
+    let (id,): (i64,) = tx.fetch_one(sql).await?;
+    Ok(id)
+}
+
+#[derive(sqlx::FromRow)]
+struct AllocationRow {
+    id: i64,
+    program_id: i64,
+    centre_id: i64,
+    amount_rupiah: i64,
+    packages: i64,
+    trainees_target: i64,
+    kejuruan: String,
+    centre_name: String,
+    province_code: String,
+}
+
+/// A page of a program's allocations to BLKK in `scope`, by BLKK name, and how many
+/// there are.
+pub async fn allocations(
+    db: &Db,
+    program: i64,
+    scope: &Scope,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<(i64, Allocation, String, String, i64)>, i64), StoreError> {
+    let mut count = Sql::new(
+        "SELECT COUNT(*) FROM aid_allocations x JOIN centres c ON c.org_id = x.centre_id \
+         WHERE x.program_id = ",
+    );
+    count.push_bind(program);
+    push_scope_on(
+        &mut count,
+        scope,
+        "x.centre_id",
+        "c.province_code",
+        "c.regency_code",
+    );
+    let (total,): (i64,) = db.fetch_one(count).await?;
+    let mut sql = Sql::new(
+        "SELECT x.id, x.program_id, x.centre_id, x.amount_rupiah, x.packages, \
+         x.trainees_target, x.kejuruan, o.name AS centre_name, c.province_code \
+         FROM aid_allocations x JOIN centres c ON c.org_id = x.centre_id \
+         JOIN orgs o ON o.id = x.centre_id WHERE x.program_id = ",
+    );
+    sql.push_bind(program);
+    push_scope_on(
+        &mut sql,
+        scope,
+        "x.centre_id",
+        "c.province_code",
+        "c.regency_code",
+    );
+    sql.push(" ORDER BY o.name_key, x.id LIMIT ")
+        .push_bind(limit)
+        .push(" OFFSET ")
+        .push_bind(offset);
+    let rows: Vec<AllocationRow> = db.fetch_all(sql).await?;
+    let list = rows
+        .into_iter()
+        .map(|r| {
+            (
+                r.id,
+                Allocation {
+                    centre_id: r.centre_id,
+                    amount_rupiah: r.amount_rupiah,
+                    packages: r.packages,
+                    trainees_target: r.trainees_target,
+                    kejuruan: r.kejuruan,
+                },
+                r.centre_name,
+                r.province_code,
+                r.program_id,
+            )
+        })
+        .collect();
+    Ok((list, total))
+}
+
+/// What an allocation realised: the BLKK's batches funded as the program's kind in its
+/// budget year (and kejuruan), their trainees and graduates, the obligations' reports sent
+/// for the year's periods, and the visits about the program done.
+pub async fn realisation(
+    db: &Db,
+    p: &ProgramRecord,
+    a: &Allocation,
+) -> Result<AllocationRealisation, StoreError> {
+    let funding = match p.program.kind {
+        AidKind::Pbk => "pbk",
+        _ => "",
+    };
+    let mut out = AllocationRealisation::default();
+    if !funding.is_empty() {
+        let (batches, trainees, graduated): (i64, i64, i64) = db
+            .fetch_one(
+                Sql::new(
+                    "SELECT COUNT(DISTINCT t.id), COUNT(e.id), \
+                     COUNT(CASE WHEN e.result IN ('kompeten', 'belum_kompeten') THEN 1 END) \
+                     FROM trainings t LEFT JOIN enrolments e ON e.training_id = t.id \
+                     WHERE t.centre_id = $1 AND t.year = $2 AND t.funding = $3 \
+                     AND ($4 = '' OR t.kejuruan = $4)",
+                )
+                .arg(a.centre_id)
+                .arg(p.program.budget_year)
+                .arg(funding)
+                .arg(a.kejuruan.as_str()),
+            )
+            .await?;
+        out.batches = batches;
+        out.trainees = trainees;
+        out.graduated = graduated;
+    }
+    if !p.program.obligations.is_empty() {
+        let mut sql = Sql::new("SELECT COUNT(*) FROM reports r WHERE r.centre_id = ");
+        sql.push_bind(a.centre_id)
+            .push(" AND r.status IN ('submitted', 'verified') AND r.period LIKE ")
+            .push_bind(format!("{}%", p.program.budget_year))
+            .push(" AND r.type_id IN ");
+        sql.push_list(p.program.obligations.iter().copied());
+        let (n,): (i64,) = db.fetch_one(sql).await?;
+        out.reports_sent = n;
+    }
+    let (visits,): (i64,) = db
+        .fetch_one(
+            Sql::new(
+                "SELECT COUNT(*) FROM visits WHERE centre_id = $1 AND aid_program_id = $2 \
+                 AND status = 'selesai'",
+            )
+            .arg(a.centre_id)
+            .arg(p.id),
+        )
+        .await?;
+    out.visits_done = visits;
+    Ok(out)
+}
+
+/// Records an allocation with its realisation.
+pub fn record(
+    id: i64,
+    program_id: i64,
+    allocation: Allocation,
+    centre_name: String,
+    province_code: String,
+    realisation: AllocationRealisation,
+) -> AllocationRecord {
+    AllocationRecord {
+        id,
+        program_id,
+        allocation,
+        centre_name,
+        province_code,
+        realisation,
+    }
+}

@@ -1,0 +1,156 @@
+//! Aid programs through the API: the ministry defines a program for a region and allocates
+//! it (bad input and a BLKK outside the region refused, nothing saved); each allocation's
+//! realisation equals an independent count of the BLKK's records; others read within their
+//! scope.
+
+use serde_json::json;
+use simandiri::kernel::db::Sql;
+use simandiri::kernel::time::today;
+use simandiri::seed::demo::DARUL_BAYAN;
+
+use crate::reports::{assert_refused, field_code, get_ok, int};
+use crate::support::Content;
+
+mod programs_and_allocations {
+    use super::*;
+    crate::on_both!(Content::Demo, |t| {
+        let db = t.db();
+        let darul = t.org_id(DARUL_BAYAN).await;
+        let admin = t.api_as("admin").await;
+        let year = today().year();
+        let types = get_ok(&admin, "/api/v1/report-types").await;
+        let monthly = int(&types[0]["id"]);
+        let (province,): (String,) = db
+            .fetch_one(Sql::new("SELECT province_code FROM centres WHERE org_id = $1").arg(darul))
+            .await
+            .unwrap();
+
+        // Bad input is named; nothing saved.
+        let (s, body) = admin
+            .json(
+                "POST",
+                "/api/v1/aid-programs",
+                json!({"name": "", "kind": "hibah", "budget_year": 1999}),
+            )
+            .await;
+        assert_refused(s, &body, "name", "required");
+        assert_eq!(field_code(&body, "kind").as_deref(), Some("invalid_choice"));
+        assert_eq!(
+            field_code(&body, "budget_year").as_deref(),
+            Some("out_of_range")
+        );
+        let (s, body) = admin
+            .json(
+                "POST",
+                "/api/v1/aid-programs",
+                json!({"name": "PBK uji", "kind": "pbk", "budget_year": year, "area_code": "99"}),
+            )
+            .await;
+        assert_refused(s, &body, "area_code", "not_found");
+        // Only the ministry defines programs.
+        let pembina = t.api_as("pembina").await;
+        let (s, _) = pembina
+            .json(
+                "POST",
+                "/api/v1/aid-programs",
+                json!({"name": "PBK uji", "kind": "pbk", "budget_year": year}),
+            )
+            .await;
+        assert_eq!(s, 403);
+
+        let (s, p) = admin
+            .json(
+                "POST",
+                "/api/v1/aid-programs",
+                json!({"name": "PBK uji wilayah", "kind": "pbk", "budget_year": year,
+                    "area_code": province, "obligations": [monthly]}),
+            )
+            .await;
+        assert_eq!(s, 201, "{p}");
+        let id = int(&p["id"]);
+        assert_eq!(p["obligations"], json!([monthly]));
+        let path = format!("/api/v1/aid-programs/{id}/allocations");
+
+        // A BLKK outside the region is refused, as is a second allocation to the same BLKK.
+        let (outside,): (i64,) = db
+            .fetch_one(
+                Sql::new(
+                    "SELECT org_id FROM centres WHERE province_code <> $1 AND status = 'aktif' \
+                     ORDER BY org_id LIMIT 1",
+                )
+                .arg(province.as_str()),
+            )
+            .await
+            .unwrap();
+        let (s, body) = admin
+            .json(
+                "POST",
+                &path,
+                json!({"centre_id": outside, "trainees_target": 16}),
+            )
+            .await;
+        assert_refused(s, &body, "centre_id", "outside_region");
+        let (s, body) = admin
+            .json(
+                "POST",
+                &path,
+                json!({"centre_id": darul, "amount_rupiah": 100_000_000_001i64}),
+            )
+            .await;
+        assert_refused(s, &body, "amount_rupiah", "out_of_range");
+        let (s, a) = admin
+            .json(
+                "POST",
+                &path,
+                json!({"centre_id": darul, "amount_rupiah": 96_000_000, "packages": 1,
+                    "trainees_target": 16}),
+            )
+            .await;
+        assert_eq!(s, 201, "{a}");
+        let (s, body) = admin.json("POST", &path, json!({"centre_id": darul})).await;
+        assert_refused(s, &body, "centre_id", "duplicate");
+
+        // Its realisation equals the BLKK's own records.
+        let (batches, trainees): (i64, i64) = db
+            .fetch_one(
+                Sql::new(
+                    "SELECT COUNT(DISTINCT t.id), COUNT(e.id) FROM trainings t \
+                     LEFT JOIN enrolments e ON e.training_id = t.id \
+                     WHERE t.centre_id = $1 AND t.year = $2 AND t.funding = 'pbk'",
+                )
+                .arg(darul)
+                .arg(i64::from(year)),
+            )
+            .await
+            .unwrap();
+        let (sent,): (i64,) = db
+            .fetch_one(
+                Sql::new(
+                    "SELECT COUNT(*) FROM reports WHERE centre_id = $1 AND type_id = $2 \
+                     AND status IN ('submitted', 'verified') AND period LIKE $3",
+                )
+                .arg(darul)
+                .arg(monthly)
+                .arg(format!("{year}%")),
+            )
+            .await
+            .unwrap();
+        let list = get_ok(&pembina, &path).await;
+        let mine = &list["items"][0];
+        assert_eq!(int(&mine["centre_id"]), darul);
+        assert_eq!(int(&mine["realisation"]["batches"]), batches);
+        assert_eq!(int(&mine["realisation"]["trainees"]), trainees);
+        assert_eq!(int(&mine["realisation"]["reports_sent"]), sent);
+
+        // The BLKK sees its own allocation; a partner company sees no programs.
+        let c = t.api_as("pengelola").await;
+        let own = get_ok(&c, &path).await;
+        assert_eq!(int(&own["total"]), 1);
+        let (s, _) = t
+            .api_as("mitra")
+            .await
+            .get_json("/api/v1/aid-programs")
+            .await;
+        assert_eq!(s, 403);
+    });
+}
