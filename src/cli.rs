@@ -327,15 +327,22 @@ async fn run(command: Command) -> anyhow::Result<()> {
                 }
                 _ => None,
             };
+            let v = match &i {
+                Some(Ok(_)) => {
+                    Some(crate::seed::visits::generate(&db, args.seed, args.years).await)
+                }
+                _ => None,
+            };
             db.close().await;
             let s = s?;
             let t = t.transpose()?.unwrap_or_default();
             let r = r.transpose()?.unwrap_or_default();
             let p = p.transpose()?.unwrap_or_default();
             let i = i.transpose()?.unwrap_or_default();
+            let (allocations, visits) = v.transpose()?.unwrap_or_default();
             println!(
                 "generated {} centres, {} organisations, {} users, {} forum memberships, \
-                 {} trainings, {} enrolments, {} outcomes, {} reports, {} partnerships, {} months of income in {} ms",
+                 {} trainings, {} enrolments, {} outcomes, {} reports, {} partnerships, {} months of income, {} aid allocations, {} visits in {} ms",
                 s.centres,
                 s.orgs,
                 s.users,
@@ -346,6 +353,8 @@ async fn run(command: Command) -> anyhow::Result<()> {
                 r,
                 p,
                 i,
+                allocations,
+                visits,
                 started.elapsed().as_millis()
             );
             Ok(())

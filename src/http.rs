@@ -12,7 +12,7 @@ use utoipa_axum::router::OpenApiRouter;
 
 use crate::features::{
     accounts, aid, areas, centres, home, imports, income, kejuruan, mail, notifications, orgs,
-    partnerships, reports, trainings,
+    partnerships, reports, trainings, visits,
 };
 use crate::kernel::db::Db;
 use crate::kernel::web::error::ErrorBody;
@@ -42,6 +42,7 @@ use crate::kernel::web::{self, AppState, WebConfig};
         (name = "trainings", description = "Batches, trainees, results, outcomes and figures"),
         (name = "public", description = "Upcoming trainings and applications, without sign-in"),
         (name = "reports", description = "E-reporting: report types, reports, their workflow and compliance"),
+        (name = "visits", description = "Monitoring visits: the instrument, findings, follow-up actions"),
         (name = "aid", description = "Aid programs, their allocations and what they realised"),
         (name = "income", description = "Income by source and the self-funding figures"),
         (name = "partnerships", description = "Partnerships (kerja sama): agreements with partners, what came of them, their documents"),
@@ -64,6 +65,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(partnerships::api())
         .merge(income::api())
         .merge(aid::api())
+        .merge(visits::api())
         .merge(notifications::api())
 }
 
@@ -98,6 +100,7 @@ pub fn router(db: Db, config: WebConfig) -> Router {
         .merge(partnerships::routes())
         .merge(income::routes())
         .merge(aid::routes())
+        .merge(visits::routes())
         .merge(notifications::routes())
         .merge(api)
         .route(

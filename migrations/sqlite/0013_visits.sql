@@ -61,3 +61,12 @@ CREATE INDEX visit_actions_finding ON visit_actions (finding_id, id);
 CREATE INDEX visit_actions_centre ON visit_actions (centre_id, status, due_date);
 CREATE INDEX visit_actions_pembina ON visit_actions (pembina_id, status, due_date);
 CREATE INDEX visit_actions_open ON visit_actions (status, due_date);
+
+-- The standard instrument (more questions are more rows).
+INSERT INTO visit_questions (code, label_id, label_en, kind, sort) VALUES
+    ('sarana_sesuai', 'Sarana dan peralatan bantuan ada dan berfungsi', 'Aid equipment present and working', 'ya_tidak', 1),
+    ('pelatihan_berjalan', 'Pelatihan berjalan sesuai jadwal', 'Trainings run on schedule', 'ya_tidak', 2),
+    ('instruktur_kompeten', 'Kompetensi instruktur (1–5)', 'Instructors'' competence (1–5)', 'skor', 3),
+    ('administrasi_tertib', 'Administrasi dan laporan tertib (1–5)', 'Records and reports in order (1–5)', 'skor', 4),
+    ('kerja_sama_aktif', 'Ada kerja sama aktif dengan industri', 'Active partnerships with industry', 'ya_tidak', 5),
+    ('catatan_umum', 'Catatan umum', 'General notes', 'teks', 6);

@@ -17,3 +17,4 @@ pub mod orgs;
 pub mod partnerships;
 pub mod reports;
 pub mod trainings;
+pub mod visits;

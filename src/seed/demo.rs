@@ -284,6 +284,19 @@ pub async fn load(db: &Db) -> Result<Vec<DemoLogin>, StoreError> {
         org_admin: true,
     };
     crate::seed::partnerships::demo(db, &manager, mes, &forum_officer, regency_government).await?;
+    let officer = |role: Role, local: &'static str, org: i64| async move {
+        Ok::<_, StoreError>(crate::kernel::access::Actor {
+            user_id: user(format!("{local}@demo.{}", generate::EMAIL_DOMAIN)).await?,
+            role,
+            org_id: Some(org),
+            org_area: None,
+            org_admin: true,
+        })
+    };
+    let admin = officer(Role::Admin, "admin", binalavotas).await?;
+    let pembina = officer(Role::Pembina, "pembina", uptp["BBPVP Serang"]).await?;
+    crate::seed::visits::demo(db, &admin, &pembina, darul_bayan).await?;
+    crate::seed::visits::generate(db, DEMO_SEED, 2).await?;
     crate::seed::income::demo(db, &manager).await?;
     crate::seed::income::generate(db, DEMO_SEED, 2).await?;
     crate::seed::reports::demo_reports(db, types[0], darul_bayan, manager).await?;

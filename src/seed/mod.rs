@@ -8,3 +8,4 @@ pub mod partnerships;
 pub mod reference;
 pub mod reports;
 pub mod trainings;
+pub mod visits;

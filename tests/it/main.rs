@@ -25,3 +25,4 @@ mod security;
 mod training_pages;
 mod trainings;
 mod users;
+mod visits;

@@ -1,0 +1,61 @@
+//! Monitoring visits (monev): a pembina plans a visit to a BLKK it supervises, fills the
+//! instrument on the spot (its questions are data), records findings with severity and
+//! photos, and agrees follow-up actions that the BLKK answers with evidence and the pembina
+//! closes; open and overdue actions show on both sides and for the ministry.
+
+pub mod api;
+pub mod model;
+pub mod pages;
+pub mod service;
+pub mod store;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouter};
+use utoipa_axum::routes;
+
+use crate::kernel::web::AppState;
+
+/// Uploads up to the read limit, with room for the form around them.
+const BODY_LIMIT: usize = crate::kernel::files::UPLOAD_READ + 64 * 1024;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/visits", get(pages::list).post(pages::plan))
+        .route("/visits/{id}", get(pages::show).post(pages::record))
+        .route("/visits/{id}/findings", post(pages::add_finding))
+        .route(
+            "/visits/{id}/findings/{finding}/photos",
+            post(pages::add_photo).layer(DefaultBodyLimit::max(BODY_LIMIT)),
+        )
+        .route(
+            "/visits/{id}/findings/{finding}/photos/{aid}",
+            get(pages::photo),
+        )
+        .route("/visits/{id}/actions/{action}", post(pages::update_action))
+}
+
+/// The upload's body limit on its route alone.
+fn uploads(r: UtoipaMethodRouter<AppState>) -> UtoipaMethodRouter<AppState> {
+    let (schemas, paths, method) = r;
+    (
+        schemas,
+        paths,
+        method.layer(DefaultBodyLimit::max(BODY_LIMIT)),
+    )
+}
+
+pub fn api() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(api::questions))
+        .routes(routes!(api::list, api::plan))
+        .routes(routes!(api::show, api::record))
+        .routes(routes!(api::findings, api::add_finding))
+        .routes(uploads(routes!(api::add_photo)))
+        .routes(routes!(api::photo))
+        .routes(routes!(api::open_actions))
+        .routes(routes!(api::action, api::update_action))
+        .routes(uploads(routes!(api::add_evidence)))
+        .routes(routes!(api::evidence))
+}

@@ -1,0 +1,397 @@
+//! Visit pages: the visits and open actions in a user's scope (and the pembina's form to
+//! plan one), and one visit: the instrument filled on the spot, findings with photos, the
+//! actions the BLKK answers and the pembina closes. Every form works without JavaScript.
+
+use std::collections::{BTreeMap, HashMap};
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::model::{
+    ActionRecord, ActionStatus, ActionUpdate, FindingRecord, NewAction, NewFinding, NewVisit,
+    Question, QuestionKind, Severity, VisitRecord, VisitStatus, VisitUpdate, can_answer, can_visit,
+};
+use super::service;
+use crate::kernel::access::Role;
+use crate::kernel::error::AppError;
+use crate::kernel::files::UPLOAD_READ;
+use crate::kernel::time::today;
+use crate::kernel::validate::{FieldErrors, check};
+use crate::kernel::web::AppState;
+use crate::kernel::web::export;
+use crate::kernel::web::extract::{FormBody, Path, Query, Upload};
+use crate::kernel::web::nav::href;
+use crate::kernel::web::page::{Choice, Page};
+use crate::kernel::web::paging::{Paged, Pager, page_number};
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct ListQuery {
+    page: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "visits/list.html")]
+pub struct ListPage {
+    page: Page,
+    list: Paged<VisitRecord>,
+    pager: Pager,
+    actions: Paged<ActionRecord>,
+    /// The BLKK the pembina may plan a visit to.
+    centres: Vec<Choice>,
+    typed: HashMap<String, String>,
+    errors: FieldErrors,
+}
+
+impl ListPage {
+    fn typed(&self, name: &str) -> String {
+        self.typed.get(name).cloned().unwrap_or_default()
+    }
+
+    fn overdue(&self, a: &ActionRecord) -> bool {
+        a.overdue(today())
+    }
+}
+
+async fn list_page(
+    state: &AppState,
+    page: Page,
+    n: i64,
+    typed: HashMap<String, String>,
+    errors: FieldErrors,
+) -> Result<ListPage, AppError> {
+    let actor = page.require()?;
+    let list = service::list(&state.db, &actor, None, n).await?;
+    let pager = list.pager(|n| href("/visits", &[("page", &n.to_string())]));
+    let actions = service::open_actions(&state.db, &actor, false, 1).await?;
+    let centres = match (actor.role, actor.org_id) {
+        (Role::Pembina, Some(org)) => service::supervised(&state.db, org)
+            .await?
+            .into_iter()
+            .map(|(id, name)| Choice::new(id, name))
+            .collect(),
+        _ => Vec::new(),
+    };
+    let title = page.t("visits.title");
+    Ok(ListPage {
+        page: page.titled(title),
+        list,
+        pager,
+        actions,
+        centres,
+        typed,
+        errors,
+    })
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    page: Page,
+    Query(q): Query<ListQuery>,
+) -> Result<ListPage, AppError> {
+    let n = page_number(&q.page)?;
+    list_page(&state, page, n, HashMap::new(), FieldErrors::new()).await
+}
+
+pub async fn plan(
+    State(state): State<AppState>,
+    page: Page,
+    body: FormBody,
+) -> Result<Response, AppError> {
+    let actor = page.require()?;
+    let form: HashMap<String, String> = body.parse()?;
+    let get = |k: &str| form.get(k).cloned().unwrap_or_default();
+    let input = NewVisit {
+        centre_id: check::int_in(&get("centre_id"), 1, i64::MAX).ok().flatten(),
+        planned_date: get("planned_date"),
+        purpose: get("purpose"),
+        aid_program_id: check::int_in(&get("aid_program_id"), 1, i64::MAX)
+            .ok()
+            .flatten(),
+    };
+    match service::plan(&state.db, &actor, &input).await {
+        Ok(v) => Ok(Redirect::to(&format!("/visits/{}?done=visit_saved", v.id)).into_response()),
+        Err(AppError::Invalid(errors)) => Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            list_page(&state, page, 1, form, errors).await?,
+        )
+            .into_response()),
+        Err(e) => Err(e),
+    }
+}
+
+// ---- One visit -----------------------------------------------------------------------
+
+#[derive(Template, WebTemplate)]
+#[template(path = "visits/show.html")]
+pub struct ShowPage {
+    page: Page,
+    v: VisitRecord,
+    questions: Vec<Question>,
+    findings: Vec<FindingRecord>,
+    /// The visiting pembina records; the BLKK answers.
+    records: bool,
+    answers: bool,
+    typed: HashMap<String, String>,
+    errors: FieldErrors,
+}
+
+impl ShowPage {
+    fn typed_or(&self, name: &str, stored: &str) -> String {
+        self.typed
+            .get(name)
+            .cloned()
+            .unwrap_or_else(|| stored.to_owned())
+    }
+
+    fn answer(&self, q: &Question) -> String {
+        let stored = service::answer_texts(&self.v)
+            .get(&q.code)
+            .cloned()
+            .unwrap_or_default();
+        self.typed_or(&format!("answers.{}", q.code), &stored)
+    }
+
+    fn label(&self, q: &Question) -> String {
+        if self.page.is_en() {
+            q.label_en.clone()
+        } else {
+            q.label_id.clone()
+        }
+    }
+
+    fn options(&self, q: &Question) -> Vec<Choice> {
+        match q.kind {
+            QuestionKind::YaTidak => vec![
+                Choice::new("ya", self.page.t("form.yes")),
+                Choice::new("tidak", self.page.t("form.no")),
+            ],
+            QuestionKind::Skor => (1..=5).map(|n| Choice::new(n, n.to_string())).collect(),
+            QuestionKind::Teks => Vec::new(),
+        }
+    }
+
+    fn is_text(&self, q: &Question) -> bool {
+        q.kind == QuestionKind::Teks
+    }
+
+    fn field(&self, q: &Question) -> String {
+        format!("answers.{}", q.code)
+    }
+
+    fn status_options(&self) -> Vec<Choice> {
+        self.page.choices("visit_status", VisitStatus::ALL)
+    }
+
+    fn severity_options(&self) -> Vec<Choice> {
+        self.page.choices("severity", Severity::ALL)
+    }
+
+    fn visited(&self) -> String {
+        self.typed_or(
+            "visited_date",
+            &self
+                .v
+                .visited_date
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
+        )
+    }
+
+    fn overdue(&self, a: &ActionRecord) -> bool {
+        a.overdue(today())
+    }
+
+    fn closable(&self, a: &ActionRecord) -> bool {
+        self.records && a.status != ActionStatus::Selesai
+    }
+
+    fn answerable(&self, a: &ActionRecord) -> bool {
+        self.answers && a.status != ActionStatus::Selesai
+    }
+}
+
+async fn show_page(
+    state: &AppState,
+    page: Page,
+    id: i64,
+    typed: HashMap<String, String>,
+    errors: FieldErrors,
+) -> Result<ShowPage, AppError> {
+    let actor = page.require()?;
+    let (v, questions, findings) = service::show(&state.db, &actor, id).await?;
+    let records = can_visit(&actor, Some(v.pembina_id));
+    let answers = can_answer(&actor, v.centre_id);
+    let title = format!("{} · {}", page.t("visits.visit"), v.centre_name);
+    Ok(ShowPage {
+        page: page.titled(title),
+        v,
+        questions,
+        findings,
+        records,
+        answers,
+        typed,
+        errors,
+    })
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    page: Page,
+    Path(id): Path<i64>,
+) -> Result<ShowPage, AppError> {
+    show_page(&state, page, id, HashMap::new(), FieldErrors::new()).await
+}
+
+async fn refused(
+    state: &AppState,
+    page: Page,
+    id: i64,
+    typed: HashMap<String, String>,
+    e: AppError,
+) -> Result<Response, AppError> {
+    let (status, errors) = match e {
+        AppError::Invalid(errors) => (StatusCode::UNPROCESSABLE_ENTITY, errors),
+        AppError::Stale => (
+            StatusCode::CONFLICT,
+            FieldErrors::single("version", "stale"),
+        ),
+        e => return Err(e),
+    };
+    Ok((status, show_page(state, page, id, typed, errors).await?).into_response())
+}
+
+fn done(id: i64, key: &str, anchor: &str) -> Response {
+    Redirect::to(&format!("/visits/{id}?done={key}{anchor}")).into_response()
+}
+
+/// The instrument, filled on the spot.
+pub async fn record(
+    State(state): State<AppState>,
+    page: Page,
+    Path(id): Path<i64>,
+    body: FormBody,
+) -> Result<Response, AppError> {
+    let actor = page.require()?;
+    let form: HashMap<String, String> = body.parse()?;
+    let get = |k: &str| form.get(k).cloned().unwrap_or_default();
+    let answers: BTreeMap<String, Value> = form
+        .iter()
+        .filter_map(|(k, v)| {
+            Some((
+                k.strip_prefix("answers.")?.to_owned(),
+                Value::String(v.clone()),
+            ))
+        })
+        .collect();
+    let input = VisitUpdate {
+        version: check::int_in(&get("version"), 1, i64::MAX).ok().flatten(),
+        visited_date: Some(get("visited_date")),
+        answers,
+        summary: Some(get("summary")),
+        status: VisitStatus::parse(&get("status")),
+    };
+    match service::record(&state.db, &actor, id, &input).await {
+        Ok(_) => Ok(done(id, "visit_saved", "")),
+        Err(e) => refused(&state, page, id, form, e).await,
+    }
+}
+
+pub async fn add_finding(
+    State(state): State<AppState>,
+    page: Page,
+    Path(id): Path<i64>,
+    body: FormBody,
+) -> Result<Response, AppError> {
+    let actor = page.require()?;
+    let form: HashMap<String, String> = body.parse()?;
+    let get = |k: &str| form.get(k).cloned().unwrap_or_default();
+    let action = NewAction {
+        text: get("actions.0.text"),
+        owner: get("actions.0.owner"),
+        due_date: get("actions.0.due_date"),
+    };
+    let empty = action.text.trim().is_empty()
+        && action.owner.trim().is_empty()
+        && action.due_date.trim().is_empty();
+    let input = NewFinding {
+        text: get("text"),
+        severity: get("severity"),
+        actions: if empty { Vec::new() } else { vec![action] },
+    };
+    match service::add_finding(&state.db, &actor, id, &input).await {
+        Ok(f) => Ok(done(id, "finding_saved", &format!("#f{}", f.id))),
+        Err(e) => refused(&state, page, id, form, e).await,
+    }
+}
+
+pub async fn add_photo(
+    State(state): State<AppState>,
+    page: Page,
+    Path((id, finding)): Path<(i64, i64)>,
+    upload: Result<Upload<UPLOAD_READ>, AppError>,
+) -> Result<Response, AppError> {
+    let actor = page.require()?;
+    let saved = match upload {
+        Ok(up) => service::add_photo(
+            &state.db,
+            &state.config.files,
+            &actor,
+            finding,
+            &up.file_name,
+            up.bytes,
+        )
+        .await
+        .map(|_| ()),
+        Err(AppError::TooLarge) => Err(AppError::invalid("file", "file_too_large")),
+        Err(e) => Err(e),
+    };
+    match saved {
+        Ok(()) => Ok(done(id, "attachment_saved", &format!("#f{finding}"))),
+        Err(e) => refused(&state, page, id, HashMap::new(), e).await,
+    }
+}
+
+pub async fn photo(
+    State(state): State<AppState>,
+    page: Page,
+    Path((_id, finding, aid)): Path<(i64, i64, i64)>,
+) -> Result<Response, AppError> {
+    let actor = page.require()?;
+    let (a, kind, bytes) = service::file(
+        &state.db,
+        &state.config.files,
+        &actor,
+        super::model::FINDING,
+        finding,
+        aid,
+    )
+    .await?;
+    Ok(export::file(bytes, kind, &a.name))
+}
+
+/// The BLKK answers an action, or the pembina closes or reopens it.
+pub async fn update_action(
+    State(state): State<AppState>,
+    page: Page,
+    Path((id, action)): Path<(i64, i64)>,
+    body: FormBody,
+) -> Result<Response, AppError> {
+    let actor = page.require()?;
+    let form: HashMap<String, String> = body.parse()?;
+    let get = |k: &str| form.get(k).cloned();
+    let input = ActionUpdate {
+        version: get("version").and_then(|v| check::int_in(&v, 1, i64::MAX).ok().flatten()),
+        response: get("response"),
+        status: get("status").and_then(|s| ActionStatus::parse(&s)),
+    };
+    match service::update_action(&state.db, &actor, action, &input).await {
+        Ok(_) => Ok(done(id, "action_saved", &format!("#a{action}"))),
+        Err(e) => refused(&state, page, id, form, e).await,
+    }
+}

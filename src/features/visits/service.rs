@@ -1,0 +1,480 @@
+//! Visit use cases: a pembina plans a visit to a BLKK it supervises, records the
+//! instrument's answers on the spot, findings with photos, and the actions agreed; the BLKK
+//! answers each action with evidence; the pembina closes it. Everyone whose scope holds the
+//! BLKK reads; open and overdue actions are listed for each side and the ministry.
+
+use std::collections::BTreeMap;
+
+use super::model::{
+    self, ACTION, ActionRecord, ActionStatus, ActionUpdate, FINDING, FindingRecord, MAX_FILES,
+    NewFinding, NewVisit, Question, VISIT, VisitRecord, VisitStatus, VisitUpdate, check_answers,
+};
+use super::store::{self, NewVisitRow};
+use crate::features::centres::{self, model::CentreRecord};
+use crate::kernel::access::{self, Actor, Scope};
+use crate::kernel::attachments::{self, Attachment};
+use crate::kernel::audit;
+use crate::kernel::db::Db;
+use crate::kernel::error::AppError;
+use crate::kernel::files::{self, Files};
+use crate::kernel::time::{now, today};
+use crate::kernel::validate::check;
+use crate::kernel::web::paging::{Paged, Window};
+
+pub const PAGE_SIZE: i64 = 50;
+
+fn note(field: &str, value: impl Into<serde_json::Value>) -> Vec<audit::Change> {
+    vec![audit::Change {
+        field: field.to_owned(),
+        old: serde_json::Value::Null,
+        new: value.into(),
+    }]
+}
+
+async fn centre_in_scope(db: &Db, actor: &Actor, id: i64) -> Result<CentreRecord, AppError> {
+    let c = centres::store::get(db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    access::allow(centres::model::can_view(Some(actor), &c.facts()))?;
+    Ok(c)
+}
+
+fn scope(actor: &Actor) -> Result<Scope, AppError> {
+    let s = actor.centre_scope();
+    access::allow(s != Scope::Nothing)?;
+    Ok(s)
+}
+
+/// A visit the actor may see.
+pub async fn visit(db: &Db, actor: &Actor, id: i64) -> Result<VisitRecord, AppError> {
+    let v = store::visit(db, id, today())
+        .await?
+        .ok_or(AppError::NotFound)?;
+    centre_in_scope(db, actor, v.centre_id).await?;
+    Ok(v)
+}
+
+/// A visit with the instrument, its findings (with actions and photos).
+pub async fn show(
+    db: &Db,
+    actor: &Actor,
+    id: i64,
+) -> Result<(VisitRecord, Vec<Question>, Vec<FindingRecord>), AppError> {
+    let v = visit(db, actor, id).await?;
+    let questions = store::questions(db).await?;
+    let mut actions = store::actions_of_visit(db, id).await?;
+    let mut findings = Vec::new();
+    for f in store::findings(db, id).await? {
+        findings.push(FindingRecord {
+            actions: actions.remove(&f.id).unwrap_or_default(),
+            photos: attachments::list(db, FINDING, f.id).await?,
+            id: f.id,
+            visit_id: f.visit_id,
+            text: f.text,
+            severity: f.severity,
+            created_at: f.created_at,
+        });
+    }
+    Ok((v, questions, findings))
+}
+
+pub async fn list(
+    db: &Db,
+    actor: &Actor,
+    centre: Option<i64>,
+    page: i64,
+) -> Result<Paged<VisitRecord>, AppError> {
+    let s = scope(actor)?;
+    let w = Window::new(page, PAGE_SIZE);
+    let (items, total) = store::visits(db, &s, centre, today(), w.size, w.offset()).await?;
+    Ok(Paged::new(items, total, w))
+}
+
+/// The pembina plans a visit to a BLKK it supervises (any date; the aid program must exist
+/// and, with a region, hold the BLKK).
+pub async fn plan(db: &Db, actor: &Actor, input: &NewVisit) -> Result<VisitRecord, AppError> {
+    let mut e = crate::kernel::validate::FieldErrors::new();
+    let centre_id = input.centre_id.filter(|c| *c > 0);
+    if centre_id.is_none() {
+        e.add("centre_id", "required");
+    }
+    let planned: Option<time::Date> = e.take(
+        "planned_date",
+        check::date(&input.planned_date)
+            .and_then(|d| d.ok_or_else(|| "required".into()))
+            .map(Some),
+    );
+    let purpose = e.take("purpose", check::required(&input.purpose, 500));
+    e.finish(()).map_err(AppError::Invalid)?;
+    let centre_id = centre_id.unwrap_or_default();
+    let planned = planned.unwrap_or(time::Date::MIN);
+    let c = centres::store::get(db, centre_id)
+        .await?
+        .ok_or(AppError::invalid("centre_id", "not_found"))?;
+    let pembina = c.pembina.as_ref().map(|p| p.id);
+    access::allow(model::can_visit(actor, pembina))?;
+    if let Some(p) = input.aid_program_id {
+        let Some(program) = crate::features::aid::store::program(db, p).await? else {
+            return Err(AppError::invalid("aid_program_id", "not_found"));
+        };
+        if let Some(area) = &program.program.area_code
+            && &c.place.province_code != area
+            && &c.place.regency_code != area
+        {
+            return Err(AppError::invalid("aid_program_id", "outside_region"));
+        }
+    }
+    let mut tx = db.begin().await?;
+    let id = store::insert_visit(
+        &mut tx,
+        &NewVisitRow {
+            centre_id,
+            pembina_id: pembina.unwrap_or_default(),
+            aid_program_id: input.aid_program_id,
+            purpose: &purpose,
+            planned_date: planned,
+            created_by: actor.user_id,
+        },
+        now(),
+    )
+    .await?;
+    audit::record_now(
+        &mut tx,
+        Some(actor.user_id),
+        VISIT,
+        id,
+        "create",
+        &note("purpose", purpose.as_str()),
+    )
+    .await?;
+    tx.commit().await?;
+    visit(db, actor, id).await
+}
+
+/// The pembina records the visit: date, answers, summary, status.
+pub async fn record(
+    db: &Db,
+    actor: &Actor,
+    id: i64,
+    input: &VisitUpdate,
+) -> Result<VisitRecord, AppError> {
+    let v = visit(db, actor, id).await?;
+    access::allow(model::can_visit(actor, Some(v.pembina_id)))?;
+    let version = input.version.unwrap_or(v.version);
+    if version != v.version {
+        return Err(AppError::Stale);
+    }
+    let questions = store::questions(db).await?;
+    let mut e = crate::kernel::validate::FieldErrors::new();
+    let visited = match input.visited_date.as_deref().map(check::date) {
+        None => v.visited_date,
+        Some(Ok(Some(d))) if d > today() => {
+            e.add("visited_date", "in_future");
+            None
+        }
+        Some(Ok(d)) => d,
+        Some(Err(p)) => {
+            e.add("visited_date", p);
+            None
+        }
+    };
+    let answers = if input.answers.is_empty() {
+        v.answers.clone()
+    } else {
+        let mut merged = v.answers.clone();
+        match check_answers(&questions, &input.answers) {
+            Ok(a) => {
+                for code in input.answers.keys() {
+                    merged.remove(code);
+                }
+                merged.extend(a);
+            }
+            Err(errs) => e.merge(errs),
+        }
+        merged
+    };
+    let summary = match &input.summary {
+        Some(s) => e.take("summary", check::optional(s, 4000)),
+        None => v.summary.clone(),
+    };
+    let status = input.status.unwrap_or(v.status);
+    if status == VisitStatus::Selesai && visited.is_none() {
+        e.add("visited_date", "required");
+    }
+    e.finish(()).map_err(AppError::Invalid)?;
+    let before = serde_json::json!({"visited_date": v.visited_date.map(|d| d.to_string()),
+        "answers": v.answers, "summary": v.summary, "status": v.status});
+    let after = serde_json::json!({"visited_date": visited.map(|d| d.to_string()),
+        "answers": answers, "summary": summary, "status": status});
+    let (Some(before), Some(after)) = (before.as_object(), after.as_object()) else {
+        return Err(AppError::internal(anyhow::anyhow!("visit snapshot")));
+    };
+    let changes = audit::diff(before, after);
+    if changes.is_empty() {
+        return Ok(v);
+    }
+    let answers_json = serde_json::to_string(&answers).map_err(AppError::internal)?;
+    let mut tx = db.begin().await?;
+    store::update_visit(
+        &mut tx,
+        id,
+        version,
+        visited,
+        &answers_json,
+        &summary,
+        status.as_str(),
+        now(),
+    )
+    .await?;
+    audit::record_now(&mut tx, Some(actor.user_id), VISIT, id, "update", &changes).await?;
+    tx.commit().await?;
+    visit(db, actor, id).await
+}
+
+/// The pembina records a finding and the actions agreed (due on or after the visit).
+pub async fn add_finding(
+    db: &Db,
+    actor: &Actor,
+    id: i64,
+    input: &NewFinding,
+) -> Result<FindingRecord, AppError> {
+    let v = visit(db, actor, id).await?;
+    access::allow(model::can_visit(actor, Some(v.pembina_id)))?;
+    let day = v.visited_date.unwrap_or(v.planned_date);
+    let (text, severity, actions) = input.validate(day)?;
+    let mut tx = db.begin().await?;
+    let fid = store::insert_finding(
+        &mut tx,
+        id,
+        v.centre_id,
+        v.pembina_id,
+        &text,
+        severity,
+        &actions,
+        actor.user_id,
+        now(),
+    )
+    .await?;
+    audit::record_now(
+        &mut tx,
+        Some(actor.user_id),
+        VISIT,
+        id,
+        "finding",
+        &note("finding", text.as_str()),
+    )
+    .await?;
+    tx.commit().await?;
+    let (_, _, findings) = show(db, actor, id).await?;
+    findings
+        .into_iter()
+        .find(|f| f.id == fid)
+        .ok_or(AppError::NotFound)
+}
+
+/// A photo of a finding (the visiting pembina): images only.
+pub async fn add_photo(
+    db: &Db,
+    files: &Files,
+    actor: &Actor,
+    finding_id: i64,
+    file_name: &str,
+    bytes: Vec<u8>,
+) -> Result<Attachment, AppError> {
+    let f = store::finding(db, finding_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let v = visit(db, actor, f.visit_id).await?;
+    access::allow(model::can_visit(actor, Some(v.pembina_id)))?;
+    if files::Kind::sniff(&bytes).is_some_and(|k| !k.is_image()) {
+        return Err(AppError::invalid("file", "not_an_image"));
+    }
+    attach(
+        db, files, actor, FINDING, finding_id, "findings", file_name, bytes,
+    )
+    .await
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn attach(
+    db: &Db,
+    files: &Files,
+    actor: &Actor,
+    entity: &'static str,
+    id: i64,
+    prefix: &str,
+    file_name: &str,
+    bytes: Vec<u8>,
+) -> Result<Attachment, AppError> {
+    let kept = attachments::keep(files, &format!("{prefix}/{id}"), file_name, bytes).await?;
+    let saved = async {
+        let mut tx = db.begin().await?;
+        if attachments::count(&mut tx, entity, id).await? >= MAX_FILES {
+            return Err(AppError::invalid("file", "too_many_files"));
+        }
+        let aid = attachments::insert(&mut tx, entity, id, &kept, actor.user_id).await?;
+        tx.commit().await?;
+        Ok(aid)
+    }
+    .await;
+    match saved {
+        Ok(aid) => attachments::find(db, entity, id, aid)
+            .await?
+            .ok_or(AppError::NotFound),
+        Err(e) => {
+            kept.discard(files).await;
+            Err(e)
+        }
+    }
+}
+
+/// A finding's photo or an action's evidence, for those who may see the visit.
+pub async fn file(
+    db: &Db,
+    files: &Files,
+    actor: &Actor,
+    entity: &'static str,
+    id: i64,
+    attachment_id: i64,
+) -> Result<(Attachment, files::Kind, Vec<u8>), AppError> {
+    let visit_id = if entity == FINDING {
+        store::finding(db, id)
+            .await?
+            .ok_or(AppError::NotFound)?
+            .visit_id
+    } else {
+        store::action(db, id)
+            .await?
+            .ok_or(AppError::NotFound)?
+            .visit_id
+    };
+    visit(db, actor, visit_id).await?;
+    let a = attachments::find(db, entity, id, attachment_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let (kind, bytes) = attachments::read(files, &a).await?;
+    Ok((a, kind, bytes))
+}
+
+/// An action the actor may see, with its evidence.
+pub async fn action(
+    db: &Db,
+    actor: &Actor,
+    id: i64,
+) -> Result<(ActionRecord, Vec<Attachment>), AppError> {
+    let a = store::action(db, id).await?.ok_or(AppError::NotFound)?;
+    centre_in_scope(db, actor, a.centre_id).await?;
+    let evidence = attachments::list(db, ACTION, id).await?;
+    Ok((a, evidence))
+}
+
+/// The BLKK answers an action (its manager), or the pembina closes or reopens it.
+pub async fn update_action(
+    db: &Db,
+    actor: &Actor,
+    id: i64,
+    input: &ActionUpdate,
+) -> Result<ActionRecord, AppError> {
+    let (a, _) = action(db, actor, id).await?;
+    let version = input.version.unwrap_or(a.version);
+    if version != a.version {
+        return Err(AppError::Stale);
+    }
+    let mut tx = db.begin().await?;
+    match (&input.response, input.status) {
+        (Some(r), None) => {
+            access::allow(model::can_answer(actor, a.centre_id))?;
+            if a.status == ActionStatus::Selesai {
+                return Err(AppError::invalid("status", "action_closed"));
+            }
+            let r = check::required(r, 2000).map_err(|p| {
+                AppError::Invalid(crate::kernel::validate::FieldErrors::single("response", p))
+            })?;
+            store::answer(&mut tx, id, version, &r, now()).await?;
+            audit::record_now(
+                &mut tx,
+                Some(actor.user_id),
+                ACTION,
+                id,
+                "answer",
+                &note("response", r.as_str()),
+            )
+            .await?;
+        }
+        (None, Some(s)) if s != ActionStatus::Dijawab => {
+            access::allow(model::can_visit(actor, Some(a.pembina_id)))?;
+            store::set_status(&mut tx, id, version, s, now()).await?;
+            audit::record_now(
+                &mut tx,
+                Some(actor.user_id),
+                ACTION,
+                id,
+                "status",
+                &note("status", s.as_str()),
+            )
+            .await?;
+        }
+        (None, Some(_)) => return Err(AppError::invalid("status", "invalid_choice")),
+        _ => return Err(AppError::invalid("response", "required")),
+    }
+    tx.commit().await?;
+    Ok(action(db, actor, id).await?.0)
+}
+
+/// Evidence for an action (the BLKK's manager).
+pub async fn add_evidence(
+    db: &Db,
+    files: &Files,
+    actor: &Actor,
+    id: i64,
+    file_name: &str,
+    bytes: Vec<u8>,
+) -> Result<Attachment, AppError> {
+    let (a, _) = action(db, actor, id).await?;
+    access::allow(model::can_answer(actor, a.centre_id))?;
+    attach(db, files, actor, ACTION, id, "actions", file_name, bytes).await
+}
+
+/// Open (or only overdue) actions in the actor's scope, the earliest due first.
+pub async fn open_actions(
+    db: &Db,
+    actor: &Actor,
+    overdue: bool,
+    page: i64,
+) -> Result<Paged<ActionRecord>, AppError> {
+    let s = scope(actor)?;
+    let w = Window::new(page, PAGE_SIZE);
+    let (items, total) = store::open_actions(db, &s, overdue, today(), w.size, w.offset()).await?;
+    Ok(Paged::new(items, total, w))
+}
+
+/// The BLKK a UPTP supervises, by name.
+pub async fn supervised(db: &Db, uptp: i64) -> Result<Vec<(i64, String)>, AppError> {
+    Ok(db
+        .fetch_all(
+            crate::kernel::db::Sql::new(
+                "SELECT o.id, o.name FROM centres c JOIN orgs o ON o.id = c.org_id \
+                 WHERE c.pembina_id = $1 ORDER BY o.name_key, o.id LIMIT 2000",
+            )
+            .arg(uptp),
+        )
+        .await?)
+}
+
+/// The questions of the instrument.
+pub async fn questions(db: &Db) -> Result<Vec<Question>, AppError> {
+    Ok(store::questions(db).await?)
+}
+
+/// Answers of a visit by code, as text for a form.
+pub fn answer_texts(v: &VisitRecord) -> BTreeMap<String, String> {
+    v.answers
+        .iter()
+        .map(|(k, x)| {
+            (
+                k.clone(),
+                x.as_str().map_or_else(|| x.to_string(), str::to_owned),
+            )
+        })
+        .collect()
+}
