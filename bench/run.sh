@@ -34,6 +34,8 @@ Usage: bench/run.sh [--sizes N,N,...] [--years N] [--duration SECONDS] [--runs N
                       created (dropped first) on the server of URL, which must let that user
                       create databases, and dropped at exit; URL's own database is only used
                       to connect.
+  --groups A,B,...    measure only these endpoint groups (default: all of name, home, area,
+                      profile, batches, placement, public, compliance, selffunding)
   --no-build          do not run cargo; use the binaries already built
   -h, --help          this help
 
@@ -50,6 +52,7 @@ DURATION=10
 LOAD_RUNS=3
 PG_URL=""
 BUILD=1
+GROUPS_ARG=""
 while (($#)); do
   case "$1" in
     --sizes) [[ $# -ge 2 ]] || { usage >&2; exit 2; }; SIZES_ARG=$2; shift 2 ;;
@@ -62,6 +65,8 @@ while (($#)); do
     --runs=*) LOAD_RUNS=${1#--runs=}; shift ;;
     --pg) [[ $# -ge 2 ]] || { usage >&2; exit 2; }; PG_URL=$2; shift 2 ;;
     --pg=*) PG_URL=${1#--pg=}; shift ;;
+    --groups) [[ $# -ge 2 ]] || { usage >&2; exit 2; }; GROUPS_ARG=$2; shift 2 ;;
+    --groups=*) GROUPS_ARG=${1#--groups=}; shift ;;
     --no-build) BUILD=0; shift ;;
     -h | --help) usage; exit 0 ;;
     *) echo "bench: unknown argument: $1" >&2; usage >&2; exit 2 ;;
@@ -96,8 +101,11 @@ NOISE_PCT=5
 FIGURES_YEAR=$(($(date +%Y) - 1))
 # Compliance of the monthly activity report (type 1 in a generated database) for last month.
 LAST_MONTH=$(date -d "$(date +%Y-%m-01) -1 day" +%Y-%m)
-EP_GROUPS=(name home area profile batches placement public compliance)
-SIGNED_IN=" batches placement compliance "
+EP_GROUPS=(name home area profile batches placement public compliance selffunding)
+if [[ -n $GROUPS_ARG ]]; then
+  mapfile -t EP_GROUPS < <(tr ',' '\n' <<<"$GROUPS_ARG")
+fi
+SIGNED_IN=" batches placement compliance selffunding "
 declare -A GROUP_LABEL=(
   [name]="name search"
   [home]="home page"
@@ -107,6 +115,7 @@ declare -A GROUP_LABEL=(
   [placement]="placement figures"
   [public]="public training search"
   [compliance]="report compliance"
+  [selffunding]="self-funding figures"
 )
 declare -A GROUP_PATHS=(
   [name]="/centres?q=darul /centres?q=nurul /api/v1/centres?q=al-hikmah /centres?q=bina+insani /api/v1/centres?q=darul+ulum /centres?q=gki"
@@ -117,6 +126,7 @@ declare -A GROUP_PATHS=(
   [placement]="/api/v1/stats/trainings?year=$FIGURES_YEAR /api/v1/stats/trainings?year=$FIGURES_YEAR&province=35 /trainings/stats?year=$FIGURES_YEAR /trainings/stats?year=$FIGURES_YEAR&province=32"
   [public]="/pelatihan /pelatihan?province=35 /api/v1/public/trainings?kejuruan=menjahit /api/v1/public/trainings?regency=33.74 /pelatihan?province=32&cost=gratis"
   [compliance]="/api/v1/compliance?type=1&period=$LAST_MONTH&scope=nation /api/v1/compliance?type=1&period=$LAST_MONTH&scope=province:35 /reports/compliance?type=1&period=$LAST_MONTH /reports/compliance?type=1&period=$LAST_MONTH&scope=province:32"
+  [selffunding]="/api/v1/stats/self-funding?year=$FIGURES_YEAR&scope=nation /api/v1/stats/self-funding?year=$FIGURES_YEAR&scope=province:35 /income/stats?year=$FIGURES_YEAR /income/stats?year=$FIGURES_YEAR&scope=province:32"
 )
 # Reports sent at once, over HTTP, by as many BLKK managers (bench/submit.rs).
 SUBMITS=500
@@ -637,7 +647,7 @@ report() {
       echo "- ${GROUP_LABEL[$g]}: \`/centres/{id}\`, two ids each from the first, middle and last page of \`/api/v1/centres\` (at $(thousands "$SIZE_MAX") with SQLite: $(codes "${R[sqlite.$SIZE_MAX.profile_paths]}"))"
     elif [[ $g == batches ]]; then
       echo "- ${GROUP_LABEL[$g]} (signed in as the ministry admin): \`/trainings?centre={id}\` and \`/api/v1/trainings?centre={id}\` for the same BLKK (at $(thousands "$SIZE_MIN") with SQLite: $(codes "${R[sqlite.$SIZE_MIN.batches_paths]}"))"
-    elif [[ $g == placement || $g == compliance ]]; then
+    elif [[ $g == placement || $g == compliance || $g == selffunding ]]; then
       echo "- ${GROUP_LABEL[$g]} (signed in as the ministry admin, national scope): $(codes "${GROUP_PATHS[$g]}")"
     else
       echo "- ${GROUP_LABEL[$g]}: $(codes "${GROUP_PATHS[$g]}")"

@@ -142,6 +142,14 @@ mod programs_and_allocations {
         assert_eq!(int(&mine["realisation"]["trainees"]), trainees);
         assert_eq!(int(&mine["realisation"]["reports_sent"]), sent);
 
+        // The recipients as a spreadsheet.
+        let csv = t
+            .as_role("pembina")
+            .await
+            .get(&format!("/aid/{id}/export?format=csv"))
+            .await;
+        assert_eq!(csv.status, 200);
+        assert!(csv.text.contains(DARUL_BAYAN), "{}", csv.text);
         // The BLKK sees its own allocation; a partner company sees no programs.
         let c = t.api_as("pengelola").await;
         let own = get_ok(&c, &path).await;

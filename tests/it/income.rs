@@ -280,6 +280,11 @@ mod on_the_pages {
         let page = browser.get(res.header("location")).await;
         assert!(page.text.contains("Pendapatan tersimpan."), "{}", page.text);
         assert!(page.text.contains("Rp 1.750.000"), "{}", page.text);
+        // The year as a spreadsheet: a row per month so far, the total as recorded.
+        let csv = browser.get("/income/export?format=csv").await;
+        assert_eq!(csv.status, 200);
+        assert!(csv.text.contains(&this_month()), "{}", csv.text);
+        assert!(csv.text.contains("1750000"), "{}", csv.text);
         // The figures page for the ministry.
         let admin = t.as_role("admin").await;
         let stats = admin.get("/income/stats").await;

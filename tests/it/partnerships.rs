@@ -346,6 +346,10 @@ mod on_the_pages {
             .unwrap()
             .parse()
             .unwrap();
+        // The list as a spreadsheet.
+        let csv = browser.get("/partnerships/export?format=csv").await;
+        assert_eq!(csv.status, 200);
+        assert!(csv.text.contains("Magang santri di MES"), "{}", csv.text);
         // The signed document: a PDF kept, shown to the partner.
         let res = browser
             .upload(

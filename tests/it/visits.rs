@@ -214,6 +214,9 @@ async fn scenario(kind: Kind) {
             .contains("Batas waktu tidak boleh sebelum tanggal kunjungan")
     );
     assert!(res.text.contains("Atap bocor"));
+    let csv = browser.get("/visits/actions/export?format=csv").await;
+    assert_eq!(csv.status, 200);
+    assert!(csv.text.contains("Lengkapi daftar hadir"), "{}", csv.text);
     let listing = browser.get("/visits").await;
     assert!(listing.text.contains("Rencanakan kunjungan"));
     let _ = std::fs::remove_dir_all(&dir);

@@ -19,6 +19,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/aid", get(pages::list).post(pages::create))
         .route("/aid/{id}", get(pages::show))
+        .route("/aid/{id}/export", get(pages::export))
         .route("/aid/{id}/allocations", post(pages::allocate))
 }
 

@@ -14,6 +14,7 @@ use crate::kernel::code::Rupiah;
 use crate::kernel::error::AppError;
 use crate::kernel::validate::{FieldErrors, Num, check};
 use crate::kernel::web::AppState;
+use crate::kernel::web::export;
 use crate::kernel::web::extract::{FormBody, Path, Query};
 use crate::kernel::web::nav::href;
 use crate::kernel::web::page::{Choice, Page};
@@ -171,6 +172,71 @@ pub async fn show(
         FieldErrors::new(),
     )
     .await
+}
+
+/// A program's recipients and their realisation as XLSX or CSV.
+pub async fn export(
+    State(state): State<AppState>,
+    page: Page,
+    Path(id): Path<i64>,
+    Query(fq): Query<export::FormatQuery>,
+) -> Result<Response, AppError> {
+    let format = export::Format::parse(&fq.format)?;
+    let actor = page.require()?;
+    let headers = [
+        "BLKK",
+        "amount",
+        "packages",
+        "trainees_target",
+        "batches",
+        "trained",
+        "graduated",
+        "reports_sent",
+        "visits_done",
+    ]
+    .iter()
+    .map(|k| {
+        if *k == "BLKK" {
+            "BLKK".to_owned()
+        } else {
+            page.t(&format!("aid.{k}")).into_owned()
+        }
+    })
+    .collect();
+    let db = state.db.clone();
+    let fetch: export::Fetch = Box::new(move |n| {
+        let (db, actor) = (db.clone(), actor.clone());
+        Box::pin(async move {
+            // A chunk is the service's pages from `n * CHUNK` on.
+            let per = export::CHUNK / service::PAGE_SIZE;
+            let mut items = Vec::new();
+            for page in n * per + 1..=(n + 1) * per {
+                let (_, list) = service::allocations(&db, &actor, id, page).await?;
+                let last = list.items.len() < service::PAGE_SIZE as usize;
+                items.extend(list.items);
+                if last {
+                    break;
+                }
+            }
+            Ok(items
+                .into_iter()
+                .map(|a| {
+                    vec![
+                        a.centre_name.clone(),
+                        a.allocation.amount_rupiah.to_string(),
+                        a.allocation.packages.to_string(),
+                        a.allocation.trainees_target.to_string(),
+                        a.realisation.batches.to_string(),
+                        a.realisation.trainees.to_string(),
+                        a.realisation.graduated.to_string(),
+                        a.realisation.reports_sent.to_string(),
+                        a.realisation.visits_done.to_string(),
+                    ]
+                })
+                .collect())
+        })
+    });
+    export::respond(format, &format!("bantuan-{id}"), headers, fetch).await
 }
 
 pub async fn allocate(

@@ -24,6 +24,7 @@ pub fn routes() -> Router<AppState> {
         .route("/income", get(pages::year))
         .route("/income/edit", get(pages::edit_form).post(pages::save))
         .route("/income/stats", get(pages::stats))
+        .route("/income/export", get(pages::export))
 }
 
 /// The upload's body limit on its route alone.

@@ -19,6 +19,7 @@ use crate::kernel::code::Rupiah;
 use crate::kernel::error::AppError;
 use crate::kernel::validate::{FieldErrors, check};
 use crate::kernel::web::AppState;
+use crate::kernel::web::export;
 use crate::kernel::web::extract::{FormBody, Query};
 use crate::kernel::web::nav::href;
 use crate::kernel::web::page::Page;
@@ -70,6 +71,17 @@ impl YearPage {
         )
     }
 
+    fn export_href(&self, format: &str) -> String {
+        href(
+            "/income/export",
+            &[
+                ("centre", &self.y.centre_id.to_string()),
+                ("year", &self.y.year.to_string()),
+                ("format", format),
+            ],
+        )
+    }
+
     fn has_next(&self) -> bool {
         self.y.year < crate::kernel::time::today().year()
     }
@@ -98,6 +110,55 @@ pub async fn year(
         page: page.titled(title),
         y,
     })
+}
+
+/// A BLKK's year as XLSX or CSV: a row per month, a column per source.
+pub async fn export(
+    State(state): State<AppState>,
+    page: Page,
+    Query(q): Query<YearQuery>,
+    Query(fq): Query<export::FormatQuery>,
+) -> Result<Response, AppError> {
+    let format = export::Format::parse(&fq.format)?;
+    let actor = page.require()?;
+    let (centre, year) = year_and_centre(&q.params()?, own_centre(&actor))?;
+    let y = service::year(&state.db, &actor, centre, year).await?;
+    let sources = service::sources();
+    let mut headers = vec![page.t("income.month").into_owned()];
+    headers.extend(
+        sources
+            .iter()
+            .map(|s| page.label("income_source", s.as_str()).into_owned()),
+    );
+    headers.push(page.t("income.own").into_owned());
+    headers.push(page.t("income.total").into_owned());
+    headers.push(page.t("income.fees_from_records").into_owned());
+    let rows = y
+        .months
+        .iter()
+        .map(|m| {
+            let mut row = vec![m.month.clone()];
+            let r = m.recorded.as_ref();
+            for s in &sources {
+                row.push(
+                    r.and_then(|r| r.amounts.get(s))
+                        .map(i64::to_string)
+                        .unwrap_or_default(),
+                );
+            }
+            row.push(r.map(|r| r.own.to_string()).unwrap_or_default());
+            row.push(r.map(|r| r.total.to_string()).unwrap_or_default());
+            row.push(m.training_fees.to_string());
+            row
+        })
+        .collect();
+    export::respond(
+        format,
+        &format!("pendapatan-{year}"),
+        headers,
+        export::rows(rows),
+    )
+    .await
 }
 
 // ---- A month's form ------------------------------------------------------------------

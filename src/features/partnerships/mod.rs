@@ -24,6 +24,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/partnerships", get(pages::list).post(pages::create))
         .route("/partnerships/new", get(pages::new_form))
+        .route("/partnerships/export", get(pages::export))
         .route("/partnerships/{id}", get(pages::show))
         .route(
             "/partnerships/{id}/edit",

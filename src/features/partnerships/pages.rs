@@ -72,6 +72,17 @@ impl ListPage {
     fn rupiah(&self, n: &i64) -> String {
         rupiah(n)
     }
+
+    fn export_href(&self, format: &str) -> String {
+        href(
+            "/partnerships/export",
+            &[
+                ("format", format),
+                ("status", &self.query.status),
+                ("coverage", &self.query.coverage),
+            ],
+        )
+    }
 }
 
 pub async fn list(
@@ -121,6 +132,93 @@ pub async fn list(
         query: q,
         may_create,
     })
+}
+
+/// The list as XLSX or CSV, with its filters (`/partnerships/export?format=xlsx`).
+pub async fn export(
+    State(state): State<AppState>,
+    page: Page,
+    Query(q): Query<ListQuery>,
+    Query(fq): Query<export::FormatQuery>,
+) -> Result<Response, AppError> {
+    let format = export::Format::parse(&fq.format)?;
+    let actor = page.require()?;
+    let f = ListFilter {
+        status: PartnershipStatus::parse(&q.status),
+        coverage: Coverage::parse(&q.coverage),
+        ..Default::default()
+    };
+    let headers = [
+        page.t("partnership_form.title"),
+        page.field_label("holder_id"),
+        page.field_label("partner_id"),
+        page.field_label("coverage"),
+        page.field_label("start_date"),
+        page.field_label("end_date"),
+        page.field_label("status"),
+        page.field_label("value_rupiah"),
+        page.field_label("in_kind_rupiah"),
+        page.t("partnerships.confirmation"),
+    ]
+    .into_iter()
+    .map(|h| h.into_owned())
+    .collect();
+    let labels: Vec<(String, String)> = PartnershipStatus::ALL
+        .iter()
+        .map(|s| {
+            (
+                s.as_str().to_owned(),
+                page.label("partnership_status", s.as_str()).into_owned(),
+            )
+        })
+        .chain(Coverage::ALL.iter().map(|c| {
+            (
+                c.as_str().to_owned(),
+                page.label("coverage", c.as_str()).into_owned(),
+            )
+        }))
+        .collect();
+    let db = state.db.clone();
+    let fetch: export::Fetch = Box::new(move |n| {
+        let (db, actor, f, labels) = (db.clone(), actor.clone(), f.clone(), labels.clone());
+        Box::pin(async move {
+            let label = |code: &str| {
+                labels
+                    .iter()
+                    .find(|(c, _)| c == code)
+                    .map_or_else(|| code.to_owned(), |(_, l)| l.clone())
+            };
+            let day = today();
+            Ok(
+                service::export_chunk(&db, &actor, &f, n * export::CHUNK, export::CHUNK)
+                    .await?
+                    .into_iter()
+                    .map(|p| {
+                        let a = &p.partnership;
+                        vec![
+                            a.title.clone(),
+                            p.holder_name.clone(),
+                            p.partner_name.clone(),
+                            a.coverage
+                                .iter()
+                                .map(|c| label(c.as_str()))
+                                .collect::<Vec<_>>()
+                                .join(", "),
+                            a.start_date.to_string(),
+                            a.end_date.to_string(),
+                            label(p.status_on(day).as_str()),
+                            a.value_rupiah.to_string(),
+                            a.in_kind_rupiah.to_string(),
+                            p.confirmed_at
+                                .map(|t| t.date().to_string())
+                                .unwrap_or_default(),
+                        ]
+                    })
+                    .collect(),
+            )
+        })
+    });
+    export::respond(format, "kerja-sama", headers, fetch).await
 }
 
 // ---- One agreement -------------------------------------------------------------------

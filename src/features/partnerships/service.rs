@@ -89,6 +89,19 @@ pub async fn list(
     Ok(Paged::new(items, total, w))
 }
 
+/// Rows `offset..offset + limit` of the list, for an export.
+pub async fn export_chunk(
+    db: &Db,
+    actor: &Actor,
+    f: &ListFilter,
+    offset: i64,
+    limit: i64,
+) -> Result<Vec<PartnershipRecord>, AppError> {
+    Ok(store::list(db, &seen(actor), f, today(), limit, offset)
+        .await?
+        .0)
+}
+
 /// The BLKK or forum an agreement recorded by `actor` is held by: their own, or (an
 /// admin) the one named.
 async fn holder_of(db: &Db, actor: &Actor, named: Option<i64>) -> Result<(i64, bool), AppError> {

@@ -69,6 +69,8 @@ code_enum! {
         IncomeTotal = "income_total",
         /// Active agreements the BLKK takes part in on the period's last day.
         PartnershipsActive = "partnerships_active",
+        /// Follow-up actions from monitoring visits not closed by the period's end.
+        OpenActions = "open_actions",
     }
 }
 

@@ -675,6 +675,21 @@ pub async fn computed(
         )
         .await?;
     out.insert(Source::PartnershipsActive, active);
+    let (open,): (i64,) = db
+        .fetch_one(
+            Sql::new(
+                "SELECT COUNT(*) FROM visit_actions WHERE centre_id = $1 \
+                 AND created_at < $2 AND (closed_at IS NULL OR closed_at >= $2)",
+            )
+            .arg(centre_id)
+            .arg(
+                (end + time::Duration::days(1))
+                    .midnight()
+                    .assume_offset(crate::kernel::time::Zone::Wib.offset()),
+            ),
+        )
+        .await?;
+    out.insert(Source::OpenActions, open);
     Ok(out)
 }
 

@@ -23,6 +23,7 @@ const BODY_LIMIT: usize = crate::kernel::files::UPLOAD_READ + 64 * 1024;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/visits", get(pages::list).post(pages::plan))
+        .route("/visits/actions/export", get(pages::export_actions))
         .route("/visits/{id}", get(pages::show).post(pages::record))
         .route("/visits/{id}/findings", post(pages::add_finding))
         .route(

@@ -125,6 +125,70 @@ pub async fn plan(
     }
 }
 
+/// Open actions as XLSX or CSV (`/visits/actions.xlsx`... `?format=xlsx`).
+pub async fn export_actions(
+    State(state): State<AppState>,
+    page: Page,
+    Query(fq): Query<export::FormatQuery>,
+) -> Result<Response, AppError> {
+    let format = export::Format::parse(&fq.format)?;
+    let actor = page.require()?;
+    let headers = vec![
+        "BLKK".to_owned(),
+        page.t("visits.action_text").into_owned(),
+        page.t("visits.owner").into_owned(),
+        page.t("visits.due_date").into_owned(),
+        page.field_label("status").into_owned(),
+        page.t("visits.overdue").into_owned(),
+    ];
+    let labels: Vec<(ActionStatus, String)> = ActionStatus::ALL
+        .iter()
+        .map(|s| (*s, page.label("action_status", s.as_str()).into_owned()))
+        .collect();
+    let (yes, no) = (
+        page.t("form.yes").into_owned(),
+        page.t("form.no").into_owned(),
+    );
+    let db = state.db.clone();
+    let fetch: export::Fetch = Box::new(move |n| {
+        let (db, actor, labels, yes, no) = (
+            db.clone(),
+            actor.clone(),
+            labels.clone(),
+            yes.clone(),
+            no.clone(),
+        );
+        Box::pin(async move {
+            let day = today();
+            Ok(
+                service::actions_chunk(&db, &actor, n * export::CHUNK, export::CHUNK)
+                    .await?
+                    .into_iter()
+                    .map(|a| {
+                        vec![
+                            a.centre_name.clone(),
+                            a.text.clone(),
+                            a.owner.clone(),
+                            a.due_date.to_string(),
+                            labels
+                                .iter()
+                                .find(|(s, _)| *s == a.status)
+                                .map(|(_, l)| l.clone())
+                                .unwrap_or_default(),
+                            if a.overdue(day) {
+                                yes.clone()
+                            } else {
+                                no.clone()
+                            },
+                        ]
+                    })
+                    .collect(),
+            )
+        })
+    });
+    export::respond(format, "tindak-lanjut", headers, fetch).await
+}
+
 // ---- One visit -----------------------------------------------------------------------
 
 #[derive(Template, WebTemplate)]
@@ -325,7 +389,7 @@ pub async fn add_finding(
         actions: if empty { Vec::new() } else { vec![action] },
     };
     match service::add_finding(&state.db, &actor, id, &input).await {
-        Ok(f) => Ok(done(id, "finding_saved", &format!("#f{}", f.id))),
+        Ok(_) => Ok(done(id, "finding_saved", "")),
         Err(e) => refused(&state, page, id, form, e).await,
     }
 }
@@ -352,7 +416,7 @@ pub async fn add_photo(
         Err(e) => Err(e),
     };
     match saved {
-        Ok(()) => Ok(done(id, "attachment_saved", &format!("#f{finding}"))),
+        Ok(()) => Ok(done(id, "attachment_saved", "")),
         Err(e) => refused(&state, page, id, HashMap::new(), e).await,
     }
 }
@@ -391,7 +455,8 @@ pub async fn update_action(
         status: get("status").and_then(|s| ActionStatus::parse(&s)),
     };
     match service::update_action(&state.db, &actor, action, &input).await {
-        Ok(_) => Ok(done(id, "action_saved", &format!("#a{action}"))),
+        Ok(a) if a.status == ActionStatus::Selesai => Ok(done(id, "action_closed", "")),
+        Ok(_) => Ok(done(id, "action_answered", "")),
         Err(e) => refused(&state, page, id, form, e).await,
     }
 }

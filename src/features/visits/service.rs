@@ -461,6 +461,19 @@ pub async fn supervised(db: &Db, uptp: i64) -> Result<Vec<(i64, String)>, AppErr
         .await?)
 }
 
+/// Open actions `offset..offset + limit` in the actor's scope, for an export.
+pub async fn actions_chunk(
+    db: &Db,
+    actor: &Actor,
+    offset: i64,
+    limit: i64,
+) -> Result<Vec<ActionRecord>, AppError> {
+    let s = scope(actor)?;
+    Ok(store::open_actions(db, &s, false, today(), limit, offset)
+        .await?
+        .0)
+}
+
 /// The questions of the instrument.
 pub async fn questions(db: &Db) -> Result<Vec<Question>, AppError> {
     Ok(store::questions(db).await?)

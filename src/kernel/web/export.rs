@@ -105,6 +105,15 @@ pub fn neutralise(s: &str) -> Cow<'_, str> {
 pub type Fetch =
     Box<dyn FnMut(i64) -> BoxFuture<'static, Result<Vec<Vec<String>>, AppError>> + Send>;
 
+/// A [`Fetch`] of rows already at hand (a small list: a BLKK's year).
+pub fn rows(rows: Vec<Vec<String>>) -> Fetch {
+    let mut rows = Some(rows);
+    Box::new(move |_| {
+        let chunk = rows.take().unwrap_or_default();
+        Box::pin(async move { Ok(chunk) })
+    })
+}
+
 /// The file of a list: `stem` names it (`blkk` → `blkk-2026-11-23.csv`).
 pub async fn respond(
     format: Format,
