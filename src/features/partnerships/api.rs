@@ -86,6 +86,7 @@ pub async fn list(
     Query(p): Query<PageParam>,
 ) -> Result<Json<Paged<PartnershipRecord>>, AppError> {
     let page = page_in_range(p.page)?;
+    f.check()?;
     Ok(Json(
         service::list(&state.db, &user.actor(), &f, page).await?,
     ))
