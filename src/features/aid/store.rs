@@ -248,6 +248,12 @@ pub async fn realisation(
         _ => "",
     };
     let mut out = AllocationRealisation::default();
+    // By the BLKK's start-date index: its batches of the budget year.
+    let year = i32::try_from(p.program.budget_year).unwrap_or(2000);
+    let year_start =
+        time::Date::from_calendar_date(year, time::Month::January, 1).unwrap_or(time::Date::MIN);
+    let year_end =
+        time::Date::from_calendar_date(year, time::Month::December, 31).unwrap_or(time::Date::MIN);
     if !funding.is_empty() {
         let (batches, trainees, graduated): (i64, i64, i64) = db
             .fetch_one(
@@ -255,13 +261,14 @@ pub async fn realisation(
                     "SELECT COUNT(DISTINCT t.id), COUNT(e.id), \
                      COUNT(CASE WHEN e.result IN ('kompeten', 'belum_kompeten') THEN 1 END) \
                      FROM trainings t LEFT JOIN enrolments e ON e.training_id = t.id \
-                     WHERE t.centre_id = $1 AND t.year = $2 AND t.funding = $3 \
-                     AND ($4 = '' OR t.kejuruan = $4)",
+                     WHERE t.centre_id = $1 AND t.start_date BETWEEN $2 AND $5 \
+                     AND t.funding = $3 AND ($4 = '' OR t.kejuruan = $4)",
                 )
                 .arg(a.centre_id)
-                .arg(p.program.budget_year)
+                .arg(year_start)
                 .arg(funding)
-                .arg(a.kejuruan.as_str()),
+                .arg(a.kejuruan.as_str())
+                .arg(year_end),
             )
             .await?;
         out.batches = batches;

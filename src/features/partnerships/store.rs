@@ -428,19 +428,3 @@ pub async fn reminded(tx: &mut Tx, id: i64, days: i64, end: Date) -> Result<bool
     sql.push(" ON CONFLICT DO NOTHING");
     Ok(tx.execute(sql).await? == 1)
 }
-
-/// Active agreements a BLKK takes part in on `day` (for report indicators).
-pub async fn active_count(db: &Db, centre: i64, day: Date) -> Result<i64, StoreError> {
-    let (n,): (i64,) = db
-        .fetch_one(
-            Sql::new(
-                "SELECT COUNT(*) FROM partnership_members m JOIN partnerships p \
-                 ON p.id = m.partnership_id WHERE m.centre_id = $1 AND p.status = 'aktif' \
-                 AND p.start_date <= $2 AND p.end_date >= $2",
-            )
-            .arg(centre)
-            .arg(day),
-        )
-        .await?;
-    Ok(n)
-}

@@ -666,8 +666,10 @@ pub async fn computed(
     let (active,): (i64,) = db
         .fetch_one(
             Sql::new(
-                "SELECT COUNT(*) FROM partnership_members m JOIN partnerships p \
-                 ON p.id = m.partnership_id WHERE m.centre_id = $1 AND p.status = 'aktif' \
+                // From the BLKK's own memberships (CROSS JOIN keeps SQLite from starting
+                // at every active agreement of the country).
+                "SELECT COUNT(*) FROM partnership_members m CROSS JOIN partnerships p \
+                 WHERE p.id = m.partnership_id AND m.centre_id = $1 AND p.status = 'aktif' \
                  AND p.start_date <= $2 AND p.end_date >= $2",
             )
             .arg(centre_id)
