@@ -135,14 +135,6 @@ impl Kept {
     }
 }
 
-fn note(name: &str) -> Vec<audit::Change> {
-    vec![audit::Change {
-        field: "attachment".into(),
-        old: serde_json::Value::Null,
-        new: name.into(),
-    }]
-}
-
 /// Attaches a kept file to the record, with its audit entry (action `attach`).
 pub async fn insert(
     tx: &mut Tx,
@@ -166,7 +158,15 @@ pub async fn insert(
     );
     sql.push(" RETURNING id");
     let (id,): (i64,) = tx.fetch_one(sql).await?;
-    audit::record_now(tx, Some(by), entity, entity_id, "attach", &note(&kept.name)).await?;
+    audit::record_now(
+        tx,
+        Some(by),
+        entity,
+        entity_id,
+        "attach",
+        &audit::note("attachment", kept.name.as_str()),
+    )
+    .await?;
     Ok(id)
 }
 
@@ -194,8 +194,53 @@ pub async fn remove(
     };
     tx.execute(Sql::new("DELETE FROM attachments WHERE id = $1").arg(id))
         .await?;
-    audit::record_now(tx, Some(by), entity, entity_id, "detach", &note(&a.name)).await?;
+    audit::record_now(
+        tx,
+        Some(by),
+        entity,
+        entity_id,
+        "detach",
+        &audit::note("attachment", a.name.as_str()),
+    )
+    .await?;
     Ok(Some(a))
+}
+
+/// Keeps a file and attaches it to a record holding fewer than `max` (else `file`:
+/// `too_many_files`), in one transaction with its audit entry; the file is removed again if
+/// that fails. For records whose own state the transaction need not check.
+#[allow(clippy::too_many_arguments)]
+pub async fn add(
+    db: &Db,
+    files: &Files,
+    entity: &'static str,
+    entity_id: i64,
+    prefix: &str,
+    file_name: &str,
+    bytes: Vec<u8>,
+    by: i64,
+    max: i64,
+) -> Result<Attachment, AppError> {
+    let kept = keep(files, &format!("{prefix}/{entity_id}"), file_name, bytes).await?;
+    let saved = async {
+        let mut tx = db.begin().await?;
+        if count(&mut tx, entity, entity_id).await? >= max {
+            return Err(AppError::invalid("file", "too_many_files"));
+        }
+        let id = insert(&mut tx, entity, entity_id, &kept, by).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+    .await;
+    match saved {
+        Ok(id) => find(db, entity, entity_id, id)
+            .await?
+            .ok_or(AppError::NotFound),
+        Err(e) => {
+            kept.discard(files).await;
+            Err(e)
+        }
+    }
 }
 
 /// An attachment's kind and content.

@@ -110,6 +110,15 @@ pub async fn record(tx: &mut Tx, e: Entry<'_>) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// The change of one step that sets `field` (a comment, a response, a file's name).
+pub fn note(field: &str, value: impl Into<Value>) -> Vec<Change> {
+    vec![Change {
+        field: field.to_owned(),
+        old: Value::Null,
+        new: value.into(),
+    }]
+}
+
 /// [`record`] for a step taken now.
 pub async fn record_now(
     tx: &mut Tx,

@@ -10,7 +10,6 @@ use serde::Deserialize;
 
 use super::model::{AidKind, AllocationInput, AllocationRecord, ProgramInput, ProgramRecord};
 use super::service;
-use crate::kernel::code::Rupiah;
 use crate::kernel::error::AppError;
 use crate::kernel::validate::{FieldErrors, Num, check};
 use crate::kernel::web::AppState;
@@ -19,10 +18,6 @@ use crate::kernel::web::extract::{FormBody, Path, Query};
 use crate::kernel::web::nav::href;
 use crate::kernel::web::page::{Choice, Page};
 use crate::kernel::web::paging::{Paged, Pager, page_number};
-
-fn rupiah(n: &i64) -> String {
-    Rupiah(*n).to_string()
-}
 
 #[derive(Template, WebTemplate)]
 #[template(path = "aid/list.html")]
@@ -45,10 +40,6 @@ pub struct ProgramForm {
 }
 
 impl ListPage {
-    fn rupiah(&self, n: &i64) -> String {
-        rupiah(n)
-    }
-
     fn kind_options(&self) -> Vec<Choice> {
         self.page.choices("aid_kind", AidKind::ALL)
     }
@@ -128,11 +119,7 @@ pub struct ShowPage {
     errors: FieldErrors,
 }
 
-impl ShowPage {
-    fn rupiah(&self, n: &i64) -> String {
-        rupiah(n)
-    }
-}
+impl ShowPage {}
 
 async fn show_page(
     state: &AppState,

@@ -24,10 +24,6 @@ use crate::kernel::web::extract::{FormBody, Query};
 use crate::kernel::web::nav::href;
 use crate::kernel::web::page::Page;
 
-fn rupiah(n: &i64) -> String {
-    Rupiah(*n).to_string()
-}
-
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
 pub struct YearQuery {
@@ -60,10 +56,6 @@ pub struct YearPage {
 }
 
 impl YearPage {
-    fn rupiah(&self, n: &i64) -> String {
-        rupiah(n)
-    }
-
     fn edit_href(&self, month: &str) -> String {
         href(
             "/income/edit",
@@ -200,7 +192,7 @@ impl FormPage {
     }
 
     fn fees(&self) -> String {
-        rupiah(&self.training_fees)
+        Rupiah(self.training_fees).to_string()
     }
 
     fn back(&self) -> String {
@@ -238,7 +230,7 @@ async fn form_page(
         (None, Some(r)) => (
             r.amounts
                 .iter()
-                .map(|(s, a)| (s.as_str().to_owned(), rupiah(a)))
+                .map(|(s, a)| (s.as_str().to_owned(), Rupiah(*a).to_string()))
                 .collect(),
             r.note.clone(),
             r.version.to_string(),
@@ -248,7 +240,7 @@ async fn form_page(
             if training_fees > 0 {
                 v.insert(
                     IncomeSource::BiayaPelatihan.as_str().to_owned(),
-                    rupiah(&training_fees),
+                    Rupiah(training_fees).to_string(),
                 );
             }
             (v, String::new(), String::new())
@@ -383,10 +375,6 @@ pub struct StatsPage {
 }
 
 impl StatsPage {
-    fn rupiah(&self, n: &i64) -> String {
-        rupiah(n)
-    }
-
     fn scope_href(&self, scope: &str) -> String {
         href(
             "/income/stats",

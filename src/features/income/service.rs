@@ -180,26 +180,18 @@ pub async fn attach(
 ) -> Result<Attachment, AppError> {
     let m = writable_month(db, actor, id).await?;
     access::allow(model::can_write(actor, m.centre_id))?;
-    let kept = attachments::keep(files, &format!("income/{id}"), file_name, bytes).await?;
-    let saved = async {
-        let mut tx = db.begin().await?;
-        if attachments::count(&mut tx, INCOME_MONTH, id).await? >= MAX_ATTACHMENTS {
-            return Err(AppError::invalid("file", "too_many_files"));
-        }
-        let aid = attachments::insert(&mut tx, INCOME_MONTH, id, &kept, actor.user_id).await?;
-        tx.commit().await?;
-        Ok(aid)
-    }
-    .await;
-    match saved {
-        Ok(aid) => attachments::find(db, INCOME_MONTH, id, aid)
-            .await?
-            .ok_or(AppError::NotFound),
-        Err(e) => {
-            kept.discard(files).await;
-            Err(e)
-        }
-    }
+    attachments::add(
+        db,
+        files,
+        INCOME_MONTH,
+        id,
+        "income",
+        file_name,
+        bytes,
+        actor.user_id,
+        MAX_ATTACHMENTS,
+    )
+    .await
 }
 
 pub async fn attachment(

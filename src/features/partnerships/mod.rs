@@ -10,15 +10,12 @@ pub mod service;
 pub mod store;
 
 use axum::Router;
-use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
-use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouter};
+use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::kernel::web::AppState;
-
-/// Uploads up to the read limit, with room for the form around them.
-const BODY_LIMIT: usize = crate::kernel::files::UPLOAD_READ + 64 * 1024;
+use crate::kernel::web::extract::{upload_limit, with_upload_limit};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -34,7 +31,7 @@ pub fn routes() -> Router<AppState> {
         .route("/partnerships/{id}/history", get(pages::history))
         .route(
             "/partnerships/{id}/attachments",
-            post(pages::attach).layer(DefaultBodyLimit::max(BODY_LIMIT)),
+            post(pages::attach).layer(upload_limit()),
         )
         .route(
             "/partnerships/{id}/attachments/{aid}",
@@ -46,21 +43,11 @@ pub fn routes() -> Router<AppState> {
         )
 }
 
-/// The upload's body limit on its route alone.
-fn uploads(r: UtoipaMethodRouter<AppState>) -> UtoipaMethodRouter<AppState> {
-    let (schemas, paths, method) = r;
-    (
-        schemas,
-        paths,
-        method.layer(DefaultBodyLimit::max(BODY_LIMIT)),
-    )
-}
-
 pub fn api() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(api::list, api::create))
         .routes(routes!(api::show, api::patch))
         .routes(routes!(api::confirm))
-        .routes(uploads(routes!(api::attachments, api::attach)))
+        .routes(with_upload_limit(routes!(api::attachments, api::attach)))
         .routes(routes!(api::attachment, api::detach))
 }

@@ -29,10 +29,6 @@ use crate::kernel::web::nav::href;
 use crate::kernel::web::page::{Choice, Page};
 use crate::kernel::web::paging::{Paged, Pager, page_number};
 
-fn rupiah(n: &i64) -> String {
-    Rupiah(*n).to_string()
-}
-
 // ---- The list ------------------------------------------------------------------------
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -67,10 +63,6 @@ impl ListPage {
         self.page
             .label("partnership_status", p.status_on(today()).as_str())
             .into_owned()
-    }
-
-    fn rupiah(&self, n: &i64) -> String {
-        rupiah(n)
     }
 
     fn export_href(&self, format: &str) -> String {
@@ -236,10 +228,6 @@ pub struct ShowPage {
 }
 
 impl ShowPage {
-    fn rupiah(&self, n: &i64) -> String {
-        rupiah(n)
-    }
-
     fn status(&self) -> String {
         self.page
             .label("partnership_status", self.p.status_on(today()).as_str())
@@ -592,7 +580,11 @@ pub async fn edit_form(
         (&mut input.value_rupiah, p.partnership.value_rupiah),
         (&mut input.in_kind_rupiah, p.partnership.in_kind_rupiah),
     ] {
-        *field = Patch::Set(Num(if n == 0 { String::new() } else { rupiah(&n) }));
+        *field = Patch::Set(Num(if n == 0 {
+            String::new()
+        } else {
+            Rupiah(n).to_string()
+        }));
     }
     form_page(
         &state,

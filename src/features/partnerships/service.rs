@@ -280,26 +280,18 @@ pub async fn attach(
     let p = get(db, actor, id).await?;
     let h = holding(&p);
     access::allow(model::can_write(actor, h.holder_id, h.holder_is_centre))?;
-    let kept = attachments::keep(files, &format!("partnerships/{id}"), file_name, bytes).await?;
-    let saved = async {
-        let mut tx = db.begin().await?;
-        if attachments::count(&mut tx, PARTNERSHIP, id).await? >= MAX_ATTACHMENTS {
-            return Err(AppError::invalid("file", "too_many_files"));
-        }
-        let aid = attachments::insert(&mut tx, PARTNERSHIP, id, &kept, actor.user_id).await?;
-        tx.commit().await?;
-        Ok(aid)
-    }
-    .await;
-    match saved {
-        Ok(aid) => attachments::find(db, PARTNERSHIP, id, aid)
-            .await?
-            .ok_or(AppError::NotFound),
-        Err(e) => {
-            kept.discard(files).await;
-            Err(e)
-        }
-    }
+    attachments::add(
+        db,
+        files,
+        PARTNERSHIP,
+        id,
+        "partnerships",
+        file_name,
+        bytes,
+        actor.user_id,
+        MAX_ATTACHMENTS,
+    )
+    .await
 }
 
 pub async fn detach(

@@ -11,15 +11,12 @@ pub mod service;
 pub mod store;
 
 use axum::Router;
-use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
-use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouter};
+use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::kernel::web::AppState;
-
-/// Uploads up to the read limit, with room for the form around them.
-const BODY_LIMIT: usize = crate::kernel::files::UPLOAD_READ + 64 * 1024;
+use crate::kernel::web::extract::{upload_limit, with_upload_limit};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -37,23 +34,13 @@ pub fn routes() -> Router<AppState> {
         .route("/reports/{id}/comments", post(pages::comment))
         .route(
             "/reports/{id}/attachments",
-            post(pages::attach).layer(DefaultBodyLimit::max(BODY_LIMIT)),
+            post(pages::attach).layer(upload_limit()),
         )
         .route("/reports/{id}/attachments/{aid}", get(pages::attachment))
         .route(
             "/reports/{id}/attachments/{aid}/delete",
             post(pages::detach),
         )
-}
-
-/// The upload's body limit on its route alone.
-fn uploads(r: UtoipaMethodRouter<AppState>) -> UtoipaMethodRouter<AppState> {
-    let (schemas, paths, method) = r;
-    (
-        schemas,
-        paths,
-        method.layer(DefaultBodyLimit::max(BODY_LIMIT)),
-    )
 }
 
 pub fn api() -> OpenApiRouter<AppState> {
@@ -66,7 +53,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(api::send_back))
         .routes(routes!(api::reopen))
         .routes(routes!(api::comments, api::comment))
-        .routes(uploads(routes!(api::attachments, api::attach)))
+        .routes(with_upload_limit(routes!(api::attachments, api::attach)))
         .routes(routes!(api::attachment, api::detach))
         .routes(routes!(api::compliance))
 }

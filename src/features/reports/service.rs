@@ -33,14 +33,6 @@ pub const PAGE_SIZE: i64 = 50;
 /// Periods shown in a compliance trend.
 pub const TREND: usize = 12;
 
-fn note(field: &str, value: impl Into<Value>) -> Vec<audit::Change> {
-    vec![audit::Change {
-        field: field.to_owned(),
-        old: Value::Null,
-        new: value.into(),
-    }]
-}
-
 // ---- Report types --------------------------------------------------------------------
 
 /// Every report type (anyone signed in may read them).
@@ -155,7 +147,7 @@ pub async fn open(
             REPORT,
             id,
             "create",
-            &note("period", text.as_str()),
+            &audit::note("period", text.as_str()),
         )
         .await?;
     }
@@ -352,7 +344,7 @@ pub async fn save(db: &Db, actor: &Actor, id: i64, body: &ReportBody) -> Result<
         REPORT,
         id,
         "update",
-        &note("version", body.version + 1),
+        &audit::note("version", body.version + 1),
     )
     .await?;
     tx.commit().await?;
@@ -432,7 +424,7 @@ pub async fn submit(db: &Db, actor: &Actor, id: i64, version: i64) -> Result<(),
         REPORT,
         id,
         "submit",
-        &note("sent", n),
+        &audit::note("sent", n),
     )
     .await?;
     if let Some(p) = head.pembina_id {
@@ -490,9 +482,9 @@ async fn take_step(
     let changes = match &comment {
         Some((field, text)) => {
             store::insert_comment(&mut tx, id, actor.user_id, text, at).await?;
-            note(field, text.as_str())
+            audit::note(field, text.as_str())
         }
-        None => note("status", step.to.as_str()),
+        None => audit::note("status", step.to.as_str()),
     };
     audit::record_now(
         &mut tx,
@@ -628,7 +620,7 @@ pub async fn comment(db: &Db, actor: &Actor, id: i64, body: &str) -> Result<Comm
         REPORT,
         id,
         "comment",
-        &note("comment", cid),
+        &audit::note("comment", cid),
     )
     .await?;
     if model::can_write(actor, head.centre_id) {

@@ -10,15 +10,12 @@ pub mod service;
 pub mod store;
 
 use axum::Router;
-use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
-use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouter};
+use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::kernel::web::AppState;
-
-/// Uploads up to the read limit, with room for the form around them.
-const BODY_LIMIT: usize = crate::kernel::files::UPLOAD_READ + 64 * 1024;
+use crate::kernel::web::extract::{upload_limit, with_upload_limit};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -28,7 +25,7 @@ pub fn routes() -> Router<AppState> {
         .route("/visits/{id}/findings", post(pages::add_finding))
         .route(
             "/visits/{id}/findings/{finding}/photos",
-            post(pages::add_photo).layer(DefaultBodyLimit::max(BODY_LIMIT)),
+            post(pages::add_photo).layer(upload_limit()),
         )
         .route(
             "/visits/{id}/findings/{finding}/photos/{aid}",
@@ -37,26 +34,16 @@ pub fn routes() -> Router<AppState> {
         .route("/visits/{id}/actions/{action}", post(pages::update_action))
 }
 
-/// The upload's body limit on its route alone.
-fn uploads(r: UtoipaMethodRouter<AppState>) -> UtoipaMethodRouter<AppState> {
-    let (schemas, paths, method) = r;
-    (
-        schemas,
-        paths,
-        method.layer(DefaultBodyLimit::max(BODY_LIMIT)),
-    )
-}
-
 pub fn api() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(api::questions))
         .routes(routes!(api::list, api::plan))
         .routes(routes!(api::show, api::record))
         .routes(routes!(api::findings, api::add_finding))
-        .routes(uploads(routes!(api::add_photo)))
+        .routes(with_upload_limit(routes!(api::add_photo)))
         .routes(routes!(api::photo))
         .routes(routes!(api::open_actions))
         .routes(routes!(api::action, api::update_action))
-        .routes(uploads(routes!(api::add_evidence)))
+        .routes(with_upload_limit(routes!(api::add_evidence)))
         .routes(routes!(api::evidence))
 }

@@ -23,14 +23,6 @@ use crate::kernel::web::paging::{Paged, Window};
 
 pub const PAGE_SIZE: i64 = 50;
 
-fn note(field: &str, value: impl Into<serde_json::Value>) -> Vec<audit::Change> {
-    vec![audit::Change {
-        field: field.to_owned(),
-        old: serde_json::Value::Null,
-        new: value.into(),
-    }]
-}
-
 async fn centre_in_scope(db: &Db, actor: &Actor, id: i64) -> Result<CentreRecord, AppError> {
     let c = centres::store::get(db, id)
         .await?
@@ -144,7 +136,7 @@ pub async fn plan(db: &Db, actor: &Actor, input: &NewVisit) -> Result<VisitRecor
         VISIT,
         id,
         "create",
-        &note("purpose", purpose.as_str()),
+        &audit::note("purpose", purpose.as_str()),
     )
     .await?;
     tx.commit().await?;
@@ -261,7 +253,7 @@ pub async fn add_finding(
         VISIT,
         id,
         "finding",
-        &note("finding", text.as_str()),
+        &audit::note("finding", text.as_str()),
     )
     .await?;
     tx.commit().await?;
@@ -289,43 +281,18 @@ pub async fn add_photo(
     if files::Kind::sniff(&bytes).is_some_and(|k| !k.is_image()) {
         return Err(AppError::invalid("file", "not_an_image"));
     }
-    attach(
-        db, files, actor, FINDING, finding_id, "findings", file_name, bytes,
+    attachments::add(
+        db,
+        files,
+        FINDING,
+        finding_id,
+        "findings",
+        file_name,
+        bytes,
+        actor.user_id,
+        MAX_FILES,
     )
     .await
-}
-
-#[allow(clippy::too_many_arguments)]
-async fn attach(
-    db: &Db,
-    files: &Files,
-    actor: &Actor,
-    entity: &'static str,
-    id: i64,
-    prefix: &str,
-    file_name: &str,
-    bytes: Vec<u8>,
-) -> Result<Attachment, AppError> {
-    let kept = attachments::keep(files, &format!("{prefix}/{id}"), file_name, bytes).await?;
-    let saved = async {
-        let mut tx = db.begin().await?;
-        if attachments::count(&mut tx, entity, id).await? >= MAX_FILES {
-            return Err(AppError::invalid("file", "too_many_files"));
-        }
-        let aid = attachments::insert(&mut tx, entity, id, &kept, actor.user_id).await?;
-        tx.commit().await?;
-        Ok(aid)
-    }
-    .await;
-    match saved {
-        Ok(aid) => attachments::find(db, entity, id, aid)
-            .await?
-            .ok_or(AppError::NotFound),
-        Err(e) => {
-            kept.discard(files).await;
-            Err(e)
-        }
-    }
 }
 
 /// A finding's photo or an action's evidence, for those who may see the visit.
@@ -397,7 +364,7 @@ pub async fn update_action(
                 ACTION,
                 id,
                 "answer",
-                &note("response", r.as_str()),
+                &audit::note("response", r.as_str()),
             )
             .await?;
         }
@@ -410,7 +377,7 @@ pub async fn update_action(
                 ACTION,
                 id,
                 "status",
-                &note("status", s.as_str()),
+                &audit::note("status", s.as_str()),
             )
             .await?;
         }
@@ -432,7 +399,18 @@ pub async fn add_evidence(
 ) -> Result<Attachment, AppError> {
     let (a, _) = action(db, actor, id).await?;
     access::allow(model::can_answer(actor, a.centre_id))?;
-    attach(db, files, actor, ACTION, id, "actions", file_name, bytes).await
+    attachments::add(
+        db,
+        files,
+        ACTION,
+        id,
+        "actions",
+        file_name,
+        bytes,
+        actor.user_id,
+        MAX_FILES,
+    )
+    .await
 }
 
 /// Open (or only overdue) actions in the actor's scope, the earliest due first.

@@ -24,8 +24,8 @@ pub const HEADER: &str = "x-csrf-token";
 
 /// Largest form body read for the token check.
 pub const MAX_FORM_BYTES: usize = 1024 * 1024;
-/// Largest upload read for the token check (a 5 MB file and the form around it).
-const MAX_UPLOAD_FORM_BYTES: usize = crate::kernel::files::UPLOAD_READ + 64 * 1024;
+/// Largest upload read for the token check: as large as any upload route takes.
+const MAX_UPLOAD_FORM_BYTES: usize = super::extract::UPLOAD_BODY_BYTES;
 
 /// The request's CSRF token, for embedding in forms (on the request for handlers, and on the
 /// response for the error pages rendered around this layer).

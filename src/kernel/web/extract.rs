@@ -270,6 +270,23 @@ mod tests {
     }
 }
 
+/// The largest body of a request carrying an attachment: the file's read limit and the
+/// form around it.
+pub const UPLOAD_BODY_BYTES: usize = crate::kernel::files::UPLOAD_READ + 64 * 1024;
+
+/// The body limit of a route taking an attachment.
+pub fn upload_limit() -> axum::extract::DefaultBodyLimit {
+    axum::extract::DefaultBodyLimit::max(UPLOAD_BODY_BYTES)
+}
+
+/// An API route taking an attachment, with [`upload_limit`] on that route alone.
+pub fn with_upload_limit(
+    r: utoipa_axum::router::UtoipaMethodRouter<super::AppState>,
+) -> utoipa_axum::router::UtoipaMethodRouter<super::AppState> {
+    let (schemas, paths, method) = r;
+    (schemas, paths, method.layer(upload_limit()))
+}
+
 /// The largest file an upload may carry.
 pub const MAX_UPLOAD_BYTES: usize = 5 * 1024 * 1024;
 

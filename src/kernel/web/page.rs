@@ -158,6 +158,11 @@ impl Page {
         format_datetime(*at, Zone::of_area(area_code), self.is_en())
     }
 
+    /// Money as people write it: `Rp 1.500.000`.
+    pub fn rupiah(&self, n: &i64) -> String {
+        crate::kernel::code::Rupiah(*n).to_string()
+    }
+
     /// A share in percent with one decimal, `12,5 %` (`–` when there is none).
     pub fn percent(&self, v: impl std::borrow::Borrow<Option<f64>>) -> String {
         v.borrow()
