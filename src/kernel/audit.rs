@@ -142,6 +142,86 @@ pub async fn record_now(
     .await
 }
 
+/// Replaces every copy of a person's personal data in the trail of the given records with
+/// their pseudonym (an erasure under UU PDP): each string value holding one of `secrets`
+/// has it replaced. Who did what, when, and which fields changed stay as they were.
+pub async fn pseudonymise(
+    tx: &mut Tx,
+    records: &[(&'static str, Vec<i64>)],
+    secrets: &[String],
+    pseudonym: &str,
+) -> Result<u64, StoreError> {
+    let mut secrets: Vec<&str> = secrets
+        .iter()
+        .map(|s| s.trim())
+        .filter(|s| s.chars().count() >= 3)
+        .collect();
+    // Longest first, so a name is replaced whole before a part of it could be.
+    secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
+    secrets.dedup();
+    if secrets.is_empty() {
+        return Ok(0);
+    }
+    let mut changed = 0;
+    for (entity, ids) in records {
+        for chunk in ids.chunks(500) {
+            let mut sql = Sql::new("SELECT id, changes FROM audit_log WHERE entity = ");
+            sql.push_bind(*entity)
+                .push(" AND entity_id IN ")
+                .push_list(chunk.iter().copied());
+            let rows: Vec<(i64, String)> = tx.fetch_all(sql).await?;
+            for (id, text) in rows {
+                let mut value: Value =
+                    serde_json::from_str(&text).map_err(|e| StoreError::Data(e.to_string()))?;
+                if replace_strings(&mut value, &secrets, pseudonym) {
+                    let text = serde_json::to_string(&value)
+                        .map_err(|e| StoreError::Data(e.to_string()))?;
+                    tx.execute(
+                        Sql::new("UPDATE audit_log SET changes = $1 WHERE id = $2")
+                            .arg(text)
+                            .arg(id),
+                    )
+                    .await?;
+                    changed += 1;
+                }
+            }
+        }
+    }
+    Ok(changed)
+}
+
+/// Replaces each of `secrets` inside every string of `v`; whether anything changed.
+fn replace_strings(v: &mut Value, secrets: &[&str], with: &str) -> bool {
+    match v {
+        Value::String(s) => {
+            let mut out = s.clone();
+            for secret in secrets {
+                if out.contains(secret) {
+                    out = out.replace(secret, with);
+                }
+            }
+            let changed = out != *s;
+            *s = out;
+            changed
+        }
+        Value::Array(items) => {
+            let mut changed = false;
+            for i in items {
+                changed |= replace_strings(i, secrets, with);
+            }
+            changed
+        }
+        Value::Object(map) => {
+            let mut changed = false;
+            for i in map.values_mut() {
+                changed |= replace_strings(i, secrets, with);
+            }
+            changed
+        }
+        _ => false,
+    }
+}
+
 #[derive(Debug, Clone, sqlx::FromRow)]
 struct EntryRow {
     id: i64,
@@ -312,6 +392,25 @@ pub fn show_value(v: &Value) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn pseudonyms_replace_personal_values_in_every_string() {
+        let mut v = serde_json::json!([
+            {"field": "name", "old": null, "new": "Siti Aminah"},
+            {"field": "email", "old": "siti@example.test", "new": ["x", "Siti Aminah Putri"]},
+            {"field": "n", "old": 3, "new": true}
+        ]);
+        let changed = replace_strings(
+            &mut v,
+            &["Siti Aminah Putri", "Siti Aminah", "siti@example.test"],
+            "(dihapus P1)",
+        );
+        assert!(changed);
+        let text = v.to_string();
+        assert!(!text.contains("Siti"), "{text}");
+        assert!(text.contains("\"new\":[\"x\",\"(dihapus P1)\"]"), "{text}");
+        assert!(!replace_strings(&mut v, &["Budi"], "x"));
+    }
     use super::*;
     use serde_json::json;
 

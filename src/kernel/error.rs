@@ -16,6 +16,12 @@ pub enum AppError {
     Invalid(FieldErrors),
     #[error("the record was changed by someone else")]
     Stale,
+    /// Stale, with the record as it is now (the API sends it back with the 409).
+    #[error("the record was changed by someone else")]
+    Conflict(Box<serde_json::Value>),
+    /// An update of an existing record that does not say which version it was based on.
+    #[error("the version the change is based on is required")]
+    VersionRequired,
     #[error("wrong e-mail or password")]
     BadCredentials,
     #[error("too many attempts")]
@@ -44,7 +50,8 @@ impl AppError {
             AppError::Forbidden => "forbidden",
             AppError::NotFound => "not_found",
             AppError::Invalid(_) => "validation_failed",
-            AppError::Stale => "conflict",
+            AppError::Stale | AppError::Conflict(_) => "conflict",
+            AppError::VersionRequired => "version_required",
             AppError::BadCredentials => "invalid_credentials",
             AppError::TooManyAttempts => "too_many_attempts",
             AppError::BadRequest(_) => "bad_request",
@@ -60,6 +67,12 @@ impl AppError {
         problem: impl Into<crate::kernel::validate::Problem>,
     ) -> Self {
         AppError::Invalid(FieldErrors::single(field, problem))
+    }
+
+    /// The version an update is based on: every update of an existing record names it (in
+    /// the body or as `If-Match`), else [`AppError::VersionRequired`].
+    pub fn based_on(version: Option<i64>) -> Result<i64, AppError> {
+        version.ok_or(AppError::VersionRequired)
     }
 
     pub fn internal(e: impl Into<anyhow::Error>) -> Self {

@@ -356,6 +356,15 @@ async fn demo_trainee(db: &Db, centre: i64) -> Result<DemoLogin, StoreError> {
                 .arg(person),
         )
         .await?;
+        db.execute(
+            Sql::new(
+                "UPDATE person_records SET email = $1 WHERE person_id = $2 AND centre_id = $3",
+            )
+            .arg(email.as_str())
+            .arg(person)
+            .arg(centre),
+        )
+        .await?;
     }
     Ok(DemoLogin {
         role: Role::Peserta,

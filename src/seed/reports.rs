@@ -262,7 +262,7 @@ pub async fn demo_reports(
         return Ok(());
     }
     let mut body = crate::features::reports::model::ReportBody {
-        version: opened.report.head.version,
+        version: Some(opened.report.head.version),
         values: opened.report.values.clone(),
         ..Default::default()
     };
@@ -278,7 +278,7 @@ pub async fn demo_reports(
     service::save(db, &manager, id, &body)
         .await
         .map_err(failed("save"))?;
-    service::submit(db, &manager, id, body.version + 1)
+    service::submit(db, &manager, id, body.version.map(|v| v + 1))
         .await
         .map_err(failed("submit"))?;
     Ok(())

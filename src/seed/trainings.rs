@@ -54,13 +54,19 @@ pub struct TrainingSummary {
 struct Rows {
     trainings: Vec<Vec<Arg>>,
     persons: Vec<Vec<Arg>>,
+    /// Each person's record at the BLKK that enrolled them (linked: they gave it there).
+    records: Vec<Vec<Arg>>,
     enrolments: Vec<Vec<Arg>>,
     outcomes: Vec<Vec<Arg>>,
 }
 
 impl Rows {
     fn len(&self) -> usize {
-        self.trainings.len() + self.persons.len() + self.enrolments.len() + self.outcomes.len()
+        self.trainings.len()
+            + self.persons.len()
+            + self.records.len()
+            + self.enrolments.len()
+            + self.outcomes.len()
     }
 }
 
@@ -99,6 +105,13 @@ async fn flush(tx: &mut Tx, r: &mut Rows) -> Result<(), StoreError> {
         &mut r.persons,
     )
     .await?;
+    insert(
+        tx,
+        "person_records",
+        "person_id, centre_id, name, phone, address, email, linked_at, created_at, updated_at",
+        &mut r.records,
+    )
+    .await?;
     insert(tx, "enrolments", "id, training_id, person_id, centre_id, start_date, end_date, result, certificate_no, latest_status, latest_date, next_due, created_at, updated_at", &mut r.enrolments).await?;
     insert(tx, "outcomes", "enrolment_id, status, date, employer, sector, matches_training, business_name, business_kind, employees, study, reported_by, created_at", &mut r.outcomes).await?;
     Ok(())
@@ -135,6 +148,7 @@ pub async fn generate(db: &Db, seed: u64, years: i32) -> Result<TrainingSummary,
     let mut rows = Rows {
         trainings: Vec::new(),
         persons: Vec::new(),
+        records: Vec::new(),
         enrolments: Vec::new(),
         outcomes: Vec::new(),
     };
@@ -247,14 +261,27 @@ pub async fn generate(db: &Db, seed: u64, years: i32) -> Result<TrainingSummary,
                     );
                     let person = pid;
                     pid += 1;
+                    let phone = format!("+62812{:07}", rng.random_range(0..10_000_000));
+                    let address = format!("Desa {}, Kec. {}", rng.random_range(1..40), district);
+                    rows.records.push(vec![
+                        person.into(),
+                        (*centre).into(),
+                        name.as_str().into(),
+                        phone.as_str().into(),
+                        address.as_str().into(),
+                        "".into(),
+                        at.into(),
+                        at.into(),
+                        at.into(),
+                    ]);
                     rows.persons.push(vec![
                         person.into(),
                         nik_value.into(),
                         name.into(),
                         (if female { "P" } else { "L" }).into(),
                         birth.into(),
-                        format!("+62812{:07}", rng.random_range(0..10_000_000)).into(),
-                        format!("Desa {}, Kec. {}", rng.random_range(1..40), district).into(),
+                        phone.into(),
+                        address.into(),
                         "".into(),
                         at.into(),
                         at.into(),

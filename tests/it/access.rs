@@ -239,11 +239,7 @@ mod served_inside_scope {
                 "{role}"
             );
             let (status, body) = c
-                .json(
-                    "PATCH",
-                    &format!("/api/v1/centres/{id}"),
-                    json!({"head_name": "X"}),
-                )
+                .patch(&format!("/api/v1/centres/{id}"), json!({"head_name": "X"}))
                 .await;
             assert_eq!(status, 403, "{role} may not edit: {body}");
             assert_eq!(
@@ -257,8 +253,7 @@ mod served_inside_scope {
         assert_eq!(c.get(&format!("/centres/{darul}/edit")).await.status, 200);
         let path = format!("/api/v1/centres/{darul}");
         let (status, body) = c
-            .json(
-                "PATCH",
+            .patch(
                 &path,
                 json!({"head_name": "KH Imam Tantowi", "contact_phone": "0812-1111-2222"}),
             )
@@ -266,15 +261,14 @@ mod served_inside_scope {
         assert_eq!(status, 200, "{body}");
         assert_eq!(body["head_name"], "KH Imam Tantowi");
         assert_eq!(body["contact"]["phone"], "+6281211112222");
-        let (status, body) = c.json("PATCH", &path, json!({"reg_no": "BLKK-LAIN"})).await;
+        let (status, body) = c.patch(&path, json!({"reg_no": "BLKK-LAIN"})).await;
         assert_eq!(status, 422);
         assert_eq!(body["error"]["fields"][0]["field"], "reg_no");
         assert_eq!(body["error"]["fields"][0]["code"], "admin_only");
-        let (status, _) = c.json("PATCH", &path, json!({"pembina_id": null})).await;
+        let (status, _) = c.patch(&path, json!({"pembina_id": null})).await;
         assert_eq!(status, 403, "assignment is for admins");
         let (status, _) = c
-            .json(
-                "PATCH",
+            .patch(
                 &format!("/api/v1/centres/{member}"),
                 json!({"head_name": "X"}),
             )
@@ -316,11 +310,7 @@ mod admin_reaches_everything {
         }
         let path = format!("/api/v1/centres/{x}");
         let (status, body) = c
-            .json(
-                "PATCH",
-                &path,
-                json!({"pembina_id": serang, "forum_ids": [forum]}),
-            )
+            .patch(&path, json!({"pembina_id": serang, "forum_ids": [forum]}))
             .await;
         assert_eq!(status, 200, "{body}");
         assert_eq!(body["pembina"]["id"], json!(serang));
@@ -339,7 +329,7 @@ mod admin_reaches_everything {
         let p = t.as_role("pembina").await;
         let (_, body) = p.get_json(&path).await;
         assert!(body["contact"].is_object());
-        let (status, body) = c.json("PATCH", &path, json!({"pembina_id": forum})).await;
+        let (status, body) = c.patch(&path, json!({"pembina_id": forum})).await;
         assert_eq!(status, 422, "a forum is not an UPTP: {body}");
         assert_eq!(body["error"]["fields"][0]["field"], "pembina_id");
     });

@@ -157,8 +157,14 @@ mod lifecycle_with_audit_versions_and_counters {
             .unwrap_or_else(|_| ("73.13.10.1003".into(),));
         let before = service::totals(db).await.unwrap();
         for village in [empty.as_str(), "36.01.06.2002"] {
+            let version = service::view(db, Some(&admin), id)
+                .await
+                .unwrap()
+                .record
+                .version;
             let moved = CentreInput {
                 village_code: set(village),
+                version: Some(version),
                 ..Default::default()
             };
             service::update(db, &admin, id, &moved).await.unwrap();
@@ -170,6 +176,13 @@ mod lifecycle_with_audit_versions_and_counters {
         let bad = CentreInput {
             village_code: set("36.01.06.9999"),
             kejuruan: Patch::Set(vec!["sulap".into()]),
+            version: Some(
+                service::view(db, Some(&admin), id)
+                    .await
+                    .unwrap()
+                    .record
+                    .version,
+            ),
             ..Default::default()
         };
         match service::update(db, &admin, id, &bad).await {
@@ -287,9 +300,7 @@ mod api_errors_are_structured_and_change_nothing {
 
         // Several bad fields at once: 422 with every field listed, in Indonesian by default.
         let (s, body) = c
-            .json(
-                "PATCH",
-                &path,
+            .patch(&path,
                 json!({"name": "", "contact_email": "bukan-email", "latitude": 50.0, "kejuruan": []}),
             )
             .await;
@@ -312,7 +323,7 @@ mod api_errors_are_structured_and_change_nothing {
             .http
             .patch(c.url(&path))
             .header("accept-language", "en-GB,en;q=0.9")
-            .json(&json!({"name": ""}))
+            .json(&json!({"name": "", "version": 1}))
             .send()
             .await
             .unwrap();
@@ -322,7 +333,7 @@ mod api_errors_are_structured_and_change_nothing {
 
         // A required field set to null, or to invisible characters, is refused.
         for name in [json!(null), json!("\u{200B}"), json!(" \u{FEFF} ")] {
-            let (s, body) = c.json("PATCH", &path, json!({ "name": name })).await;
+            let (s, body) = c.patch(&path, json!({ "name": name })).await;
             assert_eq!(s, 422, "{name}: {body}");
             assert_eq!(body["error"]["fields"][0]["field"], "name");
             assert_eq!(body["error"]["fields"][0]["code"], "required");
@@ -637,8 +648,10 @@ mod concurrent_writes_do_not_fail {
             let db = db.clone();
             let admin = admin.clone();
             tasks.push(tokio::spawn(async move {
+                let version = service::view(&db, Some(&admin), id).await?.record.version;
                 let input = CentreInput {
                     head_name: Patch::Set(format!("Kepala {i}")),
+                    version: Some(version),
                     ..Default::default()
                 };
                 service::update(&db, &admin, id, &input).await?;
@@ -692,7 +705,7 @@ mod forms_validate_beside_fields {
                 ("longitude", "105.7"),
             ]
         };
-        let r = c.form(&edit, &form("12345", "-6,5")).await;
+        let r = c.form_on(&edit, &form("12345", "-6,5")).await;
         assert_eq!(r.status, 422);
         assert!(
             r.text.contains("id=\"contact_phone-error\""),
@@ -712,7 +725,7 @@ mod forms_validate_beside_fields {
             .form("/lang", &[("lang", "en"), ("back", "/centres")])
             .await;
         assert_eq!(lang.status, 303);
-        let r = c.form(&edit, &form("12345", "-6,5")).await;
+        let r = c.form_on(&edit, &form("12345", "-6,5")).await;
         assert!(
             r.text.contains("Not a valid phone number"),
             "English messages"
@@ -721,11 +734,11 @@ mod forms_validate_beside_fields {
         // Unticking every kejuruan is a choice too, refused with its message.
         let mut none = form("0812 1111 2222", "-6,5");
         none.retain(|(k, v)| *k != "kejuruan" || v.is_empty());
-        let r = c.form(&edit, &none).await;
+        let r = c.form_on(&edit, &none).await;
         assert_eq!(r.status, 422);
         assert!(r.text.contains("id=\"kejuruan-error\""));
         // A valid submission saves, redirects to the profile, and says so.
-        let r = c.form(&edit, &form("0812 1111 2222", "-6,5")).await;
+        let r = c.form_on(&edit, &form("0812 1111 2222", "-6,5")).await;
         assert_eq!(r.status, 303);
         let location = r.header("location").to_owned();
         assert_eq!(location, format!("/centres/{id}?saved=1"));
@@ -783,7 +796,9 @@ mod map_links_fill_coordinates {
             }
         };
         let before = coords(&t).await;
-        let r = c.form(&edit, &form("https://maps.app.goo.gl/AbCdEf")).await;
+        let r = c
+            .form_on(&edit, &form("https://maps.app.goo.gl/AbCdEf"))
+            .await;
         assert_eq!(r.status, 422);
         assert!(
             r.text.contains("id=\"map_link-error\""),
@@ -801,7 +816,7 @@ mod map_links_fill_coordinates {
         assert_eq!(coords(&t).await, before, "nothing saved");
 
         let r = c
-            .form(
+            .form_on(
                 &edit,
                 &form("https://www.google.com/maps/@-6.30281,105.82415,17z"),
             )
@@ -843,7 +858,7 @@ mod area_lists_without_javascript {
             f.extend_from_slice(extra);
             f
         };
-        let r = c.form(&edit, &form(&[("refresh_areas", "1")])).await;
+        let r = c.form_on(&edit, &form(&[("refresh_areas", "1")])).await;
         assert_eq!(r.status, 200);
         assert!(
             r.text.contains("<option value=\"73.13\">"),
@@ -860,7 +875,7 @@ mod area_lists_without_javascript {
         assert!(!r.text.contains("-error\""), "no problems shown");
         assert_eq!(stored(t.db(), id).await, before, "nothing saved");
 
-        let r = c.form(&edit, &form(&[])).await;
+        let r = c.form_on(&edit, &form(&[])).await;
         assert_eq!(r.status, 422);
         assert!(r.text.contains("id=\"village_code-error\""));
         assert!(r.text.contains("tidak berada di wilayah yang dipilih"));
@@ -894,14 +909,14 @@ mod public_phone_is_a_choice {
             ]
         };
         let public = t.anonymous().await;
-        assert_eq!(c.form(&edit, &form("false")).await.status, 303);
+        assert_eq!(c.form_on(&edit, &form("false")).await.status, 303);
         let page = public.get(&profile).await.text;
         assert!(!page.contains("+6281234567890"), "private by default");
         assert!(!page.contains("wa.me"));
         let (_, body) = public.get_json(&format!("/api/v1/centres/{id}")).await;
         assert!(body.get("contact").is_none(), "{body}");
 
-        assert_eq!(c.form(&edit, &form("true")).await.status, 303);
+        assert_eq!(c.form_on(&edit, &form("true")).await.status, 303);
         let page = public.get(&profile).await.text;
         assert!(page.contains("href=\"tel:+6281234567890\""), "phone shown");
         assert!(
@@ -929,7 +944,7 @@ mod public_phone_is_a_choice {
         let mut no_phone = form("true");
         no_phone.retain(|(k, _)| *k != "contact_phone");
         no_phone.push(("contact_phone", ""));
-        let r = c.form(&edit, &no_phone).await;
+        let r = c.form_on(&edit, &no_phone).await;
         assert_eq!(r.status, 422);
         assert!(
             r.text.contains("id=\"phone_public-error\""),
@@ -938,7 +953,7 @@ mod public_phone_is_a_choice {
         assert!(r.text.contains("Isi nomor telepon kontak dahulu"));
 
         // A value that is neither answer (only a tampered form sends one) is refused.
-        let r = c.form(&edit, &form("mungkin")).await;
+        let r = c.form_on(&edit, &form("mungkin")).await;
         assert_eq!(r.status, 400, "{}", r.text);
     });
 }

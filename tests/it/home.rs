@@ -209,11 +209,7 @@ mod a_partner_keeps_their_organisation {
         let (s, _) = t
             .api_as("mitra")
             .await
-            .json(
-                "PATCH",
-                &format!("/api/v1/orgs/{other}"),
-                json!({"name": "X"}),
-            )
+            .patch(&format!("/api/v1/orgs/{other}"), json!({"name": "X"}))
             .await;
         assert_eq!(s, 403);
         // Visitors keep the public front page.

@@ -115,7 +115,7 @@ mod recording_a_month {
                 json!({"month": this_month(), "amounts": {"penjualan": 2_000_000}}),
             )
             .await;
-        assert_eq!(s, 409);
+        assert_eq!(s, 428, "a month already recorded needs the version read");
         let (s, m2) = c
             .json(
                 "PUT",

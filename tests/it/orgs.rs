@@ -74,24 +74,20 @@ mod the_api_changes_only_what_it_is_sent {
         assert_eq!(org["area_name"], "Kabupaten Pandeglang");
         assert_eq!(org["version"], 1);
         let path = format!("/api/v1/orgs/{}", org["id"]);
-        let (s, body) = c
-            .json("PATCH", &path, json!({"phone": "0253 123 4567"}))
-            .await;
+        let (s, body) = c.patch(&path, json!({"phone": "0253 123 4567"})).await;
         assert_eq!(s, 200, "{body}");
         assert_eq!(body["phone"], "+622531234567");
         assert_eq!(body["name"], "UMKM Batik Pandeglang");
         assert_eq!(body["version"], 2);
         // The kind never changes; a required field cannot be emptied.
-        let (s, body) = c.json("PATCH", &path, json!({"kind": "uptp"})).await;
+        let (s, body) = c.patch(&path, json!({"kind": "uptp"})).await;
         assert_eq!(s, 422);
         assert_eq!(body["error"]["fields"][0]["code"], "cannot_change");
-        let (s, body) = c.json("PATCH", &path, json!({"name": null})).await;
+        let (s, body) = c.patch(&path, json!({"name": null})).await;
         assert_eq!(s, 422);
         assert_eq!(body["error"]["fields"][0]["field"], "name");
         // Sending what is already stored changes nothing.
-        let (s, body) = c
-            .json("PATCH", &path, json!({"phone": "+622531234567"}))
-            .await;
+        let (s, body) = c.patch(&path, json!({"phone": "+622531234567"})).await;
         assert_eq!(s, 200);
         assert_eq!(body["version"], 2);
         let (_, history) = c.get_json(&format!("{path}/history")).await;

@@ -111,9 +111,7 @@ mod agreements_through_the_api {
         let pembina = t.api_as("pembina").await;
         let shown = get_ok(&pembina, &path).await;
         assert_eq!(shown["allowed"]["edit"], false);
-        let (s, _) = pembina
-            .json("PATCH", &path, json!({"title": "Diubah"}))
-            .await;
+        let (s, _) = pembina.patch(&path, json!({"title": "Diubah"})).await;
         assert_eq!(s, 403);
         let (s, _) = c
             .json("POST", &format!("{path}/confirm"), json!({"version": 1}))

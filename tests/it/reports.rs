@@ -108,7 +108,7 @@ async fn one_graduate(c: &Client, p: Period, nik: &str) {
         .json(
             "PUT",
             &format!("/api/v1/enrolments/{}/result", e["id"]),
-            json!({"result": "kompeten"}),
+            json!({"result": "kompeten", "version": e["version"]}),
         )
         .await;
     assert_eq!(s, 200, "{r}");

@@ -7,7 +7,9 @@ use crate::support::{Client, Content, DEMO_PASSWORD, demo_email, hidden_fields};
 
 const DARUL_BAYAN: &str = "BLK Komunitas PP Salafiyah Darul Bayan";
 
-fn edit_form(head: &str) -> Vec<(&'static str, String)> {
+/// The BLKK form as its page gives it, read at `version`.
+fn edit_form(head: &str, version: i64) -> Vec<(&'static str, String)> {
+    let version = version.to_string();
     [
         ("name", DARUL_BAYAN),
         ("reg_no", "BLKK-2019-3601-00001"),
@@ -20,10 +22,20 @@ fn edit_form(head: &str) -> Vec<(&'static str, String)> {
         ("kejuruan", "menjahit"),
         ("kejuruan", "tik"),
         ("head_name", head),
+        ("version", version.as_str()),
     ]
     .into_iter()
     .map(|(k, v)| (k, v.to_owned()))
     .collect()
+}
+
+async fn version_of(t: &crate::support::TestApp, id: i64) -> i64 {
+    let (v,): (i64,) = t
+        .db()
+        .fetch_one(Sql::new("SELECT version FROM orgs WHERE id = $1").arg(id))
+        .await
+        .unwrap();
+    v
 }
 
 fn borrowed(fields: &[(impl AsRef<str>, String)]) -> Vec<(&str, &str)> {
@@ -53,7 +65,7 @@ mod session_end_keeps_typing {
         let before = head_of().await;
         assert_eq!(c.form("/logout", &[]).await.status, 303);
 
-        let typed = edit_form("Ustadz \"Baru\" & Rekan");
+        let typed = edit_form("Ustadz \"Baru\" & Rekan", version_of(&t, id).await);
         let r = c.form(&edit, &borrowed(&typed)).await;
         assert_eq!(r.status, 401);
         assert!(r.text.contains("Sesi Anda berakhir"), "{}", r.text);
@@ -118,7 +130,7 @@ mod stale_form_is_offered_again {
         let c = t.as_role("pengelola").await;
         let id = t.org_id(DARUL_BAYAN).await;
         let edit = format!("/centres/{id}/edit");
-        let mut typed = edit_form("Kepala Dari Tab Lama");
+        let mut typed = edit_form("Kepala Dari Tab Lama", version_of(&t, id).await);
         typed.insert(0, ("_csrf", "0".repeat(64)));
         let r = c.form_raw(&edit, &borrowed(&typed)).await;
         assert_eq!(r.status, 403);
@@ -138,7 +150,7 @@ mod stale_form_is_offered_again {
             .http
             .post(other.url(&edit))
             .header("sec-fetch-site", "cross-site")
-            .form(&borrowed(&edit_form("Serangan")))
+            .form(&borrowed(&edit_form("Serangan", 1)))
             .send()
             .await
             .unwrap();

@@ -469,6 +469,23 @@ impl Client {
         self.form_raw(path, &all).await
     }
 
+    /// Fills in the form of the page at `path` as a browser would: opens the page, takes
+    /// the version its form carries (the record as read), and posts `fields` with it.
+    pub async fn form_on(&self, path: &str, fields: &[(&str, &str)]) -> Res {
+        let page = self.get(path).await;
+        assert_eq!(page.status, 200, "opening {path}");
+        let carried = hidden_fields(&page.text, path);
+        let version = carried
+            .iter()
+            .find(|(k, _)| k == "version")
+            .map(|(_, v)| v.clone());
+        let mut all: Vec<(&str, &str)> = fields.to_vec();
+        if let Some(v) = &version {
+            all.push(("version", v.as_str()));
+        }
+        self.form(path, &all).await
+    }
+
     /// Posts a form exactly as given (no token added).
     pub async fn form_raw(&self, path: &str, fields: &[(&str, &str)]) -> Res {
         Self::read(
@@ -524,6 +541,39 @@ impl Client {
 
     pub async fn get_json(&self, path: &str) -> (StatusCode, Value) {
         self.json("GET", path, Value::Null).await
+    }
+
+    /// A change as a careful client makes it: reads `record` first and sends its `ETag` as
+    /// `If-Match` with the change (so a change made meanwhile is refused, not overwritten).
+    pub async fn change(
+        &self,
+        method: &str,
+        path: &str,
+        record: &str,
+        body: Value,
+    ) -> (StatusCode, Value) {
+        let read = self.get(record).await;
+        let mut req = self
+            .http
+            .request(method.parse().expect("method"), self.url(path));
+        // A record the client may not read is changed without one: the refusal is the
+        // server's to give.
+        if read.status == 200 {
+            let etag = read.header("etag").to_owned();
+            assert!(!etag.is_empty(), "{record} returns no ETag");
+            req = req.header("if-match", etag);
+        }
+        if !body.is_null() {
+            req = req.json(&body);
+        }
+        let r = Self::read(req.send().await.expect("request")).await;
+        let v = r.json();
+        (r.status, v)
+    }
+
+    /// [`Client::change`] of the record at `path` itself (`PATCH /api/v1/centres/7`).
+    pub async fn patch(&self, path: &str, body: Value) -> (StatusCode, Value) {
+        self.change("PATCH", path, path, body).await
     }
 }
 

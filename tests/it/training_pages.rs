@@ -238,7 +238,8 @@ mod a_trainee_sees_their_data_and_who_looked {
             )
             .await
             .unwrap();
-        assert_eq!((nik, name.as_str()), (None, "(dihapus)"));
+        assert_eq!(nik, None);
+        assert!(name.starts_with("(dihapus P"), "{name}");
         assert_eq!(me.get("/me/trainings").await.status, 303);
     });
 }
@@ -262,13 +263,13 @@ mod the_tracer_schedule_page {
         let admin = t.as_role("admin").await;
         // Not numbers: refused beside the field, the typing kept, nothing changed.
         let r = admin
-            .form("/trainings/schedule", &[("months", "1, enam, 12")])
+            .form_on("/trainings/schedule", &[("months", "1, enam, 12")])
             .await;
         assert_eq!(r.status, 422, "{}", r.text);
         assert!(r.text.contains("Harus berupa angka."), "{}", r.text);
         assert!(r.text.contains("value=\"1, enam, 12\""), "{}", r.text);
         let r = admin
-            .form("/trainings/schedule", &[("months", "3, 99")])
+            .form_on("/trainings/schedule", &[("months", "3, 99")])
             .await;
         assert_eq!(r.status, 422, "{}", r.text);
         assert!(r.text.contains("(1–60)"), "{}", r.text);
@@ -282,7 +283,7 @@ mod the_tracer_schedule_page {
         assert_eq!(n, 0);
         // Saved and confirmed.
         let r = admin
-            .form("/trainings/schedule", &[("months", "3 6 12")])
+            .form_on("/trainings/schedule", &[("months", "3 6 12")])
             .await;
         assert_eq!(r.status, 303, "{}", r.text);
         assert_eq!(

@@ -99,15 +99,21 @@ async fn enrol(c: &Client, training: i64, person: Value) -> Value {
     e
 }
 
-/// Records a result (200) and returns the enrolment.
+/// Records a result (200) and returns the enrolment: over the version sent, or the one
+/// read just before.
 async fn record_result(c: &Client, enrolment: i64, body: Value) -> Value {
-    let (s, e) = c
-        .json(
+    let path = format!("/api/v1/enrolments/{enrolment}/result");
+    let (s, e) = if body.get("version").is_some() {
+        c.json("PUT", &path, body).await
+    } else {
+        c.change(
             "PUT",
-            &format!("/api/v1/enrolments/{enrolment}/result"),
+            &path,
+            &format!("/api/v1/enrolments/{enrolment}"),
             body,
         )
-        .await;
+        .await
+    };
     assert_eq!(s, 200, "{e}");
     e
 }
@@ -557,9 +563,10 @@ mod results_and_certificates {
 
         // A certificate number is given once.
         let (s, body) = c
-            .json(
+            .change(
                 "PUT",
                 &format!("/api/v1/enrolments/{id2}/result"),
+                &format!("/api/v1/enrolments/{id2}"),
                 json!({"result": "kompeten", "certificate_no": "CERT-1"}),
             )
             .await;
@@ -583,9 +590,10 @@ mod results_and_certificates {
 
         // No result before the batch has ended.
         let (s, body) = c
-            .json(
+            .change(
                 "PUT",
                 &format!("/api/v1/enrolments/{id3}/result"),
+                &format!("/api/v1/enrolments/{id3}"),
                 json!({"result": "kompeten"}),
             )
             .await;
@@ -595,8 +603,7 @@ mod results_and_certificates {
         // Once assigned to the batch, the instructor records results in it.
         let me = user_id(t.db(), "instruktur").await;
         let (s, assigned) = c
-            .json(
-                "PATCH",
+            .patch(
                 &format!("/api/v1/trainings/{ended}"),
                 json!({"instructor_ids": [me]}),
             )
@@ -766,7 +773,13 @@ mod the_public_finds_upcoming_batches_and_applies {
         assert_eq!(list[0]["nik"], nik.as_str());
         assert_eq!(list[0]["status"], "menunggu");
         let decision = format!("/api/v1/applications/{}/decision", id_of(&applied));
-        let (s, decided) = c.json("POST", &decision, json!({"accept": true})).await;
+        let (s, decided) = c
+            .json(
+                "POST",
+                &decision,
+                json!({"accept": true, "version": list[0]["version"]}),
+            )
+            .await;
         assert_eq!(s, 200, "{decided}");
         assert_eq!(decided["status"], "diterima");
         let batch_now = get_ok(&c, &format!("/api/v1/trainings/{open}")).await;
@@ -776,7 +789,13 @@ mod the_public_finds_upcoming_batches_and_applies {
         assert_eq!(trainees.as_array().map(Vec::len), Some(1), "{trainees}");
         assert_eq!(trainees[0]["nik"], nik.as_str());
         // Decided once.
-        let (s, body) = c.json("POST", &decision, json!({"accept": false})).await;
+        let (s, body) = c
+            .json(
+                "POST",
+                &decision,
+                json!({"accept": false, "version": decided["version"]}),
+            )
+            .await;
         assert_refused(s, &body, "status", "already_decided");
         assert_eq!(seats(db, open).await, (1, 1));
     });
@@ -906,10 +925,15 @@ mod the_ministry_changes_the_tracer_schedule {
         assert_eq!(next_due(db, done).await, None);
 
         // Only the ministry changes it; bad schedules are refused beside the field.
-        let initial = json!({"months": [1, 6, 12]});
+        let initial = json!({"months": [1, 6, 12], "version": 1});
         assert_eq!(get_ok(&c, "/api/v1/tracer-schedule").await, initial);
         let (s, body) = c
-            .json("PUT", "/api/v1/tracer-schedule", json!({"months": [2, 6]}))
+            .change(
+                "PUT",
+                "/api/v1/tracer-schedule",
+                "/api/v1/tracer-schedule",
+                json!({"months": [2, 6]}),
+            )
             .await;
         assert_forbidden(s, &body);
         for (bad, code) in [
@@ -919,7 +943,12 @@ mod the_ministry_changes_the_tracer_schedule {
             (json!((1..=13).collect::<Vec<i64>>()), "too_many"),
         ] {
             let (s, body) = admin
-                .json("PUT", "/api/v1/tracer-schedule", json!({"months": bad}))
+                .change(
+                    "PUT",
+                    "/api/v1/tracer-schedule",
+                    "/api/v1/tracer-schedule",
+                    json!({"months": bad}),
+                )
                 .await;
             assert_refused(s, &body, "months", code);
         }
@@ -928,22 +957,24 @@ mod the_ministry_changes_the_tracer_schedule {
 
         // 2 and 6 months (sorted, repeats dropped): the pending follow-up moves at once.
         let (s, body) = admin
-            .json(
+            .change(
                 "PUT",
+                "/api/v1/tracer-schedule",
                 "/api/v1/tracer-schedule",
                 json!({"months": [6, 2, 2]}),
             )
             .await;
         assert_eq!(s, 200, "{body}");
-        assert_eq!(body, json!({"months": [2, 6]}));
+        assert_eq!(body, json!({"months": [2, 6], "version": 2}));
         assert_eq!(get_ok(&c, "/api/v1/tracer-schedule").await, body);
         assert_eq!(next_due(db, fresh).await, Some(add_months(recent_end, 2)));
         assert_eq!(next_due(db, done).await, None);
         // A 12-month point long past for the old graduate makes nobody overdue; a 24-month
         // point still ahead is scheduled.
         let (s, body) = admin
-            .json(
+            .change(
                 "PUT",
+                "/api/v1/tracer-schedule",
                 "/api/v1/tracer-schedule",
                 json!({"months": [2, 6, 12]}),
             )
@@ -951,8 +982,9 @@ mod the_ministry_changes_the_tracer_schedule {
         assert_eq!(s, 200, "{body}");
         assert_eq!(next_due(db, done).await, None);
         let (s, body) = admin
-            .json(
+            .change(
                 "PUT",
+                "/api/v1/tracer-schedule",
                 "/api/v1/tracer-schedule",
                 json!({"months": [2, 6, 24]}),
             )

@@ -205,10 +205,11 @@ mod expired_and_unknown_links_are_refused {
         let (_, list) = admin.get_json("/api/v1/users?q=lama").await;
         let id = list["items"][0]["id"].as_i64().unwrap();
         let (status, _) = admin
-            .json(
+            .change(
                 "POST",
                 &format!("/api/v1/users/{id}/invitation"),
-                json!(null),
+                &format!("/api/v1/users/{id}"),
+                json!({}),
             )
             .await;
         assert_eq!(status, 202);
@@ -227,10 +228,11 @@ mod expired_and_unknown_links_are_refused {
         assert_eq!(status, 204);
         // Active accounts get no invitations.
         let (status, body) = admin
-            .json(
+            .change(
                 "POST",
                 &format!("/api/v1/users/{id}/invitation"),
-                json!(null),
+                &format!("/api/v1/users/{id}"),
+                json!({}),
             )
             .await;
         assert_eq!(status, 422, "{body}");
@@ -253,11 +255,7 @@ mod deactivation_ends_sessions_at_once {
         assert_eq!(list["total"], 1, "{list}");
         let id = list["items"][0]["id"].as_i64().unwrap();
         let (status, body) = admin
-            .json(
-                "PATCH",
-                &format!("/api/v1/users/{id}"),
-                json!({"active": false}),
-            )
+            .patch(&format!("/api/v1/users/{id}"), json!({"active": false}))
             .await;
         assert_eq!(status, 200, "{body}");
         assert_eq!(body["status"], "nonaktif");
@@ -281,8 +279,7 @@ mod deactivation_ends_sessions_at_once {
         let (_, me) = admin.get_json("/api/v1/session").await;
         let admin_id = me["user"]["id"].as_i64().unwrap();
         let (status, body) = admin
-            .json(
-                "PATCH",
+            .patch(
                 &format!("/api/v1/users/{admin_id}"),
                 json!({"active": false}),
             )
@@ -292,11 +289,7 @@ mod deactivation_ends_sessions_at_once {
 
         // Reactivated, the account signs in again.
         let (status, _) = admin
-            .json(
-                "PATCH",
-                &format!("/api/v1/users/{id}"),
-                json!({"active": true}),
-            )
+            .patch(&format!("/api/v1/users/{id}"), json!({"active": true}))
             .await;
         assert_eq!(status, 200);
         t.api_as("mitra").await;

@@ -65,8 +65,7 @@ async fn scenario(kind: Kind) {
 
     // Answers follow the instrument; a visit done has a date.
     let (s, body) = pembina
-        .json(
-            "PATCH",
+        .patch(
             &path,
             json!({"answers": {"instruktur_kompeten": 9, "warna": "biru"}, "status": "selesai"}),
         )
@@ -90,9 +89,7 @@ async fn scenario(kind: Kind) {
         .await;
     assert_eq!(s, 200, "{done}");
     assert_eq!(done["answers"]["instruktur_kompeten"], 5);
-    let (s, _) = c
-        .json("PATCH", &path, json!({"summary": "diubah BLKK"}))
-        .await;
+    let (s, _) = c.patch(&path, json!({"summary": "diubah BLKK"})).await;
     assert_eq!(s, 403);
 
     // A finding whose action falls due before the visit: refused, nothing saved.

@@ -20,6 +20,7 @@ use crate::kernel::web::extract::{ApiJson, Path, Query};
 use crate::kernel::web::paging::{Paged, page_in_range};
 use crate::kernel::web::security::no_store;
 use crate::kernel::web::session::{ClientIp, end, start};
+use crate::kernel::web::version::{IfMatch, Tagged, VersionBody, or_current};
 use crate::kernel::web::{AppState, SignedIn};
 
 /// Who is calling, if anyone signed in.
@@ -211,8 +212,10 @@ pub async fn users_show(
     State(state): State<AppState>,
     user: RequireUser,
     Path(id): Path<i64>,
-) -> Result<Json<Account>, AppError> {
-    Ok(Json(service::account(&state.db, &user.actor(), id).await?))
+) -> Result<Tagged<Account>, AppError> {
+    Ok(Tagged(
+        service::account(&state.db, &user.actor(), id).await?,
+    ))
 }
 
 /// Change an account: `{"active": false}` deactivates it and ends its sessions at once;
@@ -227,15 +230,21 @@ pub async fn users_show(
         (status = 404, description = "No such account the caller manages", body = ErrorBody),
         (status = 413, description = "Body too large", body = ErrorBody),
         (status = 415, description = "Not JSON", body = ErrorBody),
-        (status = 422, description = "Invalid fields (e.g. deactivating oneself)", body = ErrorBody)))]
+        (status = 409, description = "Changed since `version`", body = ErrorBody),
+        (status = 422, description = "Invalid fields (e.g. deactivating oneself)", body = ErrorBody),
+        (status = 428, description = "No `version` (or If-Match) given", body = ErrorBody),))]
 pub async fn users_update(
     State(state): State<AppState>,
     user: RequireUser,
     Path(id): Path<i64>,
-    ApiJson(patch): ApiJson<AccountPatch>,
-) -> Result<Json<Account>, AppError> {
-    Ok(Json(
-        service::update(&state.db, &user.actor(), id, &patch).await?,
+    if_match: IfMatch,
+    ApiJson(mut patch): ApiJson<AccountPatch>,
+) -> Result<Tagged<Account>, AppError> {
+    let actor = user.actor();
+    patch.version = if_match.or(patch.version)?;
+    let saved = service::update(&state.db, &actor, id, &patch).await;
+    Ok(Tagged(
+        or_current(saved, service::account(&state.db, &actor, id)).await?,
     ))
 }
 
@@ -243,18 +252,27 @@ pub async fn users_update(
 /// its password yet.
 #[utoipa::path(post, path = "/api/v1/users/{id}/invitation", tag = "users",
     operation_id = "users_reinvite", params(("id" = i64, Path, description = "Account id")),
-    security(("session" = [])),
+    request_body = VersionBody, security(("session" = [])),
     responses((status = 202, description = "A new link is queued"),
+        (status = 400, body = ErrorBody),
         (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 403, description = "Not a manager of this account", body = ErrorBody),
         (status = 404, description = "No such account the caller manages", body = ErrorBody),
-        (status = 422, description = "The account is not waiting on an invitation", body = ErrorBody)))]
+        (status = 409, description = "Changed since `version`", body = ErrorBody),
+        (status = 413, body = ErrorBody), (status = 415, body = ErrorBody),
+        (status = 422, description = "The account is not waiting on an invitation", body = ErrorBody),
+        (status = 428, description = "No `version` (or If-Match) given", body = ErrorBody),))]
 pub async fn users_reinvite(
     State(state): State<AppState>,
     user: RequireUser,
     Path(id): Path<i64>,
+    if_match: IfMatch,
+    ApiJson(b): ApiJson<VersionBody>,
 ) -> Result<StatusCode, AppError> {
-    service::reinvite(&state.db, &user.actor(), &state.config.public_url, id).await?;
+    let actor = user.actor();
+    let version = if_match.or(b.version)?;
+    let sent = service::reinvite(&state.db, &actor, &state.config.public_url, id, version).await;
+    or_current(sent, service::account(&state.db, &actor, id)).await?;
     Ok(StatusCode::ACCEPTED)
 }
 

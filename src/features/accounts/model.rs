@@ -95,6 +95,8 @@ impl AccountStatus {
 #[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct Account {
     pub id: i64,
+    /// Send back as `version` (or `If-Match`) with a change or a new invitation.
+    pub version: i64,
     pub email: String,
     pub name: String,
     pub role: Role,
@@ -336,6 +338,10 @@ fn deliverable(email: String) -> Result<String, Problem> {
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct AccountPatch {
+    /// The account's version as read.
+    #[serde(deserialize_with = "crate::kernel::validate::whole_number")]
+    #[schema(minimum = 1)]
+    pub version: Option<i64>,
     pub active: Option<bool>,
     #[schema(max_length = 120)]
     pub name: Option<String>,
@@ -429,6 +435,12 @@ pub fn token_problem(
         Some("token_expired")
     } else {
         None
+    }
+}
+
+impl crate::kernel::web::version::Versioned for Account {
+    fn version(&self) -> i64 {
+        self.version
     }
 }
 

@@ -352,6 +352,8 @@ pub async fn user(
 pub struct AccountForm {
     active: String,
     org_admin: String,
+    #[serde(deserialize_with = "crate::kernel::validate::whole_number")]
+    version: Option<i64>,
 }
 
 /// Deactivates or reactivates an account, or sets its organisation-admin flag.
@@ -368,6 +370,7 @@ pub async fn update_user(
         _ => None,
     };
     let patch = AccountPatch {
+        version: f.version,
         active: flag(&f.active),
         org_admin: flag(&f.org_admin),
         name: None,
@@ -391,9 +394,10 @@ pub async fn reinvite(
     State(state): State<AppState>,
     page: Page,
     Path(id): Path<i64>,
+    Form(f): Form<crate::kernel::web::version::VersionBody>,
 ) -> Result<Response, AppError> {
     let actor = page.require()?;
-    match service::reinvite(&state.db, &actor, &state.config.public_url, id).await {
+    match service::reinvite(&state.db, &actor, &state.config.public_url, id, f.version).await {
         Ok(()) => Ok(Redirect::to(&format!("/users/{id}?done=reinvited")).into_response()),
         Err(AppError::Invalid(errors)) => {
             let body = user_page(&state, page, id, errors).await?;

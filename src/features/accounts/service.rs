@@ -392,8 +392,21 @@ pub async fn invite_trainee_in(
     Ok(Some(id))
 }
 
-/// Deactivates an account and ends its sessions (a trainee who had their data erased).
+/// The personal values an account holds (its name and e-mail), for an erasure to find
+/// their copies.
+pub async fn own_account_values(tx: &mut Tx, actor: &Actor) -> Result<Vec<String>, AppError> {
+    Ok(store::get_in(tx, actor.user_id)
+        .await?
+        .map(|u| vec![u.name, u.email])
+        .unwrap_or_default())
+}
+
+/// Deactivates an account and ends its sessions (a trainee who had their data erased): its
+/// name and e-mail are cleared, and the sign-in attempts counted on its address forgotten.
 pub async fn close_own_account(tx: &mut Tx, actor: &Actor) -> Result<(), AppError> {
+    if let Some(u) = store::get_in(tx, actor.user_id).await? {
+        store::forget_attempts(tx, &format!("account:{}", u.email)).await?;
+    }
     store::deactivate(tx, actor.user_id).await?;
     store::end_sessions(tx, actor.user_id, None).await?;
     Ok(())
@@ -405,13 +418,23 @@ pub async fn email_taken(db: &Db, email: &str) -> Result<bool, AppError> {
 }
 
 /// Sends a new invitation link to an account that has not set its password yet.
-pub async fn reinvite(db: &Db, actor: &Actor, base: &str, id: i64) -> Result<(), AppError> {
+pub async fn reinvite(
+    db: &Db,
+    actor: &Actor,
+    base: &str,
+    id: i64,
+    version: Option<i64>,
+) -> Result<(), AppError> {
     let a = account(db, actor, id).await?;
     access::allow(model::may_manage(actor, a.role, a.org_id))?;
+    let version = AppError::based_on(version)?;
     if a.status != model::AccountStatus::Diundang {
         return Err(AppError::invalid("status", "not_invited"));
     }
     let mut tx = db.begin().await?;
+    if !store::bump_version(&mut tx, id, version).await? {
+        return Err(AppError::Stale);
+    }
     send_invitation(&mut tx, base, id, &a.email, &a.name, a.org_name.as_deref()).await?;
     audit_account(
         &mut tx,
@@ -439,6 +462,7 @@ pub async fn update(
 ) -> Result<Account, AppError> {
     let a = account(db, actor, id).await?;
     access::allow(model::may_manage(actor, a.role, a.org_id))?;
+    let version = AppError::based_on(patch.version)?;
     let mut e = FieldErrors::new();
     let name = match &patch.name {
         Some(n) => e.take("name", check::required(n, 120)),
@@ -458,6 +482,9 @@ pub async fn update(
         e.add("org_admin", "not_self");
     }
     e.finish(())?;
+    if version != a.version {
+        return Err(AppError::Stale);
+    }
     let was_active = a.status != model::AccountStatus::Nonaktif;
     let old = json!({"name": a.name, "active": was_active, "org_admin": a.org_admin});
     let new = json!({"name": name, "active": active, "org_admin": org_admin});
@@ -469,7 +496,9 @@ pub async fn update(
         return Ok(a);
     }
     let mut tx = db.begin().await?;
-    store::set_fields(&mut tx, id, &name, active, org_admin).await?;
+    if !store::set_fields(&mut tx, id, version, &name, active, org_admin).await? {
+        return Err(AppError::Stale);
+    }
     if !active {
         store::end_sessions(&mut tx, id, None).await?;
         store::void_tokens(&mut tx, id, TokenPurpose::Invite, now()).await?;

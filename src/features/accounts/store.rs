@@ -31,7 +31,7 @@ pub async fn deactivate(tx: &mut Tx, id: i64) -> Result<(), StoreError> {
     tx.execute(
         Sql::new(
             "UPDATE users SET active = $1, name = '', name_key = '', password_hash = '!', \
-             email = $2 WHERE id = $3",
+             email = $2, version = version + 1 WHERE id = $3",
         )
         .arg(false)
         .arg(format!("dihapus-{id}@invalid"))
@@ -174,13 +174,20 @@ pub async fn clear_attempts(db: &Db, key: &str) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// Forgets the attempts counted on `key`, in the caller's transaction.
+pub async fn forget_attempts(tx: &mut Tx, key: &str) -> Result<(), StoreError> {
+    tx.execute(Sql::new("DELETE FROM login_attempts WHERE key = $1").arg(key))
+        .await?;
+    Ok(())
+}
+
 /// Forgets attempt windows that started before `before`.
 pub async fn purge_attempts(db: &Db, before: OffsetDateTime) -> Result<u64, StoreError> {
     db.execute(Sql::new("DELETE FROM login_attempts WHERE window_start < $1").arg(before))
         .await
 }
 
-const ACCOUNT: &str = "SELECT u.id, u.email, u.name, u.role, u.org_id, o.name AS org_name, \
+const ACCOUNT: &str = "SELECT u.id, u.version, u.email, u.name, u.role, u.org_id, o.name AS org_name, \
     u.org_admin, CASE WHEN NOT u.active THEN 'nonaktif' WHEN u.password_hash = '' THEN 'diundang' \
     ELSE 'aktif' END AS status, u.created_at \
     FROM users u LEFT JOIN orgs o ON o.id = u.org_id";
@@ -293,13 +300,15 @@ pub async fn set_password(tx: &mut Tx, id: i64, hash: &str) -> Result<(), StoreE
 }
 
 /// Changes what a manager may change on an account.
+/// Changes an account read at `version`; `false` if it changed since.
 pub async fn set_fields(
     tx: &mut Tx,
     id: i64,
+    version: i64,
     name: &str,
     active: bool,
     org_admin: bool,
-) -> Result<(), StoreError> {
+) -> Result<bool, StoreError> {
     let mut sql = Sql::update(
         "users",
         vec![
@@ -309,9 +318,23 @@ pub async fn set_fields(
             ("org_admin", org_admin.into()),
         ],
     );
-    sql.push(" WHERE id = ").push_bind(id);
-    tx.execute(sql).await?;
-    Ok(())
+    sql.push(", version = version + 1 WHERE id = ")
+        .push_bind(id)
+        .push(" AND version = ")
+        .push_bind(version);
+    Ok(tx.execute(sql).await? == 1)
+}
+
+/// Moves an account's version on from `version` (a new invitation); `false` if it changed.
+pub async fn bump_version(tx: &mut Tx, id: i64, version: i64) -> Result<bool, StoreError> {
+    let n = tx
+        .execute(
+            Sql::new("UPDATE users SET version = version + 1 WHERE id = $1 AND version = $2")
+                .arg(id)
+                .arg(version),
+        )
+        .await?;
+    Ok(n == 1)
 }
 
 /// Ends a user's sessions, all of them or all but `keep`.

@@ -18,6 +18,7 @@ use crate::kernel::web::error::ErrorBody;
 use crate::kernel::web::extract::{ApiJson, Path, Query};
 use crate::kernel::web::openapi::Doc;
 use crate::kernel::web::paging::{Paged, page_number};
+use crate::kernel::web::version::{IfMatch, Tagged, or_current};
 
 /// How to reach a BLKK: personal data, for users whose scope covers it (the phone also for
 /// everyone when the BLKK chose `phone_public`).
@@ -38,6 +39,12 @@ pub struct CentreOut {
     /// when the BLKK made it public.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub contact: Option<Contact>,
+}
+
+impl crate::kernel::web::version::Versioned for CentreOut {
+    fn version(&self) -> i64 {
+        self.record.version
+    }
 }
 
 impl CentreOut {
@@ -124,8 +131,8 @@ pub async fn show(
     State(state): State<AppState>,
     CurrentUser(actor): CurrentUser,
     Path(id): Path<i64>,
-) -> Result<Json<CentreOut>, AppError> {
-    Ok(Json(
+) -> Result<Tagged<CentreOut>, AppError> {
+    Ok(Tagged(
         service::view(&state.db, actor.as_ref(), id).await?.into(),
     ))
 }
@@ -169,15 +176,25 @@ pub async fn create(
         (status = 413, description = "Body too large", body = ErrorBody),
         (status = 415, description = "Not JSON", body = ErrorBody),
         (status = 422, description = "Invalid fields, listed in `error.fields`", body = ErrorBody),
+        (status = 428, description = "No `version` (or If-Match) given", body = ErrorBody),
     ))]
 pub async fn patch(
     State(state): State<AppState>,
     user: RequireUser,
     Path(id): Path<i64>,
-    ApiJson(input): ApiJson<CentreInput>,
-) -> Result<Json<CentreOut>, AppError> {
-    let record = service::update(&state.db, &user.actor(), id, &input).await?;
-    Ok(Json(CentreOut::new(record, true)))
+    if_match: IfMatch,
+    ApiJson(mut input): ApiJson<CentreInput>,
+) -> Result<Tagged<CentreOut>, AppError> {
+    let actor = user.actor();
+    input.version = if_match.or(input.version)?;
+    let saved = service::update(&state.db, &actor, id, &input).await;
+    let current = async {
+        Ok::<CentreOut, AppError>(service::view(&state.db, Some(&actor), id).await?.into())
+    };
+    Ok(Tagged(CentreOut::new(
+        or_current(saved, current).await?,
+        true,
+    )))
 }
 
 /// The change history of a BLKK (newest first), for users whose scope covers it.

@@ -327,7 +327,7 @@ pub async fn update_in(
     if input.changes_assignment() && !current.can_assign {
         return Err(AppError::Forbidden);
     }
-    let version = input.version.unwrap_or(current.record.version);
+    let version = AppError::based_on(input.version)?;
     let old = current.record.centre();
     let old_assignment = current.record.assignment();
     let (centre, assignment) = validated(input, Some(&old), &old_assignment)?;

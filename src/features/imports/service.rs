@@ -393,7 +393,9 @@ async fn import_row(
         }
         Some(current) => {
             let id = current.record.id;
-            let input = model::centre_input(&row.cells, false);
+            let mut input = model::centre_input(&row.cells, false);
+            // The row is based on the record as read just now.
+            input.version = Some(current.record.version);
             let (_, changed) = centres::update_in(&mut tx, actor, current, &input).await?;
             (id, if changed { Action::Ubah } else { Action::Tetap })
         }

@@ -17,6 +17,7 @@ use crate::kernel::web::AppState;
 use crate::kernel::web::error::ErrorBody;
 use crate::kernel::web::export;
 use crate::kernel::web::extract::{ApiJson, Path, Query, Upload};
+use crate::kernel::web::version::{IfMatch, or_current};
 
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 #[serde(default)]
@@ -85,13 +86,20 @@ pub async fn year(
             body = ErrorBody),
         (status = 413, body = ErrorBody), (status = 415, body = ErrorBody),
         (status = 422, description = "A month in the future or malformed, an amount below 0 \
-            or over Rp 100 billion (`amounts.<source>`), an unknown source", body = ErrorBody)))]
+            or over Rp 100 billion (`amounts.<source>`), an unknown source", body = ErrorBody),
+        (status = 428, description = "A month already recorded, without `version` (or If-Match)", body = ErrorBody),))]
 pub async fn save(
     State(state): State<AppState>,
     user: RequireUser,
-    ApiJson(input): ApiJson<IncomeInput>,
+    if_match: IfMatch,
+    ApiJson(mut input): ApiJson<IncomeInput>,
 ) -> Result<Json<IncomeMonth>, AppError> {
-    Ok(Json(service::save(&state.db, &user.actor(), &input).await?))
+    let actor = user.actor();
+    input.version = if_match.or(input.version)?;
+    let saved = service::save(&state.db, &actor, &input).await;
+    Ok(Json(
+        or_current(saved, service::current_month(&state.db, &actor, &input)).await?,
+    ))
 }
 
 /// A receipt, contract or statement.

@@ -112,7 +112,9 @@ pub async fn save(db: &Db, actor: &Actor, input: &IncomeInput) -> Result<IncomeM
     let before = store::month(db, centre, m.month).await?;
     let version = match (&before, input.version) {
         (Some(b), Some(v)) if b.version == v => Some(v),
-        (Some(_), _) => return Err(AppError::Stale),
+        // A month already recorded is changed only over the version read.
+        (Some(_), None) => return Err(AppError::VersionRequired),
+        (Some(_), Some(_)) => return Err(AppError::Stale),
         (None, Some(_)) => return Err(AppError::Stale),
         (None, None) => None,
     };
@@ -156,6 +158,18 @@ pub async fn save(db: &Db, actor: &Actor, input: &IncomeInput) -> Result<IncomeM
 }
 
 // ---- Evidence ------------------------------------------------------------------------
+
+/// The month an input names, as stored now (for a refused save's answer).
+pub async fn current_month(
+    db: &Db,
+    actor: &Actor,
+    input: &IncomeInput,
+) -> Result<Option<IncomeMonth>, AppError> {
+    let centre = centre_of(actor, input.centre_id)?;
+    readable(db, actor, centre).await?;
+    let m = input.validate(today())?;
+    Ok(store::month(db, centre, m.month).await?)
+}
 
 async fn writable_month(db: &Db, actor: &Actor, id: i64) -> Result<IncomeMonth, AppError> {
     let m = store::by_id(db, id).await?.ok_or(AppError::NotFound)?;

@@ -21,6 +21,17 @@ pub async fn queue(tx: &mut Tx, mail: &Mail) -> Result<i64, StoreError> {
     store::enqueue(tx, mail, now()).await
 }
 
+/// Forgets every message to any of these addresses (a person's erasure: what was sent to
+/// them is their data). Values that are not e-mail addresses are ignored.
+pub async fn forget(tx: &mut Tx, addresses: &[String]) -> Result<u64, StoreError> {
+    let addresses: Vec<&str> = addresses
+        .iter()
+        .map(|a| a.trim())
+        .filter(|a| a.contains('@'))
+        .collect();
+    store::forget(tx, &addresses).await
+}
+
 /// One page of the outbox, newest first, for ministry admins.
 pub async fn outbox(
     db: &Db,

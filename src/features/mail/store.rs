@@ -128,3 +128,13 @@ pub async fn purge(db: &Db, before: OffsetDateTime) -> Result<u64, StoreError> {
     )
     .await
 }
+
+/// Deletes the messages to these addresses.
+pub async fn forget(tx: &mut Tx, addresses: &[&str]) -> Result<u64, StoreError> {
+    if addresses.is_empty() {
+        return Ok(0);
+    }
+    let mut sql = Sql::new("DELETE FROM mail_jobs WHERE to_addr IN ");
+    sql.push_list(addresses.iter().copied());
+    tx.execute(sql).await
+}

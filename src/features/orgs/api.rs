@@ -15,6 +15,7 @@ use crate::kernel::web::error::ErrorBody;
 use crate::kernel::web::extract::{ApiJson, Path, Query};
 use crate::kernel::web::openapi::Doc;
 use crate::kernel::web::paging::{Paged, page_in_range};
+use crate::kernel::web::version::{IfMatch, Tagged, or_current};
 
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 #[serde(default)]
@@ -95,8 +96,8 @@ pub async fn show(
     State(state): State<AppState>,
     user: RequireUser,
     Path(id): Path<i64>,
-) -> Result<Json<OrgRecord>, AppError> {
-    Ok(Json(service::view(&state.db, &user.actor(), id).await?))
+) -> Result<Tagged<OrgRecord>, AppError> {
+    Ok(Tagged(service::view(&state.db, &user.actor(), id).await?))
 }
 
 /// Change an organisation (admins): only the fields sent change. Its kind never changes.
@@ -111,15 +112,20 @@ pub async fn show(
         (status = 409, description = "Changed by someone else since `version`", body = ErrorBody),
         (status = 415, body = ErrorBody),
         (status = 422, body = ErrorBody),
+        (status = 428, description = "No `version` (or If-Match) given", body = ErrorBody),
     ))]
 pub async fn patch(
     State(state): State<AppState>,
     user: RequireUser,
     Path(id): Path<i64>,
-    ApiJson(input): ApiJson<OrgInput>,
-) -> Result<Json<OrgRecord>, AppError> {
-    Ok(Json(
-        service::update(&state.db, &user.actor(), id, &input).await?,
+    if_match: IfMatch,
+    ApiJson(mut input): ApiJson<OrgInput>,
+) -> Result<Tagged<OrgRecord>, AppError> {
+    let actor = user.actor();
+    input.version = if_match.or(input.version)?;
+    let saved = service::update(&state.db, &actor, id, &input).await;
+    Ok(Tagged(
+        or_current(saved, service::view(&state.db, &actor, id)).await?,
     ))
 }
 

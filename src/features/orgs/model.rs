@@ -267,6 +267,12 @@ pub fn can_edit(actor: &Actor, org_id: i64, kind: OrgKind) -> bool {
                 && actor.org_id == Some(org_id)))
 }
 
+impl crate::kernel::web::version::Versioned for OrgRecord {
+    fn version(&self) -> i64 {
+        self.version
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -116,7 +116,7 @@ pub async fn update(
     }
     access::allow(model::can_view(actor, id, current.org.kind))?;
     access::allow(model::can_edit(actor, id, current.org.kind))?;
-    let version = input.version.unwrap_or(current.version);
+    let version = AppError::based_on(input.version)?;
     if version != current.version {
         return Err(AppError::Stale);
     }

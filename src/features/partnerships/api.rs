@@ -20,6 +20,7 @@ use crate::kernel::web::export;
 use crate::kernel::web::extract::{ApiJson, Path, Query, Upload};
 use crate::kernel::web::openapi::Doc;
 use crate::kernel::web::paging::{Paged, page_in_range};
+use crate::kernel::web::version::{IfMatch, Tagged, or_current};
 
 crate::creation_schema!(
     /// The fields of a new agreement (those of a change, with the required ones marked).
@@ -44,6 +45,12 @@ pub struct PartnershipAllowed {
 }
 
 /// An agreement, what came of it, its files, and what the caller may do.
+impl crate::kernel::web::version::Versioned for PartnershipAnswer {
+    fn version(&self) -> i64 {
+        self.record.version
+    }
+}
+
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct PartnershipAnswer {
     #[serde(flatten)]
@@ -126,8 +133,8 @@ pub async fn show(
     State(state): State<AppState>,
     user: RequireUser,
     Path(id): Path<i64>,
-) -> Result<Json<PartnershipAnswer>, AppError> {
-    Ok(Json(answer(&state, &user.actor(), id).await?))
+) -> Result<Tagged<PartnershipAnswer>, AppError> {
+    Ok(Tagged(answer(&state, &user.actor(), id).await?))
 }
 
 /// Change an agreement (its holder): only the fields sent change. A change of partner,
@@ -140,15 +147,20 @@ pub async fn show(
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 409, description = "Changed by someone else since `version`", body = ErrorBody),
         (status = 413, body = ErrorBody), (status = 415, body = ErrorBody),
-        (status = 422, body = ErrorBody)))]
+        (status = 422, body = ErrorBody),
+        (status = 428, description = "No `version` (or If-Match) given", body = ErrorBody),))]
 pub async fn patch(
     State(state): State<AppState>,
     user: RequireUser,
     Path(id): Path<i64>,
-    ApiJson(input): ApiJson<PartnershipInput>,
+    if_match: IfMatch,
+    ApiJson(mut input): ApiJson<PartnershipInput>,
 ) -> Result<Json<PartnershipRecord>, AppError> {
+    let actor = user.actor();
+    input.version = if_match.or(input.version)?;
+    let saved = service::update(&state.db, &actor, id, &input).await;
     Ok(Json(
-        service::update(&state.db, &user.actor(), id, &input).await?,
+        or_current(saved, service::get(&state.db, &actor, id)).await?,
     ))
 }
 
@@ -156,9 +168,10 @@ pub async fn patch(
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Confirm {
-    /// The agreement's `version` as read.
-    #[serde(deserialize_with = "crate::kernel::validate::whole")]
-    pub version: i64,
+    /// The agreement's `version` as read (or send it as `If-Match`).
+    #[serde(default, deserialize_with = "crate::kernel::validate::whole_number")]
+    #[schema(minimum = 1)]
+    pub version: Option<i64>,
 }
 
 /// Confirm an active agreement as recorded (the partner organisation's users).
@@ -171,15 +184,20 @@ pub struct Confirm {
         (status = 404, body = ErrorBody),
         (status = 409, description = "Changed since `version`", body = ErrorBody),
         (status = 413, body = ErrorBody), (status = 415, body = ErrorBody),
-        (status = 422, description = "Not active (field `status`)", body = ErrorBody)))]
+        (status = 422, description = "Not active (field `status`)", body = ErrorBody),
+        (status = 428, description = "No `version` (or If-Match) given", body = ErrorBody),))]
 pub async fn confirm(
     State(state): State<AppState>,
     user: RequireUser,
     Path(id): Path<i64>,
+    if_match: IfMatch,
     ApiJson(c): ApiJson<Confirm>,
 ) -> Result<Json<PartnershipRecord>, AppError> {
+    let actor = user.actor();
+    let version = if_match.or(c.version)?;
+    let confirmed = service::confirm(&state.db, &actor, id, version).await;
     Ok(Json(
-        service::confirm(&state.db, &user.actor(), id, c.version).await?,
+        or_current(confirmed, service::get(&state.db, &actor, id)).await?,
     ))
 }
 

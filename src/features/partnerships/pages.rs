@@ -294,7 +294,8 @@ async fn refused_show(
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
 pub struct ConfirmForm {
-    version: String,
+    #[serde(deserialize_with = "crate::kernel::validate::whole_number")]
+    version: Option<i64>,
 }
 
 pub async fn confirm(
@@ -305,8 +306,7 @@ pub async fn confirm(
 ) -> Result<Response, AppError> {
     let actor = page.require()?;
     let f: ConfirmForm = body.parse()?;
-    let version = f.version.trim().parse().unwrap_or(0);
-    match service::confirm(&state.db, &actor, id, version).await {
+    match service::confirm(&state.db, &actor, id, f.version).await {
         Ok(_) => Ok(
             Redirect::to(&format!("/partnerships/{id}?done=partnership_confirmed")).into_response(),
         ),

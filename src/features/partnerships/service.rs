@@ -177,10 +177,10 @@ pub async fn update(
     let current = get(db, actor, id).await?;
     let h = holding(&current);
     access::allow(model::can_write(actor, h.holder_id, h.holder_is_centre))?;
+    let version = AppError::based_on(input.version)?;
     if input.holder_id.is_some_and(|x| x != h.holder_id) {
         return Err(AppError::invalid("holder_id", "cannot_change"));
     }
-    let version = input.version.unwrap_or(current.version);
     if version != current.version {
         return Err(AppError::Stale);
     }
@@ -217,10 +217,14 @@ pub async fn confirm(
     db: &Db,
     actor: &Actor,
     id: i64,
-    version: i64,
+    version: Option<i64>,
 ) -> Result<PartnershipRecord, AppError> {
     let p = get(db, actor, id).await?;
     access::allow(model::can_confirm(actor, &holding(&p)))?;
+    let version = AppError::based_on(version)?;
+    if version != p.version {
+        return Err(AppError::Stale);
+    }
     if p.partnership.status != PartnershipStatus::Aktif {
         return Err(AppError::invalid("status", "not_active"));
     }

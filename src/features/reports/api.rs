@@ -21,6 +21,7 @@ use crate::kernel::web::error::ErrorBody;
 use crate::kernel::web::export;
 use crate::kernel::web::extract::{ApiJson, Path, Query, Upload};
 use crate::kernel::web::paging::{Paged, page_in_range};
+use crate::kernel::web::version::{IfMatch, Tagged, or_current};
 
 /// Every report type with its indicators.
 #[utoipa::path(get, path = "/api/v1/report-types", tag = "reports",
@@ -184,14 +185,22 @@ async fn answer(
 /// A report: its values with the computed figure beside each, corrections, narrative.
 #[utoipa::path(get, path = "/api/v1/reports/{id}", tag = "reports", operation_id = "reports_show",
     params(("id" = i64, Path, description = "Report id")), security(("session" = [])),
-    responses((status = 200, body = ReportAnswer), (status = 401, body = ErrorBody),
+    responses((status = 200, description = "The report (its version also as `ETag`)",
+            body = ReportAnswer),
+        (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn show(
     State(state): State<AppState>,
     user: RequireUser,
     Path(id): Path<i64>,
-) -> Result<Json<ReportAnswer>, AppError> {
-    Ok(Json(answer(&state, &user.actor(), id).await?))
+) -> Result<Tagged<ReportAnswer>, AppError> {
+    Ok(Tagged(answer(&state, &user.actor(), id).await?))
+}
+
+impl crate::kernel::web::version::Versioned for ReportAnswer {
+    fn version(&self) -> i64 {
+        self.report.head.version
+    }
 }
 
 /// Save a draft or returned report (its BLKK's manager). A value differing from the
@@ -205,33 +214,40 @@ pub async fn show(
         (status = 409, description = "Saved by someone else since `version`", body = ErrorBody),
         (status = 413, body = ErrorBody), (status = 415, body = ErrorBody),
         (status = 422, description = "Invalid values (`values.<code>`, `corrections.<code>`)",
-            body = ErrorBody)))]
+            body = ErrorBody),
+        (status = 428, description = "No `version` (or If-Match) given", body = ErrorBody),))]
 pub async fn save(
     State(state): State<AppState>,
     user: RequireUser,
     Path(id): Path<i64>,
-    ApiJson(body): ApiJson<ReportBody>,
-) -> Result<Json<ReportAnswer>, AppError> {
+    if_match: IfMatch,
+    ApiJson(mut body): ApiJson<ReportBody>,
+) -> Result<Tagged<ReportAnswer>, AppError> {
     let actor = user.actor();
-    service::save(&state.db, &actor, id, &body).await?;
-    Ok(Json(answer(&state, &actor, id).await?))
+    body.version = if_match.or(body.version)?;
+    let saved = service::save(&state.db, &actor, id, &body).await;
+    or_current(saved, answer(&state, &actor, id)).await?;
+    Ok(Tagged(answer(&state, &actor, id).await?))
 }
 
 /// The version a workflow step applies to.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Step {
-    /// The report's `version` as read.
-    #[serde(deserialize_with = "crate::kernel::validate::whole")]
-    pub version: i64,
+    /// The report's `version` as read (or send it as `If-Match`).
+    #[serde(default, deserialize_with = "crate::kernel::validate::whole_number")]
+    #[schema(minimum = 1)]
+    pub version: Option<i64>,
 }
 
 /// A step with a text: what to change (return) or why (reopen).
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StepWithText {
-    #[serde(deserialize_with = "crate::kernel::validate::whole")]
-    pub version: i64,
+    /// The report's `version` as read (or send it as `If-Match`).
+    #[serde(default, deserialize_with = "crate::kernel::validate::whole_number")]
+    #[schema(minimum = 1)]
+    pub version: Option<i64>,
     /// Required.
     pub comment: String,
 }
@@ -246,16 +262,20 @@ pub struct StepWithText {
         (status = 409, description = "Changed by someone else since `version`", body = ErrorBody),
         (status = 413, body = ErrorBody), (status = 415, body = ErrorBody),
         (status = 422, description = "Not allowed in its status, missing values, a closed \
-            period, a missing comment", body = ErrorBody)))]
+            period, a missing comment", body = ErrorBody),
+        (status = 428, description = "No `version` (or If-Match) given", body = ErrorBody),))]
 pub async fn submit(
     State(state): State<AppState>,
     user: RequireUser,
     Path(id): Path<i64>,
+    if_match: IfMatch,
     ApiJson(b): ApiJson<Step>,
-) -> Result<Json<ReportAnswer>, AppError> {
+) -> Result<Tagged<ReportAnswer>, AppError> {
     let actor = user.actor();
-    service::submit(&state.db, &actor, id, b.version).await?;
-    Ok(Json(answer(&state, &actor, id).await?))
+    let version = if_match.or(b.version)?;
+    let stepped = service::submit(&state.db, &actor, id, version).await;
+    or_current(stepped, answer(&state, &actor, id)).await?;
+    Ok(Tagged(answer(&state, &actor, id).await?))
 }
 
 /// Verify a sent report (its pembina): it is locked.
@@ -268,16 +288,20 @@ pub async fn submit(
         (status = 409, description = "Changed by someone else since `version`", body = ErrorBody),
         (status = 413, body = ErrorBody), (status = 415, body = ErrorBody),
         (status = 422, description = "Not allowed in its status, missing values, a closed \
-            period, a missing comment", body = ErrorBody)))]
+            period, a missing comment", body = ErrorBody),
+        (status = 428, description = "No `version` (or If-Match) given", body = ErrorBody),))]
 pub async fn verify(
     State(state): State<AppState>,
     user: RequireUser,
     Path(id): Path<i64>,
+    if_match: IfMatch,
     ApiJson(b): ApiJson<Step>,
-) -> Result<Json<ReportAnswer>, AppError> {
+) -> Result<Tagged<ReportAnswer>, AppError> {
     let actor = user.actor();
-    service::verify(&state.db, &actor, id, b.version).await?;
-    Ok(Json(answer(&state, &actor, id).await?))
+    let version = if_match.or(b.version)?;
+    let stepped = service::verify(&state.db, &actor, id, version).await;
+    or_current(stepped, answer(&state, &actor, id)).await?;
+    Ok(Tagged(answer(&state, &actor, id).await?))
 }
 
 /// Return a sent report to the BLKK with a comment saying what to change (its pembina).
@@ -290,16 +314,20 @@ pub async fn verify(
         (status = 409, description = "Changed by someone else since `version`", body = ErrorBody),
         (status = 413, body = ErrorBody), (status = 415, body = ErrorBody),
         (status = 422, description = "Not allowed in its status, missing values, a closed \
-            period, a missing comment", body = ErrorBody)))]
+            period, a missing comment", body = ErrorBody),
+        (status = 428, description = "No `version` (or If-Match) given", body = ErrorBody),))]
 pub async fn send_back(
     State(state): State<AppState>,
     user: RequireUser,
     Path(id): Path<i64>,
+    if_match: IfMatch,
     ApiJson(b): ApiJson<StepWithText>,
-) -> Result<Json<ReportAnswer>, AppError> {
+) -> Result<Tagged<ReportAnswer>, AppError> {
     let actor = user.actor();
-    service::send_back(&state.db, &actor, id, b.version, &b.comment).await?;
-    Ok(Json(answer(&state, &actor, id).await?))
+    let version = if_match.or(b.version)?;
+    let stepped = service::send_back(&state.db, &actor, id, version, &b.comment).await;
+    or_current(stepped, answer(&state, &actor, id)).await?;
+    Ok(Tagged(answer(&state, &actor, id).await?))
 }
 
 /// Reopen a verified report with a reason (its pembina or an admin); it goes back to the BLKK, earlier versions kept.
@@ -312,16 +340,20 @@ pub async fn send_back(
         (status = 409, description = "Changed by someone else since `version`", body = ErrorBody),
         (status = 413, body = ErrorBody), (status = 415, body = ErrorBody),
         (status = 422, description = "Not allowed in its status, missing values, a closed \
-            period, a missing comment", body = ErrorBody)))]
+            period, a missing comment", body = ErrorBody),
+        (status = 428, description = "No `version` (or If-Match) given", body = ErrorBody),))]
 pub async fn reopen(
     State(state): State<AppState>,
     user: RequireUser,
     Path(id): Path<i64>,
+    if_match: IfMatch,
     ApiJson(b): ApiJson<StepWithText>,
-) -> Result<Json<ReportAnswer>, AppError> {
+) -> Result<Tagged<ReportAnswer>, AppError> {
     let actor = user.actor();
-    service::reopen(&state.db, &actor, id, b.version, &b.comment).await?;
-    Ok(Json(answer(&state, &actor, id).await?))
+    let version = if_match.or(b.version)?;
+    let stepped = service::reopen(&state.db, &actor, id, version, &b.comment).await;
+    or_current(stepped, answer(&state, &actor, id)).await?;
+    Ok(Tagged(answer(&state, &actor, id).await?))
 }
 
 /// The conversation on a report, oldest first (everyone who may read the report).

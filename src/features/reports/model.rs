@@ -357,9 +357,11 @@ impl Narrative {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReportBody {
-    /// The report's `version` as read; a save on an older one is refused (409).
-    #[serde(deserialize_with = "crate::kernel::validate::whole")]
-    pub version: i64,
+    /// The report's `version` as read (or send it as `If-Match`); a save on an older one is
+    /// refused (409), one without it too (428).
+    #[serde(default, deserialize_with = "crate::kernel::validate::whole_number")]
+    #[schema(minimum = 1)]
+    pub version: Option<i64>,
     #[serde(default)]
     #[schema(value_type = Object)]
     pub values: BTreeMap<String, Value>,
@@ -759,7 +761,7 @@ mod tests {
             ("respons".to_owned(), Stored::Number(7550)),
         ]);
         let body = |values: Value, corrections: Value| ReportBody {
-            version: 1,
+            version: Some(1),
             values: serde_json::from_value(values).unwrap(),
             corrections: serde_json::from_value(corrections).unwrap(),
             narrative: Narrative::default(),

@@ -421,10 +421,7 @@ async fn refused(
 
 fn body_of(form: &HashMap<String, String>) -> ReportBody {
     let mut b = ReportBody {
-        version: form
-            .get("version")
-            .and_then(|v| v.trim().parse().ok())
-            .unwrap_or(0),
+        version: form.get("version").and_then(|v| v.trim().parse().ok()),
         ..Default::default()
     };
     for (k, v) in form {
@@ -462,10 +459,13 @@ pub async fn save(
         return refused(&state, page, id, form, e).await;
     }
     if form.get("action").map(String::as_str) == Some("submit") {
-        if let Err(e) = service::submit(&state.db, &actor, id, b.version + 1).await {
+        let saved = b.version.map(|v| v + 1);
+        if let Err(e) = service::submit(&state.db, &actor, id, saved).await {
             // The draft is saved; the form shows why it was not sent.
             let mut typed = form;
-            typed.insert("version".into(), (b.version + 1).to_string());
+            if let Some(v) = saved {
+                typed.insert("version".into(), v.to_string());
+            }
             return refused(&state, page, id, typed, e).await;
         }
         return Ok(Redirect::to(&format!("/reports/{id}?done=report_submitted")).into_response());
@@ -481,8 +481,8 @@ pub struct StepForm {
 }
 
 impl StepForm {
-    fn version(&self) -> i64 {
-        self.version.trim().parse().unwrap_or(0)
+    fn version(&self) -> Option<i64> {
+        self.version.trim().parse().ok()
     }
 }
 
@@ -570,7 +570,9 @@ async fn save_typed(
     }
     let b = body_of(form);
     service::save(&state.db, actor, id, &b).await?;
-    form.insert("version".into(), (b.version + 1).to_string());
+    if let Some(v) = b.version {
+        form.insert("version".into(), (v + 1).to_string());
+    }
     Ok(())
 }
 

@@ -327,6 +327,7 @@ fn assemble(
 pub async fn save(db: &Db, actor: &Actor, id: i64, body: &ReportBody) -> Result<(), AppError> {
     let (head, _) = readable(db, actor, id).await?;
     access::allow(model::can_write(actor, head.centre_id))?;
+    let version = AppError::based_on(body.version)?;
     if !head.status.editable() {
         return Err(AppError::invalid("status", "report_locked"));
     }
@@ -335,7 +336,7 @@ pub async fn save(db: &Db, actor: &Actor, id: i64, body: &ReportBody) -> Result<
     let (lines, narrative) =
         model::check_body(&t.input, body, &computed, false).map_err(AppError::Invalid)?;
     let mut tx = db.begin().await?;
-    if !store::save(&mut tx, id, body.version, &lines, &narrative, now()).await? {
+    if !store::save(&mut tx, id, version, &lines, &narrative, now()).await? {
         return Err(AppError::Stale);
     }
     audit::record_now(
@@ -344,7 +345,7 @@ pub async fn save(db: &Db, actor: &Actor, id: i64, body: &ReportBody) -> Result<
         REPORT,
         id,
         "update",
-        &audit::note("version", body.version + 1),
+        &audit::note("version", version + 1),
     )
     .await?;
     tx.commit().await?;
@@ -354,9 +355,10 @@ pub async fn save(db: &Db, actor: &Actor, id: i64, body: &ReportBody) -> Result<
 /// Sends the report as saved: every required value given, every difference from the
 /// computed figures explained; not after the period closed (unless reopened). Timeliness
 /// is decided by the first sending.
-pub async fn submit(db: &Db, actor: &Actor, id: i64, version: i64) -> Result<(), AppError> {
+pub async fn submit(db: &Db, actor: &Actor, id: i64, version: Option<i64>) -> Result<(), AppError> {
     let (head, c) = readable(db, actor, id).await?;
     access::allow(model::can_write(actor, head.centre_id))?;
+    let version = AppError::based_on(version)?;
     if !head.status.editable() {
         return Err(AppError::invalid("status", "report_locked"));
     }
@@ -370,7 +372,7 @@ pub async fn submit(db: &Db, actor: &Actor, id: i64, version: i64) -> Result<(),
     let (stored, narrative) = store::lines(db, id).await?;
     let computed = computed_for(db, &t, &head).await?;
     let body = ReportBody {
-        version,
+        version: Some(version),
         values: stored
             .iter()
             .filter_map(|(code, l)| {
@@ -461,13 +463,14 @@ async fn take_step(
     db: &Db,
     actor: &Actor,
     id: i64,
-    version: i64,
+    version: Option<i64>,
     step: PembinaStep,
     comment: Option<(&'static str, &str)>,
     columns: impl FnOnce(time::OffsetDateTime) -> crate::kernel::db::Columns,
 ) -> Result<(), AppError> {
     let (head, c) = readable(db, actor, id).await?;
     access::allow((step.may)(actor, head.pembina_id))?;
+    let version = AppError::based_on(version)?;
     let comment = comment
         .map(|(field, text)| reason(text, "comment").map(|t| (field, t)))
         .transpose()?;
@@ -509,7 +512,7 @@ async fn take_step(
 }
 
 /// The pembina verifies a sent report: it is locked.
-pub async fn verify(db: &Db, actor: &Actor, id: i64, version: i64) -> Result<(), AppError> {
+pub async fn verify(db: &Db, actor: &Actor, id: i64, version: Option<i64>) -> Result<(), AppError> {
     let step = PembinaStep {
         may: model::can_verify,
         from: ReportStatus::Submitted,
@@ -539,7 +542,7 @@ pub async fn send_back(
     db: &Db,
     actor: &Actor,
     id: i64,
-    version: i64,
+    version: Option<i64>,
     comment: &str,
 ) -> Result<(), AppError> {
     let step = PembinaStep {
@@ -568,7 +571,7 @@ pub async fn reopen(
     db: &Db,
     actor: &Actor,
     id: i64,
-    version: i64,
+    version: Option<i64>,
     why: &str,
 ) -> Result<(), AppError> {
     let step = PembinaStep {

@@ -20,6 +20,7 @@ use crate::kernel::web::error::ErrorBody;
 use crate::kernel::web::extract::{ApiJson, Path, Query};
 use crate::kernel::web::openapi::Doc;
 use crate::kernel::web::paging::{Paged, page_in_range};
+use crate::kernel::web::version::{IfMatch, Tagged, or_current};
 
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 #[serde(default)]
@@ -88,7 +89,8 @@ pub async fn create(
 /// One batch, for those whose scope covers its BLKK.
 #[utoipa::path(get, path = "/api/v1/trainings/{id}", tag = "trainings", operation_id = "trainings_show",
     params(("id" = i64, Path, description = "Batch id")), security(("session" = [])),
-    responses((status = 200, description = "The batch", body = TrainingRecord),
+    responses((status = 200, description = "The batch (its version also as `ETag`)",
+            body = TrainingRecord),
         (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 403, description = "Outside the caller's scope", body = ErrorBody),
         (status = 404, description = "No such batch", body = ErrorBody)))]
@@ -96,8 +98,8 @@ pub async fn show(
     State(state): State<AppState>,
     user: RequireUser,
     Path(id): Path<i64>,
-) -> Result<Json<TrainingRecord>, AppError> {
-    Ok(Json(service::view(&state.db, &user.actor(), id).await?))
+) -> Result<Tagged<TrainingRecord>, AppError> {
+    Ok(Tagged(service::view(&state.db, &user.actor(), id).await?))
 }
 
 /// Change a batch that is not closed: only the fields sent change.
@@ -109,15 +111,20 @@ pub async fn show(
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 409, description = "Changed by someone else since `version`", body = ErrorBody),
         (status = 413, body = ErrorBody), (status = 415, body = ErrorBody),
-        (status = 422, body = ErrorBody)))]
+        (status = 422, body = ErrorBody),
+        (status = 428, description = "No `version` (or If-Match) given", body = ErrorBody),))]
 pub async fn patch(
     State(state): State<AppState>,
     user: RequireUser,
     Path(id): Path<i64>,
-    ApiJson(input): ApiJson<TrainingInput>,
-) -> Result<Json<TrainingRecord>, AppError> {
-    Ok(Json(
-        service::update(&state.db, &user.actor(), id, &input).await?,
+    if_match: IfMatch,
+    ApiJson(mut input): ApiJson<TrainingInput>,
+) -> Result<Tagged<TrainingRecord>, AppError> {
+    let actor = user.actor();
+    input.version = if_match.or(input.version)?;
+    let saved = service::update(&state.db, &actor, id, &input).await;
+    Ok(Tagged(
+        or_current(saved, service::view(&state.db, &actor, id)).await?,
     ))
 }
 
@@ -167,6 +174,23 @@ pub async fn enrol(
     Ok((StatusCode::CREATED, Json(e)))
 }
 
+/// One trainee (personal data only for the BLKK's users and admins); its version is also
+/// the `ETag`, for `If-Match` when recording a result.
+#[utoipa::path(get, path = "/api/v1/enrolments/{id}", tag = "trainings",
+    operation_id = "enrolments_show", params(("id" = i64, Path, description = "Enrolment id")),
+    security(("session" = [])),
+    responses((status = 200, body = Enrolment), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn enrolment(
+    State(state): State<AppState>,
+    user: RequireUser,
+    Path(id): Path<i64>,
+) -> Result<Tagged<Enrolment>, AppError> {
+    Ok(Tagged(
+        service::enrolment(&state.db, &user.actor(), id).await?,
+    ))
+}
+
 /// Record a trainee's result and certificate numbers (the batch's managers and
 /// instructors). Send the enrolment's `version` to refuse overwriting another's result.
 #[utoipa::path(put, path = "/api/v1/enrolments/{id}/result", tag = "trainings",
@@ -179,16 +203,21 @@ pub async fn enrol(
         (status = 409, description = "Recorded by someone else since `version`", body = ErrorBody),
         (status = 413, body = ErrorBody), (status = 415, body = ErrorBody),
         (status = 422, description = "Invalid fields (a certificate number used twice, a \
-            result before the batch ends)", body = ErrorBody)))]
+            result before the batch ends)", body = ErrorBody),
+        (status = 428, description = "No `version` (or If-Match) given", body = ErrorBody),))]
 pub async fn result(
     State(state): State<AppState>,
     user: RequireUser,
     Path(id): Path<i64>,
-    ApiJson(input): ApiJson<ResultInput>,
+    if_match: IfMatch,
+    ApiJson(mut input): ApiJson<ResultInput>,
 ) -> Result<Json<Enrolment>, AppError> {
     let actor = user.actor();
-    let e = service::set_result(&state.db, &actor, id, &input).await?;
-    Ok(Json(e))
+    input.version = if_match.or(input.version)?;
+    let saved = service::set_result(&state.db, &actor, id, &input).await;
+    Ok(Json(
+        or_current(saved, service::enrolment(&state.db, &actor, id)).await?,
+    ))
 }
 
 /// A graduate's outcomes (tracer study), newest first.
@@ -408,6 +437,10 @@ pub async fn applications(
 pub struct Decision {
     /// `true` accepts (enrols), `false` declines.
     pub accept: bool,
+    /// The application's version last read.
+    #[serde(default, deserialize_with = "crate::kernel::validate::whole_number")]
+    #[schema(minimum = 1)]
+    pub version: Option<i64>,
 }
 
 /// Accept or decline a waiting application.
@@ -418,37 +451,46 @@ pub struct Decision {
         (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 413, body = ErrorBody), (status = 415, body = ErrorBody),
-        (status = 422, description = "Already decided, or the batch is full", body = ErrorBody)))]
+        (status = 409, description = "Changed since `version`", body = ErrorBody),
+        (status = 422, description = "Already decided, or the batch is full", body = ErrorBody),
+        (status = 428, description = "No `version` (or If-Match) given", body = ErrorBody),))]
 pub async fn decide(
     State(state): State<AppState>,
     user: RequireUser,
     Path(id): Path<i64>,
+    if_match: IfMatch,
     ApiJson(d): ApiJson<Decision>,
 ) -> Result<Json<Application>, AppError> {
-    let a = service::decide(
+    let actor = user.actor();
+    let version = if_match.or(d.version)?;
+    let decided = service::decide(
         &state.db,
-        &user.actor(),
+        &actor,
         &state.config.public_url,
         id,
         d.accept,
+        version,
     )
-    .await?;
-    Ok(Json(a))
+    .await;
+    Ok(Json(
+        or_current(decided, service::application(&state.db, &actor, id)).await?,
+    ))
 }
 
 /// Everything held about the signed-in trainee (UU PDP): their data, trainings, outcomes,
 /// consents and who looked at their personal data.
 #[utoipa::path(get, path = "/api/v1/me/data", tag = "trainings", operation_id = "me_data",
     security(("session" = [])),
-    responses((status = 200, description = "The trainee's data", body = MyData),
+    responses((status = 200, description = "The trainee's data (its version also as `ETag`)",
+            body = MyData),
         (status = 401, body = ErrorBody),
         (status = 403, description = "Not a trainee", body = ErrorBody),
         (status = 404, body = ErrorBody)))]
 pub async fn my_data(
     State(state): State<AppState>,
     user: RequireUser,
-) -> Result<Json<MyData>, AppError> {
-    Ok(Json(service::my_data(&state.db, &user.actor()).await?))
+) -> Result<Tagged<MyData>, AppError> {
+    Ok(Tagged(service::my_data(&state.db, &user.actor()).await?))
 }
 
 /// Correct one's own name and contacts.
@@ -457,26 +499,35 @@ pub async fn my_data(
     responses((status = 200, description = "Corrected", body = super::model::Person),
         (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, description = "Changed since `version`", body = ErrorBody),
         (status = 413, body = ErrorBody), (status = 415, body = ErrorBody),
-        (status = 422, body = ErrorBody)))]
+        (status = 422, body = ErrorBody),
+        (status = 428, description = "No `version` (or If-Match) given", body = ErrorBody),))]
 pub async fn correct(
     State(state): State<AppState>,
     user: RequireUser,
-    ApiJson(c): ApiJson<Correction>,
+    if_match: IfMatch,
+    ApiJson(mut c): ApiJson<Correction>,
 ) -> Result<Json<super::model::Person>, AppError> {
-    Ok(Json(service::correct(&state.db, &user.actor(), &c).await?))
+    let actor = user.actor();
+    c.version = if_match.or(c.version)?;
+    let saved = service::correct(&state.db, &actor, &c).await;
+    Ok(Json(
+        or_current(saved, service::my_data(&state.db, &actor)).await?,
+    ))
 }
 
 /// The tracer study's follow-up schedule: months after a batch ends.
 #[utoipa::path(get, path = "/api/v1/tracer-schedule", tag = "trainings",
     operation_id = "tracer_schedule_get", security(("session" = [])),
-    responses((status = 200, description = "The schedule", body = Schedule),
+    responses((status = 200, description = "The schedule (its version also as `ETag`)",
+            body = Schedule),
         (status = 401, body = ErrorBody)))]
 pub async fn schedule(
     State(state): State<AppState>,
     _user: RequireUser,
-) -> Result<Json<Schedule>, AppError> {
-    Ok(Json(service::schedule(&state.db).await?))
+) -> Result<Tagged<Schedule>, AppError> {
+    Ok(Tagged(service::schedule(&state.db).await?))
 }
 
 /// Change the follow-up schedule (ministry admin). Pending follow-ups are recalculated at
@@ -487,13 +538,92 @@ pub async fn schedule(
         (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody), (status = 413, body = ErrorBody),
         (status = 415, body = ErrorBody),
+        (status = 409, description = "Changed since `version`", body = ErrorBody),
         (status = 422, description = "No point, more than 12, or one outside 1-60 months",
-            body = ErrorBody)))]
+            body = ErrorBody),
+        (status = 428, description = "No `version` (or If-Match) given", body = ErrorBody),))]
 pub async fn change_schedule(
     State(state): State<AppState>,
     user: RequireUser,
-    ApiJson(input): ApiJson<Schedule>,
-) -> Result<Json<Schedule>, AppError> {
-    let (s, _) = service::change_schedule(&state.db, &user.actor(), &input).await?;
-    Ok(Json(s))
+    if_match: IfMatch,
+    ApiJson(mut input): ApiJson<Schedule>,
+) -> Result<Tagged<Schedule>, AppError> {
+    input.version = if_match.or(input.version)?;
+    let changed = service::change_schedule(&state.db, &user.actor(), &input)
+        .await
+        .map(|(s, _)| s);
+    Ok(Tagged(
+        or_current(changed, service::schedule(&state.db)).await?,
+    ))
+}
+
+/// Ask to link the BLKK's record of a trainee to the person's own data (what they gave
+/// before, possibly to another BLKK): a code goes to the contact the person gave earlier,
+/// and to their own page if they have an account. Until linked, the BLKK sees only what it
+/// typed.
+#[utoipa::path(post, path = "/api/v1/enrolments/{id}/link", tag = "trainings",
+    operation_id = "enrolments_link_request",
+    params(("id" = i64, Path, description = "Enrolment id")), security(("session" = [])),
+    responses((status = 202, description = "The code was sent", body = service::LinkSent),
+        (status = 401, body = ErrorBody),
+        (status = 403, description = "Not a manager of this batch's BLKK", body = ErrorBody),
+        (status = 404, body = ErrorBody),
+        (status = 422, description = "`link`: already linked, or no contact to send a code to",
+            body = ErrorBody)))]
+pub async fn request_link(
+    State(state): State<AppState>,
+    user: RequireUser,
+    Path(id): Path<i64>,
+) -> Result<(StatusCode, Json<service::LinkSent>), AppError> {
+    let sent = service::request_link(&state.db, &user.actor(), id).await?;
+    Ok((StatusCode::ACCEPTED, Json(sent)))
+}
+
+/// The code the person read out to the BLKK.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LinkCode {
+    #[schema(min_length = 1, max_length = 12)]
+    pub code: String,
+}
+
+/// Link the record with the code the person, present, read out (wrong five times, or after
+/// 30 minutes, a new code is needed). The link is logged in the person's access log.
+#[utoipa::path(post, path = "/api/v1/enrolments/{id}/link/confirm", tag = "trainings",
+    operation_id = "enrolments_link_confirm", request_body = LinkCode,
+    params(("id" = i64, Path, description = "Enrolment id")), security(("session" = [])),
+    responses((status = 200, description = "Linked", body = Enrolment),
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 413, body = ErrorBody), (status = 415, body = ErrorBody),
+        (status = 422, description = "`code`: wrong, expired or never asked for",
+            body = ErrorBody)))]
+pub async fn confirm_link(
+    State(state): State<AppState>,
+    user: RequireUser,
+    Path(id): Path<i64>,
+    ApiJson(c): ApiJson<LinkCode>,
+) -> Result<Json<Enrolment>, AppError> {
+    Ok(Json(
+        service::confirm_link(&state.db, &user.actor(), id, &c.code).await?,
+    ))
+}
+
+/// The signed-in trainee agrees to a BLKK's waiting request to link its record.
+#[utoipa::path(post, path = "/api/v1/me/links/{centre_id}", tag = "trainings",
+    operation_id = "me_link_allow",
+    params(("centre_id" = i64, Path, description = "The BLKK that asked")),
+    security(("session" = [])),
+    responses((status = 204, description = "Linked"),
+        (status = 401, body = ErrorBody),
+        (status = 403, description = "Not a trainee", body = ErrorBody),
+        (status = 404, description = "No waiting request from this BLKK", body = ErrorBody),
+        (status = 422, description = "The request expired", body = ErrorBody)))]
+pub async fn allow_link(
+    State(state): State<AppState>,
+    user: RequireUser,
+    Path(centre_id): Path<i64>,
+) -> Result<StatusCode, AppError> {
+    service::allow_link(&state.db, &user.actor(), centre_id).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -55,6 +55,12 @@ pub fn routes() -> Router<AppState> {
         .route("/me/data.json", get(pages::my_data_file))
         .route("/me/data", post(pages::correct))
         .route("/me/erase", post(pages::erase))
+        .route(
+            "/enrolments/{id}/link",
+            get(pages::link_page).post(pages::request_link),
+        )
+        .route("/enrolments/{id}/link/confirm", post(pages::confirm_link))
+        .route("/me/links/{centre_id}", post(pages::allow_link))
 }
 
 pub fn api() -> OpenApiRouter<AppState> {
@@ -62,6 +68,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(api::list, api::create))
         .routes(routes!(api::show, api::patch))
         .routes(routes!(api::enrolments, api::enrol))
+        .routes(routes!(api::enrolment))
         .routes(routes!(api::result))
         .routes(routes!(api::outcomes, api::add_outcome))
         .routes(routes!(api::stats))
@@ -70,5 +77,8 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(api::applications))
         .routes(routes!(api::decide))
         .routes(routes!(api::my_data, api::correct))
+        .routes(routes!(api::request_link))
+        .routes(routes!(api::confirm_link))
+        .routes(routes!(api::allow_link))
         .routes(routes!(api::schedule, api::change_schedule))
 }

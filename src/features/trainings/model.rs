@@ -588,6 +588,9 @@ pub struct Enrolment {
     pub birth_date: Option<Date>,
     pub phone: Option<String>,
     pub address: Option<String>,
+    /// The BLKK's record of this person is linked to the person's own data (they confirmed,
+    /// or showed they were present); until then it holds only what the BLKK typed.
+    pub linked: bool,
     pub result: Option<Competence>,
     pub certificate_no: Option<String>,
     pub bnsp_certificate_no: Option<String>,
@@ -873,10 +876,13 @@ impl OutcomeInput {
     }
 }
 
-/// A public application, as the BLKK sees it.
+/// A public application, as the BLKK sees it: only what the applicant typed (never what
+/// another BLKK stored about the same NIK).
 #[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct Application {
     pub id: i64,
+    /// Send back as `version` with the decision.
+    pub version: i64,
     pub training_id: i64,
     pub person_id: i64,
     pub name: String,
@@ -884,7 +890,11 @@ pub struct Application {
     /// In full for the BLKK's users, else masked.
     pub nik: Option<String>,
     pub phone: Option<String>,
+    pub address: Option<String>,
     pub email: Option<String>,
+    /// The NIK was new to Simandiri when the applicant applied.
+    #[serde(skip)]
+    pub new_person: bool,
     pub motivation: String,
     pub status: ApplicationStatus,
     #[serde(with = "time::serde::rfc3339")]
@@ -1110,6 +1120,28 @@ pub struct Schedule {
     #[schema(min_items = 1, max_items = 12)]
     #[serde(deserialize_with = "crate::kernel::validate::whole_list")]
     pub months: Vec<i64>,
+    /// The schedule's version: returned with it, sent back (or as `If-Match`) to change it.
+    #[serde(default, deserialize_with = "crate::kernel::validate::whole_number")]
+    #[schema(minimum = 1)]
+    pub version: Option<i64>,
+}
+
+impl crate::kernel::web::version::Versioned for Schedule {
+    fn version(&self) -> i64 {
+        self.version.unwrap_or(1)
+    }
+}
+
+impl crate::kernel::web::version::Versioned for Enrolment {
+    fn version(&self) -> i64 {
+        self.version
+    }
+}
+
+impl crate::kernel::web::version::Versioned for TrainingRecord {
+    fn version(&self) -> i64 {
+        self.version
+    }
 }
 
 impl Schedule {
@@ -1139,13 +1171,14 @@ impl Schedule {
         }
     }
 
-    /// From a form's text, e.g. `1, 6, 12` (commas or spaces between the numbers).
-    pub fn parse(text: &str) -> Result<Schedule, FieldErrors> {
+    /// From a form's text, e.g. `1, 6, 12` (commas or spaces between the numbers), and the
+    /// version the form was read at.
+    pub fn parse(text: &str, version: Option<i64>) -> Result<Schedule, FieldErrors> {
         text.split(|c: char| c == ',' || c == ';' || c.is_whitespace())
             .filter(|p| !p.is_empty())
             .map(|p| p.parse::<i64>())
             .collect::<Result<Vec<_>, _>>()
-            .map(|months| Schedule { months })
+            .map(|months| Schedule { months, version })
             .map_err(|_| FieldErrors::single("months", "not_a_number"))
     }
 

@@ -383,9 +383,6 @@ pub async fn update(
 ) -> Result<Response, AppError> {
     let actor = page.require()?;
     let input: TrainingInput = body.parse()?;
-    if input.version.is_none() {
-        return Err(AppError::BadRequest("missing version".into()));
-    }
     match service::update(&state.db, &actor, id, &input).await {
         Ok(_) => Ok(Redirect::to(&format!("/trainings/{id}?done=training_saved")).into_response()),
         Err(e) => refused_form(&state, page, &actor, Some(id), input, e).await,
@@ -667,6 +664,8 @@ pub async fn close(
 #[serde(default)]
 pub struct DecisionForm {
     accept: String,
+    #[serde(deserialize_with = "crate::kernel::validate::whole_number")]
+    version: Option<i64>,
 }
 
 pub async fn decide(
@@ -678,15 +677,23 @@ pub async fn decide(
     let actor = page.require()?;
     let form: DecisionForm = body.parse()?;
     let accept = form.accept == "true";
-    let training_id =
-        match service::decide(&state.db, &actor, &state.config.public_url, id, accept).await {
-            Ok(a) => a.training_id,
-            Err(AppError::Invalid(errors)) => {
-                let training = service::training_of_application(&state.db, id).await?;
-                return refused_action(&state, page, training, &errors).await;
-            }
-            Err(e) => return Err(e),
-        };
+    let training_id = match service::decide(
+        &state.db,
+        &actor,
+        &state.config.public_url,
+        id,
+        accept,
+        form.version,
+    )
+    .await
+    {
+        Ok(a) => a.training_id,
+        Err(AppError::Invalid(errors)) => {
+            let training = service::training_of_application(&state.db, id).await?;
+            return refused_action(&state, page, training, &errors).await;
+        }
+        Err(e) => return Err(e),
+    };
     let done = if accept {
         "application_accepted"
     } else {
@@ -1038,6 +1045,8 @@ pub async fn tracer(
 #[serde(default)]
 pub struct ScheduleForm {
     months: String,
+    #[serde(deserialize_with = "crate::kernel::validate::whole_number")]
+    version: Option<i64>,
 }
 
 #[derive(Template, WebTemplate)]
@@ -1046,21 +1055,29 @@ pub struct SchedulePage {
     page: Page,
     current: Schedule,
     months: String,
+    /// The version the form was read at.
+    version: i64,
     errors: FieldErrors,
 }
 
 async fn schedule_page(
     state: &AppState,
     page: Page,
-    months: Option<String>,
+    typed: Option<ScheduleForm>,
     errors: FieldErrors,
 ) -> Result<SchedulePage, AppError> {
     page.require()?;
     let current = service::schedule(&state.db).await?;
     let title = page.t("tracer.schedule_title");
+    let version = typed
+        .as_ref()
+        .and_then(|f| f.version)
+        .or(current.version)
+        .unwrap_or(1);
     Ok(SchedulePage {
         page: page.titled(title),
-        months: months.unwrap_or_else(|| current.text()),
+        months: typed.map_or_else(|| current.text(), |f| f.months),
+        version,
         current,
         errors,
     })
@@ -1077,7 +1094,7 @@ pub async fn change_schedule(
 ) -> Result<Response, AppError> {
     let actor = page.require()?;
     let form: ScheduleForm = body.parse()?;
-    let changed = match Schedule::parse(&form.months) {
+    let changed = match Schedule::parse(&form.months, form.version) {
         Ok(s) => service::change_schedule(&state.db, &actor, &s).await,
         Err(errors) => Err(AppError::Invalid(errors)),
     };
@@ -1085,7 +1102,7 @@ pub async fn change_schedule(
         Ok(_) => Ok(Redirect::to("/trainings/schedule?done=schedule_saved").into_response()),
         Err(AppError::Invalid(errors)) => Ok((
             StatusCode::UNPROCESSABLE_ENTITY,
-            schedule_page(&state, page, Some(form.months), errors).await?,
+            schedule_page(&state, page, Some(form), errors).await?,
         )
             .into_response()),
         Err(e) => Err(e),
@@ -1415,6 +1432,7 @@ async fn mine_page(
         phone: data.person.phone.clone(),
         address: data.person.address.clone(),
         email: data.person.email.clone(),
+        version: Some(data.version),
     });
     let title = page.t("mine.title");
     Ok(MinePage {
@@ -1489,4 +1507,106 @@ pub async fn erase(
     }
     service::erase(&state.db, &actor).await?;
     Ok(Redirect::to("/?done=data_erased").into_response())
+}
+
+// ---- Linking a BLKK's record to the person's own data --------------------------------
+
+#[derive(Template, WebTemplate)]
+#[template(path = "trainings/link.html")]
+pub struct LinkPage {
+    page: Page,
+    e: Enrolment,
+    t: TrainingRecord,
+    sent: Option<service::LinkSent>,
+    code: String,
+    errors: FieldErrors,
+}
+
+async fn link_page_with(
+    state: &AppState,
+    page: Page,
+    id: i64,
+    sent: Option<service::LinkSent>,
+    code: String,
+    errors: FieldErrors,
+) -> Result<LinkPage, AppError> {
+    let actor = page.require()?;
+    let e = service::enrolment(&state.db, &actor, id).await?;
+    let t = service::for_edit(&state.db, &actor, e.training_id).await?;
+    let title = page.t("trainings.link_title");
+    Ok(LinkPage {
+        page: page.titled(title),
+        e,
+        t,
+        sent,
+        code,
+        errors,
+    })
+}
+
+/// What linking means, the button that sends the code, and the field for it.
+pub async fn link_page(
+    State(state): State<AppState>,
+    page: Page,
+    Path(id): Path<i64>,
+) -> Result<LinkPage, AppError> {
+    link_page_with(&state, page, id, None, String::new(), FieldErrors::new()).await
+}
+
+pub async fn request_link(
+    State(state): State<AppState>,
+    page: Page,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let actor = page.require()?;
+    let (sent, errors, status) = match service::request_link(&state.db, &actor, id).await {
+        Ok(sent) => (Some(sent), FieldErrors::new(), StatusCode::OK),
+        Err(AppError::Invalid(errors)) => (None, errors, StatusCode::UNPROCESSABLE_ENTITY),
+        Err(e) => return Err(e),
+    };
+    Ok((
+        status,
+        link_page_with(&state, page, id, sent, String::new(), errors).await?,
+    )
+        .into_response())
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct LinkForm {
+    code: String,
+}
+
+pub async fn confirm_link(
+    State(state): State<AppState>,
+    page: Page,
+    Path(id): Path<i64>,
+    body: FormBody,
+) -> Result<Response, AppError> {
+    let actor = page.require()?;
+    let form: LinkForm = body.parse()?;
+    match service::confirm_link(&state.db, &actor, id, &form.code).await {
+        Ok(e) => Ok(Redirect::to(&format!(
+            "/trainings/{}?done=linked#e{}",
+            e.training_id, e.id
+        ))
+        .into_response()),
+        Err(AppError::Invalid(errors)) => Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            link_page_with(&state, page, id, None, form.code, errors).await?,
+        )
+            .into_response()),
+        Err(e) => Err(e),
+    }
+}
+
+/// The trainee agrees, on their own page, to a BLKK's request.
+pub async fn allow_link(
+    State(state): State<AppState>,
+    page: Page,
+    Path(centre_id): Path<i64>,
+) -> Result<Response, AppError> {
+    let actor = page.require()?;
+    service::allow_link(&state.db, &actor, centre_id).await?;
+    Ok(Redirect::to("/me/trainings?done=link_allowed").into_response())
 }

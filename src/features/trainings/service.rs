@@ -14,9 +14,9 @@ use super::model::{
     TrainingInput, TrainingRecord,
 };
 use super::store;
-pub use super::store::{AccessEntry, Consent, Due, GroupBy, KeyedFigures};
+pub use super::store::{AccessEntry, Consent, Due, GroupBy, KeyedFigures, LinkRequest};
 use crate::features::centres::{self, model::CentreRecord};
-use crate::features::{accounts, areas, kejuruan, orgs};
+use crate::features::{accounts, areas, kejuruan, mail, orgs};
 use crate::kernel::access::{self, Actor, Role, Scope};
 use crate::kernel::audit;
 use crate::kernel::db::{Db, Tx};
@@ -185,6 +185,7 @@ pub async fn update(
     input: &TrainingInput,
 ) -> Result<TrainingRecord, AppError> {
     let current = for_edit(db, actor, id).await?;
+    let version = AppError::based_on(input.version)?;
     if current.is_closed() {
         return Err(AppError::invalid("title", "batch_closed"));
     }
@@ -194,7 +195,6 @@ pub async fn update(
     {
         return Err(AppError::invalid("centre_id", "cannot_change"));
     }
-    let version = input.version.unwrap_or(current.version);
     if version != current.version {
         return Err(AppError::Stale);
     }
@@ -231,8 +231,12 @@ pub async fn close(
     version: Option<i64>,
 ) -> Result<TrainingRecord, AppError> {
     let t = for_edit(db, actor, id).await?;
+    let version = AppError::based_on(version)?;
     if t.is_closed() {
         return Err(AppError::invalid("title", "batch_closed"));
+    }
+    if version != t.version {
+        return Err(AppError::Stale);
     }
     if t.training.end_date > today() {
         return Err(AppError::invalid("end_date", "before_batch_end"));
@@ -242,7 +246,7 @@ pub async fn close(
         return Err(AppError::invalid("result", "results_missing"));
     }
     let mut tx = db.begin().await?;
-    store::close(&mut tx, id, version.unwrap_or(t.version), now()).await?;
+    store::close(&mut tx, id, version, now()).await?;
     audit::record_now(
         &mut tx,
         Some(actor.user_id),
@@ -298,14 +302,15 @@ async fn read_enrolments(
     Ok((t, list, true))
 }
 
-/// The person of a checked input: the one with that NIK (their stored fields kept, empty
-/// contacts filled in), or a new one. The NIK's district must exist.
+/// The person of a checked input, found by NIK or added: `(id, new)`. A person already
+/// known keeps their stored data untouched: what this input says is kept only as the
+/// record of the BLKK that typed it (or on the application), never shown to another. The
+/// NIK's district must exist.
 async fn find_or_add_person(
     db: &Db,
     tx: &mut Tx,
     p: &CheckedPerson,
-    fill_contacts: bool,
-) -> Result<i64, AppError> {
+) -> Result<(i64, bool), AppError> {
     if areas::service::names(db, &[p.district.as_str()])
         .await?
         .is_empty()
@@ -318,33 +323,38 @@ async fn find_or_add_person(
             if stored.sex != p.person.sex || stored.birth_date != p.person.birth_date {
                 return Err(AppError::invalid("nik", "nik_mismatch"));
             }
-            if fill_contacts {
-                let merged = Person {
-                    phone: if stored.phone.is_empty() {
-                        p.person.phone.clone()
-                    } else {
-                        stored.phone.clone()
-                    },
-                    address: if stored.address.is_empty() {
-                        p.person.address.clone()
-                    } else {
-                        stored.address.clone()
-                    },
-                    email: if stored.email.is_empty() {
-                        p.person.email.clone()
-                    } else {
-                        stored.email.clone()
-                    },
-                    ..stored.clone()
-                };
-                if merged != stored {
-                    store::update_person(tx, id, &merged, now()).await?;
-                }
-            }
-            Ok(id)
+            Ok((id, false))
         }
-        None => Ok(store::insert_person(tx, &p.person, now()).await?),
+        None => Ok((store::insert_person(tx, &p.person, now()).await?, true)),
     }
+}
+
+/// Tells a person already known from elsewhere, at the contact they gave, that a BLKK
+/// enrolled them: nobody is put in a batch without being able to know it.
+async fn tell_enrolled(tx: &mut Tx, person_id: i64, t: &TrainingRecord) -> Result<(), AppError> {
+    let Some(own) = store::person_in(tx, person_id).await? else {
+        return Ok(());
+    };
+    if own.email.is_empty() {
+        return Ok(());
+    }
+    let body = format!(
+        "Anda terdaftar sebagai peserta pelatihan \"{}\" di {} ({} s.d. {}).\n\n\
+         Jika Anda tidak mendaftar, hubungi BLK Komunitas tersebut atau admin Simandiri. \
+         Data Anda yang tersimpan di BLK Komunitas lain tidak diperlihatkan kepada mereka.",
+        t.training.title, t.centre_name, t.training.start_date, t.training.end_date
+    );
+    mail::service::queue(
+        tx,
+        &mail::model::Mail {
+            to: own.email,
+            subject: format!("Anda terdaftar di {}", t.centre_name),
+            body,
+            secret: false,
+        },
+    )
+    .await?;
+    Ok(())
 }
 
 /// Puts a person in a batch: not twice, not in two batches at once, not beyond the quota.
@@ -386,8 +396,20 @@ pub async fn enrol(
     let t = for_edit(db, actor, training_id).await?;
     let p = input.validate(today())?;
     let mut tx = db.begin().await?;
-    let person_id = find_or_add_person(db, &mut tx, &p, true).await?;
+    let (person_id, new) = find_or_add_person(db, &mut tx, &p).await?;
     let id = enrol_person(&mut tx, &t, person_id).await?;
+    store::keep_person_record(
+        &mut tx,
+        person_id,
+        t.training.centre_id,
+        &p.person,
+        new,
+        now(),
+    )
+    .await?;
+    if !new {
+        tell_enrolled(&mut tx, person_id, &t).await?;
+    }
     store::add_consent(
         &mut tx,
         person_id,
@@ -425,6 +447,33 @@ async fn for_teaching(
     Ok((e, t))
 }
 
+/// One trainee as the actor may see them (personal data only for the BLKK's users and
+/// admins).
+pub async fn enrolment(db: &Db, actor: &Actor, enrolment_id: i64) -> Result<Enrolment, AppError> {
+    let e = store::enrolment(db, enrolment_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let t = view(db, actor, e.training_id).await?;
+    Ok(if model::sees_personal_data(actor, t.training.centre_id) {
+        e
+    } else {
+        e.masked()
+    })
+}
+
+/// One application, for those who manage its batch.
+pub async fn application(
+    db: &Db,
+    actor: &Actor,
+    application_id: i64,
+) -> Result<Application, AppError> {
+    let a = store::application(db, application_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    for_edit(db, actor, a.training_id).await?;
+    Ok(a)
+}
+
 /// Records a trainee's result (and certificate numbers, each unique). Refused if someone
 /// else recorded one since `version`.
 pub async fn set_result(
@@ -434,10 +483,10 @@ pub async fn set_result(
     input: &ResultInput,
 ) -> Result<Enrolment, AppError> {
     let (e, t) = for_teaching(db, actor, enrolment_id).await?;
+    let version = AppError::based_on(input.version)?;
     if t.is_closed() {
         return Err(AppError::invalid("result", "batch_closed"));
     }
-    let version = input.version.unwrap_or(e.version);
     if version != e.version {
         return Err(AppError::Stale);
     }
@@ -528,7 +577,7 @@ async fn outcome_access(
         .ok_or(AppError::NotFound)?;
     if actor.role == Role::Peserta {
         let own = store::person_of_user(db, actor.user_id).await?;
-        access::allow(own.is_some_and(|(id, _)| id == e.person_id))?;
+        access::allow(own.is_some_and(|(id, _, _)| id == e.person_id))?;
         return Ok((t, Reporter::Alumni));
     }
     if actor.role == Role::Mitra {
@@ -688,7 +737,8 @@ pub fn takes_applications(t: &TrainingRecord) -> bool {
 }
 
 /// An application from the public, with consent to the notice. A person already known by
-/// their NIK is linked, their stored data unchanged (nothing about them is revealed).
+/// their NIK is linked, their stored data unchanged and never shown to the receiving BLKK,
+/// which sees only what the applicant typed.
 pub async fn apply(db: &Db, training_id: i64, input: &PersonInput) -> Result<i64, AppError> {
     let t = store::get(db, training_id)
         .await?
@@ -701,9 +751,17 @@ pub async fn apply(db: &Db, training_id: i64, input: &PersonInput) -> Result<i64
     }
     let p = input.validate(today())?;
     let mut tx = db.begin().await?;
-    let person_id = find_or_add_person(db, &mut tx, &p, false).await?;
-    let id = match store::insert_application(&mut tx, training_id, person_id, &p.motivation, now())
-        .await
+    let (person_id, new) = find_or_add_person(db, &mut tx, &p).await?;
+    let id = match store::insert_application(
+        &mut tx,
+        training_id,
+        person_id,
+        &p.person,
+        &p.motivation,
+        new,
+        now(),
+    )
+    .await
     {
         Err(crate::kernel::db::StoreError::Duplicate { .. }) => {
             return Err(AppError::invalid("nik", "already_applied"));
@@ -753,44 +811,87 @@ pub async fn applications(
     Ok(list)
 }
 
-/// Accepts (enrols; invites the trainee's account when they gave an e-mail) or declines an
-/// application that is still waiting.
+/// Accepts or declines an application that is still waiting, read at `version`. Accepting
+/// enrols the applicant with what they typed as the BLKK's record of them. An account is
+/// invited only for a person who was new with this application, or at the e-mail the
+/// person gave before: an application with someone else's NIK opens nobody's data.
 pub async fn decide(
     db: &Db,
     actor: &Actor,
     base: &str,
     application_id: i64,
     accept: bool,
+    version: Option<i64>,
 ) -> Result<Application, AppError> {
     let a = store::application(db, application_id)
         .await?
         .ok_or(AppError::NotFound)?;
     let t = for_edit(db, actor, a.training_id).await?;
+    let version = AppError::based_on(version)?;
     let status = if accept {
         ApplicationStatus::Diterima
     } else {
         ApplicationStatus::Ditolak
     };
     let mut tx = db.begin().await?;
-    if !store::decide(&mut tx, application_id, status, actor.user_id, now()).await? {
-        return Err(AppError::invalid("status", "already_decided"));
+    if !store::decide(
+        &mut tx,
+        application_id,
+        version,
+        status,
+        actor.user_id,
+        now(),
+    )
+    .await?
+    {
+        let now_is = store::application_in(&mut tx, application_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        if now_is.status != ApplicationStatus::Menunggu {
+            return Err(AppError::invalid("status", "already_decided"));
+        }
+        return Err(AppError::Stale);
     }
     if accept {
         let enrolment = enrol_person(&mut tx, &t, a.person_id).await?;
-        let person = store::person_in(&mut tx, a.person_id)
+        let typed = Person {
+            nik: None,
+            name: a.name.clone(),
+            sex: a.sex,
+            birth_date: None,
+            phone: a.phone.clone().unwrap_or_default(),
+            address: a.address.clone().unwrap_or_default(),
+            email: a.email.clone().unwrap_or_default(),
+        };
+        store::keep_person_record(
+            &mut tx,
+            a.person_id,
+            t.training.centre_id,
+            &typed,
+            a.new_person,
+            now(),
+        )
+        .await?;
+        let own = store::person_in(&mut tx, a.person_id)
             .await?
             .ok_or(AppError::NotFound)?;
-        if !person.email.is_empty()
+        let same_person = a.new_person || own.email.eq_ignore_ascii_case(&typed.email);
+        if !typed.email.is_empty()
+            && same_person
+            && !store::has_account(&mut tx, a.person_id).await?
             && let Some(user) = accounts::service::invite_trainee_in(
                 &mut tx,
                 actor,
                 base,
-                &person.email,
-                &person.name,
+                &typed.email,
+                &typed.name,
             )
             .await?
         {
             store::link_user(&mut tx, a.person_id, user).await?;
+        }
+        if !a.new_person {
+            tell_enrolled(&mut tx, a.person_id, &t).await?;
         }
         store::refresh_figures(&mut tx, t.id).await?;
         audit::record_now(
@@ -821,14 +922,24 @@ pub async fn decide(
 
 // ---- The trainee's own data (UU PDP) -------------------------------------------------
 
-/// Everything held about the signed-in trainee: their data, trainings, outcomes, consents,
-/// and who looked at their personal data.
+/// Everything held about the signed-in trainee: their own data, each BLKK's record of them
+/// in their trainings, outcomes, consents, who looked at their personal data, and the BLKK
+/// waiting for their consent to link their records.
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct MyData {
     pub person: Person,
+    /// Send back as `version` (or `If-Match`) with a correction.
+    pub version: i64,
     pub trainings: Vec<MyTraining>,
     pub consents: Vec<Consent>,
     pub access_log: Vec<AccessEntry>,
+    pub link_requests: Vec<LinkRequest>,
+}
+
+impl crate::kernel::web::version::Versioned for MyData {
+    fn version(&self) -> i64 {
+        self.version
+    }
 }
 
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
@@ -845,7 +956,8 @@ pub struct MyTraining {
     pub outcomes: Vec<OutcomeRecord>,
 }
 
-async fn own_person(db: &Db, actor: &Actor) -> Result<(i64, Person), AppError> {
+/// The signed-in trainee's person: `(id, version, own data)`.
+async fn own_person(db: &Db, actor: &Actor) -> Result<(i64, i64, Person), AppError> {
     access::allow(actor.role == Role::Peserta)?;
     store::person_of_user(db, actor.user_id)
         .await?
@@ -853,7 +965,7 @@ async fn own_person(db: &Db, actor: &Actor) -> Result<(i64, Person), AppError> {
 }
 
 pub async fn my_data(db: &Db, actor: &Actor) -> Result<MyData, AppError> {
-    let (id, person) = own_person(db, actor).await?;
+    let (id, version, person) = own_person(db, actor).await?;
     let mut trainings = Vec::new();
     for e in store::enrolments_of_person(db, id).await? {
         let t = store::get(db, e.training_id)
@@ -870,9 +982,11 @@ pub async fn my_data(db: &Db, actor: &Actor) -> Result<MyData, AppError> {
     }
     Ok(MyData {
         person,
+        version,
         trainings,
         consents: store::consents(db, id).await?,
         access_log: store::access_log(db, id, 500).await?,
+        link_requests: store::link_requests(db, id, now()).await?,
     })
 }
 
@@ -888,12 +1002,18 @@ pub struct Correction {
     pub address: String,
     #[schema(max_length = 254)]
     pub email: String,
+    /// The version of their data last read (`version` of `GET /me/data`).
+    #[serde(deserialize_with = "crate::kernel::validate::whole_number")]
+    #[schema(minimum = 1)]
+    pub version: Option<i64>,
 }
 
-/// A trainee corrects their name and contacts (NIK and birth date through their BLKK).
+/// A trainee corrects their name and contacts (NIK and birth date through their BLKK). The
+/// correction reaches the BLKK records linked to their own data.
 pub async fn correct(db: &Db, actor: &Actor, c: &Correction) -> Result<Person, AppError> {
     use crate::kernel::validate::check;
-    let (id, stored) = own_person(db, actor).await?;
+    let (id, current, stored) = own_person(db, actor).await?;
+    let version = AppError::based_on(c.version)?;
     let mut e = FieldErrors::new();
     let fixed = Person {
         name: e.take("name", check::required(&c.name, 120)),
@@ -903,6 +1023,9 @@ pub async fn correct(db: &Db, actor: &Actor, c: &Correction) -> Result<Person, A
         ..stored.clone()
     };
     e.finish(()).map_err(AppError::Invalid)?;
+    if version != current {
+        return Err(AppError::Stale);
+    }
     let changes = audit::diff(&audit::snapshot(&stored), &audit::snapshot(&fixed));
     if changes.is_empty() {
         return Ok(stored);
@@ -910,7 +1033,10 @@ pub async fn correct(db: &Db, actor: &Actor, c: &Correction) -> Result<Person, A
     // The log names the fields changed, not their values.
     let fields: Vec<&str> = changes.iter().map(|c| c.field.as_str()).collect();
     let mut tx = db.begin().await?;
-    store::update_person(&mut tx, id, &fixed, now()).await?;
+    if !store::update_person(&mut tx, id, version, &fixed, now()).await? {
+        return Err(AppError::Stale);
+    }
+    store::correct_linked_records(&mut tx, id, &fixed, now()).await?;
     audit::record_now(
         &mut tx,
         Some(actor.user_id),
@@ -924,13 +1050,30 @@ pub async fn correct(db: &Db, actor: &Actor, c: &Correction) -> Result<Person, A
     Ok(fixed)
 }
 
-/// Erases the trainee's personal data on their request: the person is anonymised (the
-/// counts stay right), their account closed and signed out.
+/// The name an erased person has from then on.
+pub fn pseudonym(person_id: i64) -> String {
+    format!("(dihapus P{person_id})")
+}
+
+/// Erases the trainee's personal data on their request: the person is anonymised
+/// everywhere it was kept (each BLKK's record, applications, the audit trail's copies,
+/// mail to them), their account closed and signed out; the counts stay right.
 pub async fn erase(db: &Db, actor: &Actor) -> Result<(), AppError> {
-    let (id, _) = own_person(db, actor).await?;
+    let (id, _, own) = own_person(db, actor).await?;
+    let pseudonym = pseudonym(id);
     let mut tx = db.begin().await?;
-    store::erase_person(&mut tx, id, "(dihapus)", now()).await?;
+    let mut secrets = store::personal_values(&mut tx, id).await?;
+    secrets.extend(own.nik.clone());
+    secrets.extend([own.name, own.phone, own.address, own.email]);
+    let account = accounts::service::own_account_values(&mut tx, actor).await?;
+    secrets.extend(account.iter().cloned());
+    let mut refs = store::records_of_person(&mut tx, id).await?;
+    refs.push((PERSON, vec![id]));
+    refs.push((accounts::model::ENTITY, vec![actor.user_id]));
+    store::erase_person(&mut tx, id, &pseudonym, now()).await?;
     accounts::service::close_own_account(&mut tx, actor).await?;
+    mail::service::forget(&mut tx, &secrets).await?;
+    audit::pseudonymise(&mut tx, &refs, &secrets, &pseudonym).await?;
     audit::record_now(
         &mut tx,
         Some(actor.user_id),
@@ -938,6 +1081,220 @@ pub async fn erase(db: &Db, actor: &Actor) -> Result<(), AppError> {
         id,
         "erase",
         &created(json!({"erased": true})),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+// ---- Linking a BLKK's record to the person's own data --------------------------------
+
+/// How long a link code is valid, and how many wrong tries it allows.
+pub const LINK_CODE_VALID: time::Duration = time::Duration::minutes(30);
+pub const LINK_CODE_TRIES: i64 = 5;
+
+fn code_hash(person_id: i64, centre_id: i64, code: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(format!("{person_id}:{centre_id}:{}", code.trim()));
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// `a***@example.com`: enough for the BLKK to tell the person where the code went.
+fn masked_email(email: &str) -> String {
+    match email.split_once('@') {
+        Some((user, domain)) => {
+            let first: String = user.chars().take(1).collect();
+            format!("{first}***@{domain}")
+        }
+        None => "***".to_owned(),
+    }
+}
+
+/// Where a link code went.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct LinkSent {
+    /// The contact it was sent to, masked (`a***@example.com`); empty when the person is
+    /// told only on their own page.
+    pub sent_to: String,
+    /// The person has an account and may also confirm there.
+    pub on_their_page: bool,
+    #[serde(with = "time::serde::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub expires_at: time::OffsetDateTime,
+}
+
+/// An enrolment whose BLKK record the actor may link: one they manage, not yet linked.
+async fn linkable(
+    db: &Db,
+    actor: &Actor,
+    enrolment_id: i64,
+) -> Result<(Enrolment, TrainingRecord), AppError> {
+    let e = store::enrolment(db, enrolment_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let t = for_edit(db, actor, e.training_id).await?;
+    if e.linked {
+        return Err(AppError::invalid("link", "already_linked"));
+    }
+    if e.nik.is_none() {
+        return Err(AppError::invalid("link", "erased"));
+    }
+    Ok((e, t))
+}
+
+/// A BLKK asks to link its record of a trainee to the person's own data: a code goes to
+/// the contact the person gave earlier (and to their own page, if they have an account).
+/// The BLKK links by entering the code the person, present, reads out to them.
+pub async fn request_link(db: &Db, actor: &Actor, enrolment_id: i64) -> Result<LinkSent, AppError> {
+    use rand::Rng;
+    let (e, t) = linkable(db, actor, enrolment_id).await?;
+    let centre_id = t.training.centre_id;
+    let mut tx = db.begin().await?;
+    let own = store::person_in(&mut tx, e.person_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let account = store::has_account(&mut tx, e.person_id).await?;
+    if own.email.is_empty() && !account {
+        return Err(AppError::invalid("link", "no_contact"));
+    }
+    let code = format!("{:06}", rand::rng().random_range(0..1_000_000));
+    let expires_at = now() + LINK_CODE_VALID;
+    store::put_link_code(
+        &mut tx,
+        e.person_id,
+        centre_id,
+        &code_hash(e.person_id, centre_id, &code),
+        expires_at,
+        actor.user_id,
+        now(),
+    )
+    .await?;
+    if !own.email.is_empty() {
+        mail::service::queue(
+            &mut tx,
+            &mail::model::Mail {
+                to: own.email.clone(),
+                subject: format!("Kode persetujuan untuk {}", t.centre_name),
+                body: format!(
+                    "{} meminta izin memakai data diri Anda yang sudah tersimpan di Simandiri \
+                     untuk pelatihan \"{}\".\n\nKode: {code}\n\nBerikan kode ini hanya jika \
+                     Anda sedang berada di sana dan setuju. Kode berlaku 30 menit. Jika Anda \
+                     tidak meminta ini, abaikan pesan ini.",
+                    t.centre_name, t.training.title
+                ),
+                secret: true,
+            },
+        )
+        .await?;
+    }
+    audit::record_now(
+        &mut tx,
+        Some(actor.user_id),
+        ENROLMENT,
+        enrolment_id,
+        "link_request",
+        &audit::note("link", "requested"),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(LinkSent {
+        sent_to: if own.email.is_empty() {
+            String::new()
+        } else {
+            masked_email(&own.email)
+        },
+        on_their_page: account,
+        expires_at,
+    })
+}
+
+/// Links the BLKK's record (marked linked, its empty fields filled from the person's own
+/// data), logged in the person's access log as a read of data stored elsewhere.
+async fn link(
+    tx: &mut Tx,
+    person_id: i64,
+    t: &TrainingRecord,
+    reader: i64,
+    how: &str,
+) -> Result<(), AppError> {
+    let own = store::person_in(tx, person_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    store::link_person_record(tx, person_id, t.training.centre_id, &own, now()).await?;
+    store::log_access_in(
+        tx,
+        &[person_id],
+        reader,
+        "view",
+        &format!("Data diri ditautkan ke {} ({how})", t.centre_name),
+        now(),
+    )
+    .await?;
+    Ok(())
+}
+
+/// The BLKK enters the code the person read out: its record is linked.
+pub async fn confirm_link(
+    db: &Db,
+    actor: &Actor,
+    enrolment_id: i64,
+    code: &str,
+) -> Result<Enrolment, AppError> {
+    let (e, t) = linkable(db, actor, enrolment_id).await?;
+    let centre_id = t.training.centre_id;
+    let mut tx = db.begin().await?;
+    let Some(stored) = store::link_code(&mut tx, e.person_id, centre_id).await? else {
+        return Err(AppError::invalid("code", "code_not_requested"));
+    };
+    if stored.expires_at <= now() || stored.attempts >= LINK_CODE_TRIES {
+        return Err(AppError::invalid("code", "code_expired"));
+    }
+    if stored.code_hash != code_hash(e.person_id, centre_id, code) {
+        store::miss_link_code(&mut tx, e.person_id, centre_id).await?;
+        tx.commit().await?;
+        return Err(AppError::invalid("code", "code_wrong"));
+    }
+    link(&mut tx, e.person_id, &t, actor.user_id, "kode").await?;
+    audit::record_now(
+        &mut tx,
+        Some(actor.user_id),
+        ENROLMENT,
+        enrolment_id,
+        "link",
+        &audit::note("link", "code"),
+    )
+    .await?;
+    tx.commit().await?;
+    store::enrolment(db, enrolment_id)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// The trainee, signed in, agrees to a BLKK's waiting request.
+pub async fn allow_link(db: &Db, actor: &Actor, centre_id: i64) -> Result<(), AppError> {
+    let (id, _, _) = own_person(db, actor).await?;
+    let mut tx = db.begin().await?;
+    let Some(stored) = store::link_code(&mut tx, id, centre_id).await? else {
+        return Err(AppError::NotFound);
+    };
+    if stored.expires_at <= now() {
+        return Err(AppError::invalid("link", "code_expired"));
+    }
+    let Some(training_id) = store::latest_training_at(&mut tx, id, centre_id).await? else {
+        return Err(AppError::NotFound);
+    };
+    let t = store::get_in(&mut tx, training_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let reader = stored.requested_by.unwrap_or(actor.user_id);
+    link(&mut tx, id, &t, reader, "disetujui peserta").await?;
+    audit::record_now(
+        &mut tx,
+        Some(actor.user_id),
+        PERSON,
+        id,
+        "link",
+        &audit::note("link", t.centre_name.as_str()),
     )
     .await?;
     tx.commit().await?;
@@ -995,28 +1352,36 @@ pub async fn names(db: &Db, ids: &[i64]) -> Result<Vec<(i64, String)>, AppError>
 pub async fn schedule(db: &Db) -> Result<Schedule, AppError> {
     Ok(Schedule {
         months: store::schedule(db).await?,
+        version: Some(store::schedule_version(db).await?),
     })
 }
 
-/// The ministry changes the follow-up schedule. Graduates with a follow-up pending get it
-/// recalculated; those whose schedule was done get a new point only where it still lies
-/// ahead (nobody is suddenly overdue for a point long past). Answers the new schedule and
-/// how many graduates' next follow-up changed.
+/// Changes the follow-up schedule read at its `version` (ministry admins). Pending
+/// follow-ups are recalculated at once; a graduate whose follow-ups were done gets a new
+/// point only if it lies ahead.
 pub async fn change_schedule(
     db: &Db,
     actor: &Actor,
     input: &Schedule,
 ) -> Result<(Schedule, usize), AppError> {
     access::admin(actor)?;
+    let version = AppError::based_on(input.version)?;
     let months = input.validate().map_err(AppError::Invalid)?;
-    let old = store::schedule(db).await?;
+    let current = schedule(db).await?;
+    if current.version != Some(version) {
+        return Err(AppError::Stale);
+    }
+    let old = current.months;
     if old == months {
-        return Ok((Schedule { months }, 0));
+        return Ok((current_with(months, version), 0));
     }
     let today = today();
     let longest = months.iter().copied().max().unwrap_or(0);
     let since = add_months(today, -longest);
     let mut tx = db.begin().await?;
+    if !store::bump_schedule_version(&mut tx, version).await? {
+        return Err(AppError::Stale);
+    }
     store::replace_schedule(&mut tx, &months).await?;
     let changed: Vec<(i64, Option<Date>)> = store::follow_ups(&mut tx, since)
         .await?
@@ -1042,7 +1407,14 @@ pub async fn change_schedule(
     )
     .await?;
     tx.commit().await?;
-    Ok((Schedule { months }, changed.len()))
+    Ok((current_with(months, version + 1), changed.len()))
+}
+
+fn current_with(months: Vec<i64>, version: i64) -> Schedule {
+    Schedule {
+        months,
+        version: Some(version),
+    }
 }
 
 #[cfg(test)]

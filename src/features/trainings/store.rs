@@ -354,15 +354,82 @@ pub async fn person(db: &Db, id: i64) -> Result<Option<Person>, StoreError> {
         .await
 }
 
-/// The person whose account this is.
-pub async fn person_of_user(db: &Db, user_id: i64) -> Result<Option<(i64, Person)>, StoreError> {
-    let row: Option<(i64,)> = db
-        .fetch_optional(Sql::new("SELECT id FROM persons WHERE user_id = $1").arg(user_id))
+/// The person whose account this is: `(id, version, person)`.
+pub async fn person_of_user(
+    db: &Db,
+    user_id: i64,
+) -> Result<Option<(i64, i64, Person)>, StoreError> {
+    let row: Option<(i64, i64)> = db
+        .fetch_optional(Sql::new("SELECT id, version FROM persons WHERE user_id = $1").arg(user_id))
         .await?;
     match row {
-        Some((id,)) => Ok(person(db, id).await?.map(|p| (id, p))),
+        Some((id, version)) => Ok(person(db, id).await?.map(|p| (id, version, p))),
         None => Ok(None),
     }
+}
+
+/// Whether the person has an account of their own.
+pub async fn has_account(tx: &mut Tx, person_id: i64) -> Result<bool, StoreError> {
+    let row: Option<(Option<i64>,)> = tx
+        .fetch_optional(Sql::new("SELECT user_id FROM persons WHERE id = $1").arg(person_id))
+        .await?;
+    Ok(matches!(row, Some((Some(_),))))
+}
+
+/// Every value of personal data kept about a person outside `persons`: each BLKK's record
+/// and each application's typed fields (for erasure to find their copies).
+pub async fn personal_values(tx: &mut Tx, person_id: i64) -> Result<Vec<String>, StoreError> {
+    let rows: Vec<(String, String, String, String)> = tx
+        .fetch_all(
+            Sql::new(
+                "SELECT name, phone, address, email FROM person_records WHERE person_id = $1 \
+                 UNION SELECT name, phone, address, email FROM applications \
+                 WHERE person_id = $1",
+            )
+            .arg(person_id),
+        )
+        .await?;
+    Ok(rows
+        .into_iter()
+        .flat_map(|(a, b, c, d)| [a, b, c, d])
+        .collect())
+}
+
+/// The audit trail's records about a person: their enrolments and applications.
+pub async fn records_of_person(
+    tx: &mut Tx,
+    person_id: i64,
+) -> Result<Vec<(&'static str, Vec<i64>)>, StoreError> {
+    let ids = |rows: Vec<(i64,)>| rows.into_iter().map(|(id,)| id).collect::<Vec<_>>();
+    let enrolments: Vec<(i64,)> = tx
+        .fetch_all(Sql::new("SELECT id FROM enrolments WHERE person_id = $1").arg(person_id))
+        .await?;
+    let applications: Vec<(i64,)> = tx
+        .fetch_all(Sql::new("SELECT id FROM applications WHERE person_id = $1").arg(person_id))
+        .await?;
+    Ok(vec![
+        (super::model::ENROLMENT, ids(enrolments)),
+        (super::model::APPLICATION, ids(applications)),
+    ])
+}
+
+/// The person's latest batch at a BLKK.
+pub async fn latest_training_at(
+    tx: &mut Tx,
+    person_id: i64,
+    centre_id: i64,
+) -> Result<Option<i64>, StoreError> {
+    let row: Option<(i64,)> = tx
+        .fetch_optional(
+            Sql::new(
+                "SELECT training_id FROM enrolments WHERE person_id = $1 AND centre_id = $2 \
+                 ORDER BY start_date DESC, id DESC LIMIT 1",
+            )
+            .arg(person_id)
+            .arg(centre_id),
+        )
+        .await?;
+    Ok(row.map(|(t,)| t))
 }
 
 pub async fn insert_person(
@@ -379,19 +446,22 @@ pub async fn insert_person(
     Ok(id)
 }
 
+/// Changes a person read at `version`; `false` if they changed since.
 pub async fn update_person(
     tx: &mut Tx,
     id: i64,
+    version: i64,
     p: &Person,
     now: OffsetDateTime,
-) -> Result<(), StoreError> {
+) -> Result<bool, StoreError> {
     let mut sql = Sql::update("persons", person_columns(p));
     sql.push(", updated_at = ")
         .push_bind(now)
         .push(", version = version + 1 WHERE id = ")
-        .push_bind(id);
-    tx.execute(sql).await?;
-    Ok(())
+        .push_bind(id)
+        .push(" AND version = ")
+        .push_bind(version);
+    Ok(tx.execute(sql).await? == 1)
 }
 
 pub async fn link_user(tx: &mut Tx, person_id: i64, user_id: i64) -> Result<(), StoreError> {
@@ -404,12 +474,13 @@ pub async fn link_user(tx: &mut Tx, person_id: i64, user_id: i64) -> Result<(), 
     Ok(())
 }
 
-/// Anonymises a person: NIK, birth date and contacts cleared, the name replaced; the sex and
-/// the enrolments stay, so every count stays right.
+/// Anonymises a person: NIK, birth date and contacts cleared, the name replaced by
+/// `pseudonym` everywhere a BLKK or an application kept it; the sex and the enrolments
+/// stay, so every count stays right.
 pub async fn erase_person(
     tx: &mut Tx,
     id: i64,
-    name: &str,
+    pseudonym: &str,
     now: OffsetDateTime,
 ) -> Result<(), StoreError> {
     tx.execute(
@@ -418,14 +489,254 @@ pub async fn erase_person(
              address = '', email = '', erased_at = $2, updated_at = $2, version = version + 1 \
              WHERE id = $3",
         )
-        .arg(name)
+        .arg(pseudonym)
         .arg(now)
         .arg(id),
     )
     .await?;
-    tx.execute(Sql::new("UPDATE applications SET motivation = '' WHERE person_id = $1").arg(id))
+    tx.execute(
+        Sql::new(
+            "UPDATE person_records SET name = $1, phone = '', address = '', email = '', \
+             updated_at = $2 WHERE person_id = $3",
+        )
+        .arg(pseudonym)
+        .arg(now)
+        .arg(id),
+    )
+    .await?;
+    tx.execute(
+        Sql::new(
+            "UPDATE applications SET name = $1, phone = '', address = '', email = '', \
+             motivation = '' WHERE person_id = $2",
+        )
+        .arg(pseudonym)
+        .arg(id),
+    )
+    .await?;
+    tx.execute(Sql::new("DELETE FROM person_link_codes WHERE person_id = $1").arg(id))
         .await?;
     Ok(())
+}
+
+// ---- What each BLKK knows about a person ---------------------------------------------
+
+/// A BLKK's own record of a person: what it typed, and whether it is linked to the
+/// person's own data (the person confirmed, or showed they were present).
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct PersonRecord {
+    pub name: String,
+    pub phone: String,
+    pub address: String,
+    pub email: String,
+    pub linked_at: Option<OffsetDateTime>,
+}
+
+pub async fn person_record(
+    tx: &mut Tx,
+    person_id: i64,
+    centre_id: i64,
+) -> Result<Option<PersonRecord>, StoreError> {
+    tx.fetch_optional(
+        Sql::new(
+            "SELECT name, phone, address, email, linked_at FROM person_records \
+             WHERE person_id = $1 AND centre_id = $2",
+        )
+        .arg(person_id)
+        .arg(centre_id),
+    )
+    .await
+}
+
+/// Keeps what a BLKK typed about a person: a new record, or its record with the name and
+/// every contact that was typed replaced (empty ones keep their value). `linked` marks a
+/// record that is the person's own data (the person was new here).
+pub async fn keep_person_record(
+    tx: &mut Tx,
+    person_id: i64,
+    centre_id: i64,
+    typed: &Person,
+    linked: bool,
+    now: OffsetDateTime,
+) -> Result<(), StoreError> {
+    let mut sql = Sql::insert(
+        "person_records",
+        vec![
+            ("person_id", person_id.into()),
+            ("centre_id", centre_id.into()),
+            ("name", typed.name.as_str().into()),
+            ("phone", typed.phone.as_str().into()),
+            ("address", typed.address.as_str().into()),
+            ("email", typed.email.as_str().into()),
+            ("linked_at", linked.then_some(now).into()),
+            ("created_at", now.into()),
+            ("updated_at", now.into()),
+        ],
+    );
+    sql.push(
+        " ON CONFLICT (person_id, centre_id) DO UPDATE SET name = excluded.name, \
+         phone = CASE WHEN excluded.phone <> '' THEN excluded.phone ELSE person_records.phone END, \
+         address = CASE WHEN excluded.address <> '' THEN excluded.address \
+         ELSE person_records.address END, \
+         email = CASE WHEN excluded.email <> '' THEN excluded.email ELSE person_records.email END, \
+         updated_at = excluded.updated_at",
+    );
+    tx.execute(sql).await?;
+    Ok(())
+}
+
+/// Links a BLKK's record to the person's own data: marked linked, and its empty fields
+/// filled from `own`.
+pub async fn link_person_record(
+    tx: &mut Tx,
+    person_id: i64,
+    centre_id: i64,
+    own: &Person,
+    now: OffsetDateTime,
+) -> Result<(), StoreError> {
+    tx.execute(
+        Sql::new(
+            "UPDATE person_records SET linked_at = $1, updated_at = $1, \
+             phone = CASE WHEN phone = '' THEN $2 ELSE phone END, \
+             address = CASE WHEN address = '' THEN $3 ELSE address END, \
+             email = CASE WHEN email = '' THEN $4 ELSE email END \
+             WHERE person_id = $5 AND centre_id = $6",
+        )
+        .arg(now)
+        .arg(own.phone.as_str())
+        .arg(own.address.as_str())
+        .arg(own.email.as_str())
+        .arg(person_id)
+        .arg(centre_id),
+    )
+    .await?;
+    tx.execute(
+        Sql::new("DELETE FROM person_link_codes WHERE person_id = $1 AND centre_id = $2")
+            .arg(person_id)
+            .arg(centre_id),
+    )
+    .await?;
+    Ok(())
+}
+
+/// A person's own correction reaches the BLKK records linked to their own data.
+pub async fn correct_linked_records(
+    tx: &mut Tx,
+    person_id: i64,
+    own: &Person,
+    now: OffsetDateTime,
+) -> Result<(), StoreError> {
+    tx.execute(
+        Sql::new(
+            "UPDATE person_records SET name = $1, phone = $2, address = $3, email = $4, \
+             updated_at = $5 WHERE person_id = $6 AND linked_at IS NOT NULL",
+        )
+        .arg(own.name.as_str())
+        .arg(own.phone.as_str())
+        .arg(own.address.as_str())
+        .arg(own.email.as_str())
+        .arg(now)
+        .arg(person_id),
+    )
+    .await?;
+    Ok(())
+}
+
+/// A code that lets a BLKK link its record: its hash, when it expires, wrong tries so far.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct LinkCode {
+    pub code_hash: String,
+    pub expires_at: OffsetDateTime,
+    pub attempts: i64,
+    pub requested_by: Option<i64>,
+}
+
+/// Stores a new code for (person, BLKK), replacing any earlier one.
+pub async fn put_link_code(
+    tx: &mut Tx,
+    person_id: i64,
+    centre_id: i64,
+    code_hash: &str,
+    expires_at: OffsetDateTime,
+    by: i64,
+    now: OffsetDateTime,
+) -> Result<(), StoreError> {
+    let mut sql = Sql::insert(
+        "person_link_codes",
+        vec![
+            ("person_id", person_id.into()),
+            ("centre_id", centre_id.into()),
+            ("code_hash", code_hash.into()),
+            ("expires_at", expires_at.into()),
+            ("attempts", 0i64.into()),
+            ("requested_by", by.into()),
+            ("created_at", now.into()),
+        ],
+    );
+    sql.push(
+        " ON CONFLICT (person_id, centre_id) DO UPDATE SET code_hash = excluded.code_hash, \
+         expires_at = excluded.expires_at, attempts = 0, requested_by = excluded.requested_by, \
+         created_at = excluded.created_at",
+    );
+    tx.execute(sql).await?;
+    Ok(())
+}
+
+pub async fn link_code(
+    tx: &mut Tx,
+    person_id: i64,
+    centre_id: i64,
+) -> Result<Option<LinkCode>, StoreError> {
+    tx.fetch_optional(
+        Sql::new(
+            "SELECT code_hash, expires_at, attempts, requested_by FROM person_link_codes \
+             WHERE person_id = $1 AND centre_id = $2",
+        )
+        .arg(person_id)
+        .arg(centre_id),
+    )
+    .await
+}
+
+/// Counts a wrong code.
+pub async fn miss_link_code(tx: &mut Tx, person_id: i64, centre_id: i64) -> Result<(), StoreError> {
+    tx.execute(
+        Sql::new(
+            "UPDATE person_link_codes SET attempts = attempts + 1 \
+             WHERE person_id = $1 AND centre_id = $2",
+        )
+        .arg(person_id)
+        .arg(centre_id),
+    )
+    .await?;
+    Ok(())
+}
+
+/// A BLKK that asks to link its record to the person's own data, as the person sees it.
+#[derive(Debug, Clone, serde::Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct LinkRequest {
+    pub centre_id: i64,
+    pub centre_name: String,
+    #[serde(with = "time::serde::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub expires_at: OffsetDateTime,
+}
+
+/// The requests waiting for the person, that have not expired.
+pub async fn link_requests(
+    db: &Db,
+    person_id: i64,
+    now: OffsetDateTime,
+) -> Result<Vec<LinkRequest>, StoreError> {
+    db.fetch_all(
+        Sql::new(
+            "SELECT c.centre_id, o.name AS centre_name, c.expires_at FROM person_link_codes c \
+             JOIN orgs o ON o.id = c.centre_id WHERE c.person_id = $1 AND c.expires_at > $2 \
+             ORDER BY c.created_at",
+        )
+        .arg(person_id)
+        .arg(now),
+    )
+    .await
 }
 
 pub async fn add_consent(
@@ -481,6 +792,20 @@ pub async fn log_access(
     context: &str,
     now: OffsetDateTime,
 ) -> Result<(), StoreError> {
+    let mut tx = db.begin().await?;
+    log_access_in(&mut tx, persons, actor_id, action, context, now).await?;
+    tx.commit().await
+}
+
+/// [`log_access`] in the caller's transaction.
+pub async fn log_access_in(
+    tx: &mut Tx,
+    persons: &[i64],
+    actor_id: i64,
+    action: &str,
+    context: &str,
+    now: OffsetDateTime,
+) -> Result<(), StoreError> {
     for chunk in persons.chunks(200) {
         let mut sql = Sql::new(
             "INSERT INTO personal_data_access (person_id, actor_id, action, context, at) VALUES ",
@@ -494,7 +819,7 @@ pub async fn log_access(
                 Arg::from(now),
             ]
         }));
-        db.execute(sql).await?;
+        tx.execute(sql).await?;
     }
     Ok(())
 }
@@ -581,18 +906,22 @@ pub async fn insert_enrolment(
     Ok(id)
 }
 
-const ENROLMENT: &str = "SELECT e.id, e.version, e.training_id, e.person_id, p.name, p.sex, \
-    p.nik, p.birth_date, p.phone, p.address, e.result, e.certificate_no, e.bnsp_certificate_no, \
+/// An enrolment with the person as its BLKK recorded them (`person_records`), never what
+/// another BLKK stored; the NIK, sex and birth date are the person's key.
+const ENROLMENT: &str = "SELECT e.id, e.version, e.training_id, e.person_id, \
+    COALESCE(r.name, '') AS name, p.sex, p.nik, p.birth_date, r.phone, r.address, \
+    r.linked_at IS NOT NULL AS linked, e.result, e.certificate_no, e.bnsp_certificate_no, \
     e.latest_status, e.latest_date, e.next_due, \
     (SELECT COUNT(*) FROM attendance a WHERE a.enrolment_id = e.id AND a.present = $1) AS present, \
     (SELECT COUNT(*) FROM attendance a WHERE a.enrolment_id = e.id) AS sessions \
-    FROM enrolments e JOIN persons p ON p.id = e.person_id";
+    FROM enrolments e JOIN persons p ON p.id = e.person_id \
+    LEFT JOIN person_records r ON r.person_id = e.person_id AND r.centre_id = e.centre_id";
 
 /// A batch's trainees by name, with their personal data (the service masks it).
 pub async fn enrolments(db: &Db, training_id: i64) -> Result<Vec<Enrolment>, StoreError> {
     db.fetch_all(
         Sql::new(format!(
-            "{ENROLMENT} WHERE e.training_id = $2 ORDER BY p.name, e.id"
+            "{ENROLMENT} WHERE e.training_id = $2 ORDER BY r.name, e.id"
         ))
         .arg(true)
         .arg(training_id),
@@ -782,9 +1111,10 @@ pub async fn due(
     let rows = db
         .fetch_all(
             Sql::new(
-                "SELECT e.id AS enrolment_id, p.name, e.training_id, t.title, e.end_date, \
-                 e.next_due, e.latest_status, e.latest_date FROM enrolments e \
-                 JOIN persons p ON p.id = e.person_id JOIN trainings t ON t.id = e.training_id \
+                "SELECT e.id AS enrolment_id, COALESCE(r.name, '') AS name, e.training_id, t.title, \
+                 e.end_date, e.next_due, e.latest_status, e.latest_date FROM enrolments e \
+                 LEFT JOIN person_records r ON r.person_id = e.person_id \
+                 AND r.centre_id = e.centre_id JOIN trainings t ON t.id = e.training_id \
                  WHERE e.centre_id = $1 AND e.next_due IS NOT NULL AND e.next_due <= $2 \
                  ORDER BY e.next_due, e.id LIMIT $3 OFFSET $4",
             )
@@ -807,13 +1137,40 @@ pub async fn schedule(db: &Db) -> Result<Vec<i64>, StoreError> {
     Ok(rows.into_iter().map(|(m,)| m).collect())
 }
 
+/// The schedule's version.
+pub async fn schedule_version(db: &Db) -> Result<i64, StoreError> {
+    let (v,): (i64,) = db
+        .fetch_one(Sql::new(
+            "SELECT version FROM setting_versions WHERE key = 'tracer_schedule'",
+        ))
+        .await?;
+    Ok(v)
+}
+
+/// Moves the schedule's version on from `version`; `false` if it was not that any more.
+pub async fn bump_schedule_version(tx: &mut Tx, version: i64) -> Result<bool, StoreError> {
+    let n = tx
+        .execute(
+            Sql::new(
+                "UPDATE setting_versions SET version = version + 1 \
+                 WHERE key = 'tracer_schedule' AND version = $1",
+            )
+            .arg(version),
+        )
+        .await?;
+    Ok(n == 1)
+}
+
 // ---- Applications --------------------------------------------------------------------
 
+/// An application with what the applicant typed (the only data about them its BLKK sees).
 pub async fn insert_application(
     tx: &mut Tx,
     training_id: i64,
     person_id: i64,
+    typed: &Person,
     motivation: &str,
+    new_person: bool,
     now: OffsetDateTime,
 ) -> Result<i64, StoreError> {
     let mut sql = Sql::insert(
@@ -822,6 +1179,11 @@ pub async fn insert_application(
             ("training_id", training_id.into()),
             ("person_id", person_id.into()),
             ("status", ApplicationStatus::Menunggu.into()),
+            ("name", typed.name.as_str().into()),
+            ("phone", typed.phone.as_str().into()),
+            ("address", typed.address.as_str().into()),
+            ("email", typed.email.as_str().into()),
+            ("new_person", new_person.into()),
             ("motivation", motivation.into()),
             ("created_at", now.into()),
         ],
@@ -831,9 +1193,10 @@ pub async fn insert_application(
     Ok(id)
 }
 
-const APPLICATION: &str = "SELECT a.id, a.training_id, a.person_id, p.name, p.sex, p.nik, \
-    p.phone, p.email, a.motivation, a.status, a.created_at FROM applications a \
-    JOIN persons p ON p.id = a.person_id";
+/// An application as its BLKK sees it: what the applicant typed, and the NIK's facts.
+const APPLICATION: &str = "SELECT a.id, a.version, a.training_id, a.person_id, a.name, p.sex, \
+    p.nik, a.phone, a.address, a.email, a.new_person, a.motivation, a.status, a.created_at \
+    FROM applications a JOIN persons p ON p.id = a.person_id";
 
 pub async fn applications(db: &Db, training_id: i64) -> Result<Vec<Application>, StoreError> {
     db.fetch_all(
@@ -855,10 +1218,12 @@ pub async fn application_in(tx: &mut Tx, id: i64) -> Result<Option<Application>,
         .await
 }
 
-/// Decides a waiting application; `false` if it was already decided.
+/// Decides a waiting application read at `version`; `false` if it was decided or changed
+/// since.
 pub async fn decide(
     tx: &mut Tx,
     id: i64,
+    version: i64,
     status: ApplicationStatus,
     by: i64,
     now: OffsetDateTime,
@@ -866,13 +1231,14 @@ pub async fn decide(
     let n = tx
         .execute(
             Sql::new(
-                "UPDATE applications SET status = $1, decided_at = $2, decided_by = $3 \
-                 WHERE id = $4 AND status = 'menunggu'",
+                "UPDATE applications SET status = $1, decided_at = $2, decided_by = $3, \
+                 version = version + 1 WHERE id = $4 AND status = 'menunggu' AND version = $5",
             )
             .arg(status)
             .arg(now)
             .arg(by)
-            .arg(id),
+            .arg(id)
+            .arg(version),
         )
         .await?;
     Ok(n == 1)

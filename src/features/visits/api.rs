@@ -21,6 +21,7 @@ use crate::kernel::web::error::ErrorBody;
 use crate::kernel::web::export;
 use crate::kernel::web::extract::{ApiJson, Path, Query, Upload};
 use crate::kernel::web::paging::{Paged, page_in_range};
+use crate::kernel::web::version::{IfMatch, Tagged, or_current};
 
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 #[serde(default)]
@@ -99,9 +100,21 @@ pub async fn show(
     State(state): State<AppState>,
     user: RequireUser,
     Path(id): Path<i64>,
-) -> Result<Json<VisitAnswer>, AppError> {
+) -> Result<Tagged<VisitAnswer>, AppError> {
     let (visit, _, findings) = service::show(&state.db, &user.actor(), id).await?;
-    Ok(Json(VisitAnswer { visit, findings }))
+    Ok(Tagged(VisitAnswer { visit, findings }))
+}
+
+impl crate::kernel::web::version::Versioned for VisitAnswer {
+    fn version(&self) -> i64 {
+        self.visit.version
+    }
+}
+
+impl crate::kernel::web::version::Versioned for ActionAnswer {
+    fn version(&self) -> i64 {
+        self.action.version
+    }
 }
 
 /// Record the visit (its pembina): the date, answers by question code, a summary, its
@@ -115,15 +128,20 @@ pub async fn show(
         (status = 409, description = "Changed since `version`", body = ErrorBody),
         (status = 413, body = ErrorBody), (status = 415, body = ErrorBody),
         (status = 422, description = "`answers.<code>`, a future date, done without a date",
-            body = ErrorBody)))]
+            body = ErrorBody),
+        (status = 428, description = "No `version` (or If-Match) given", body = ErrorBody),))]
 pub async fn record(
     State(state): State<AppState>,
     user: RequireUser,
     Path(id): Path<i64>,
-    ApiJson(input): ApiJson<VisitUpdate>,
+    if_match: IfMatch,
+    ApiJson(mut input): ApiJson<VisitUpdate>,
 ) -> Result<Json<VisitRecord>, AppError> {
+    let actor = user.actor();
+    input.version = if_match.or(input.version)?;
+    let saved = service::record(&state.db, &actor, id, &input).await;
     Ok(Json(
-        service::record(&state.db, &user.actor(), id, &input).await?,
+        or_current(saved, service::visit(&state.db, &actor, id)).await?,
     ))
 }
 
@@ -270,9 +288,9 @@ pub async fn action(
     State(state): State<AppState>,
     user: RequireUser,
     Path(id): Path<i64>,
-) -> Result<Json<ActionAnswer>, AppError> {
+) -> Result<Tagged<ActionAnswer>, AppError> {
     let (action, evidence) = service::action(&state.db, &user.actor(), id).await?;
-    Ok(Json(ActionAnswer { action, evidence }))
+    Ok(Tagged(ActionAnswer { action, evidence }))
 }
 
 /// Answer an action (the BLKK's manager: `response`), or close or reopen it (its pembina:
@@ -285,16 +303,20 @@ pub async fn action(
         (status = 404, body = ErrorBody),
         (status = 409, description = "Changed since `version`", body = ErrorBody),
         (status = 413, body = ErrorBody), (status = 415, body = ErrorBody),
-        (status = 422, body = ErrorBody)))]
+        (status = 422, body = ErrorBody),
+        (status = 428, description = "No `version` (or If-Match) given", body = ErrorBody),))]
 pub async fn update_action(
     State(state): State<AppState>,
     user: RequireUser,
     Path(id): Path<i64>,
-    ApiJson(input): ApiJson<ActionUpdate>,
+    if_match: IfMatch,
+    ApiJson(mut input): ApiJson<ActionUpdate>,
 ) -> Result<Json<ActionRecord>, AppError> {
-    Ok(Json(
-        service::update_action(&state.db, &user.actor(), id, &input).await?,
-    ))
+    let actor = user.actor();
+    input.version = if_match.or(input.version)?;
+    let saved = service::update_action(&state.db, &actor, id, &input).await;
+    let current = async { Ok::<_, AppError>(service::action(&state.db, &actor, id).await?.0) };
+    Ok(Json(or_current(saved, current).await?))
 }
 
 /// A document or photo showing what was done.

@@ -152,7 +152,7 @@ pub async fn record(
 ) -> Result<VisitRecord, AppError> {
     let v = visit(db, actor, id).await?;
     access::allow(model::can_visit(actor, Some(v.pembina_id)))?;
-    let version = input.version.unwrap_or(v.version);
+    let version = AppError::based_on(input.version)?;
     if version != v.version {
         return Err(AppError::Stale);
     }
@@ -343,7 +343,7 @@ pub async fn update_action(
     input: &ActionUpdate,
 ) -> Result<ActionRecord, AppError> {
     let (a, _) = action(db, actor, id).await?;
-    let version = input.version.unwrap_or(a.version);
+    let version = AppError::based_on(input.version)?;
     if version != a.version {
         return Err(AppError::Stale);
     }

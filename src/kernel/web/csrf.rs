@@ -144,6 +144,7 @@ fn refused() -> Response {
         code: "csrf_failed",
         fields: FieldErrors::new(),
         detail: None,
+        current: None,
     });
     res
 }

@@ -29,6 +29,8 @@ pub struct ErrorMark {
     /// What exactly was malformed in a bad request (returned to the client, never logged:
     /// it can quote the client's input).
     pub detail: Option<String>,
+    /// For a conflict: the record as it is now.
+    pub current: Option<serde_json::Value>,
 }
 
 pub fn status_of(e: &AppError) -> StatusCode {
@@ -37,7 +39,8 @@ pub fn status_of(e: &AppError) -> StatusCode {
         AppError::Forbidden => StatusCode::FORBIDDEN,
         AppError::NotFound => StatusCode::NOT_FOUND,
         AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
-        AppError::Stale => StatusCode::CONFLICT,
+        AppError::Stale | AppError::Conflict(_) => StatusCode::CONFLICT,
+        AppError::VersionRequired => StatusCode::PRECONDITION_REQUIRED,
         AppError::TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
         AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
         AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
@@ -54,15 +57,17 @@ impl IntoResponse for AppError {
         }
         let mut res = status_of(&self).into_response();
         let code = self.code();
-        let (fields, detail) = match self {
-            AppError::Invalid(f) => (f, None),
-            AppError::BadRequest(d) => (FieldErrors::new(), Some(d)),
-            _ => (FieldErrors::new(), None),
+        let (fields, detail, current) = match self {
+            AppError::Invalid(f) => (f, None, None),
+            AppError::BadRequest(d) => (FieldErrors::new(), Some(d), None),
+            AppError::Conflict(c) => (FieldErrors::new(), None, Some(*c)),
+            _ => (FieldErrors::new(), None, None),
         };
         res.extensions_mut().insert(ErrorMark {
             code,
             fields,
             detail,
+            current,
         });
         res
     }
@@ -94,6 +99,10 @@ pub struct ErrorDetail {
     /// The invalid fields, for `validation_failed`.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub fields: Vec<FieldProblem>,
+    /// For `conflict` (409): the record as it is now, with its `version`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub current: Option<serde_json::Value>,
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -121,6 +130,7 @@ pub fn error_body(lang: Lang, mark: &ErrorMark) -> ErrorBody {
                     message: lang.field_error(f),
                 })
                 .collect(),
+            current: mark.current.clone(),
         },
     }
 }

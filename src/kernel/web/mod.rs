@@ -17,6 +17,7 @@ pub mod resubmit;
 pub mod security;
 pub mod session;
 pub mod telemetry;
+pub mod version;
 
 use std::sync::Arc;
 

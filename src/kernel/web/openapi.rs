@@ -58,6 +58,28 @@ impl Doc {
         if let Some(paths) = v.get_mut("paths") {
             forbid_nul(paths);
         }
+        // Every update that must name the version it was based on (it documents 428) also
+        // takes it as `If-Match`, with the ETag a read returned.
+        if let Some(paths) = v.get_mut("paths").and_then(Value::as_object_mut) {
+            for op in paths
+                .values_mut()
+                .filter_map(Value::as_object_mut)
+                .flat_map(|m| m.values_mut())
+                .filter(|op| op.pointer("/responses/428").is_some())
+            {
+                let params = op
+                    .as_object_mut()
+                    .map(|o| o.entry("parameters").or_insert_with(|| json!([])));
+                if let Some(Value::Array(params)) = params {
+                    params.push(json!({
+                        "name": "If-Match", "in": "header", "required": false,
+                        "description": "The ETag of the record as read (`\"7\"`), instead of \
+                            `version` in the body.",
+                        "schema": {"type": "string", "pattern": "^(W/)?\"[1-9][0-9]{0,17}\"$"}
+                    }));
+                }
+            }
+        }
         // The session cookie set by `POST /api/v1/session`.
         v["components"]["securitySchemes"][SESSION] = json!({
             "type": "apiKey", "in": "cookie", "name": "simandiri_session",
