@@ -76,6 +76,7 @@ pub fn document(generated: &utoipa::openapi::OpenApi) -> serde_json::Value {
     orgs::api::document(&mut doc);
     trainings::api::document(&mut doc);
     partnerships::api::document(&mut doc);
+    aid::api::document(&mut doc);
     doc.0
 }
 

@@ -2,9 +2,11 @@
 //! store ([`crate::kernel::files`]), its record in `attachments` under the record's audit
 //! entity and id, and an audit entry for each one added or removed.
 //!
-//! A feature attaches in three steps: [`keep`] checks and stores the file, the feature's
-//! own transaction checks its rules and calls [`insert`], and [`Kept::discard`] removes
-//! the file again if that transaction fails.
+//! A feature attaches with [`add`]; one whose transaction must also check the record's own
+//! state (a report that may still change) takes the same three steps itself: [`keep`]
+//! checks and stores the file, its transaction checks its rules and calls [`insert`]
+//! (which holds the count limit), and [`Kept::discard`] removes the file again if that
+//! transaction fails.
 
 use serde::Serialize;
 use time::OffsetDateTime;
@@ -13,6 +15,7 @@ use crate::kernel::audit;
 use crate::kernel::db::{Db, Sql, StoreError, Tx};
 use crate::kernel::error::AppError;
 use crate::kernel::files::{self, Files, Kind};
+use crate::kernel::validate::Problem;
 
 /// A photo or document attached to a record; the file itself is kept outside the database.
 #[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
@@ -82,18 +85,6 @@ pub async fn find(
     .await
 }
 
-/// How many files a record holds, inside the transaction that adds one.
-pub async fn count(tx: &mut Tx, entity: &str, entity_id: i64) -> Result<i64, StoreError> {
-    let (n,): (i64,) = tx
-        .fetch_one(
-            Sql::new("SELECT COUNT(*) FROM attachments WHERE entity = $1 AND entity_id = $2")
-                .arg(entity)
-                .arg(entity_id),
-        )
-        .await?;
-    Ok(n)
-}
-
 /// A file checked and stored, not yet attached.
 #[derive(Debug)]
 pub struct Kept {
@@ -135,14 +126,35 @@ impl Kept {
     }
 }
 
-/// Attaches a kept file to the record, with its audit entry (action `attach`).
+/// Attaches a kept file to a record holding fewer than `max` files (else `file`:
+/// `too_many_files`), with its audit entry (action `attach`), in the caller's transaction.
+/// The record is locked first ([`Tx::lock`]), so parallel uploads count and insert one
+/// after another on both databases and the record never holds more than `max`.
 pub async fn insert(
     tx: &mut Tx,
     entity: &'static str,
     entity_id: i64,
     kept: &Kept,
     by: i64,
-) -> Result<i64, StoreError> {
+    max: i64,
+) -> Result<i64, AppError> {
+    tx.lock(entity, entity_id).await?;
+    let (n,): (i64,) = tx
+        .fetch_one(
+            Sql::new("SELECT COUNT(*) FROM attachments WHERE entity = $1 AND entity_id = $2")
+                .arg(entity)
+                .arg(entity_id),
+        )
+        .await?;
+    if n >= max {
+        return Err(AppError::invalid(
+            "file",
+            Problem {
+                code: "too_many_files",
+                args: vec![("max", max.to_string())],
+            },
+        ));
+    }
     let mut sql = Sql::insert(
         "attachments",
         vec![
@@ -224,10 +236,7 @@ pub async fn add(
     let kept = keep(files, &format!("{prefix}/{entity_id}"), file_name, bytes).await?;
     let saved = async {
         let mut tx = db.begin().await?;
-        if count(&mut tx, entity, entity_id).await? >= max {
-            return Err(AppError::invalid("file", "too_many_files"));
-        }
-        let id = insert(&mut tx, entity, entity_id, &kept, by).await?;
+        let id = insert(&mut tx, entity, entity_id, &kept, by, max).await?;
         tx.commit().await?;
         Ok(id)
     }

@@ -434,6 +434,28 @@ impl Tx {
         Ok(())
     }
 
+    /// Holds the record `kind` `id` (an audit entity and its id) until this transaction
+    /// ends, so that transactions which check a rule about the record and then write
+    /// (at most N files, once only, a total recomputed from its parts) run one after
+    /// another: call it before reading what the rule depends on. On PostgreSQL a
+    /// transaction-scoped advisory lock (keys: the kind's hash, the id; another record
+    /// sharing them only waits longer). SQLite's one writer already runs write transactions
+    /// one at a time (`BEGIN IMMEDIATE`), so there it does nothing. Taking it again in the
+    /// same transaction is harmless.
+    pub async fn lock(&mut self, kind: &str, id: i64) -> Result<(), StoreError> {
+        if let Tx::Postgres(_) = self {
+            self.execute(
+                Sql::new(
+                    "SELECT pg_advisory_xact_lock(hashtext($1), CAST($2 % 2147483648 AS INTEGER))",
+                )
+                .arg(kind)
+                .arg(id),
+            )
+            .await?;
+        }
+        Ok(())
+    }
+
     pub async fn fetch_all<T: Row>(&mut self, sql: Sql) -> Result<Vec<T>, StoreError> {
         Ok(match self {
             Tx::Sqlite(tx) => run!(all, &mut **tx, sql.for_sqlite(), T)?,
@@ -493,13 +515,25 @@ pub enum StoreError {
     Database(sqlx::Error),
 }
 
-/// The column a unique constraint guards, from the backend's error: SQLite says
-/// `UNIQUE constraint failed: centres.reg_no`; PostgreSQL names the constraint
-/// `centres_reg_no_key` (its default naming, kept by every migration) on table `centres`.
+/// The column a unique constraint guards, from the backend's error: the key's last column
+/// (in a key of several, the one that must differ among records sharing the others:
+/// `centre_id` of `(program_id, centre_id)`). SQLite says `UNIQUE constraint failed:
+/// aid_allocations.program_id, aid_allocations.centre_id`; PostgreSQL's detail says
+/// `Key (program_id, centre_id)=(1, 2) already exists.`, else its constraint's name less
+/// the table (`centres_reg_no_key`, its default naming, kept by every migration).
 fn duplicate_column(d: &dyn sqlx::error::DatabaseError) -> String {
-    if let Some(cols) = d.message().strip_prefix("UNIQUE constraint failed: ") {
-        let first = cols.split(',').next().unwrap_or_default().trim();
-        return first.rsplit('.').next().unwrap_or(first).to_owned();
+    let listed = d
+        .message()
+        .strip_prefix("UNIQUE constraint failed: ")
+        .or_else(|| {
+            let detail = d
+                .try_downcast_ref::<sqlx::postgres::PgDatabaseError>()?
+                .detail()?;
+            Some(detail.strip_prefix("Key (")?.split_once(")=")?.0)
+        });
+    if let Some(cols) = listed {
+        let last = cols.rsplit(',').next().unwrap_or_default().trim();
+        return last.rsplit('.').next().unwrap_or(last).to_owned();
     }
     match (d.constraint(), d.table()) {
         (Some(c), Some(t)) => c

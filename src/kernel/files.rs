@@ -162,13 +162,15 @@ impl Kind {
     }
 }
 
-/// A file name fit to show and to offer on download: no folders, no control characters,
-/// at most 120 characters, ending in the extension of what the file really is.
+/// A file name fit to show and to offer on download: no folders, no control or format
+/// characters ([`crate::kernel::text::is_invisible`]: a right-to-left override would show
+/// `foto\u{202E}gpj.exe` as `fotoexe.jpg`), at most 120 characters, ending in the extension
+/// of what the file really is.
 pub fn display_name(given: &str, kind: Kind) -> String {
     let base = given.rsplit(['/', '\\']).next().unwrap_or_default();
     let clean: String = base
         .chars()
-        .filter(|c| !c.is_control() && *c != '"')
+        .filter(|c| !crate::kernel::text::is_invisible(*c) && *c != '"')
         .collect();
     let clean = clean.trim();
     let stem = clean.rsplit_once('.').map_or(clean, |(s, _)| s).trim();
@@ -213,6 +215,58 @@ mod tests {
         assert_eq!(display_name("", Kind::Webp), "lampiran.webp");
         assert_eq!(display_name(".jpg", Kind::Jpeg), "lampiran.jpg");
         assert_eq!(display_name(&"x".repeat(300), Kind::Pdf).len(), 124);
+    }
+
+    #[test]
+    fn names_lose_direction_and_other_format_characters() {
+        // Shown as "fotoexe.jpg" with the override kept.
+        assert_eq!(
+            display_name("foto\u{202E}gpj.exe", Kind::Jpeg),
+            "fotogpj.jpg"
+        );
+        for c in [
+            '\u{202A}',
+            '\u{202B}',
+            '\u{202C}',
+            '\u{202D}',
+            '\u{202E}',
+            '\u{2066}',
+            '\u{2067}',
+            '\u{2068}',
+            '\u{2069}',
+            '\u{200E}',
+            '\u{200F}',
+            '\u{061C}',
+            '\u{200B}',
+            '\u{200C}',
+            '\u{200D}',
+            '\u{2060}',
+            '\u{FEFF}',
+            '\u{00AD}',
+            '\u{180E}',
+            '\u{E0041}',
+            '\u{0007}',
+            '\u{001B}',
+            '\u{007F}',
+            '\u{0085}',
+            '\u{009B}',
+        ] {
+            assert_eq!(
+                display_name(&format!("la{c}poran{c}.pdf"), Kind::Pdf),
+                "laporan.pdf",
+                "U+{:04X}",
+                c as u32
+            );
+        }
+        assert_eq!(
+            display_name("\u{2067}\u{2069}.png", Kind::Png),
+            "lampiran.png"
+        );
+        // Letters of any script stay.
+        assert_eq!(
+            display_name("laporan مدرسة 報告.pdf", Kind::Pdf),
+            "laporan مدرسة 報告.pdf"
+        );
     }
 
     #[tokio::test]

@@ -1,16 +1,20 @@
 //! Text normalisation shared by every feature: what we store for typed names, and the keys
 //! searches compare.
 
-/// Characters that show nothing: zero-width spaces and joiners, direction marks, the word
-/// joiner, the byte-order mark, soft hyphens, and control characters. A name made of these
-/// alone is empty.
+/// Characters that show nothing or change how the rest shows: every control and format
+/// character (Unicode general categories Cc and Cf: zero-width spaces and joiners, direction
+/// marks, embeddings, overrides and isolates, which can make `gpj.exe` show as `exe.jpg`,
+/// the word joiner, the byte-order mark, soft hyphens), and the blank fillers and variation
+/// selectors. A name made of these alone is empty.
 pub fn is_invisible(c: char) -> bool {
-    c.is_control()
-        || matches!(c,
-            '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}'
-            | '\u{180B}'..='\u{180F}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
-            | '\u{2060}'..='\u{206F}' | '\u{3164}' | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}'
-            | '\u{FFA0}' | '\u{FFF0}'..='\u{FFF8}')
+    use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
+    matches!(
+        c.general_category(),
+        GeneralCategory::Control | GeneralCategory::Format
+    ) || matches!(c,
+        '\u{034F}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}' | '\u{180B}'..='\u{180F}'
+        | '\u{2060}'..='\u{206F}' | '\u{3164}' | '\u{FE00}'..='\u{FE0F}' | '\u{FFA0}'
+        | '\u{FFF0}'..='\u{FFF8}')
 }
 
 /// Drops invisible characters, collapses runs of whitespace and trims: what we store for

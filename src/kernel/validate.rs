@@ -515,6 +515,34 @@ pub mod check {
         .map_err(|_| "invalid_date".into())
     }
 
+    /// A date within the years `first..=last` (from 1 January of `first` to 31 December of
+    /// `last`): the sane range of what it dates, given by each feature (a batch from 2017
+    /// to the year after next, a birth or a visit never ahead). Else `date_out_of_range`,
+    /// naming the range.
+    pub fn within(d: time::Date, first: i64, last: i64) -> Result<time::Date, Problem> {
+        let year = |y: i64, month, day| {
+            i32::try_from(y)
+                .ok()
+                .and_then(|y| time::Date::from_calendar_date(y, month, day).ok())
+        };
+        let min = year(first, time::Month::January, 1).unwrap_or(time::Date::MIN);
+        let max = year(last, time::Month::December, 31).unwrap_or(time::Date::MAX);
+        if (min..=max).contains(&d) {
+            Ok(d)
+        } else {
+            Err(Problem {
+                code: "date_out_of_range",
+                args: vec![("min", min.to_string()), ("max", max.to_string())],
+            })
+        }
+    }
+
+    /// An optional date written `YYYY-MM-DD` ([`date`]) within the years `first..=last`
+    /// ([`within`]).
+    pub fn date_in(v: &str, first: i64, last: i64) -> Result<Option<time::Date>, Problem> {
+        date(v)?.map(|d| within(d, first, last)).transpose()
+    }
+
     /// A patched field's new value: the given one checked, `null` as the empty value, or
     /// (absent) the current value, unchecked because it was checked when stored.
     pub fn patched<G, T: Clone>(
@@ -593,6 +621,23 @@ mod tests {
         );
         assert_eq!(date("2026-02-30"), Err("invalid_date".into()));
         assert_eq!(date("28/02/2026"), Err("invalid_date".into()));
+        assert_eq!(
+            date_in("2026-02-28", 2017, 2027),
+            Ok(Some(time::macros::date!(2026 - 02 - 28)))
+        );
+        assert_eq!(date_in("", 2017, 2027), Ok(None));
+        let out = Problem {
+            code: "date_out_of_range",
+            args: vec![("min", "2017-01-01".into()), ("max", "2027-12-31".into())],
+        };
+        assert_eq!(date_in("0001-01-01", 2017, 2027), Err(out.clone()));
+        assert_eq!(date_in("9999-12-31", 2017, 2027), Err(out.clone()));
+        assert_eq!(date_in("2016-12-31", 2017, 2027), Err(out.clone()));
+        assert_eq!(date_in("2028-01-01", 2017, 2027), Err(out));
+        assert_eq!(
+            within(time::macros::date!(2027 - 12 - 31), 2017, 2027),
+            Ok(time::macros::date!(2027 - 12 - 31))
+        );
         assert_eq!(
             float_in("NaN", -11.5, 6.5).unwrap_err().code,
             "out_of_range"

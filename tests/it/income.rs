@@ -292,3 +292,46 @@ mod on_the_pages {
         assert!(stats.text.contains("Porsi pendapatan sendiri"));
     });
 }
+
+/// A year's twelve months recorded at once, each in its own transaction: the yearly totals
+/// count every one (on PostgreSQL each once recounted the year without the others).
+mod months_recorded_at_once_all_count {
+    use super::*;
+    crate::on_both!(Content::Demo, |t| {
+        let darul = t.org_id(DARUL_BAYAN).await;
+        let c = t.api_as("pengelola").await;
+        let tasks: Vec<_> = (1..=12)
+            .map(|m| {
+                let c = c.clone();
+                tokio::spawn(async move {
+                    let (s, body) = c
+                        .json(
+                            "PUT",
+                            "/api/v1/income",
+                            json!({"month": format!("2020-{m:02}"),
+                                "amounts": {"penjualan": 1_000 * m, "pbk": 10_000}}),
+                        )
+                        .await;
+                    assert_eq!(s, 200, "{body}");
+                })
+            })
+            .collect();
+        for task in tasks {
+            task.await.expect("a month");
+        }
+        let (own, total): (i64, i64) = t
+            .db()
+            .fetch_one(
+                Sql::new(
+                    "SELECT own, total FROM income_years WHERE year = 2020 AND centre_id = $1",
+                )
+                .arg(darul),
+            )
+            .await
+            .unwrap();
+        assert_eq!(own, 78_000);
+        assert_eq!(total, 78_000 + 120_000);
+        let y = get_ok(&c, "/api/v1/income?year=2020").await;
+        assert_eq!(int(&y["own"]), 78_000, "{y}");
+    });
+}

@@ -262,3 +262,212 @@ async fn metrics_are_private_and_bounded() {
         );
     }
 }
+
+/// Every date a user types is bounded to a sane range with a field error naming it, and
+/// nothing is saved: a batch from 2017 to the year after next and at most two years long,
+/// an agreement from 2000 to ten years ahead, an income month and a report period from
+/// 2017 to now, a visit planned from 2017 to next year and recorded up to today, an action
+/// due up to the year after next, an aid program's budget year from 2017 to next year. A
+/// valid date still passes.
+mod dates_are_bounded {
+    use super::*;
+    use crate::reports::{assert_refused, create_type, int, open, test_type};
+    use simandiri::kernel::db::Sql;
+    use simandiri::kernel::time::{this_year, today};
+    use simandiri::seed::demo::{DARUL_BAYAN, MES};
+
+    const EARLY: &str = "0001-01-01";
+    const LATE: &str = "9999-12-31";
+
+    async fn rows(t: &TestApp, table: &str) -> i64 {
+        let (n,): (i64,) = t
+            .db()
+            .fetch_one(Sql::new(format!("SELECT COUNT(*) FROM {table}")))
+            .await
+            .unwrap();
+        n
+    }
+
+    crate::on_both!(Content::Demo, |t| {
+        let darul = t.org_id(DARUL_BAYAN).await;
+        let c = t.api_as("pengelola").await;
+        let pembina = t.api_as("pembina").await;
+        let admin = t.api_as("admin").await;
+        let out = "date_out_of_range";
+
+        // A batch.
+        let (_, kejuruan) = c.get_json("/api/v1/kejuruan").await;
+        let batch = |start: &str, end: &str| {
+            json!({"kejuruan": kejuruan[0]["code"], "title": "Menjahit", "start_date": start,
+                "end_date": end, "hours": 240, "quota": 16, "fee": 0, "funding": "pbk"})
+        };
+        let before = rows(&t, "trainings").await;
+        for (start, end, field) in [
+            (EARLY, "2026-02-27", "start_date"),
+            ("2026-01-05", LATE, "end_date"),
+            (EARLY, LATE, "start_date"),
+        ] {
+            let (s, body) = c.json("POST", "/api/v1/trainings", batch(start, end)).await;
+            assert_refused(s, &body, field, out);
+            assert!(
+                body["error"]["fields"][0]["message"]
+                    .as_str()
+                    .is_some_and(|m| m.contains("2017-01-01")),
+                "the range is named: {body}"
+            );
+        }
+        let (s, body) = c
+            .json(
+                "POST",
+                "/api/v1/trainings",
+                batch("2025-01-06", "2027-03-01"),
+            )
+            .await;
+        assert_refused(s, &body, "end_date", "batch_too_long");
+        assert_eq!(rows(&t, "trainings").await, before, "nothing saved");
+        let (s, created) = c
+            .json(
+                "POST",
+                "/api/v1/trainings",
+                batch("2025-01-06", "2027-01-06"),
+            )
+            .await;
+        assert_eq!(s, 201, "{created}");
+        let id = int(&created["id"]);
+        let (s, body) = c
+            .json(
+                "PATCH",
+                &format!("/api/v1/trainings/{id}"),
+                json!({"end_date": LATE}),
+            )
+            .await;
+        assert_refused(s, &body, "end_date", out);
+
+        // An agreement.
+        let mes = t.org_id(MES).await;
+        let agreement = |start: &str, end: &str| {
+            json!({"partner_id": mes, "title": "Magang", "document": "pks",
+                "coverage": ["magang"], "start_date": start, "end_date": end, "status": "aktif"})
+        };
+        let before = rows(&t, "partnerships").await;
+        let (s, body) = c
+            .json(
+                "POST",
+                "/api/v1/partnerships",
+                agreement(EARLY, "2026-12-31"),
+            )
+            .await;
+        assert_refused(s, &body, "start_date", out);
+        let (s, body) = c
+            .json(
+                "POST",
+                "/api/v1/partnerships",
+                agreement("2026-01-01", LATE),
+            )
+            .await;
+        assert_refused(s, &body, "end_date", out);
+        assert_eq!(rows(&t, "partnerships").await, before);
+        let (s, body) = c
+            .json(
+                "POST",
+                "/api/v1/partnerships",
+                agreement("2026-01-01", "2030-12-31"),
+            )
+            .await;
+        assert_eq!(s, 201, "{body}");
+
+        // An income month.
+        let before = rows(&t, "income_months").await;
+        let (s, body) = c
+            .json(
+                "PUT",
+                "/api/v1/income",
+                json!({"month": "2016-12", "amounts": {"penjualan": 1}}),
+            )
+            .await;
+        assert_refused(s, &body, "month", out);
+        assert_eq!(rows(&t, "income_months").await, before);
+        let (s, body) = c
+            .json(
+                "PUT",
+                "/api/v1/income",
+                json!({"month": "2017-01", "amounts": {"penjualan": 1}}),
+            )
+            .await;
+        assert_eq!(s, 200, "{body}");
+
+        // A report period.
+        let type_id = create_type(&admin, test_type("uji_tanggal", &[darul])).await;
+        let (s, body) = open(&c, type_id, darul, "2016-12").await;
+        assert_refused(s, &body, "period", out);
+        let (s, body) = open(&c, type_id, darul, "2017-01").await;
+        assert_eq!(s, 201, "{body}");
+
+        // A visit, its record and an action.
+        let before = rows(&t, "visits").await;
+        for day in [EARLY, LATE] {
+            let (s, body) = pembina
+                .json(
+                    "POST",
+                    "/api/v1/visits",
+                    json!({"centre_id": darul, "planned_date": day, "purpose": "Monev"}),
+                )
+                .await;
+            assert_refused(s, &body, "planned_date", out);
+        }
+        assert_eq!(rows(&t, "visits").await, before);
+        let (s, v) = pembina
+            .json(
+                "POST",
+                "/api/v1/visits",
+                json!({"centre_id": darul, "planned_date": today().to_string(),
+                    "purpose": "Monev"}),
+            )
+            .await;
+        assert_eq!(s, 201, "{v}");
+        let visit = format!("/api/v1/visits/{}", int(&v["id"]));
+        for day in [EARLY, LATE] {
+            let (s, body) = pembina
+                .json("PATCH", &visit, json!({"visited_date": day}))
+                .await;
+            assert_refused(s, &body, "visited_date", out);
+        }
+        let (s, body) = pembina
+            .json(
+                "PATCH",
+                &visit,
+                json!({"visited_date": today().to_string()}),
+            )
+            .await;
+        assert_eq!(s, 200, "{body}");
+        let finding = |due: &str| {
+            json!({"text": "Atap bocor", "severity": "sedang",
+                "actions": [{"text": "Perbaiki", "owner": "Kepala BLKK", "due_date": due}]})
+        };
+        let (s, body) = pembina
+            .json("POST", &format!("{visit}/findings"), finding(LATE))
+            .await;
+        assert_refused(s, &body, "actions.0.due_date", out);
+        let due = format!("{}-12-31", this_year() + 2);
+        let (s, body) = pembina
+            .json("POST", &format!("{visit}/findings"), finding(&due))
+            .await;
+        assert_eq!(s, 201, "{body}");
+
+        // An aid program's budget year.
+        let program = |year: i64| {
+            json!({"name": format!("PBK {year}"), "kind": "pbk", "budget_year": year,
+                "obligations": []})
+        };
+        for year in [1, 2016, this_year() + 2, 9999] {
+            let (s, body) = admin
+                .json("POST", "/api/v1/aid-programs", program(year))
+                .await;
+            assert_refused(s, &body, "budget_year", "out_of_range");
+        }
+        let (s, body) = admin
+            .json("POST", "/api/v1/aid-programs", program(this_year() + 1))
+            .await;
+        assert_eq!(s, 201, "{body}");
+    });
+}

@@ -648,6 +648,16 @@ mod outcomes_move_the_live_figures {
             )
             .await;
         assert_refused(s, &body, "date", "before_batch_end");
+        for day in ["0001-01-01", "9999-12-31"] {
+            let (s, body) = c
+                .json(
+                    "POST",
+                    &format!("/api/v1/enrolments/{a}/outcomes"),
+                    json!({"status": "bekerja", "date": day, "employer": "PT Maju"}),
+                )
+                .await;
+            assert_refused(s, &body, "date", "date_out_of_range");
+        }
         let (s, body) = c
             .json(
                 "POST",
@@ -1000,5 +1010,147 @@ mod the_ministry_changes_the_tracer_schedule {
         )
         .await;
         assert_eq!(changes, 3);
+    });
+}
+
+/// Changes to one batch at once, each in its own transaction (on PostgreSQL they once
+/// overlapped): sixteen results recorded together all count in the figures, and two
+/// outcomes recorded together leave the later one as the latest.
+mod results_recorded_at_once_all_count {
+    use super::*;
+    crate::on_both!(Content::Demo, |t| {
+        let c = t.api_as("pengelola").await;
+        let k = first_kejuruan(&c).await;
+        let centre = t.org_id(DARUL_BAYAN).await;
+        let query = format!("centre={centre}&year=2026");
+        let before = stats(&c, &query).await["total"].clone();
+        let training = id_of(&plan(&c, past_batch(&k, "Tata Boga Serentak")).await);
+        let mut enrolments = Vec::new();
+        for i in 0..16u16 {
+            let nik = if i % 2 == 0 {
+                woman(7600 + i)
+            } else {
+                man(7600 + i)
+            };
+            enrolments.push(id_of(
+                &enrol(&c, training, person(&nik, "Peserta Serentak")).await,
+            ));
+        }
+        let tasks: Vec<_> = enrolments
+            .iter()
+            .map(|e| {
+                let c = c.clone();
+                let e = *e;
+                tokio::spawn(async move {
+                    record_result(&c, e, json!({"result": "kompeten"})).await;
+                })
+            })
+            .collect();
+        for task in tasks {
+            task.await.expect("a result");
+        }
+        let after = stats(&c, &query).await["total"].clone();
+        assert_eq!(
+            int(&after, "kompeten") - int(&before, "kompeten"),
+            16,
+            "{after}"
+        );
+        assert_eq!(
+            int(&after, "trainees") - int(&before, "trainees"),
+            16,
+            "{after}"
+        );
+
+        // Two outcomes of one graduate at once: the later date is the latest, whichever
+        // was written last.
+        let e = enrolments[0];
+        let tasks: Vec<_> = [("2026-06-01", "bekerja"), ("2026-04-01", "wirausaha")]
+            .into_iter()
+            .map(|(day, status)| {
+                let c = c.clone();
+                tokio::spawn(async move {
+                    let (s, body) = c
+                        .json(
+                            "POST",
+                            &format!("/api/v1/enrolments/{e}/outcomes"),
+                            json!({"status": status, "date": day, "employer": "PT Maju",
+                                "business_name": "Katering Lia"}),
+                        )
+                        .await;
+                    assert_eq!(s, 201, "{body}");
+                })
+            })
+            .collect();
+        for task in tasks {
+            task.await.expect("an outcome");
+        }
+        let latest = enrolment_in(&c, training, e).await;
+        assert_eq!(latest["latest_status"], "bekerja", "{latest}");
+        let figures = stats(&c, &query).await["total"].clone();
+        assert_eq!(int(&figures, "bekerja") - int(&before, "bekerja"), 1);
+        assert_eq!(int(&figures, "wirausaha") - int(&before, "wirausaha"), 0);
+    });
+}
+
+/// A batch closed while trainees are enrolled into it: either a trainee came in first (and
+/// the batch, with a trainee lacking a result, is not closed) or the batch closed first
+/// (and refuses them); never a closed batch with a trainee without a result.
+mod closing_while_enrolling {
+    use super::*;
+    crate::on_both!(Content::Demo, |t| {
+        let db = t.db();
+        let c = t.api_as("pengelola").await;
+        let k = first_kejuruan(&c).await;
+        let training = id_of(&plan(&c, past_batch(&k, "Las Serentak")).await);
+        let first = id_of(&enrol(&c, training, person(&woman(7701), "Siti Aminah")).await);
+        record_result(&c, first, json!({"result": "kompeten"})).await;
+        let browser = t.as_role("pengelola").await;
+        let close = tokio::spawn(async move {
+            browser
+                .form(&format!("/trainings/{training}/close"), &[])
+                .await
+        });
+        let tasks: Vec<_> = (0..8u16)
+            .map(|i| {
+                let c = c.clone();
+                tokio::spawn(async move {
+                    c.json(
+                        "POST",
+                        &format!("/api/v1/trainings/{training}/enrolments"),
+                        person(&man(7710 + i), "Budi Santoso"),
+                    )
+                    .await
+                })
+            })
+            .collect();
+        let closing = close.await.expect("the closing");
+        for task in tasks {
+            let (s, body) = task.await.expect("an enrolment");
+            if s != 201 {
+                assert_refused(s, &body, "nik", "batch_closed");
+            }
+        }
+        let without = count(
+            db,
+            "SELECT COUNT(*) FROM enrolments WHERE training_id = $1 AND result IS NULL",
+            training,
+        )
+        .await;
+        let is_closed = count(
+            db,
+            "SELECT COUNT(*) FROM trainings WHERE id = $1 AND closed_at IS NOT NULL",
+            training,
+        )
+        .await
+            == 1;
+        if is_closed {
+            assert_eq!(closing.status, 303, "{}", closing.text);
+            assert!(closing.header("location").contains("done=training_closed"));
+            assert_eq!(without, 0, "a closed batch has every result");
+        } else {
+            assert_eq!(closing.status, 422, "{}", closing.text);
+        }
+        let (taken, enrolled) = seats(db, training).await;
+        assert_eq!(taken, enrolled);
     });
 }

@@ -268,7 +268,8 @@ fn invitation_mail(base: &str, to: &str, name: &str, org: Option<&str>, token: &
     }
 }
 
-/// Queues a fresh invitation link for `user` (older links stop working).
+/// Queues a fresh invitation link for `user` (older links stop working: the account is
+/// held meanwhile, so of two links sent at once only the later works).
 async fn send_invitation(
     tx: &mut Tx,
     base: &str,
@@ -277,6 +278,7 @@ async fn send_invitation(
     name: &str,
     org: Option<&str>,
 ) -> Result<(), AppError> {
+    tx.lock(ENTITY, user_id).await?;
     let at = now();
     store::void_tokens(tx, user_id, TokenPurpose::Invite, at).await?;
     let (token, hash) = new_token();

@@ -13,7 +13,19 @@ use crate::kernel::error::AppError;
 use crate::kernel::web::AppState;
 use crate::kernel::web::error::ErrorBody;
 use crate::kernel::web::extract::{ApiJson, Path, Query};
+use crate::kernel::web::openapi::Doc;
 use crate::kernel::web::paging::{Paged, page_in_range};
+
+/// What the derived document cannot say: the budget years allowed this year.
+pub fn document(doc: &mut Doc) {
+    let next = crate::kernel::time::this_year() + 1;
+    doc.set(
+        "ProgramInput",
+        "budget_year",
+        "maximum",
+        serde_json::json!(next),
+    );
+}
 
 /// Aid programs, the latest budget year first (everyone with BLKK in their scope).
 #[utoipa::path(get, path = "/api/v1/aid-programs", tag = "aid", operation_id = "aid_programs",

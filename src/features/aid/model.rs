@@ -34,7 +34,8 @@ pub struct ProgramInput {
     pub name: String,
     #[schema(value_type = AidKind)]
     pub kind: String,
-    #[schema(value_type = i64, minimum = 2000, maximum = 2100)]
+    /// From 2017 to next year.
+    #[schema(value_type = i64, minimum = 2017)]
     pub budget_year: Num,
     /// A province (`36`) or regency (`36.03`) code: allocations only to BLKK there.
     pub area_code: Option<String>,
@@ -76,8 +77,12 @@ impl ProgramInput {
         };
         let budget_year = e.take(
             "budget_year",
-            check::int_in(self.budget_year.text(), 2000, 2100)
-                .and_then(|v| v.ok_or_else(|| "required".into())),
+            check::int_in(
+                self.budget_year.text(),
+                crate::features::centres::model::FIRST_AID_YEAR,
+                crate::kernel::time::this_year() + 1,
+            )
+            .and_then(|v| v.ok_or_else(|| "required".into())),
         );
         let area_code = self
             .area_code

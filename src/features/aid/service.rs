@@ -82,9 +82,6 @@ pub async fn allocate(
     {
         return Err(AppError::invalid("centre_id", "outside_region"));
     }
-    if store::allocated(db, program_id, a.centre_id).await? {
-        return Err(AppError::invalid("centre_id", "duplicate"));
-    }
     let mut tx = db.begin().await?;
     let id = store::insert_allocation(&mut tx, program_id, &a, now()).await?;
     audit::record_now(

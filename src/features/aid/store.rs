@@ -125,18 +125,6 @@ pub async fn insert_program(
     Ok(id)
 }
 
-/// Whether the program was allocated to the BLKK already.
-pub async fn allocated(db: &Db, program: i64, centre: i64) -> Result<bool, StoreError> {
-    let row: Option<(i64,)> = db
-        .fetch_optional(
-            Sql::new("SELECT id FROM aid_allocations WHERE program_id = $1 AND centre_id = $2")
-                .arg(program)
-                .arg(centre),
-        )
-        .await?;
-    Ok(row.is_some())
-}
-
 pub async fn insert_allocation(
     tx: &mut Tx,
     program: i64,

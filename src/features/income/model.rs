@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use time::{Date, Month, OffsetDateTime};
 
 use crate::code_enum;
+use crate::features::centres::model::FIRST_AID_YEAR as FIRST_YEAR;
 use crate::kernel::access::{Actor, Role};
 use crate::kernel::code::Rupiah;
 use crate::kernel::validate::{FieldErrors, Problem, check};
@@ -201,7 +202,13 @@ impl IncomeInput {
                 e.add("month", "future_month");
                 None
             }
-            Some(m) => Some(m),
+            Some(m) => match check::within(m.first_day(), FIRST_YEAR, i64::from(today.year())) {
+                Ok(_) => Some(m),
+                Err(p) => {
+                    e.add("month", p);
+                    None
+                }
+            },
         };
         let mut amounts = BTreeMap::new();
         for (code, v) in &self.amounts {

@@ -157,7 +157,9 @@ pub async fn save(
     Ok(id)
 }
 
-/// Recounts a BLKK's year from its months (at most twelve rows).
+/// Recounts a BLKK's year from its months (at most twelve rows), the BLKK's income held
+/// ([`Tx::lock`]) so that two months saved at once each count the other's: the last one
+/// recounts both.
 pub async fn refresh_year(
     tx: &mut Tx,
     centre: i64,
@@ -165,6 +167,7 @@ pub async fn refresh_year(
     province: &str,
     regency: &str,
 ) -> Result<(), StoreError> {
+    tx.lock("income_years", centre).await?;
     tx.execute(
         Sql::new(
             "INSERT INTO income_years (year, centre_id, province_code, regency_code, own, total) \

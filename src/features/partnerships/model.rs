@@ -199,8 +199,14 @@ fn rupiah(v: Option<&Num>) -> Result<i64, Problem> {
     }
 }
 
-fn required_date(v: Option<&String>) -> Result<Date, Problem> {
-    check::date(text(v))?.ok_or_else(|| "required".into())
+/// The years an agreement's start or end may fall in: from 2000 (some pesantren signed
+/// long before their BLKK opened) to [`YEARS_AHEAD`] years from now.
+pub const FIRST_YEAR: i64 = 2000;
+pub const YEARS_AHEAD: i64 = 10;
+
+fn agreement_date(v: Option<&String>) -> Result<Date, Problem> {
+    let last = crate::kernel::time::this_year() + YEARS_AHEAD;
+    check::date_in(text(v), FIRST_YEAR, last)?.ok_or_else(|| "required".into())
 }
 
 fn code<T: Copy>(v: Option<&String>, parse: impl Fn(&str) -> Option<T>) -> Result<T, Problem> {
@@ -280,8 +286,8 @@ impl PartnershipInput {
                 Ok(out)
             }),
         );
-        let start = check::patched(&self.start_date, cur.map(|c| &c.start_date), required_date);
-        let end = check::patched(&self.end_date, cur.map(|c| &c.end_date), required_date);
+        let start = check::patched(&self.start_date, cur.map(|c| &c.start_date), agreement_date);
+        let end = check::patched(&self.end_date, cur.map(|c| &c.end_date), agreement_date);
         let (start_date, end_date) = match (start, end) {
             (Ok(s), Ok(en)) => {
                 if en < s {

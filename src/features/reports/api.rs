@@ -458,11 +458,7 @@ pub async fn attach(
     params(("id" = i64, Path, description = "Report id"),
         ("attachment_id" = i64, Path, description = "Attachment id")),
     security(("session" = [])),
-    responses((status = 200, description = "The file, with its type",
-            content((Vec<u8> = "image/jpeg"), (Vec<u8> = "image/png"), (Vec<u8> = "image/webp"),
-                (Vec<u8> = "application/pdf"),
-                (Vec<u8> = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
-                (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
+    responses(export::StoredFile,
         (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody)))]
 pub async fn attachment(

@@ -112,6 +112,9 @@ pub async fn open(
     if p.start() > today() {
         return Err(AppError::invalid("period", "period_not_begun"));
     }
+    let first = centres::model::FIRST_AID_YEAR;
+    check::within(p.start(), first, crate::kernel::time::this_year())
+        .map_err(|e| AppError::invalid("period", e))?;
     if c.profile.status != centres::model::CentreStatus::Aktif
         || !t.input.expects(&c.facts(), c.profile.aid_year)
     {
@@ -682,10 +685,15 @@ pub async fn attach(
             Some(_) => return Err(AppError::invalid("status", "report_locked")),
             None => return Err(AppError::NotFound),
         }
-        if attachments::count(&mut tx, REPORT, id).await? >= model::MAX_ATTACHMENTS {
-            return Err(AppError::invalid("file", "too_many_files"));
-        }
-        let aid = attachments::insert(&mut tx, REPORT, id, &kept, actor.user_id).await?;
+        let aid = attachments::insert(
+            &mut tx,
+            REPORT,
+            id,
+            &kept,
+            actor.user_id,
+            model::MAX_ATTACHMENTS,
+        )
+        .await?;
         tx.commit().await?;
         Ok(aid)
     }

@@ -13,7 +13,7 @@ use super::model::{
 use super::period::Frequency;
 use crate::features::centres::store::push_scope_on;
 use crate::kernel::access::Scope;
-use crate::kernel::db::{Arg, Db, Sql, StoreError, Tx};
+use crate::kernel::db::{Arg, Db, Dialect, Sql, StoreError, Tx};
 
 // ---- Report types --------------------------------------------------------------------
 
@@ -528,10 +528,16 @@ pub async fn insert_comment(
     Ok(id)
 }
 
-/// A report's status, read inside the transaction that changes what hangs on it.
+/// A report's status, read inside the transaction that changes what hangs on it and held
+/// until it ends (PostgreSQL: `FOR UPDATE`; SQLite writes one at a time): a report being
+/// sent meanwhile waits, so no file comes or goes once it is locked.
 pub async fn status_in(tx: &mut Tx, id: i64) -> Result<Option<ReportStatus>, StoreError> {
+    let hold = match tx.dialect() {
+        Dialect::Postgres => " FOR UPDATE",
+        Dialect::Sqlite => "",
+    };
     let row: Option<(ReportStatus,)> = tx
-        .fetch_optional(Sql::new("SELECT status FROM reports WHERE id = $1").arg(id))
+        .fetch_optional(Sql::new(format!("SELECT status FROM reports WHERE id = $1{hold}")).arg(id))
         .await?;
     Ok(row.map(|(s,)| s))
 }

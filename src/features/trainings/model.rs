@@ -7,6 +7,8 @@ use time::{Date, OffsetDateTime};
 
 use super::nik;
 use crate::code_enum;
+// The first year a batch or an outcome may be dated: the first BLKK opened in 2017.
+use crate::features::centres::model::FIRST_AID_YEAR as FIRST_YEAR;
 use crate::kernel::access::{Actor, Role};
 use crate::kernel::code::Rupiah;
 use crate::kernel::validate::{FieldErrors, Flag, Num, Patch, Problem, check};
@@ -190,8 +192,13 @@ fn required_int(v: Option<&Num>, min: i64, max: i64) -> Result<i64, Problem> {
     check::int_in(num(v), min, max)?.ok_or_else(|| "required".into())
 }
 
-fn required_date(v: Option<&String>) -> Result<Date, Problem> {
-    check::date(text(v))?.ok_or_else(|| "required".into())
+/// A batch runs at most this many years.
+pub const MAX_BATCH_YEARS: i32 = 2;
+
+/// A batch's start or end: from [`FIRST_YEAR`] to the year after next.
+fn batch_date(v: Option<&String>) -> Result<Date, Problem> {
+    let this_year = crate::kernel::time::this_year();
+    check::date_in(text(v), FIRST_YEAR, this_year + 2)?.ok_or_else(|| "required".into())
 }
 
 impl TrainingInput {
@@ -227,12 +234,26 @@ impl TrainingInput {
                 check::required(text(v), 200)
             }),
         );
-        let start = check::patched(&self.start_date, cur.map(|c| &c.start_date), required_date);
-        let end = check::patched(&self.end_date, cur.map(|c| &c.end_date), required_date);
+        let start = check::patched(&self.start_date, cur.map(|c| &c.start_date), batch_date);
+        let end = check::patched(&self.end_date, cur.map(|c| &c.end_date), batch_date);
         let (start_date, end_date) = match (start, end) {
             (Ok(s), Ok(en)) => {
+                // The same day two years on (from 29 February: 28 February).
+                let longest = s
+                    .replace_year(s.year() + MAX_BATCH_YEARS)
+                    .unwrap_or_else(|_| {
+                        s.saturating_add(time::Duration::days(365 * i64::from(MAX_BATCH_YEARS)))
+                    });
                 if en < s {
                     e.add("end_date", "end_before_start");
+                } else if en > longest {
+                    e.add(
+                        "end_date",
+                        Problem {
+                            code: "batch_too_long",
+                            args: vec![("max", MAX_BATCH_YEARS.to_string())],
+                        },
+                    );
                 }
                 (s, en)
             }
@@ -783,7 +804,7 @@ impl OutcomeInput {
                 None
             }),
         };
-        let date = match check::date(self.date.text()) {
+        let date = match check::date_in(self.date.text(), FIRST_YEAR, i64::from(today.year())) {
             Ok(Some(d)) if d < end_date => {
                 e.add("date", "before_batch_end");
                 None

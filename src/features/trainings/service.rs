@@ -199,15 +199,18 @@ pub async fn update(
         return Err(AppError::Stale);
     }
     let t = input.validate(Some(&current.training), current.training.centre_id)?;
-    if t.quota < current.enrolled {
-        return Err(AppError::invalid("quota", "below_enrolled"));
-    }
     check_references(db, &t).await?;
     let changes = audit::diff(&audit::snapshot(&current.training), &audit::snapshot(&t));
     if changes.is_empty() {
         return Ok(current);
     }
     let mut tx = db.begin().await?;
+    tx.lock(TRAINING, id).await?;
+    // Counted now, the batch held: a trainee enrolled meanwhile counts.
+    let enrolled = store::get_in(&mut tx, id).await?.map_or(0, |b| b.enrolled);
+    if t.quota < enrolled {
+        return Err(AppError::invalid("quota", "below_enrolled"));
+    }
     store::update(&mut tx, id, version, &t, now()).await?;
     store::refresh_figures(&mut tx, id).await?;
     audit::record_now(
@@ -241,11 +244,12 @@ pub async fn close(
     if t.training.end_date > today() {
         return Err(AppError::invalid("end_date", "before_batch_end"));
     }
-    let list = store::enrolments(db, id).await?;
-    if list.iter().any(|e| e.result.is_none()) {
+    let mut tx = db.begin().await?;
+    // The batch held: a trainee enrolled meanwhile is seen here, or waits and finds it closed.
+    tx.lock(TRAINING, id).await?;
+    if store::results_missing(&mut tx, id).await? {
         return Err(AppError::invalid("result", "results_missing"));
     }
-    let mut tx = db.begin().await?;
     store::close(&mut tx, id, version, now()).await?;
     audit::record_now(
         &mut tx,
@@ -357,9 +361,13 @@ async fn tell_enrolled(tx: &mut Tx, person_id: i64, t: &TrainingRecord) -> Resul
     Ok(())
 }
 
-/// Puts a person in a batch: not twice, not in two batches at once, not beyond the quota.
+/// Puts a person in a batch: not twice, not in two batches at once, not beyond the quota,
+/// not once it is closed (read here, the caller holding the batch: [`Tx::lock`]).
 async fn enrol_person(tx: &mut Tx, t: &TrainingRecord, person_id: i64) -> Result<i64, AppError> {
-    if t.is_closed() {
+    if store::get_in(tx, t.id)
+        .await?
+        .is_none_or(|now| now.is_closed())
+    {
         return Err(AppError::invalid("nik", "batch_closed"));
     }
     if store::overlapping(
@@ -396,6 +404,7 @@ pub async fn enrol(
     let t = for_edit(db, actor, training_id).await?;
     let p = input.validate(today())?;
     let mut tx = db.begin().await?;
+    tx.lock(TRAINING, t.id).await?;
     let (person_id, new) = find_or_add_person(db, &mut tx, &p).await?;
     let id = enrol_person(&mut tx, &t, person_id).await?;
     store::keep_person_record(
@@ -512,6 +521,7 @@ pub async fn set_result(
         return Ok(e);
     }
     let mut tx = db.begin().await?;
+    tx.lock(TRAINING, t.id).await?;
     store::set_result(&mut tx, enrolment_id, version, &r, next, now()).await?;
     store::refresh_figures(&mut tx, t.id).await?;
     audit::record_now(
@@ -631,15 +641,15 @@ pub async fn add_outcome(
             _ => return Err(AppError::invalid("partner_id", "invalid_choice")),
         }
     }
+    let next = next_due(
+        t.training.end_date,
+        &store::schedule(db).await?,
+        Some(o.date),
+    );
     let mut tx = db.begin().await?;
+    tx.lock(TRAINING, t.id).await?;
     let id = store::insert_outcome(&mut tx, enrolment_id, &o, Some(actor.user_id), now()).await?;
-    if e.latest_date.is_none_or(|l| o.date >= l) {
-        let next = next_due(
-            t.training.end_date,
-            &store::schedule(db).await?,
-            Some(o.date),
-        );
-        store::set_latest(&mut tx, enrolment_id, &o, next).await?;
+    if store::set_latest(&mut tx, enrolment_id, &o, next).await? {
         store::refresh_figures(&mut tx, t.id).await?;
     }
     audit::record_now(
@@ -834,6 +844,7 @@ pub async fn decide(
         ApplicationStatus::Ditolak
     };
     let mut tx = db.begin().await?;
+    tx.lock(TRAINING, t.id).await?;
     if !store::decide(
         &mut tx,
         application_id,

@@ -153,6 +153,17 @@ pub async fn close(
     }
 }
 
+/// Whether a trainee of the batch still has no result.
+pub async fn results_missing(tx: &mut Tx, id: i64) -> Result<bool, StoreError> {
+    let (n,): (i64,) = tx
+        .fetch_one(
+            Sql::new("SELECT COUNT(*) FROM enrolments WHERE training_id = $1 AND result IS NULL")
+                .arg(id),
+        )
+        .await?;
+    Ok(n > 0)
+}
+
 /// Takes one seat; `false` when the batch is full.
 pub async fn take_seat(tx: &mut Tx, id: i64) -> Result<bool, StoreError> {
     let n = tx
@@ -1038,25 +1049,28 @@ pub async fn insert_outcome(
     Ok(id)
 }
 
-/// Sets the enrolment's latest outcome and next follow-up.
+/// Makes `o` the enrolment's latest outcome, with its next follow-up, unless a later one is
+/// recorded (decided by the row as it is when written, so two outcomes recorded at once
+/// leave the later date). `false` when it is not the latest.
 pub async fn set_latest(
     tx: &mut Tx,
     enrolment_id: i64,
     o: &Outcome,
     next_due: Option<Date>,
-) -> Result<(), StoreError> {
-    tx.execute(
-        Sql::new(
-            "UPDATE enrolments SET latest_status = $1, latest_date = $2, next_due = $3, \
-             version = version + 1 WHERE id = $4",
+) -> Result<bool, StoreError> {
+    let n = tx
+        .execute(
+            Sql::new(
+                "UPDATE enrolments SET latest_status = $1, latest_date = $2, next_due = $3, \
+                 version = version + 1 WHERE id = $4 AND (latest_date IS NULL OR latest_date <= $2)",
+            )
+            .arg(o.status)
+            .arg(o.date)
+            .arg(next_due)
+            .arg(enrolment_id),
         )
-        .arg(o.status)
-        .arg(o.date)
-        .arg(next_due)
-        .arg(enrolment_id),
-    )
-    .await?;
-    Ok(())
+        .await?;
+    Ok(n == 1)
 }
 
 pub async fn outcomes(db: &Db, enrolment_id: i64) -> Result<Vec<OutcomeRecord>, StoreError> {
@@ -1329,8 +1343,11 @@ async fn apply_tally(tx: &mut Tx, training_id: i64, sign: i64) -> Result<(), Sto
 }
 
 /// Brings a batch's contribution to the figures up to date, in the transaction of the
-/// write that changed it: its old tally comes out, its new one goes in.
+/// write that changed it: its old tally comes out, its new one goes in. The batch is held
+/// ([`Tx::lock`]; callers take it first, before their own writes), so two changes to one
+/// batch at once each count the other's: the last one's tally is computed from both.
 pub async fn refresh_figures(tx: &mut Tx, training_id: i64) -> Result<(), StoreError> {
+    tx.lock(super::model::TRAINING, training_id).await?;
     apply_tally(tx, training_id, -1).await?;
     tx.execute(Sql::new("DELETE FROM training_tallies WHERE training_id = $1").arg(training_id))
         .await?;

@@ -223,8 +223,7 @@ pub async fn add_photo(
     params(("id" = i64, Path, description = "Finding id"),
         ("attachment_id" = i64, Path, description = "Photo id")),
     security(("session" = [])),
-    responses((status = 200, description = "The photo",
-            content((Vec<u8> = "image/jpeg"), (Vec<u8> = "image/png"), (Vec<u8> = "image/webp"))),
+    responses(export::StoredImage,
         (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody)))]
 pub async fn photo(
@@ -360,11 +359,7 @@ pub async fn add_evidence(
     params(("id" = i64, Path, description = "Action id"),
         ("attachment_id" = i64, Path, description = "File id")),
     security(("session" = [])),
-    responses((status = 200, description = "The file",
-            content((Vec<u8> = "image/jpeg"), (Vec<u8> = "image/png"), (Vec<u8> = "image/webp"),
-                (Vec<u8> = "application/pdf"),
-                (Vec<u8> = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
-                (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
+    responses(export::StoredFile,
         (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody)))]
 pub async fn evidence(

@@ -20,6 +20,10 @@ pub const FINDING: &str = "visit_finding";
 /// Photos on one finding, evidence files on one action.
 pub const MAX_FILES: i64 = 10;
 
+/// The first year a visit or an action may be dated (the first BLKK opened in 2017); a visit
+/// is planned at most for next year, an action falls due at most the year after.
+pub use crate::features::centres::model::FIRST_AID_YEAR as FIRST_YEAR;
+
 code_enum! {
     pub enum VisitStatus {
         /// Planned.
@@ -256,7 +260,8 @@ impl NewFinding {
             };
             let text = required("text", &a.text, 1000);
             let owner = required("owner", &a.owner, 200);
-            let due = match check::date(&a.due_date) {
+            let last = crate::kernel::time::this_year() + 2;
+            let due = match check::date_in(&a.due_date, FIRST_YEAR, last) {
                 Ok(Some(d)) if d < visit_day => {
                     e.add(f("due_date"), "due_before_visit");
                     None

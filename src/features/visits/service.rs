@@ -6,8 +6,9 @@
 use std::collections::BTreeMap;
 
 use super::model::{
-    self, ACTION, ActionRecord, ActionStatus, ActionUpdate, FINDING, FindingRecord, MAX_FILES,
-    NewFinding, NewVisit, Question, VISIT, VisitRecord, VisitStatus, VisitUpdate, check_answers,
+    self, ACTION, ActionRecord, ActionStatus, ActionUpdate, FINDING, FIRST_YEAR, FindingRecord,
+    MAX_FILES, NewFinding, NewVisit, Question, VISIT, VisitRecord, VisitStatus, VisitUpdate,
+    check_answers,
 };
 use super::store::{self, NewVisitRow};
 use crate::features::centres::{self, model::CentreRecord};
@@ -17,7 +18,7 @@ use crate::kernel::audit;
 use crate::kernel::db::Db;
 use crate::kernel::error::AppError;
 use crate::kernel::files::{self, Files};
-use crate::kernel::time::{now, today};
+use crate::kernel::time::{now, this_year, today};
 use crate::kernel::validate::check;
 use crate::kernel::web::paging::{Paged, Window};
 
@@ -92,7 +93,7 @@ pub async fn plan(db: &Db, actor: &Actor, input: &NewVisit) -> Result<VisitRecor
     }
     let planned: Option<time::Date> = e.take(
         "planned_date",
-        check::date(&input.planned_date)
+        check::date_in(&input.planned_date, FIRST_YEAR, this_year() + 1)
             .and_then(|d| d.ok_or_else(|| "required".into()))
             .map(Some),
     );
@@ -158,7 +159,11 @@ pub async fn record(
     }
     let questions = store::questions(db).await?;
     let mut e = crate::kernel::validate::FieldErrors::new();
-    let visited = match input.visited_date.as_deref().map(check::date) {
+    let visited = match input
+        .visited_date
+        .as_deref()
+        .map(|d| check::date_in(d, FIRST_YEAR, this_year()))
+    {
         None => v.visited_date,
         Some(Ok(Some(d))) if d > today() => {
             e.add("visited_date", "in_future");

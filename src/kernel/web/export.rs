@@ -4,11 +4,13 @@
 //! is neutralised with a leading apostrophe.
 
 use std::borrow::Cow;
+use std::collections::BTreeMap;
 
 use axum::body::{Body, Bytes};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use futures_util::future::BoxFuture;
+use utoipa::openapi::RefOr;
 
 use crate::kernel::error::AppError;
 use crate::kernel::files::Kind;
@@ -19,11 +21,81 @@ pub fn pdf(bytes: Vec<u8>, filename: &str) -> Response {
     named(bytes, "application/pdf", filename, true)
 }
 
-/// A stored file of a kind we accept: images and PDF shown in the browser, documents
-/// downloaded.
+/// What a stored file is served under: a sandbox (no scripts, no plugins, an origin of its
+/// own) where nothing may be loaded. An uploaded file is someone's content, not ours: a
+/// PDF with JavaScript, or a page behind a `%PDF-` header, runs nothing here.
+pub const FILE_CSP: &str = "sandbox; default-src 'none'";
+
+/// An uploaded file as every download route serves it (the one place): its real type,
+/// never sniffed, under [`FILE_CSP`]; images shown in the browser, everything else (PDF
+/// included, whose viewer would run its scripts) downloaded.
 pub fn file(bytes: Vec<u8>, kind: Kind, filename: &str) -> Response {
-    let inline = kind.is_image() || kind == Kind::Pdf;
-    named(bytes, kind.mime(), filename, inline)
+    let mut res = named(bytes, kind.mime(), filename, kind.is_image());
+    let h = res.headers_mut();
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(FILE_CSP),
+    );
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    res
+}
+
+/// The API document's answer of a download route serving [`file`]: 200 with a file of any
+/// kind accepted ([`Kind::ALL`]), and the headers it comes with.
+pub struct StoredFile;
+
+/// Like [`StoredFile`], for the routes that keep images only (a finding's photos).
+pub struct StoredImage;
+
+impl utoipa::IntoResponses for StoredFile {
+    fn responses() -> BTreeMap<String, RefOr<utoipa::openapi::Response>> {
+        stored(Kind::ALL.iter().copied(), "The file, with its type")
+    }
+}
+
+impl utoipa::IntoResponses for StoredImage {
+    fn responses() -> BTreeMap<String, RefOr<utoipa::openapi::Response>> {
+        stored(Kind::ALL.into_iter().filter(|k| k.is_image()), "The photo")
+    }
+}
+
+fn stored(
+    kinds: impl Iterator<Item = Kind>,
+    description: &str,
+) -> BTreeMap<String, RefOr<utoipa::openapi::Response>> {
+    use utoipa::openapi::{ContentBuilder, HeaderBuilder, ResponseBuilder, Type};
+    let text = || utoipa::openapi::ObjectBuilder::new().schema_type(Type::String);
+    let mut r = ResponseBuilder::new()
+        .description(description)
+        .header(
+            "Content-Security-Policy",
+            HeaderBuilder::new()
+                .schema(Some(text().enum_values(Some([FILE_CSP]))))
+                .build(),
+        )
+        .header(
+            "Content-Disposition",
+            HeaderBuilder::new()
+                .schema(Some(text()))
+                .description(Some("`inline` for images, `attachment` for the rest"))
+                .build(),
+        );
+    for k in kinds {
+        r = r.content(
+            k.mime(),
+            ContentBuilder::new()
+                .schema(Some(text().format(Some(
+                    utoipa::openapi::SchemaFormat::KnownFormat(
+                        utoipa::openapi::KnownFormat::Binary,
+                    ),
+                ))))
+                .build(),
+        );
+    }
+    BTreeMap::from([("200".to_owned(), r.build().into())])
 }
 
 /// Bytes shown in the browser when `inline`, else downloaded; named `filename` (any
