@@ -1,17 +1,18 @@
-//! Accounts: signing in and out (throttled, with bounded password hashing), sessions in the
-//! database, creating accounts.
+//! Accounts: signing in and out (throttled without locking the owner out, with bounded
+//! password hashing), sessions in the database, creating accounts.
 
 use reqwest::StatusCode;
 use serde_json::json;
 use simandiri::features::accounts::model::User;
 use simandiri::features::accounts::service::{
-    self, MAX_ATTEMPTS_PER_ACCOUNT, MAX_ATTEMPTS_PER_CLIENT, NewAccount,
+    self, MAX_ATTEMPTS_PER_ACCOUNT, MAX_ATTEMPTS_PER_CLIENT, MAX_ATTEMPTS_PER_KNOWN_CLIENT,
+    NewAccount, SignInFrom,
 };
 use simandiri::kernel::access::{Role, Scope};
 use simandiri::kernel::db::Sql;
 use simandiri::kernel::error::AppError;
 
-use crate::support::{Client, Content, DEMO_PASSWORD, demo_email};
+use crate::support::{Client, Content, DEMO_PASSWORD, TestApp, demo_email};
 
 mod sessions_end_on_the_server {
     use super::*;
@@ -84,7 +85,8 @@ mod sessions_end_on_the_server {
             .unwrap();
         assert_eq!(n, 0, "the session row is gone");
 
-        // Repeated failures are throttled with 429 and Retry-After.
+        // Repeated failures (to an account never signed in to) are throttled with 429 and
+        // Retry-After.
         for i in 0..=MAX_ATTEMPTS_PER_ACCOUNT {
             let r = c
                 .http
@@ -107,26 +109,192 @@ mod sign_in_throttles_and_answers_alike {
     use super::*;
     crate::on_both!(Content::Demo, |t| {
         let db = t.db();
-        let ok = service::sign_in(db, "PENGELOLA@demo.simandiri.test", DEMO_PASSWORD, None)
-            .await
-            .unwrap();
+        let nowhere = SignInFrom::default();
+        let (ok, device) =
+            service::sign_in(db, "PENGELOLA@demo.simandiri.test", DEMO_PASSWORD, &nowhere)
+                .await
+                .unwrap();
         assert_eq!(ok.role, Role::Pengelola);
-        let unknown = service::sign_in(db, "nobody@demo.simandiri.test", DEMO_PASSWORD, None).await;
-        let wrong = service::sign_in(db, "forum@demo.simandiri.test", "wrong password", None).await;
+        assert_eq!(device.len(), 64, "a device token to keep");
+        let unknown =
+            service::sign_in(db, "nobody@demo.simandiri.test", DEMO_PASSWORD, &nowhere).await;
+        let wrong =
+            service::sign_in(db, "forum@demo.simandiri.test", "wrong password", &nowhere).await;
         assert!(matches!(unknown, Err(AppError::BadCredentials)));
         assert!(matches!(wrong, Err(AppError::BadCredentials)));
         for _ in 1..MAX_ATTEMPTS_PER_ACCOUNT {
-            let r = service::sign_in(db, "forum@demo.simandiri.test", "wrong password", None).await;
+            let r =
+                service::sign_in(db, "forum@demo.simandiri.test", "wrong password", &nowhere).await;
             assert!(matches!(r, Err(AppError::BadCredentials)), "{r:?}");
         }
-        // Now even the right password is refused for a while.
-        let r = service::sign_in(db, "forum@demo.simandiri.test", DEMO_PASSWORD, None).await;
+        // Now even the right password is refused for a while, from devices and addresses the
+        // account never signed in from.
+        let r = service::sign_in(db, "forum@demo.simandiri.test", DEMO_PASSWORD, &nowhere).await;
         assert!(matches!(r, Err(AppError::TooManyAttempts)), "{r:?}");
-        // Other accounts are unaffected, and a success clears the account's count.
+        // Other accounts are unaffected, and successes are not held against anyone.
         for _ in 0..MAX_ATTEMPTS_PER_ACCOUNT + 2 {
-            service::sign_in(db, "pembina@demo.simandiri.test", DEMO_PASSWORD, None)
+            service::sign_in(db, "pembina@demo.simandiri.test", DEMO_PASSWORD, &nowhere)
                 .await
                 .unwrap();
+        }
+    });
+}
+
+/// The number of sign-in warnings queued for `email`.
+async fn warnings(t: &TestApp, email: &str) -> i64 {
+    let (n,): (i64,) = t
+        .db()
+        .fetch_one(
+            Sql::new("SELECT COUNT(*) FROM mail_jobs WHERE to_addr = $1 AND subject = $2")
+                .arg(email)
+                .arg("Percobaan masuk yang gagal ke akun Simandiri Anda"),
+        )
+        .await
+        .unwrap();
+    n
+}
+
+/// Failures from devices and addresses an account never signed in from cannot keep its
+/// owner out: a device or address that signed in before is checked against its own counter
+/// only. Unknown ones stay limited to a few guesses per account and window, and the owner is
+/// told once.
+mod failures_elsewhere_do_not_lock_the_owner_out {
+    use super::*;
+    crate::on_both!(Content::Demo, |t| {
+        let db = t.db();
+        let email = demo_email("forum");
+        let ip = |s: &str| SignInFrom::address(s.parse().unwrap());
+        let home = ip("198.51.100.7");
+        // The owner signs in from home once: the address is known, and so is the device.
+        let (_, device) = service::sign_in(db, &email, DEMO_PASSWORD, &home)
+            .await
+            .unwrap();
+        let on_device = |at: &str| SignInFrom {
+            device: Some(device.clone()),
+            ..ip(at)
+        };
+
+        // Guesses from everywhere else: a few are checked, then every other device and
+        // address is refused, even with the right password.
+        for i in 0..3 * MAX_ATTEMPTS_PER_ACCOUNT {
+            let r = service::sign_in(db, &email, "tebakan", &ip(&format!("203.0.113.{i}"))).await;
+            if i < MAX_ATTEMPTS_PER_ACCOUNT {
+                assert!(matches!(r, Err(AppError::BadCredentials)), "{i}: {r:?}");
+            } else {
+                assert!(matches!(r, Err(AppError::TooManyAttempts)), "{i}: {r:?}");
+            }
+        }
+        for from in [ip("203.0.113.200"), SignInFrom::default()] {
+            let r = service::sign_in(db, &email, DEMO_PASSWORD, &from).await;
+            assert!(
+                matches!(r, Err(AppError::TooManyAttempts)),
+                "{from:?}: {r:?}"
+            );
+        }
+        // A made-up device token is no known device.
+        let forged = SignInFrom {
+            device: Some("ab".repeat(32)),
+            ..ip("203.0.113.201")
+        };
+        let r = service::sign_in(db, &email, DEMO_PASSWORD, &forged).await;
+        assert!(matches!(r, Err(AppError::TooManyAttempts)), "{r:?}");
+        // The owner gets in from home, and with their device from anywhere.
+        service::sign_in(db, &email, DEMO_PASSWORD, &home)
+            .await
+            .unwrap();
+        let (_, kept) = service::sign_in(db, &email, DEMO_PASSWORD, &on_device("192.0.2.1"))
+            .await
+            .unwrap();
+        assert_eq!(kept, device, "the device keeps its token");
+        // The owner was told, once; nobody is told about an address without an account.
+        assert_eq!(warnings(&t, &email).await, 1);
+        for _ in 0..=MAX_ATTEMPTS_PER_ACCOUNT {
+            let _ = service::sign_in(db, "nobody@contoh.id", "x", &ip("203.0.113.9")).await;
+        }
+        assert_eq!(warnings(&t, "nobody@contoh.id").await, 0);
+
+        // Each known address has its own limit: failures there hold back that address only.
+        for i in 0..=MAX_ATTEMPTS_PER_KNOWN_CLIENT {
+            let r = service::sign_in(db, &email, "tebakan", &home).await;
+            if i < MAX_ATTEMPTS_PER_KNOWN_CLIENT {
+                assert!(matches!(r, Err(AppError::BadCredentials)), "{i}: {r:?}");
+            } else {
+                assert!(matches!(r, Err(AppError::TooManyAttempts)), "{i}: {r:?}");
+            }
+        }
+        let r = service::sign_in(db, &email, DEMO_PASSWORD, &home).await;
+        assert!(matches!(r, Err(AppError::TooManyAttempts)), "{r:?}");
+        service::sign_in(db, &email, DEMO_PASSWORD, &on_device("198.51.100.7"))
+            .await
+            .unwrap();
+        assert_eq!(warnings(&t, &email).await, 1, "still told once");
+    });
+}
+
+/// Over HTTP (where every client is 127.0.0.1): the browser that signed in before keeps a
+/// device cookie and gets in, while failures without it are throttled.
+mod the_device_cookie_keeps_the_owner_in {
+    use super::*;
+    crate::on_both!(Content::Demo, |t| {
+        let email = demo_email("disnaker");
+        let sign_in = |c: &Client, password: &str| {
+            c.http
+                .post(c.url("/api/v1/session"))
+                .json(&json!({"email": email, "password": password}))
+                .send()
+        };
+        // The owner's browser signs in (with the form) and out: it keeps the device cookie.
+        let owner = t.anonymous().await;
+        let r = owner
+            .form("/login", &[("email", &email), ("password", DEMO_PASSWORD)])
+            .await;
+        assert_eq!(r.status, 303, "{}", r.text);
+        let cookie = r
+            .headers
+            .get_all("set-cookie")
+            .iter()
+            .map(|v| v.to_str().unwrap())
+            .find(|v| v.starts_with("simandiri_device="))
+            .expect("device cookie");
+        assert!(
+            cookie.contains("HttpOnly")
+                && cookie.contains("SameSite=Strict")
+                && cookie.contains("Max-Age=7776000"),
+            "{cookie}"
+        );
+        assert_eq!(owner.form("/logout", &[]).await.status, 303);
+
+        // Someone else, from the same address but without the cookie: a few guesses, then
+        // 429 with Retry-After.
+        let other = Client::new(&t.base);
+        for i in 0..=MAX_ATTEMPTS_PER_KNOWN_CLIENT + 3 {
+            let r = sign_in(&other, "tebakan").await.unwrap();
+            if i < MAX_ATTEMPTS_PER_KNOWN_CLIENT {
+                assert_eq!(r.status(), 401, "attempt {i}");
+            } else {
+                assert_eq!(r.status(), 429, "attempt {i}");
+                assert_eq!(r.headers()["retry-after"], "900");
+            }
+        }
+        // The owner's browser gets in, through the API too.
+        let r = sign_in(&owner, DEMO_PASSWORD).await.unwrap();
+        assert_eq!(r.status(), 200);
+        assert!(
+            r.headers()
+                .get_all("set-cookie")
+                .iter()
+                .any(|v| v.to_str().unwrap().starts_with("simandiri_device=")),
+            "renewed"
+        );
+        // Its own failures count on its own counter.
+        for i in 0..=MAX_ATTEMPTS_PER_KNOWN_CLIENT {
+            let r = sign_in(&owner, "salah ketik").await.unwrap();
+            let expected = if i < MAX_ATTEMPTS_PER_KNOWN_CLIENT {
+                401
+            } else {
+                429
+            };
+            assert_eq!(r.status(), expected, "attempt {i}");
         }
     });
 }
@@ -143,7 +311,15 @@ mod parallel_sign_ins_cannot_race_the_throttle {
                 .map(|_| {
                     let db = db.clone();
                     let email = email.clone();
-                    tokio::spawn(async move { service::sign_in(&db, &email, password, ip).await })
+                    let from = SignInFrom {
+                        address: ip,
+                        device: None,
+                    };
+                    tokio::spawn(async move {
+                        service::sign_in(&db, &email, password, &from)
+                            .await
+                            .map(|(u, _)| u)
+                    })
                 })
                 .collect::<Vec<_>>()
         };
@@ -189,6 +365,18 @@ mod parallel_sign_ins_cannot_race_the_throttle {
         assert_eq!(
             outcome(tasks).await,
             (MAX_ATTEMPTS_PER_CLIENT, 60 - MAX_ATTEMPTS_PER_CLIENT)
+        );
+        // 24 wrong at once from an address the account signed in from: exactly its own 5.
+        let home = "198.51.100.7";
+        let signed_in = attempts(demo_email("pembina"), DEMO_PASSWORD, 1, Some(home));
+        assert_eq!(outcome(signed_in).await, (1, 0));
+        let tasks = attempts(demo_email("pembina"), "salah sekali", 24, Some(home));
+        assert_eq!(
+            outcome(tasks).await,
+            (
+                MAX_ATTEMPTS_PER_KNOWN_CLIENT,
+                24 - MAX_ATTEMPTS_PER_KNOWN_CLIENT
+            )
         );
     });
 }

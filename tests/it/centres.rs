@@ -660,7 +660,7 @@ mod concurrent_writes_do_not_fail {
                     &db,
                     &format!("nobody{i}@x.id"),
                     "x",
-                    None,
+                    &Default::default(),
                 )
                 .await;
                 Ok::<_, AppError>(())

@@ -5,6 +5,8 @@ use reqwest::StatusCode;
 use serde_json::json;
 use simandiri::kernel::web::WebConfig;
 
+use crate::attachments::PNG;
+use crate::reports::{create_type, int, last_month, open, test_type};
 use crate::support::{Client, Content, DEMO_PASSWORD, Kind, TestApp, demo_email};
 
 mod headers_and_csrf {
@@ -67,6 +69,133 @@ mod headers_and_csrf {
         let r = c.get("/static/htmx-2.0.11.min.js").await;
         assert_eq!(r.status, 200);
         assert!(r.header("content-type").starts_with("text/javascript"));
+    });
+}
+
+/// What a page of another site makes the browser send with a form or a `fetch`.
+const CROSS_SITE: &[(&str, &str)] = &[
+    ("origin", "https://evil.example"),
+    ("sec-fetch-site", "cross-site"),
+];
+
+/// Sends `req` with `headers`; the status and the JSON answer.
+async fn send(
+    req: reqwest::RequestBuilder,
+    headers: &[(&str, &str)],
+) -> (StatusCode, serde_json::Value) {
+    let mut req = req;
+    for (k, v) in headers {
+        req = req.header(*k, *v);
+    }
+    let r = req.send().await.expect("request");
+    let status = r.status();
+    let text = r.text().await.expect("body");
+    (status, serde_json::from_str(&text).unwrap_or_default())
+}
+
+/// A state-changing API request with the user's session is refused when a browser says it
+/// comes from another site, whatever its content type (uploads too), unless it carries the
+/// CSRF token; same-origin requests and clients that send neither `Origin` nor
+/// `Sec-Fetch-Site` (curl, scripts) pass. Nobody is signed in by another site either.
+mod cross_site_api_writes_are_refused {
+    use super::*;
+    crate::on_both!(Content::Demo, |t| {
+        let darul = t.org_id(simandiri::seed::demo::DARUL_BAYAN).await;
+        let admin = t.api_as("admin").await;
+        let type_id = create_type(&admin, test_type("uji_csrf", &[darul])).await;
+        // A browser: the session cookie and the CSRF cookie.
+        let c = t.as_role("pengelola").await;
+        let (s, r) = open(&c, type_id, darul, &last_month().to_string()).await;
+        assert_eq!(s, 201, "{r}");
+        let uploads = format!("/api/v1/reports/{}/attachments", int(&r["id"]));
+        let centre = format!("/api/v1/centres/{darul}");
+        let upload = || {
+            let part = reqwest::multipart::Part::bytes(PNG.to_vec()).file_name("foto.png");
+            c.http
+                .post(c.url(&uploads))
+                .multipart(reqwest::multipart::Form::new().part("file", part))
+        };
+        let patch = |head: &str| {
+            c.http
+                .patch(c.url(&centre))
+                .json(&json!({"head_name": head}))
+        };
+        let written = || async {
+            let (n,): (i64,) = t
+                .db()
+                .fetch_one(simandiri::kernel::db::Sql::new(
+                    "SELECT COUNT(*) FROM attachments WHERE entity = 'report'",
+                ))
+                .await
+                .unwrap();
+            let (_, centre) = c.get_json(&centre).await;
+            (
+                n,
+                centre["head_name"].as_str().unwrap_or_default().to_owned(),
+            )
+        };
+        let before = written().await;
+
+        // Another site: refused with a JSON error, nothing written.
+        let bad_token = "0".repeat(64);
+        for headers in [
+            CROSS_SITE.to_vec(),
+            vec![("origin", "https://evil.example")],
+            vec![("origin", "null")],
+            vec![("sec-fetch-site", "same-site")],
+            vec![
+                ("origin", "https://evil.example"),
+                ("x-csrf-token", &bad_token),
+            ],
+        ] {
+            let (s, body) = send(upload(), &headers).await;
+            assert_eq!(s, 403, "{headers:?}: {body}");
+            assert_eq!(body["error"]["code"], "csrf_failed", "{body}");
+            let (s, body) = send(patch("Dari situs lain"), &headers).await;
+            assert_eq!(s, 403, "{headers:?}: {body}");
+            assert_eq!(body["error"]["code"], "csrf_failed", "{body}");
+        }
+        assert_eq!(written().await, before, "nothing written");
+
+        // The same origin, as the browser says it: accepted.
+        let (s, body) = send(
+            upload(),
+            &[("origin", &t.base), ("sec-fetch-site", "same-origin")],
+        )
+        .await;
+        assert_eq!(s, 201, "{body}");
+        let (s, body) = send(patch("Kepala satu"), &[("origin", &t.base)]).await;
+        assert_eq!(s, 200, "{body}");
+        // A client that says nothing (curl, scripts): accepted.
+        let (s, body) = send(upload(), &[]).await;
+        assert_eq!(s, 201, "{body}");
+        let (s, body) = send(patch("Kepala dua"), &[]).await;
+        assert_eq!(s, 200, "{body}");
+        // With the CSRF token in the header: accepted, even from another site.
+        let mut with_token = CROSS_SITE.to_vec();
+        with_token.push(("x-csrf-token", &c.csrf));
+        let (s, body) = send(upload(), &with_token).await;
+        assert_eq!(s, 201, "{body}");
+        let (s, body) = send(patch("Kepala tiga"), &with_token).await;
+        assert_eq!(s, 200, "{body}");
+        assert_eq!(written().await, (before.0 + 3, "Kepala tiga".to_owned()));
+
+        // Another site cannot sign the browser in (to an account of its choosing).
+        let stranger = Client::new(&t.base);
+        let credentials = json!({"email": demo_email("mitra"), "password": DEMO_PASSWORD});
+        let req = stranger
+            .http
+            .post(stranger.url("/api/v1/session"))
+            .json(&credentials);
+        let (s, body) = send(req, CROSS_SITE).await;
+        assert_eq!(s, 403, "{body}");
+        assert_eq!(stranger.get_json("/api/v1/session").await.0, 401);
+        let req = stranger
+            .http
+            .post(stranger.url("/api/v1/session"))
+            .json(&credentials);
+        let (s, body) = send(req, &[("origin", &t.base)]).await;
+        assert_eq!(s, 200, "{body}");
     });
 }
 

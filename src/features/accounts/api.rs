@@ -96,28 +96,31 @@ fn out(u: &SignedIn) -> SessionOut {
     }
 }
 
-/// Sign in with e-mail and password; sets the session cookie.
+/// Sign in with e-mail and password; sets the session cookie, and the device cookie that
+/// keeps this client's sign-ins apart from failures elsewhere.
 #[utoipa::path(post, path = "/api/v1/session", tag = "session", operation_id = "session_create",
     request_body = Credentials,
     responses(
-        (status = 200, description = "Signed in; the session cookie is set", body = SessionOut),
+        (status = 200, description = "Signed in; the session and device cookies are set", body = SessionOut),
         (status = 400, description = "Malformed JSON, unknown fields, wrong types", body = ErrorBody),
         (status = 401, description = "Wrong e-mail or password (same answer for both)", body = ErrorBody),
         (status = 413, description = "Body too large", body = ErrorBody),
         (status = 415, description = "Not JSON", body = ErrorBody),
-        (status = 429, description = "Too many attempts; try again later (see Retry-After)", body = ErrorBody),
+        (status = 403, description = "Sent by a browser from another site", body = ErrorBody),
+        (status = 429, description = "Too many attempts from this client, or failed ones to this account from devices and addresses it never signed in from; try again later (see Retry-After)", body = ErrorBody),
         (status = 503, description = "Too many sign-ins at once; try again in a moment", body = ErrorBody),
     ))]
 pub async fn create(
     State(state): State<AppState>,
     session: Session,
-    ClientIp(ip): ClientIp,
+    from: service::SignInFrom,
     ApiJson(c): ApiJson<Credentials>,
 ) -> Result<Response, AppError> {
-    let user = service::sign_in(&state.db, &c.email, &c.password, ip).await?;
+    let (user, device) = service::sign_in(&state.db, &c.email, &c.password, &from).await?;
     start(&session, user.id).await?;
     let mut res = Json(out(&user.signed_in())).into_response();
     no_store(&mut res);
+    super::keep_device(&mut res, &state.config, &device);
     Ok(res)
 }
 

@@ -8,8 +8,11 @@ pub mod password;
 pub mod service;
 pub mod store;
 
+use std::convert::Infallible;
+
 use axum::Router;
-use axum::extract::{Request, State};
+use axum::extract::{FromRequestParts, Request, State};
+use axum::http::request::Parts;
 use axum::middleware::{self, Next};
 use axum::response::Response;
 use axum::routing::{get, post};
@@ -17,9 +20,31 @@ use tower_sessions::Session;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::kernel::web::AppState;
 use crate::kernel::web::security::no_store;
-use crate::kernel::web::session::user_id;
+use crate::kernel::web::session::{ClientIp, user_id};
+use crate::kernel::web::{AppState, WebConfig, cookie, set_cookie};
+use service::{KNOWN_FOR, SignInFrom};
+
+/// The long-lived cookie that marks a browser as one that signed in before (see
+/// [`service::sign_in`]): a random token, stored hashed.
+pub const DEVICE_COOKIE: &str = "simandiri_device";
+
+/// A sign-in's client address (the socket peer) and device cookie.
+impl<S: Send + Sync> FromRequestParts<S> for SignInFrom {
+    type Rejection = Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Infallible> {
+        let ClientIp(address) = ClientIp::from_request_parts(parts, state).await?;
+        let device = cookie(&parts.headers, DEVICE_COOKIE).map(str::to_owned);
+        Ok(SignInFrom { address, device })
+    }
+}
+
+/// Has the browser keep its device token (renewed at each sign-in) for [`KNOWN_FOR`].
+pub fn keep_device(res: &mut Response, config: &WebConfig, token: &str) {
+    let attrs = format!("Max-Age={}; SameSite=Strict", KNOWN_FOR.whole_seconds());
+    set_cookie(res, config, DEVICE_COOKIE, token, &attrs);
+}
 
 pub fn routes() -> Router<AppState> {
     Router::new()

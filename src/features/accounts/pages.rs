@@ -66,7 +66,7 @@ pub struct LoginForm {
 pub async fn login(
     State(state): State<AppState>,
     session: Session,
-    ClientIp(ip): ClientIp,
+    from: service::SignInFrom,
     page: Page,
     Form(form): Form<LoginForm>,
 ) -> Result<Response, AppError> {
@@ -74,34 +74,30 @@ pub async fn login(
     let replay = resubmit::target(&form.replay_to)
         .map(|to| (to, resubmit::carried(form.replay.as_bytes())))
         .filter(|(_, fields)| !fields.is_empty());
-    let (status, problem) = match service::sign_in(&state.db, &form.email, &form.password, ip).await
-    {
-        Ok(user) => {
-            start(&session, user.id).await?;
-            if let Some((to, fields)) = replay {
-                let why = resubmit::Why::SignedIn;
-                // The page as the signed-in user sees it (their menu, not "Masuk").
-                let page = Page {
-                    user: Some(user.signed_in()),
-                    ..page
+    let (status, problem) =
+        match service::sign_in(&state.db, &form.email, &form.password, &from).await {
+            Ok((user, device)) => {
+                start(&session, user.id).await?;
+                let mut res = match replay {
+                    Some((to, fields)) => {
+                        let why = resubmit::Why::SignedIn;
+                        // The page as the signed-in user sees it (their menu, not "Masuk").
+                        let page = Page {
+                            user: Some(user.signed_in()),
+                            ..page
+                        };
+                        resubmit::page(page, StatusCode::OK, why, &to, fields, "", None)
+                    }
+                    None => Redirect::to(&next).into_response(),
                 };
-                return Ok(resubmit::page(
-                    page,
-                    StatusCode::OK,
-                    why,
-                    &to,
-                    fields,
-                    "",
-                    None,
-                ));
+                super::keep_device(&mut res, &state.config, &device);
+                return Ok(res);
             }
-            return Ok(Redirect::to(&next).into_response());
-        }
-        Err(AppError::BadCredentials) => (StatusCode::UNAUTHORIZED, "login.invalid"),
-        Err(AppError::TooManyAttempts) => (StatusCode::TOO_MANY_REQUESTS, "login.throttled"),
-        Err(AppError::Busy) => (StatusCode::SERVICE_UNAVAILABLE, "login.busy"),
-        Err(e) => return Err(e),
-    };
+            Err(AppError::BadCredentials) => (StatusCode::UNAUTHORIZED, "login.invalid"),
+            Err(AppError::TooManyAttempts) => (StatusCode::TOO_MANY_REQUESTS, "login.throttled"),
+            Err(AppError::Busy) => (StatusCode::SERVICE_UNAVAILABLE, "login.busy"),
+            Err(e) => return Err(e),
+        };
     if let Some((to, fields)) = replay {
         let why = resubmit::Why::SignedOut;
         return Ok(resubmit::page(

@@ -28,33 +28,95 @@ use crate::kernel::web::SignedIn;
 use crate::kernel::web::i18n::Lang;
 use crate::kernel::web::paging::{Paged, Window};
 
-/// Attempts allowed per e-mail address, and per client address, in [`WINDOW`]. Attempts
-/// are counted before the password is checked; a successful one is not held against them.
+/// Failed sign-ins allowed in [`WINDOW`] to an account from the devices and addresses it
+/// never signed in from, all of them together; beyond, only those are refused (and the owner
+/// is told by e-mail, once).
 pub const MAX_ATTEMPTS_PER_ACCOUNT: i64 = 5;
+/// Attempts allowed in [`WINDOW`] to an account from each device or address it signed in
+/// from before, on that device's or address's own counter.
+pub const MAX_ATTEMPTS_PER_KNOWN_CLIENT: i64 = 5;
+/// Attempts allowed in [`WINDOW`] from one client address, whatever the accounts.
 pub const MAX_ATTEMPTS_PER_CLIENT: i64 = 30;
 pub const WINDOW: Duration = Duration::minutes(15);
+/// A device or address stays known to an account this long after its last sign-in there
+/// (also the life of the device cookie).
+pub const KNOWN_FOR: Duration = Duration::days(90);
 
-/// Signs in by e-mail and password. Unknown account, wrong password and disabled account
-/// give the same answer. Each attempt is counted, atomically, before the password is
-/// checked, so parallel attempts cannot race past the limits.
+/// Where a sign-in comes from: the client's address, and the device token its browser kept
+/// from an earlier sign-in (the device cookie).
+#[derive(Debug, Clone, Default)]
+pub struct SignInFrom {
+    pub address: Option<IpAddr>,
+    pub device: Option<String>,
+}
+
+impl SignInFrom {
+    /// From this address, without a device token.
+    pub fn address(ip: IpAddr) -> SignInFrom {
+        SignInFrom {
+            address: Some(ip),
+            device: None,
+        }
+    }
+
+    /// The device token, when it is one this server could have made.
+    fn device_token(&self) -> Option<&str> {
+        self.device
+            .as_deref()
+            .filter(|d| d.len() == 64 && d.bytes().all(|b| b.is_ascii_hexdigit()))
+    }
+}
+
+/// The hashes under which a device token and an address are known (`known_clients`).
+fn device_hash(token: &str) -> String {
+    token_hash(&format!("device:{token}"))
+}
+
+fn address_hash(ip: IpAddr) -> String {
+    token_hash(&format!("address:{ip}"))
+}
+
+/// Signs in by e-mail and password; the user, and the device token for the browser to keep
+/// (the one it sent, or a new one). Unknown account, wrong password and disabled account give
+/// the same answer.
+///
+/// Each attempt is counted, atomically, before the password is checked, so parallel attempts
+/// cannot race past the limits: on the account's own counter for a device (else an address)
+/// the account signed in from before, otherwise on the account's counter for unknown
+/// devices and addresses (whose exceeding is told to the owner by e-mail, once per window);
+/// and on the client address's counter. So failures from elsewhere never hold back the
+/// owner's known devices, while guesses stay a few per account and window. A success is not
+/// held against the counters, and makes the device and the address known.
 pub async fn sign_in(
     db: &Db,
     email: &str,
     password: &str,
-    client: Option<IpAddr>,
-) -> Result<User, AppError> {
+    from: &SignInFrom,
+) -> Result<(User, String), AppError> {
     let email = email.trim().to_lowercase();
-    let account_key = format!("account:{email}");
-    let client_key = client.map(|ip| format!("client:{ip}"));
+    let device = from.device_token().map(device_hash);
+    let address = from.address.map(address_hash);
+    let client_key = from.address.map(|ip| format!("client:{ip}"));
     let at = now();
     let mut tx = db.begin().await?;
-    let by_account = store::count_attempt(&mut tx, &account_key, at, WINDOW).await?;
+    let candidates: Vec<String> = device.iter().chain(&address).cloned().collect();
+    let known = store::known_clients(&mut tx, &email, &candidates, at - KNOWN_FOR).await?;
+    // The device when it is known, else the address when it is.
+    let known = candidates.into_iter().find(|h| known.contains(h));
+    let (key, limit) = match &known {
+        Some(h) => (format!("known:{email}:{h}"), MAX_ATTEMPTS_PER_KNOWN_CLIENT),
+        None => (format!("account:{email}"), MAX_ATTEMPTS_PER_ACCOUNT),
+    };
+    let n = store::count_attempt(&mut tx, &key, at, WINDOW).await?;
     let by_client = match &client_key {
         Some(k) => store::count_attempt(&mut tx, k, at, WINDOW).await?,
         None => 0,
     };
+    if known.is_none() && n == MAX_ATTEMPTS_PER_ACCOUNT + 1 {
+        warn_owner(&mut tx, &email).await?;
+    }
     tx.commit().await?;
-    if by_account > MAX_ATTEMPTS_PER_ACCOUNT || by_client > MAX_ATTEMPTS_PER_CLIENT {
+    if n > limit || by_client > MAX_ATTEMPTS_PER_CLIENT {
         return Err(AppError::TooManyAttempts);
     }
     let user = store::by_email(db, &email).await?;
@@ -67,14 +129,54 @@ pub async fn sign_in(
     let matches = password::verify(hash, password).await?;
     match user {
         Some(u) if matches && u.active && !u.pending() => {
-            store::clear_attempts(db, &account_key).await?;
+            let token = from
+                .device_token()
+                .map_or_else(|| new_token().0, str::to_owned);
+            let at = now();
+            let mut tx = db.begin().await?;
+            store::uncount_attempt(&mut tx, &key).await?;
             if let Some(k) = &client_key {
-                store::uncount_attempt(db, k).await?;
+                store::uncount_attempt(&mut tx, k).await?;
             }
-            Ok(u)
+            store::remember_client(&mut tx, u.id, &device_hash(&token), at).await?;
+            if let Some(a) = &address {
+                store::remember_client(&mut tx, u.id, a, at).await?;
+            }
+            tx.commit().await?;
+            Ok((u, token))
         }
         _ => Err(AppError::BadCredentials),
     }
+}
+
+/// Tells an account's owner that sign-ins from unknown devices and addresses are held for a
+/// while after too many failures, in the transaction that counted the one too many (so once
+/// per window). Nothing for an address without an active account.
+async fn warn_owner(tx: &mut Tx, email: &str) -> Result<(), AppError> {
+    let Some(user) = store::by_email_in(tx, email)
+        .await?
+        .filter(|u| u.active && !u.pending())
+    else {
+        return Ok(());
+    };
+    let lang = Lang::Id;
+    let minutes = WINDOW.whole_minutes().to_string();
+    let failures = MAX_ATTEMPTS_PER_ACCOUNT.to_string();
+    let message = Mail {
+        to: user.email.clone(),
+        subject: lang.t("mail.sign_in_warning_subject").into_owned(),
+        body: lang.tf(
+            "mail.sign_in_warning_body",
+            &[
+                ("name", &user.name),
+                ("failures", &failures),
+                ("minutes", &minutes),
+            ],
+        ),
+        secret: false,
+    };
+    mail::queue(tx, &message).await?;
+    Ok(())
 }
 
 /// The signed-in user behind a session's user id, if the account is still active.
@@ -87,9 +189,12 @@ pub async fn identify(db: &Db, user_id: i64) -> Result<Option<SignedIn>, AppErro
     Ok(Some(signed_in))
 }
 
-/// Forgets sign-in attempt windows that have ended.
+/// Forgets sign-in attempt windows that have ended, and devices and addresses unused for
+/// [`KNOWN_FOR`].
 pub async fn purge_attempts(db: &Db) -> Result<u64, AppError> {
-    Ok(store::purge_attempts(db, now() - WINDOW).await?)
+    let at = now();
+    Ok(store::purge_attempts(db, at - WINDOW).await?
+        + store::purge_known(db, at - KNOWN_FOR).await?)
 }
 
 /// A new account as given.
@@ -403,14 +508,16 @@ pub async fn own_account_values(tx: &mut Tx, actor: &Actor) -> Result<Vec<String
         .unwrap_or_default())
 }
 
-/// Deactivates an account and ends its sessions (a trainee who had their data erased): its
-/// name and e-mail are cleared, and the sign-in attempts counted on its address forgotten.
+/// Deactivates an account, ends its sessions and forgets where it signed in from (a trainee
+/// who had their data erased): its name and e-mail are cleared, and the sign-in attempts
+/// counted on its address forgotten.
 pub async fn close_own_account(tx: &mut Tx, actor: &Actor) -> Result<(), AppError> {
     if let Some(u) = store::get_in(tx, actor.user_id).await? {
-        store::forget_attempts(tx, &format!("account:{}", u.email)).await?;
+        store::forget_attempts_of(tx, &u.email).await?;
     }
     store::deactivate(tx, actor.user_id).await?;
     store::end_sessions(tx, actor.user_id, None).await?;
+    store::forget_clients(tx, actor.user_id).await?;
     Ok(())
 }
 
@@ -635,8 +742,9 @@ pub async fn request_reset(
     Ok(())
 }
 
-/// Changes the signed-in user's password: the current one is needed (and counted like a
-/// sign-in attempt); every other session of the account ends.
+/// Changes the signed-in user's password: the current one is needed (attempts at it are
+/// counted like sign-ins, [`MAX_ATTEMPTS_PER_ACCOUNT`] per window); every other session of
+/// the account ends.
 pub async fn change_password(
     db: &Db,
     actor: &Actor,
@@ -645,7 +753,9 @@ pub async fn change_password(
     new: &str,
 ) -> Result<(), AppError> {
     let user = me(db, actor).await?;
-    let key = format!("account:{}", user.email);
+    // Its own counter: failures to sign in to the account from elsewhere do not stop the
+    // signed-in owner from changing the password.
+    let key = format!("password:{}", user.id);
     let at = now();
     let mut tx = db.begin().await?;
     let n = store::count_attempt(&mut tx, &key, at, WINDOW).await?;

@@ -1,4 +1,5 @@
-//! Accounts in the database, and the sign-in attempt counters.
+//! Accounts in the database, the sign-in attempt counters, and the devices and addresses
+//! accounts signed in from.
 
 use time::{Duration, OffsetDateTime};
 
@@ -20,9 +21,11 @@ pub async fn by_email(db: &Db, email: &str) -> Result<Option<User>, StoreError> 
 }
 
 /// [`by_email`] in a transaction.
-pub async fn by_email_in(tx: &mut Tx, email: &str) -> Result<Option<(i64,)>, StoreError> {
-    tx.fetch_optional(Sql::new("SELECT id FROM users WHERE email = $1").arg(email))
-        .await
+pub async fn by_email_in(tx: &mut Tx, email: &str) -> Result<Option<User>, StoreError> {
+    tx.fetch_optional(
+        Sql::new(format!("{SELECT} WHERE u.email = $1")).arg(email.trim().to_lowercase()),
+    )
+    .await
 }
 
 /// Deactivates an account and replaces its address, so the person can no longer be reached
@@ -156,10 +159,10 @@ pub async fn count_attempt(
     Ok(n)
 }
 
-/// Takes back one counted attempt (a sign-in that succeeded does not count against the
-/// address it came from).
-pub async fn uncount_attempt(db: &Db, key: &str) -> Result<(), StoreError> {
-    db.execute(
+/// Takes back one counted attempt (a sign-in that succeeded is not held against the
+/// counters it was counted on).
+pub async fn uncount_attempt(tx: &mut Tx, key: &str) -> Result<(), StoreError> {
+    tx.execute(
         Sql::new("UPDATE login_attempts SET count = count - 1 WHERE key = $1 AND count > 0")
             .arg(key),
     )
@@ -167,23 +170,91 @@ pub async fn uncount_attempt(db: &Db, key: &str) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// Forgets the attempts on `key` (after a successful sign-in to that account).
+/// Forgets the attempts on `key` (after the current password was given).
 pub async fn clear_attempts(db: &Db, key: &str) -> Result<(), StoreError> {
     db.execute(Sql::new("DELETE FROM login_attempts WHERE key = $1").arg(key))
         .await?;
     Ok(())
 }
 
-/// Forgets the attempts counted on `key`, in the caller's transaction.
-pub async fn forget_attempts(tx: &mut Tx, key: &str) -> Result<(), StoreError> {
-    tx.execute(Sql::new("DELETE FROM login_attempts WHERE key = $1").arg(key))
-        .await?;
+/// Forgets every attempt counted on an e-mail address (its sign-ins from unknown and known
+/// clients, its reset requests), in the caller's transaction.
+pub async fn forget_attempts_of(tx: &mut Tx, email: &str) -> Result<(), StoreError> {
+    let known = format!("known:{email}:");
+    tx.execute(
+        Sql::new(
+            "DELETE FROM login_attempts WHERE key = $1 OR key = $2 \
+             OR substr(key, 1, $3) = $4",
+        )
+        .arg(format!("account:{email}"))
+        .arg(format!("reset:{email}"))
+        .arg(i64::try_from(known.chars().count()).unwrap_or(i64::MAX))
+        .arg(known),
+    )
+    .await?;
     Ok(())
 }
 
 /// Forgets attempt windows that started before `before`.
 pub async fn purge_attempts(db: &Db, before: OffsetDateTime) -> Result<u64, StoreError> {
     db.execute(Sql::new("DELETE FROM login_attempts WHERE window_start < $1").arg(before))
+        .await
+}
+
+/// Which of `hashes` (of devices and addresses) the account with this e-mail address signed
+/// in from since `since`.
+pub async fn known_clients(
+    tx: &mut Tx,
+    email: &str,
+    hashes: &[String],
+    since: OffsetDateTime,
+) -> Result<Vec<String>, StoreError> {
+    if hashes.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut sql = Sql::new(
+        "SELECT k.client_hash FROM known_clients k JOIN users u ON u.id = k.user_id \
+         WHERE u.email = ",
+    );
+    sql.push_bind(email)
+        .push(" AND k.last_seen > ")
+        .push_bind(since)
+        .push(" AND k.client_hash IN ")
+        .push_list(hashes.iter().map(String::as_str));
+    let rows: Vec<(String,)> = tx.fetch_all(sql).await?;
+    Ok(rows.into_iter().map(|(h,)| h).collect())
+}
+
+/// Remembers that the user signed in from this device or address now.
+pub async fn remember_client(
+    tx: &mut Tx,
+    user_id: i64,
+    hash: &str,
+    now: OffsetDateTime,
+) -> Result<(), StoreError> {
+    tx.execute(
+        Sql::new(
+            "INSERT INTO known_clients (user_id, client_hash, last_seen) VALUES ($1, $2, $3) \
+             ON CONFLICT (user_id, client_hash) DO UPDATE SET last_seen = excluded.last_seen",
+        )
+        .arg(user_id)
+        .arg(hash)
+        .arg(now),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Forgets every device and address a user signed in from.
+pub async fn forget_clients(tx: &mut Tx, user_id: i64) -> Result<(), StoreError> {
+    tx.execute(Sql::new("DELETE FROM known_clients WHERE user_id = $1").arg(user_id))
+        .await?;
+    Ok(())
+}
+
+/// Forgets devices and addresses last used before `before`.
+pub async fn purge_known(db: &Db, before: OffsetDateTime) -> Result<u64, StoreError> {
+    db.execute(Sql::new("DELETE FROM known_clients WHERE last_seen < $1").arg(before))
         .await
 }
 

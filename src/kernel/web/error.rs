@@ -7,7 +7,7 @@
 
 use askama::Template;
 use axum::Json;
-use axum::extract::Request;
+use axum::extract::{Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -18,6 +18,7 @@ use super::i18n::Lang;
 use super::nav::{login_href, safe_next};
 use super::page::Page;
 use super::resubmit::{self, Fields};
+use super::{AppState, WebConfig};
 use crate::kernel::error::AppError;
 use crate::kernel::validate::FieldErrors;
 
@@ -154,7 +155,7 @@ fn retry_after(status: StatusCode) -> Option<HeaderValue> {
 
 /// Renders error marks: JSON for `/api/`, otherwise a page (or, for a visitor who is not
 /// signed in, a redirect to the sign-in page).
-pub async fn render_errors(req: Request, next: Next) -> Response {
+pub async fn render_errors(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let path = req.uri().path().to_owned();
     let target = req
         .uri()
@@ -167,7 +168,7 @@ pub async fn render_errors(req: Request, next: Next) -> Response {
     let is_get = req.method() == axum::http::Method::GET;
     // A page form's fields, kept so a refusal for an ended session or a stale token can
     // offer them again (see `resubmit`).
-    let (req, sent) = replayable(req).await;
+    let (req, sent) = replayable(req, &state.config).await;
     let mut res = match req {
         Ok(req) => next.run(req).await,
         Err(e) => e.into_response(),
@@ -212,9 +213,12 @@ pub async fn render_errors(req: Request, next: Next) -> Response {
     out
 }
 
-/// A same-origin page form post to a path that may be replayed: the request (its body read
-/// and put back) and the fields sent. Anything else passes untouched.
-async fn replayable(req: Request) -> (Result<Request, AppError>, Option<(String, Fields)>) {
+/// A page form post (not from another site) to a path that may be replayed: the request
+/// (its body read and put back) and the fields sent. Anything else passes untouched.
+async fn replayable(
+    req: Request,
+    config: &WebConfig,
+) -> (Result<Request, AppError>, Option<(String, Fields)>) {
     let is_form = csrf::is_form(&req);
     let target = req
         .uri()
@@ -228,7 +232,7 @@ async fn replayable(req: Request) -> (Result<Request, AppError>, Option<(String,
     ) else {
         return (Ok(req), None);
     };
-    if !resubmit::same_origin(req.headers()) {
+    if csrf::cross_site(req.headers(), config) {
         return (Ok(req), None);
     }
     let (parts, body) = req.into_parts();

@@ -59,14 +59,8 @@ impl Lang {
 
     /// The language of a page request (cookie, else Indonesian).
     pub fn from_cookies(headers: &HeaderMap) -> Lang {
-        headers
-            .get_all(header::COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(|v| v.split(';'))
-            .filter_map(|c| c.trim().split_once('='))
-            .find(|(k, _)| *k == LANG_COOKIE)
-            .and_then(|(_, v)| Lang::parse(v))
+        super::cookie(headers, LANG_COOKIE)
+            .and_then(Lang::parse)
             .unwrap_or_default()
     }
 
@@ -120,18 +114,13 @@ pub async fn switch(
     let lang = Lang::parse(&form.lang).unwrap_or_default();
     let back = super::nav::safe_next(Some(&form.back));
     let mut res = axum::response::Redirect::to(&back).into_response();
-    let secure = if state.config.secure_cookies {
-        "; Secure"
-    } else {
-        ""
-    };
-    let cookie = format!(
-        "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; HttpOnly; SameSite=Lax{secure}",
-        lang.code()
+    super::set_cookie(
+        &mut res,
+        &state.config,
+        LANG_COOKIE,
+        lang.code(),
+        "Max-Age=31536000; SameSite=Lax",
     );
-    if let Ok(v) = axum::http::HeaderValue::from_str(&cookie) {
-        res.headers_mut().append(header::SET_COOKIE, v);
-    }
     res
 }
 

@@ -22,7 +22,9 @@ pub mod version;
 use std::sync::Arc;
 
 use axum::Router;
+use axum::http::{HeaderMap, HeaderValue, header};
 use axum::middleware;
+use axum::response::Response;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 
@@ -68,6 +70,32 @@ pub struct SignedIn {
 /// change, so ordinary requests cost no database write.
 pub const SESSION_LIFETIME: time::Duration = time::Duration::hours(8);
 
+/// The value of the cookie `name` a request sent (the first, when sent twice).
+pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|c| c.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+/// Sets the cookie `name=value` for the whole site, HttpOnly, with `attrs` (`SameSite=…`,
+/// `Max-Age=…`), and `Secure` when served over HTTPS.
+pub fn set_cookie(res: &mut Response, config: &WebConfig, name: &str, value: &str, attrs: &str) {
+    let secure = if config.secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
+    let cookie = format!("{name}={value}; Path=/; HttpOnly; {attrs}{secure}");
+    if let Ok(v) = HeaderValue::from_str(&cookie) {
+        res.headers_mut().append(header::SET_COOKIE, v);
+    }
+}
+
 /// Wraps the features' routes in the common layers. `identify` adds the layer that puts the
 /// signed-in user ([`SignedIn`]) on each request; it runs inside the session layer and
 /// outside error rendering and CSRF, so both see the user.
@@ -93,7 +121,10 @@ pub fn finish(
         ))
         .layer(middleware::from_fn_with_state(state.clone(), csrf::protect))
         .layer(middleware::from_fn(extract::refuse_nul))
-        .layer(middleware::from_fn(error::render_errors));
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            error::render_errors,
+        ));
     // From the inside out: CSRF check, NUL check, error rendering, then (outside) who is
     // signed in.
     identify(routes)

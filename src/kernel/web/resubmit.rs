@@ -5,11 +5,12 @@
 //! first signs in on the same page, and the sign-in carries the fields along
 //! (`replay_to`, `replay`).
 //!
-//! Passwords and the old token are never carried. Only same-origin posts are offered again
-//! (`Sec-Fetch-Site`/`Origin`), so another site cannot use this page to prepare a request.
+//! Passwords and the old token are never carried. Posts a browser says came from another site
+//! ([`csrf::cross_site`](super::csrf::cross_site)) are not offered again, so another site
+//! cannot use this page to prepare a request.
 
 use askama::Template;
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 
 use super::csrf::FIELD as CSRF_FIELD;
@@ -39,20 +40,6 @@ pub fn target(to: &str) -> Option<String> {
     let to = safe_next(Some(to));
     let path = to.split('?').next().unwrap_or_default();
     (to == *to.trim() && !matches!(path, "/" | "/login" | "/logout" | "/lang")).then_some(to)
-}
-
-/// A post the browser says came from one of our own pages (or a client that does not say).
-pub fn same_origin(headers: &HeaderMap) -> bool {
-    let fetch_site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok());
-    if let Some(site) = fetch_site {
-        return site == "same-origin";
-    }
-    let origin = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok());
-    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
-    match (origin, host) {
-        (Some(o), Some(h)) => o.split_once("://").is_some_and(|(_, rest)| rest == h),
-        _ => true,
-    }
 }
 
 /// What the user typed, as they know it: each labelled field once (repeated ones joined),
@@ -174,18 +161,5 @@ mod tests {
         assert_eq!(target("//evil.example/x"), None);
         assert_eq!(target("/login"), None);
         assert_eq!(target("/logout"), None);
-    }
-
-    #[test]
-    fn cross_site_posts_are_not_offered_again() {
-        let mut h = HeaderMap::new();
-        assert!(same_origin(&h), "a client that does not say");
-        h.insert(header::HOST, "simandiri.id".parse().unwrap());
-        h.insert(header::ORIGIN, "https://evil.example".parse().unwrap());
-        assert!(!same_origin(&h));
-        h.insert(header::ORIGIN, "https://simandiri.id".parse().unwrap());
-        assert!(same_origin(&h));
-        h.insert("sec-fetch-site", "cross-site".parse().unwrap());
-        assert!(!same_origin(&h));
     }
 }
