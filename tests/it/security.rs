@@ -115,9 +115,14 @@ mod cross_site_api_writes_are_refused {
                 .post(c.url(&uploads))
                 .multipart(reqwest::multipart::Form::new().part("file", part))
         };
-        let patch = |head: &str| {
-            c.http
-                .patch(c.url(&centre))
+        // A change as a careful client sends it: over the version just read.
+        let (c_ref, centre_ref) = (&c, &centre);
+        let patch = move |head: &'static str| async move {
+            let etag = c_ref.get(centre_ref).await.header("etag").to_owned();
+            c_ref
+                .http
+                .patch(c_ref.url(centre_ref))
+                .header("if-match", etag)
                 .json(&json!({"head_name": head}))
         };
         let written = || async {
@@ -151,7 +156,7 @@ mod cross_site_api_writes_are_refused {
             let (s, body) = send(upload(), &headers).await;
             assert_eq!(s, 403, "{headers:?}: {body}");
             assert_eq!(body["error"]["code"], "csrf_failed", "{body}");
-            let (s, body) = send(patch("Dari situs lain"), &headers).await;
+            let (s, body) = send(patch("Dari situs lain").await, &headers).await;
             assert_eq!(s, 403, "{headers:?}: {body}");
             assert_eq!(body["error"]["code"], "csrf_failed", "{body}");
         }
@@ -164,19 +169,19 @@ mod cross_site_api_writes_are_refused {
         )
         .await;
         assert_eq!(s, 201, "{body}");
-        let (s, body) = send(patch("Kepala satu"), &[("origin", &t.base)]).await;
+        let (s, body) = send(patch("Kepala satu").await, &[("origin", &t.base)]).await;
         assert_eq!(s, 200, "{body}");
         // A client that says nothing (curl, scripts): accepted.
         let (s, body) = send(upload(), &[]).await;
         assert_eq!(s, 201, "{body}");
-        let (s, body) = send(patch("Kepala dua"), &[]).await;
+        let (s, body) = send(patch("Kepala dua").await, &[]).await;
         assert_eq!(s, 200, "{body}");
         // With the CSRF token in the header: accepted, even from another site.
         let mut with_token = CROSS_SITE.to_vec();
         with_token.push(("x-csrf-token", &c.csrf));
         let (s, body) = send(upload(), &with_token).await;
         assert_eq!(s, 201, "{body}");
-        let (s, body) = send(patch("Kepala tiga"), &with_token).await;
+        let (s, body) = send(patch("Kepala tiga").await, &with_token).await;
         assert_eq!(s, 200, "{body}");
         assert_eq!(written().await, (before.0 + 3, "Kepala tiga".to_owned()));
 
@@ -464,9 +469,7 @@ mod dates_are_bounded {
         assert_eq!(s, 201, "{created}");
         let id = int(&created["id"]);
         let (s, body) = c
-            .json(
-                "PATCH",
-                &format!("/api/v1/trainings/{id}"),
+            .patch(&format!("/api/v1/trainings/{id}"),
                 json!({"end_date": LATE}),
             )
             .await;
@@ -557,14 +560,12 @@ mod dates_are_bounded {
         let visit = format!("/api/v1/visits/{}", int(&v["id"]));
         for day in [EARLY, LATE] {
             let (s, body) = pembina
-                .json("PATCH", &visit, json!({"visited_date": day}))
+                .patch(&visit, json!({"visited_date": day}))
                 .await;
             assert_refused(s, &body, "visited_date", out);
         }
         let (s, body) = pembina
-            .json(
-                "PATCH",
-                &visit,
+            .patch(&visit,
                 json!({"visited_date": today().to_string()}),
             )
             .await;

@@ -1105,9 +1105,15 @@ mod closing_while_enrolling {
         let first = id_of(&enrol(&c, training, person(&woman(7701), "Siti Aminah")).await);
         record_result(&c, first, json!({"result": "kompeten"})).await;
         let browser = t.as_role("pengelola").await;
+        let version = count(db, "SELECT version FROM trainings WHERE id = $1", training)
+            .await
+            .to_string();
         let close = tokio::spawn(async move {
             browser
-                .form(&format!("/trainings/{training}/close"), &[])
+                .form(
+                    &format!("/trainings/{training}/close"),
+                    &[("version", version.as_str())],
+                )
                 .await
         });
         let tasks: Vec<_> = (0..8u16)

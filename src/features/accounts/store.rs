@@ -184,7 +184,7 @@ pub async fn forget_attempts_of(tx: &mut Tx, email: &str) -> Result<(), StoreErr
     tx.execute(
         Sql::new(
             "DELETE FROM login_attempts WHERE key = $1 OR key = $2 \
-             OR substr(key, 1, $3) = $4",
+             OR substr(key, 1, CAST($3 AS INTEGER)) = $4",
         )
         .arg(format!("account:{email}"))
         .arg(format!("reset:{email}"))
