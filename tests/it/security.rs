@@ -469,7 +469,8 @@ mod dates_are_bounded {
         assert_eq!(s, 201, "{created}");
         let id = int(&created["id"]);
         let (s, body) = c
-            .patch(&format!("/api/v1/trainings/{id}"),
+            .patch(
+                &format!("/api/v1/trainings/{id}"),
                 json!({"end_date": LATE}),
             )
             .await;
@@ -559,15 +560,11 @@ mod dates_are_bounded {
         assert_eq!(s, 201, "{v}");
         let visit = format!("/api/v1/visits/{}", int(&v["id"]));
         for day in [EARLY, LATE] {
-            let (s, body) = pembina
-                .patch(&visit, json!({"visited_date": day}))
-                .await;
+            let (s, body) = pembina.patch(&visit, json!({"visited_date": day})).await;
             assert_refused(s, &body, "visited_date", out);
         }
         let (s, body) = pembina
-            .patch(&visit,
-                json!({"visited_date": today().to_string()}),
-            )
+            .patch(&visit, json!({"visited_date": today().to_string()}))
             .await;
         assert_eq!(s, 200, "{body}");
         let finding = |due: &str| {

@@ -356,6 +356,37 @@ impl TestApp {
         c
     }
 
+    /// An API client signed in as a new account, made for the test, of `role` at `org`.
+    pub async fn api_as_new(
+        &self,
+        email: &str,
+        role: simandiri::kernel::access::Role,
+        org: Option<i64>,
+    ) -> Client {
+        use simandiri::features::accounts::service::{NewAccount, create};
+        let account = NewAccount {
+            email,
+            name: "Akun Uji",
+            role,
+            org_id: org,
+            org_admin: false,
+            password: DEMO_PASSWORD,
+        };
+        create(self.db(), None, &account)
+            .await
+            .unwrap_or_else(|e| panic!("creating {email}: {e:?}"));
+        let c = Client::new(&self.base);
+        let (status, body) = c
+            .json(
+                "POST",
+                "/api/v1/session",
+                serde_json::json!({"email": email, "password": DEMO_PASSWORD}),
+            )
+            .await;
+        assert_eq!(status, 200, "API sign in as {email}: {body}");
+        c
+    }
+
     /// The id of the organisation (or BLKK) with this exact name.
     pub async fn org_id(&self, name: &str) -> i64 {
         org_id(self.db(), name).await

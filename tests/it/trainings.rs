@@ -17,12 +17,12 @@ use crate::support::{Client, Content, demo_email};
 
 /// The NIK of a woman born 1999-08-05 in Kec. Sumur, Kab. Pandeglang (district 36.01.01:
 /// day 05 + 40); `serial` (the last four digits) tells people apart.
-fn woman(serial: u16) -> String {
+pub(crate) fn woman(serial: u16) -> String {
     format!("360101450899{serial:04}")
 }
 
 /// The NIK of a man born 2000-01-01 in the same district.
-fn man(serial: u16) -> String {
+pub(crate) fn man(serial: u16) -> String {
     format!("360101010100{serial:04}")
 }
 
@@ -33,7 +33,7 @@ fn masked(nik: &str) -> String {
 
 /// A person to enrol or an applicant, with their consent to the notice; sex and birth date
 /// are left to the NIK.
-fn person(nik: &str, name: &str) -> Value {
+pub(crate) fn person(nik: &str, name: &str) -> Value {
     json!({
         "nik": nik,
         "name": name,
@@ -46,7 +46,7 @@ fn person(nik: &str, name: &str) -> Value {
 // ---- Batches -------------------------------------------------------------------------
 
 /// A new batch's fields: a free PBK class of 240 lesson hours.
-fn batch(kejuruan: &str, title: &str, start: &str, end: &str, quota: i64) -> Value {
+pub(crate) fn batch(kejuruan: &str, title: &str, start: &str, end: &str, quota: i64) -> Value {
     json!({
         "kejuruan": kejuruan,
         "title": title,
@@ -60,17 +60,17 @@ fn batch(kejuruan: &str, title: &str, start: &str, end: &str, quota: i64) -> Val
 }
 
 /// A batch that has ended (January–February 2026), so results and outcomes may be recorded.
-fn past_batch(kejuruan: &str, title: &str) -> Value {
+pub(crate) fn past_batch(kejuruan: &str, title: &str) -> Value {
     batch(kejuruan, title, "2026-01-05", "2026-02-27", 16)
 }
 
 /// The date `days` from today (UTC), as `YYYY-MM-DD`.
-fn from_today(days: i64) -> String {
+pub(crate) fn from_today(days: i64) -> String {
     (time::OffsetDateTime::now_utc().date() + time::Duration::days(days)).to_string()
 }
 
 /// The first code of the kejuruan catalogue.
-async fn first_kejuruan(c: &Client) -> String {
+pub(crate) async fn first_kejuruan(c: &Client) -> String {
     let (s, list) = c.get_json("/api/v1/kejuruan").await;
     assert_eq!(s, 200, "{list}");
     list[0]["code"]
@@ -80,14 +80,14 @@ async fn first_kejuruan(c: &Client) -> String {
 }
 
 /// Plans a batch (201) and returns it.
-async fn plan(c: &Client, body: Value) -> Value {
+pub(crate) async fn plan(c: &Client, body: Value) -> Value {
     let (s, created) = c.json("POST", "/api/v1/trainings", body).await;
     assert_eq!(s, 201, "{created}");
     created
 }
 
 /// Enrols a person in a batch (201) and returns the enrolment.
-async fn enrol(c: &Client, training: i64, person: Value) -> Value {
+pub(crate) async fn enrol(c: &Client, training: i64, person: Value) -> Value {
     let (s, e) = c
         .json(
             "POST",
@@ -101,7 +101,7 @@ async fn enrol(c: &Client, training: i64, person: Value) -> Value {
 
 /// Records a result (200) and returns the enrolment: over the version sent, or the one
 /// read just before.
-async fn record_result(c: &Client, enrolment: i64, body: Value) -> Value {
+pub(crate) async fn record_result(c: &Client, enrolment: i64, body: Value) -> Value {
     let path = format!("/api/v1/enrolments/{enrolment}/result");
     let (s, e) = if body.get("version").is_some() {
         c.json("PUT", &path, body).await
@@ -139,12 +139,12 @@ async fn enrolment_in(c: &Client, training: i64, enrolment: i64) -> Value {
 // ---- Values --------------------------------------------------------------------------
 
 /// The `id` of a record.
-fn id_of(v: &Value) -> i64 {
+pub(crate) fn id_of(v: &Value) -> i64 {
     v["id"].as_i64().unwrap_or_else(|| panic!("an id in {v}"))
 }
 
 /// A whole number of a record.
-fn int(v: &Value, key: &str) -> i64 {
+pub(crate) fn int(v: &Value, key: &str) -> i64 {
     v[key].as_i64().unwrap_or_else(|| panic!("{key} in {v}"))
 }
 
@@ -160,7 +160,7 @@ fn field_code(body: &Value, field: &str) -> Option<String> {
 
 /// A 422 naming `field` with `code`.
 #[track_caller]
-fn assert_refused(status: StatusCode, body: &Value, field: &str, code: &str) {
+pub(crate) fn assert_refused(status: StatusCode, body: &Value, field: &str, code: &str) {
     assert_eq!(status, 422, "{body}");
     assert_eq!(body["error"]["code"], "validation_failed", "{body}");
     assert_eq!(field_code(body, field).as_deref(), Some(code), "{body}");
@@ -176,7 +176,7 @@ fn assert_forbidden(status: StatusCode, body: &Value) {
 // ---- The database --------------------------------------------------------------------
 
 /// A `SELECT COUNT(*) ...` with one argument.
-async fn count(db: &Db, sql: &str, arg: impl Into<Arg>) -> i64 {
+pub(crate) async fn count(db: &Db, sql: &str, arg: impl Into<Arg>) -> i64 {
     let (n,): (i64,) = db.fetch_one(Sql::new(sql).arg(arg)).await.unwrap();
     n
 }
