@@ -208,6 +208,7 @@ fn release_freed_memory() {
 }
 
 async fn run(command: Command) -> anyhow::Result<()> {
+    crate::init();
     match command {
         Command::Serve(args) => {
             let db = open(&args.db.database_url).await?;

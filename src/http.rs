@@ -12,7 +12,7 @@ use utoipa_axum::router::OpenApiRouter;
 
 use crate::features::{
     accounts, aid, areas, centres, home, imports, income, kejuruan, mail, notifications, orgs,
-    partnerships, reports, trainings, visits,
+    partnerships, records, reports, trainings, visits,
 };
 use crate::kernel::db::Db;
 use crate::kernel::web::error::ErrorBody;
@@ -47,6 +47,8 @@ use crate::kernel::web::{self, AppState, WebConfig};
         (name = "income", description = "Income by source and the self-funding figures"),
         (name = "partnerships", description = "Partnerships (kerja sama): agreements with partners, what came of them, their documents"),
         (name = "notifications", description = "Each user's notifications"),
+        (name = "records", description = "Records of every kind: what a form may choose"),
+        (name = "work", description = "Each user's work queue"),
     )
 )]
 struct ApiDoc;
@@ -67,6 +69,8 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(aid::api())
         .merge(visits::api())
         .merge(notifications::api())
+        .merge(records::api())
+        .merge(home::api())
 }
 
 /// The OpenAPI document, finished by the features that know what derivation cannot say.
@@ -80,8 +84,38 @@ pub fn document(generated: &utoipa::openapi::OpenApi) -> serde_json::Value {
     doc.0
 }
 
+/// Every feature's record kinds, for the kernel's registry.
+pub fn record_kinds() -> Vec<crate::kernel::records::Kind> {
+    [
+        centres::service::kinds(),
+        orgs::service::kinds(),
+        accounts::service::kinds(),
+        trainings::service::kinds(),
+        reports::service::kinds(),
+        partnerships::service::kinds(),
+        income::service::kinds(),
+        aid::service::kinds(),
+        visits::service::kinds(),
+    ]
+    .concat()
+}
+
+/// Every feature's part of the work queue.
+pub fn work_providers() -> Vec<crate::kernel::work::Provider> {
+    vec![
+        crate::work_provider!(reports::service::work),
+        crate::work_provider!(visits::service::work),
+        crate::work_provider!(trainings::service::work),
+        crate::work_provider!(partnerships::service::work),
+        crate::work_provider!(aid::service::work),
+        crate::work_provider!(accounts::service::work),
+        crate::work_provider!(centres::service::work),
+    ]
+}
+
 /// The whole application as one router.
 pub fn router(db: Db, config: WebConfig) -> Router {
+    crate::init();
     let state = AppState {
         db,
         config: Arc::new(config),
@@ -103,6 +137,7 @@ pub fn router(db: Db, config: WebConfig) -> Router {
         .merge(aid::routes())
         .merge(visits::routes())
         .merge(notifications::routes())
+        .merge(records::routes())
         .merge(api)
         .route(
             "/api/openapi.json",

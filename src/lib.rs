@@ -18,3 +18,10 @@ pub mod glossary;
 pub mod http;
 pub mod kernel;
 pub mod seed;
+
+/// Makes every feature known to the kernel: its record kinds and its part of the work
+/// queue. Done once, before anything uses them (the server, the command line, the seeds).
+pub fn init() {
+    kernel::records::register(http::record_kinds);
+    kernel::work::register(http::work_providers);
+}

@@ -15,6 +15,7 @@ pub mod mail;
 pub mod notifications;
 pub mod orgs;
 pub mod partnerships;
+pub mod records;
 pub mod reports;
 pub mod trainings;
 pub mod visits;

@@ -103,6 +103,7 @@ pub async fn is_empty(db: &Db) -> Result<bool, StoreError> {
 
 /// Loads the demo data into an empty database; returns one login per role.
 pub async fn load(db: &Db) -> Result<Vec<DemoLogin>, StoreError> {
+    crate::init();
     reference::ensure_loaded(db).await?;
     let atlas = Atlas::load()?;
     let mut rng = ChaCha8Rng::seed_from_u64(DEMO_SEED);

@@ -577,6 +577,7 @@ pub fn synthetic_centre(rng: &mut ChaCha8Rng, village: &Area, seq: usize) -> Cen
 
 /// Generates `centres` BLKK and their surroundings in one transaction.
 pub async fn generate(db: &Db, centres: usize, seed: u64) -> Result<Summary, StoreError> {
+    crate::init();
     reference::ensure_loaded(db).await?;
     generate_in(db, &Atlas::load()?, centres, seed).await
 }

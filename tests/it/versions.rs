@@ -458,7 +458,7 @@ mod every_update_names_its_version {
         assert_eq!(body["error"]["code"], "conflict");
         assert_eq!(body["error"]["current"]["version"], version);
         assert_eq!(body["error"]["current"]["id"], darul);
-        // Both, disagreeing: a bad request.
+        // Both, disagreeing: they cannot both be current, so the change is stale.
         let r = admin
             .http
             .patch(admin.url(&path))
@@ -467,7 +467,17 @@ mod every_update_names_its_version {
             .send()
             .await
             .unwrap();
-        assert_eq!(r.status(), 400);
+        assert_eq!(r.status(), 409);
+        // An empty If-Match says nothing: without a version, 428.
+        let r = admin
+            .http
+            .patch(admin.url(&path))
+            .header("if-match", "")
+            .json(&json!({"head_name": "Lain"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 428);
     });
 }
 

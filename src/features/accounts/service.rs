@@ -808,3 +808,52 @@ pub async fn pending(db: &Db, actor: &Actor) -> Result<(Vec<Account>, i64), AppE
 pub async fn fill_name_keys(db: &Db) -> Result<u64, AppError> {
     Ok(store::fill_name_keys(db).await?)
 }
+
+// ---- The record kind -----------------------------------------------------------------
+
+/// Accounts as records others refer to: named, linked to their page, read by themselves
+/// and whoever manages them.
+pub fn kinds() -> Vec<crate::kernel::records::Kind> {
+    vec![crate::record_kind!(ENTITY, resolve, readable)]
+}
+
+async fn resolve(db: &Db, ids: &[i64]) -> Result<Vec<crate::kernel::records::RecordRef>, AppError> {
+    Ok(store::names(db, ids)
+        .await?
+        .into_iter()
+        .map(|(id, name)| crate::kernel::records::RecordRef {
+            entity: ENTITY.to_owned(),
+            id,
+            name: if name.is_empty() {
+                format!("Akun {id}")
+            } else {
+                name
+            },
+            href: format!("/users/{id}"),
+        })
+        .collect())
+}
+
+async fn readable(db: &Db, actor: &Actor, ids: &[i64]) -> Result<Vec<i64>, AppError> {
+    let mut out = Vec::new();
+    for id in ids {
+        if account(db, actor, *id).await.is_ok() {
+            out.push(*id);
+        }
+    }
+    Ok(out)
+}
+
+// ---- The work queue ------------------------------------------------------------------
+
+/// The ministry's account work: invitations not yet accepted.
+pub async fn work(db: &Db, actor: &Actor) -> Result<Vec<crate::kernel::work::WorkItem>, AppError> {
+    if !actor.is_admin() {
+        return Ok(Vec::new());
+    }
+    Ok(vec![crate::kernel::work::WorkItem::new(
+        "invitations_waiting",
+        store::pending_count(db).await?,
+        "/users?status=diundang",
+    )])
+}

@@ -18,6 +18,7 @@ use crate::kernel::web::extract::{FormBody, Path, Query};
 use crate::kernel::web::nav::href;
 use crate::kernel::web::page::{Choice, Page};
 use crate::kernel::web::paging::{Paged, Pager, page_number};
+use crate::kernel::web::picker::{Picking, RecordPicker};
 
 #[derive(Template, WebTemplate)]
 #[template(path = "aid/list.html")]
@@ -116,10 +117,10 @@ pub struct ShowPage {
     list: Paged<AllocationRecord>,
     pager: Pager,
     form: AllocationForm,
+    /// The BLKK to allocate to, chosen by name or registration number.
+    centre: RecordPicker,
     errors: FieldErrors,
 }
-
-impl ShowPage {}
 
 async fn show_page(
     state: &AppState,
@@ -127,10 +128,18 @@ async fn show_page(
     id: i64,
     n: i64,
     form: AllocationForm,
+    picking: &Picking,
     errors: FieldErrors,
 ) -> Result<ShowPage, AppError> {
     let actor = page.require()?;
     let (p, list) = service::allocations(&state.db, &actor, id, n).await?;
+    let centre = service::centre_picker(
+        &state.db,
+        &actor,
+        form.centre_id.trim().parse().ok(),
+        picking.q("centre_id"),
+    )
+    .await?;
     let pager = list.pager(|n| href(&format!("/aid/{id}"), &[("page", &n.to_string())]));
     let title = p.program.name.clone();
     Ok(ShowPage {
@@ -139,6 +148,7 @@ async fn show_page(
         list,
         pager,
         form,
+        centre,
         errors,
     })
 }
@@ -156,6 +166,7 @@ pub async fn show(
         id,
         n,
         AllocationForm::default(),
+        &Picking::default(),
         FieldErrors::new(),
     )
     .await
@@ -234,6 +245,14 @@ pub async fn allocate(
 ) -> Result<Response, AppError> {
     let actor = page.require()?;
     let f: AllocationForm = body.parse()?;
+    let picking = Picking::parse(&body.0);
+    if picking.searching() {
+        return Ok(
+            show_page(&state, page, id, 1, f, &picking, FieldErrors::new())
+                .await?
+                .into_response(),
+        );
+    }
     let centre = check::int_in(&f.centre_id, 1, i64::MAX);
     let input = AllocationInput {
         centre_id: centre.clone().ok().flatten(),
@@ -250,7 +269,7 @@ pub async fn allocate(
         Ok(_) => Ok(Redirect::to(&format!("/aid/{id}?done=allocation_saved")).into_response()),
         Err(AppError::Invalid(errors)) => Ok((
             StatusCode::UNPROCESSABLE_ENTITY,
-            show_page(&state, page, id, 1, f, errors).await?,
+            show_page(&state, page, id, 1, f, &picking, errors).await?,
         )
             .into_response()),
         Err(e) => Err(e),

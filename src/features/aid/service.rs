@@ -73,6 +73,9 @@ pub async fn allocate(
         .await?
         .ok_or(AppError::NotFound)?;
     let a = input.validate()?;
+    if !crate::kernel::records::may_choose(db, actor, centres::model::ENTITY, a.centre_id).await? {
+        return Err(AppError::invalid("centre_id", "not_choosable"));
+    }
     let c = centres::store::get(db, a.centre_id)
         .await?
         .ok_or(AppError::invalid("centre_id", "not_found"))?;
@@ -105,6 +108,24 @@ pub async fn allocate(
     ))
 }
 
+/// The form's BLKK picker: the one chosen (if the actor may choose it) and what `q` finds.
+pub async fn centre_picker(
+    db: &Db,
+    actor: &Actor,
+    chosen: Option<i64>,
+    q: &str,
+) -> Result<crate::kernel::web::picker::RecordPicker, AppError> {
+    crate::kernel::web::picker::RecordPicker::load(
+        db,
+        actor,
+        "centre_id",
+        centres::model::ENTITY,
+        chosen,
+        q,
+    )
+    .await
+}
+
 /// A page of a program's allocations in the actor's scope, each with its realisation.
 pub async fn allocations(
     db: &Db,
@@ -124,4 +145,71 @@ pub async fn allocations(
         items.push(store::record(id, pid, a, name, province, r));
     }
     Ok((p, Paged::new(items, total, w)))
+}
+
+// ---- The record kind -----------------------------------------------------------------
+
+/// Aid programs as records others refer to, and choose (a visit checking one).
+pub fn kinds() -> Vec<crate::kernel::records::Kind> {
+    vec![crate::record_kind!(
+        AID_PROGRAM,
+        resolve,
+        readable,
+        pick,
+        readable
+    )]
+}
+
+async fn resolve(db: &Db, ids: &[i64]) -> Result<Vec<crate::kernel::records::RecordRef>, AppError> {
+    let rows = store::names(db, ids).await?;
+    Ok(crate::kernel::records::named(AID_PROGRAM, rows, |id| {
+        format!("/aid/{id}")
+    }))
+}
+
+async fn readable(db: &Db, actor: &Actor, ids: &[i64]) -> Result<Vec<i64>, AppError> {
+    Ok(crate::kernel::records::each_readable(ids, |id| program(db, actor, id)).await)
+}
+
+/// Programs by name or year, newest first.
+async fn pick(
+    db: &Db,
+    actor: &Actor,
+    q: &str,
+    limit: i64,
+) -> Result<Vec<crate::kernel::records::Pickable>, AppError> {
+    let words: Vec<String> = q.split_whitespace().map(str::to_lowercase).collect();
+    Ok(programs(db, actor)
+        .await?
+        .into_iter()
+        .filter(|p| {
+            let name = p.program.name.to_lowercase();
+            let year = p.program.budget_year.to_string();
+            words
+                .iter()
+                .all(|w| name.contains(w.as_str()) || year == *w)
+        })
+        .take(usize::try_from(limit).unwrap_or(0))
+        .map(|p| crate::kernel::records::Pickable {
+            id: p.id,
+            detail: p.program.budget_year.to_string(),
+            name: p.program.name,
+        })
+        .collect())
+}
+
+// ---- The work queue ------------------------------------------------------------------
+
+/// The ministry's aid work: this year's PBK allocations with no batch started yet.
+pub async fn work(db: &Db, actor: &Actor) -> Result<Vec<crate::kernel::work::WorkItem>, AppError> {
+    if !actor.is_admin() {
+        return Ok(Vec::new());
+    }
+    let year = crate::kernel::time::this_year();
+    let n = store::allocations_without_batch(db, year).await?;
+    Ok(vec![crate::kernel::work::WorkItem::new(
+        "allocation_behind",
+        n,
+        "/aid",
+    )])
 }

@@ -305,3 +305,32 @@ pub fn record(
         realisation,
     }
 }
+
+/// `(id, "name (year)")` of those of `ids` that are programs.
+pub async fn names(db: &Db, ids: &[i64]) -> Result<Vec<(i64, String)>, StoreError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut sql = Sql::new(
+        "SELECT id, name || ' (' || CAST(budget_year AS TEXT) || ')' FROM aid_programs WHERE id IN ",
+    );
+    sql.push_list(ids.iter().copied());
+    db.fetch_all(sql).await
+}
+
+/// This year's PBK allocations whose BLKK has not started a PBK batch of the year.
+pub async fn allocations_without_batch(db: &Db, year: i64) -> Result<i64, StoreError> {
+    let (n,): (i64,) = db
+        .fetch_one(
+            Sql::new(
+                "SELECT CAST(COUNT(*) AS BIGINT) FROM aid_programs p \
+                 JOIN aid_allocations al ON al.program_id = p.id \
+                 WHERE p.budget_year = $1 AND p.kind = 'pbk' AND NOT EXISTS \
+                 (SELECT 1 FROM trainings t WHERE t.centre_id = al.centre_id \
+                 AND t.year = p.budget_year AND t.funding = 'pbk')",
+            )
+            .arg(year),
+        )
+        .await?;
+    Ok(n)
+}

@@ -20,6 +20,7 @@ use crate::kernel::access::{self, Actor, Scope};
 use crate::kernel::audit::{self, AuditEntry, Change, Entry, Labels};
 use crate::kernel::db::{Db, Tx};
 use crate::kernel::error::AppError;
+use crate::kernel::records::{self, Pickable, RecordRef};
 use crate::kernel::time::{now, this_year};
 use crate::kernel::validate::FieldErrors;
 use crate::kernel::web::paging::{Paged, Window};
@@ -445,4 +446,93 @@ pub async fn assignment_choices(
     )
     .await?;
     Ok((uptps, forums))
+}
+
+// ---- The record kind -----------------------------------------------------------------
+
+/// BLKK as records others refer to: named by their name, linked to their profile, read by
+/// everyone (the profile is public), chosen in forms within the user's scope.
+pub fn kinds() -> Vec<records::Kind> {
+    vec![crate::record_kind!(
+        ENTITY, resolve, readable, pick, choosable
+    )]
+}
+
+async fn resolve(db: &Db, ids: &[i64]) -> Result<Vec<RecordRef>, AppError> {
+    Ok(store::names(db, ids)
+        .await?
+        .into_iter()
+        .map(|(id, name)| RecordRef {
+            entity: ENTITY.to_owned(),
+            id,
+            name,
+            href: format!("/centres/{id}"),
+        })
+        .collect())
+}
+
+async fn readable(db: &Db, _actor: &Actor, ids: &[i64]) -> Result<Vec<i64>, AppError> {
+    Ok(store::names(db, ids)
+        .await?
+        .into_iter()
+        .map(|(id, _)| id)
+        .collect())
+}
+
+/// The BLKK a user may choose, by name or registration number (the place tells two of
+/// the same name apart).
+async fn pick(db: &Db, actor: &Actor, q: &str, limit: i64) -> Result<Vec<Pickable>, AppError> {
+    let scope = actor.centre_scope();
+    if scope == Scope::Nothing {
+        return Ok(Vec::new());
+    }
+    let by_reg_no = store::ids_by_reg_no(db, &[q.trim().to_uppercase()]).await?;
+    let mut filter = DirectoryFilter {
+        q: q.to_owned(),
+        ..Default::default()
+    };
+    let mut out = Vec::new();
+    if let Some((_, id)) = by_reg_no.first()
+        && !store::in_scope(db, &[*id], &scope).await?.is_empty()
+        && let Some(c) = store::get(db, *id).await?
+    {
+        filter.q = c.profile.name.clone();
+        let (found, _) = store::directory(db, &filter, Some(&scope), 20, 0).await?;
+        out.extend(found.into_iter().filter(|e| e.id == *id));
+        filter.q = q.to_owned();
+    }
+    if out.is_empty() {
+        let (found, _) = store::directory(db, &filter, Some(&scope), limit, 0).await?;
+        out = found;
+    }
+    Ok(out
+        .into_iter()
+        .map(|e| Pickable {
+            id: e.id,
+            detail: format!("{}, {}", e.regency_name, e.province_name),
+            name: e.name,
+        })
+        .collect())
+}
+
+async fn choosable(db: &Db, actor: &Actor, ids: &[i64]) -> Result<Vec<i64>, AppError> {
+    Ok(store::in_scope(db, ids, &actor.centre_scope()).await?)
+}
+
+// ---- The work queue ------------------------------------------------------------------
+
+/// A BLKK manager's profile gaps.
+pub async fn work(db: &Db, actor: &Actor) -> Result<Vec<crate::kernel::work::WorkItem>, AppError> {
+    let (access::Role::Pengelola, Some(id)) = (actor.role, actor.org_id) else {
+        return Ok(Vec::new());
+    };
+    let Some(c) = store::get(db, id).await? else {
+        return Ok(Vec::new());
+    };
+    let missing = c.centre().completeness().missing().len();
+    Ok(vec![crate::kernel::work::WorkItem::new(
+        "profile_gaps",
+        i64::try_from(missing).unwrap_or(0),
+        format!("/centres/{id}/edit"),
+    )])
 }

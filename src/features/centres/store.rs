@@ -809,3 +809,27 @@ pub async fn ids_by_reg_no(db: &Db, reg_nos: &[String]) -> Result<Vec<(String, i
     }
     Ok(out)
 }
+
+/// `(id, name)` of those of `ids` that are BLKK.
+pub async fn names(db: &Db, ids: &[i64]) -> Result<Vec<(i64, String)>, StoreError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut sql = Sql::new(
+        "SELECT o.id, o.name FROM centres c JOIN orgs o ON o.id = c.org_id WHERE c.org_id IN ",
+    );
+    sql.push_list(ids.iter().copied());
+    db.fetch_all(sql).await
+}
+
+/// Those of `ids` inside `scope`.
+pub async fn in_scope(db: &Db, ids: &[i64], scope: &Scope) -> Result<Vec<i64>, StoreError> {
+    if ids.is_empty() || *scope == Scope::Nothing {
+        return Ok(Vec::new());
+    }
+    let mut sql = Sql::new("SELECT c.org_id FROM centres c WHERE c.org_id IN ");
+    sql.push_list(ids.iter().copied());
+    push_scope(&mut sql, scope);
+    let rows: Vec<(i64,)> = db.fetch_all(sql).await?;
+    Ok(rows.into_iter().map(|(id,)| id).collect())
+}

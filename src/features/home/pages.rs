@@ -22,6 +22,7 @@ use crate::kernel::web::extract::Query;
 use crate::kernel::web::nav::href;
 use crate::kernel::web::page::Page;
 use crate::kernel::web::paging::{Pager, page_number};
+use crate::kernel::work::WorkItem;
 
 #[derive(Template, WebTemplate)]
 #[template(path = "home/index.html")]
@@ -35,12 +36,14 @@ pub struct HomePage {
 pub struct AdminPage {
     page: Page,
     home: AdminHome,
+    work: Vec<WorkItem>,
 }
 
 #[derive(Template, WebTemplate)]
 #[template(path = "home/manager.html")]
 pub struct ManagerPage {
     page: Page,
+    work: Vec<WorkItem>,
     view: CentreView,
     missing: Vec<&'static str>,
     kejuruan: Vec<Kejuruan>,
@@ -56,6 +59,7 @@ impl ManagerPage {
 #[template(path = "home/supervisor.html")]
 pub struct SupervisorPage {
     page: Page,
+    work: Vec<WorkItem>,
     query: HomeQuery,
     home: ScopeOverview,
     pager: Pager,
@@ -96,7 +100,16 @@ impl SupervisorPage {
 #[template(path = "home/partner.html")]
 pub struct PartnerPage {
     page: Page,
+    work: Vec<WorkItem>,
     org: OrgRecord,
+}
+
+/// A trainee's home: what is theirs to do, and the way to their trainings.
+#[derive(Template, WebTemplate)]
+#[template(path = "home/trainee.html")]
+pub struct TraineePage {
+    page: Page,
+    work: Vec<WorkItem>,
 }
 
 /// The supervisor table's filters, sort and page, as typed.
@@ -149,16 +162,19 @@ pub async fn show(
     };
     let title = page.t("home.mine");
     let page = page.titled(title);
+    let work = service::work(&state.db, &actor, page.lang).await?;
     Ok(match actor.role {
         Role::Admin => AdminPage {
             home: service::admin(&state.db, &actor).await?,
             page,
+            work,
         }
         .into_response(),
         Role::Pengelola => {
             let (view, missing) = service::manager(&state.db, &actor).await?;
             ManagerPage {
                 page,
+                work,
                 view,
                 missing,
                 kejuruan: catalogue(&state.db).await?,
@@ -179,6 +195,7 @@ pub async fn show(
             SupervisorPage {
                 pager: home.rows.pager(|n| q.href(n)),
                 page,
+                work,
                 home,
                 query: q,
                 kejuruan: catalogue(&state.db).await?,
@@ -189,10 +206,11 @@ pub async fn show(
         }
         // Their work is in their trainings.
         Role::Instruktur => axum::response::Redirect::to("/trainings").into_response(),
-        Role::Peserta => axum::response::Redirect::to("/me/trainings").into_response(),
+        Role::Peserta => TraineePage { page, work }.into_response(),
         Role::Mitra => PartnerPage {
             org: service::partner(&state.db, &actor).await?,
             page,
+            work,
         }
         .into_response(),
     })

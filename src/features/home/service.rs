@@ -3,18 +3,19 @@
 
 use crate::features::accounts::model::Account;
 use crate::features::accounts::service as accounts;
-use crate::features::accounts::store as account_store;
 use crate::features::centres::model::{
     DirectoryFilter, ProvinceCount, ScopeOverview, ScopeSort, Totals,
 };
 use crate::features::centres::service::{self as centres, CentreView};
 use crate::features::orgs::model::OrgRecord;
 use crate::features::orgs::service as orgs;
-use crate::features::orgs::store as org_store;
 use crate::kernel::access::{self, Actor, Role};
 use crate::kernel::audit::{self, RecentChange};
 use crate::kernel::db::Db;
 use crate::kernel::error::AppError;
+use crate::kernel::records;
+use crate::kernel::web::i18n::Lang;
+use crate::kernel::work::WorkItem;
 
 /// A recent change with the name of the record and where it is.
 #[derive(Debug, Clone)]
@@ -37,49 +38,18 @@ pub struct AdminHome {
 pub async fn admin(db: &Db, actor: &Actor) -> Result<AdminHome, AppError> {
     access::admin(actor)?;
     let changes = audit::recent(db, 12).await?;
-    let org_ids: Vec<i64> = changes
+    let refs: Vec<(&str, i64)> = changes
         .iter()
-        .filter(|c| c.entity != "user")
-        .map(|c| c.entity_id)
+        .map(|c| (c.entity.as_str(), c.entity_id))
         .collect();
-    let user_ids: Vec<i64> = changes
-        .iter()
-        .filter(|c| c.entity == "user")
-        .map(|c| c.entity_id)
-        .collect();
-    let org_names = org_store::refs_by_id(db, &org_ids).await?;
-    let user_names = account_store::names(db, &user_ids).await?;
+    let named = records::resolve(db, &refs).await?;
     let recent = changes
         .into_iter()
-        .map(|change| {
-            let (name, href) = match change.entity.as_str() {
-                "user" => (
-                    user_names
-                        .iter()
-                        .find(|(id, _)| *id == change.entity_id)
-                        .map(|(_, n)| n.clone()),
-                    format!("/users/{}", change.entity_id),
-                ),
-                "centre" => (
-                    org_names
-                        .iter()
-                        .find(|o| o.id == change.entity_id)
-                        .map(|o| o.name.clone()),
-                    format!("/centres/{}", change.entity_id),
-                ),
-                _ => (
-                    org_names
-                        .iter()
-                        .find(|o| o.id == change.entity_id)
-                        .map(|o| o.name.clone()),
-                    format!("/orgs/{}", change.entity_id),
-                ),
-            };
-            Recent {
-                name: name.unwrap_or_else(|| format!("#{}", change.entity_id)),
-                href,
-                change,
-            }
+        .zip(named)
+        .map(|(change, r)| Recent {
+            name: r.name,
+            href: r.href,
+            change,
         })
         .collect();
     let (pending, pending_count) = accounts::pending(db, actor).await?;
@@ -120,4 +90,13 @@ pub async fn supervisor(
 pub async fn partner(db: &Db, actor: &Actor) -> Result<OrgRecord, AppError> {
     let id = actor.org_id.ok_or(AppError::Forbidden)?;
     orgs::view(db, actor, id).await
+}
+
+/// The actor's work queue, each item's reason in `lang`.
+pub async fn work(db: &Db, actor: &Actor, lang: Lang) -> Result<Vec<WorkItem>, AppError> {
+    let mut items = crate::kernel::work::queue(db, actor).await?;
+    for i in &mut items {
+        i.reason = lang.tf(&format!("work.{}", i.kind), &[("n", &i.count.to_string())]);
+    }
+    Ok(items)
 }

@@ -343,3 +343,35 @@ pub fn sources() -> Vec<IncomeSource> {
     s.sort_by_key(|s| !s.own());
     s
 }
+
+// ---- The record kind -----------------------------------------------------------------
+
+/// A BLKK's month of income as a record others refer to.
+pub fn kinds() -> Vec<crate::kernel::records::Kind> {
+    vec![crate::record_kind!(INCOME_MONTH, resolve, readable_months)]
+}
+
+async fn resolve(db: &Db, ids: &[i64]) -> Result<Vec<crate::kernel::records::RecordRef>, AppError> {
+    Ok(store::month_refs(db, ids)
+        .await?
+        .into_iter()
+        .map(
+            |(id, month, centre, name)| crate::kernel::records::RecordRef {
+                entity: INCOME_MONTH.to_owned(),
+                id,
+                name: format!("Pendapatan {month} · {name}"),
+                href: format!("/income/edit?centre={centre}&month={month}"),
+            },
+        )
+        .collect())
+}
+
+async fn readable_months(db: &Db, actor: &Actor, ids: &[i64]) -> Result<Vec<i64>, AppError> {
+    let mut out = Vec::new();
+    for (id, _, centre, _) in store::month_refs(db, ids).await? {
+        if readable(db, actor, centre).await.is_ok() {
+            out.push(id);
+        }
+    }
+    Ok(out)
+}

@@ -277,3 +277,19 @@ pub async fn trend(
     sql.push(" GROUP BY y.year ORDER BY y.year");
     db.fetch_all(sql).await
 }
+
+/// `(id, month, BLKK, "BLKK name")` of those of `ids` that are recorded months.
+pub async fn month_refs(
+    db: &Db,
+    ids: &[i64],
+) -> Result<Vec<(i64, String, i64, String)>, StoreError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut sql = Sql::new(
+        "SELECT m.id, m.month, m.centre_id, o.name FROM income_months m \
+         JOIN orgs o ON o.id = m.centre_id WHERE m.id IN ",
+    );
+    sql.push_list(ids.iter().copied());
+    db.fetch_all(sql).await
+}

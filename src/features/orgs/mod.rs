@@ -9,7 +9,7 @@ pub mod service;
 pub mod store;
 
 use axum::Router;
-use axum::routing::get;
+use axum::routing::{get, post};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -23,6 +23,7 @@ pub fn routes() -> Router<AppState> {
         .route("/orgs/{id}", get(pages::show))
         .route("/orgs/{id}/edit", get(pages::edit_form).post(pages::update))
         .route("/orgs/{id}/history", get(pages::history))
+        .route("/orgs/{id}/merge", post(pages::merge))
         .route("/orgs/{id}/history/export", get(pages::history_export))
 }
 

@@ -20,6 +20,7 @@ use crate::kernel::web::history::HistoryPage;
 use crate::kernel::web::nav::href;
 use crate::kernel::web::page::{Choice, Page};
 use crate::kernel::web::paging::{Paged, Pager, page_number};
+use crate::kernel::web::picker::{Picking, RecordPicker};
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
@@ -162,12 +163,25 @@ pub struct ShowPage {
     invite_href: Option<String>,
     /// The organisation's accounts, for those who manage them.
     users_href: Option<String>,
+    /// For an admin looking at a partner: the partner to merge it into.
+    merge: Option<RecordPicker>,
+    errors: FieldErrors,
 }
 
 pub async fn show(
     State(state): State<AppState>,
     page: Page,
     Path(id): Path<i64>,
+) -> Result<ShowPage, AppError> {
+    show_page(&state, page, id, &Picking::default(), FieldErrors::new()).await
+}
+
+async fn show_page(
+    state: &AppState,
+    page: Page,
+    id: i64,
+    picking: &Picking,
+    errors: FieldErrors,
 ) -> Result<ShowPage, AppError> {
     let actor = page.require()?;
     let org = service::view(&state.db, &actor, id).await?;
@@ -198,10 +212,45 @@ pub async fn show(
             Some(org.id),
         )
         .then(|| format!("/users?org_id={}", org.id)),
+        merge: service::merge_picker(&state.db, &actor, &org, picking.q("into_id")).await?,
+        errors,
         org,
         members,
         centres_href,
     })
+}
+
+/// An admin merges this partner into another chosen by name.
+pub async fn merge(
+    State(state): State<AppState>,
+    page: Page,
+    Path(id): Path<i64>,
+    body: FormBody,
+) -> Result<Response, AppError> {
+    let actor = page.require()?;
+    let picking = Picking::parse(&body.0);
+    let form: MergeForm = body.parse()?;
+    if picking.searching() {
+        return Ok(show_page(&state, page, id, &picking, FieldErrors::new())
+            .await?
+            .into_response());
+    }
+    let into = form.into_id.trim().parse().unwrap_or(0);
+    match service::merge(&state.db, &actor, id, into).await {
+        Ok(kept) => Ok(Redirect::to(&format!("/orgs/{}?done=merged", kept.id)).into_response()),
+        Err(AppError::Invalid(errors)) => Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            show_page(&state, page, id, &picking, errors).await?,
+        )
+            .into_response()),
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct MergeForm {
+    into_id: String,
 }
 
 #[derive(Template, WebTemplate)]

@@ -9,6 +9,7 @@ use crate::kernel::access::{self, Actor};
 use crate::kernel::audit::{self, AuditEntry, Entry, Labels};
 use crate::kernel::db::Db;
 use crate::kernel::error::AppError;
+use crate::kernel::records::{Pickable, RecordRef};
 use crate::kernel::time::now;
 use crate::kernel::web::paging::{Paged, Window};
 
@@ -191,4 +192,168 @@ pub async fn label_references(
         }
     }
     Ok(())
+}
+
+// ---- The record kind -----------------------------------------------------------------
+
+/// Organisations as records others refer to: named, linked to their page (a BLKK to its
+/// profile), read by admins and their own users, chosen as partners by anyone signed in.
+pub fn kinds() -> Vec<crate::kernel::records::Kind> {
+    vec![crate::record_kind!(
+        ENTITY, resolve, readable, pick, choosable
+    )]
+}
+
+async fn resolve(db: &Db, ids: &[i64]) -> Result<Vec<RecordRef>, AppError> {
+    Ok(store::refs_by_id(db, ids)
+        .await?
+        .into_iter()
+        .map(|o| RecordRef {
+            entity: ENTITY.to_owned(),
+            href: if o.kind == OrgKind::Blkk {
+                format!("/centres/{}", o.id)
+            } else {
+                format!("/orgs/{}", o.id)
+            },
+            id: o.id,
+            name: o.name,
+        })
+        .collect())
+}
+
+async fn readable(db: &Db, actor: &Actor, ids: &[i64]) -> Result<Vec<i64>, AppError> {
+    Ok(store::refs_by_id(db, ids)
+        .await?
+        .into_iter()
+        .filter(|o| o.kind == OrgKind::Blkk || model::can_view(actor, o.id, o.kind))
+        .map(|o| o.id)
+        .collect())
+}
+
+/// Organisations other than BLKK, by name: partners for an agreement, with their kind.
+async fn pick(db: &Db, _actor: &Actor, q: &str, limit: i64) -> Result<Vec<Pickable>, AppError> {
+    let filter = OrgFilter {
+        q: q.to_owned(),
+        ..Default::default()
+    };
+    let (found, _) = store::list(db, &filter, limit, 0).await?;
+    Ok(found
+        .into_iter()
+        .map(|o| Pickable {
+            id: o.id,
+            detail: o.area_name.clone().unwrap_or_default(),
+            name: o.org.name,
+        })
+        .collect())
+}
+
+async fn choosable(db: &Db, _actor: &Actor, ids: &[i64]) -> Result<Vec<i64>, AppError> {
+    Ok(store::refs_by_id(db, ids)
+        .await?
+        .into_iter()
+        .filter(|o| o.kind != OrgKind::Blkk)
+        .map(|o| o.id)
+        .collect())
+}
+
+/// A partner not in the national list (a local company, an UMKM, a person), named in an
+/// agreement by the BLKK or forum that works with it, in the caller's transaction: the
+/// partner of that name in the area if there is one, else a new one (an admin may merge
+/// duplicates later). `subtype` is one of a partner's subtypes (`umkm`, `perorangan`, ...).
+pub async fn local_partner_in(
+    tx: &mut crate::kernel::db::Tx,
+    actor: &Actor,
+    name: &str,
+    subtype: &str,
+    area_code: Option<&str>,
+) -> Result<i64, AppError> {
+    let mut e = crate::kernel::validate::FieldErrors::new();
+    let name = e.take(
+        "new_partner_name",
+        crate::kernel::validate::check::required(name, 200),
+    );
+    if !OrgKind::Mitra.subtypes().contains(&subtype) {
+        e.add("new_partner_subtype", "invalid_choice");
+    }
+    e.finish(()).map_err(AppError::Invalid)?;
+    if let Some(id) = store::find_by_name(tx, OrgKind::Mitra, &name).await? {
+        return Ok(id);
+    }
+    let org = Org {
+        kind: OrgKind::Mitra,
+        subtype: subtype.to_owned(),
+        name,
+        area_code: area_code.and_then(crate::features::areas::model::AreaCode::parse),
+        address: String::new(),
+        phone: String::new(),
+        email: String::new(),
+    };
+    let at = now();
+    let id = store::insert(tx, &org, at).await?;
+    audit::record(
+        tx,
+        Entry {
+            actor_id: Some(actor.user_id),
+            entity: ENTITY,
+            entity_id: id,
+            action: "create",
+            changes: &audit::created(&audit::snapshot(&org)),
+            at,
+        },
+    )
+    .await?;
+    Ok(id)
+}
+
+/// An admin merges a partner into another (a local partner added twice, or one that is
+/// already in the national list): its users, batches, graduates' outcomes and agreements
+/// move to the one kept, and it is deleted; both histories say so.
+pub async fn merge(db: &Db, actor: &Actor, from: i64, into: i64) -> Result<OrgRecord, AppError> {
+    access::admin(actor)?;
+    let gone = store::get(db, from).await?.ok_or(AppError::NotFound)?;
+    if gone.org.kind != OrgKind::Mitra {
+        return Err(AppError::invalid("into_id", "merge_partners_only"));
+    }
+    let kept = match store::get(db, into).await? {
+        Some(k) if k.org.kind == OrgKind::Mitra && k.id != from => k,
+        Some(_) => return Err(AppError::invalid("into_id", "merge_partners_only")),
+        None => return Err(AppError::invalid("into_id", "required")),
+    };
+    let at = now();
+    let mut tx = db.begin().await?;
+    store::merge(&mut tx, from, into).await?;
+    for (entity_id, field, value) in [
+        (from, "merged_into", kept.org.name.as_str()),
+        (into, "merged_from", gone.org.name.as_str()),
+    ] {
+        audit::record(
+            &mut tx,
+            Entry {
+                actor_id: Some(actor.user_id),
+                entity: ENTITY,
+                entity_id,
+                action: "merge",
+                changes: &audit::note(field, value),
+                at,
+            },
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(kept)
+}
+
+/// For an admin looking at a partner: the picker of the partner to merge it into.
+pub async fn merge_picker(
+    db: &Db,
+    actor: &Actor,
+    org: &OrgRecord,
+    q: &str,
+) -> Result<Option<crate::kernel::web::picker::RecordPicker>, AppError> {
+    if !actor.is_admin() || org.org.kind != OrgKind::Mitra {
+        return Ok(None);
+    }
+    let p = crate::kernel::web::picker::RecordPicker::load(db, actor, "into_id", ENTITY, None, q)
+        .await?;
+    Ok(Some(p))
 }

@@ -152,3 +152,30 @@ pub async fn names(db: &Db, ids: &[i64]) -> Result<Vec<(i64, String)>, StoreErro
     sql.push_list(ids.iter().copied());
     db.fetch_all(sql).await
 }
+
+/// Every reference to a partner organisation, `(table, column)`: what a merge moves to the
+/// organisation kept. (A test checks that every other reference to `orgs` is one a partner
+/// never has.)
+pub const PARTNER_REFERENCES: &[(&str, &str)] = &[
+    ("users", "org_id"),
+    ("trainings", "partner_id"),
+    ("outcomes", "partner_id"),
+    ("partnerships", "partner_id"),
+];
+
+/// Moves every reference to `from` onto `into`, then deletes `from`.
+pub async fn merge(tx: &mut Tx, from: i64, into: i64) -> Result<(), StoreError> {
+    for (table, column) in PARTNER_REFERENCES {
+        tx.execute(
+            Sql::new(format!(
+                "UPDATE {table} SET {column} = $1 WHERE {column} = $2"
+            ))
+            .arg(into)
+            .arg(from),
+        )
+        .await?;
+    }
+    tx.execute(Sql::new("DELETE FROM orgs WHERE id = $1").arg(from))
+        .await?;
+    Ok(())
+}

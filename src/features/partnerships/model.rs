@@ -178,6 +178,17 @@ pub struct PartnershipInput {
     /// agreement has itself.
     #[schema(value_type = Option<Vec<i64>>, nullable = false)]
     pub member_ids: Patch<Vec<Num>>,
+    /// A partner not yet in Simandiri (a local company, an UMKM, a person): its name, when
+    /// `partner_id` is not given. It is added in the holder's area (or the one of that name
+    /// there is used).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    #[schema(max_length = 200)]
+    pub new_partner_name: String,
+    /// Its kind: `perusahaan`, `umkm`, `perguruan_tinggi`, `asosiasi`, `pemerintah` or
+    /// `perorangan`.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    #[schema(max_length = 40)]
+    pub new_partner_subtype: String,
     /// The version last read; the change is refused (409) if the agreement changed since.
     #[serde(deserialize_with = "crate::kernel::validate::whole_number")]
     #[schema(minimum = 1)]

@@ -28,6 +28,7 @@ use crate::kernel::web::history::HistoryPage;
 use crate::kernel::web::nav::href;
 use crate::kernel::web::page::{Choice, Page};
 use crate::kernel::web::paging::{Paged, Pager, page_number};
+use crate::kernel::web::picker::{Picking, RecordPicker};
 
 // ---- The list ------------------------------------------------------------------------
 
@@ -394,7 +395,12 @@ pub struct FormPage {
     id: Option<i64>,
     input: PartnershipInput,
     errors: FieldErrors,
-    partners: Vec<Choice>,
+    /// The partner, chosen by name.
+    partner: RecordPicker,
+    /// The BLKK holding a new agreement an admin records.
+    holder: RecordPicker,
+    /// The kinds a partner not yet in Simandiri may be.
+    partner_kinds: Vec<Choice>,
     /// A forum's members to choose from (empty for a BLKK's agreement).
     members: Vec<Choice>,
     stale: bool,
@@ -417,7 +423,7 @@ impl FormPage {
             .unwrap_or_default()
     }
 
-    fn holder(&self) -> String {
+    fn holder_id(&self) -> String {
         self.input
             .holder_id
             .map(|v| v.to_string())
@@ -452,12 +458,14 @@ impl FormPage {
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn form_page(
     state: &AppState,
     page: Page,
     actor: &Actor,
     id: Option<i64>,
     input: PartnershipInput,
+    picking: &Picking,
     errors: FieldErrors,
     stale: bool,
 ) -> Result<FormPage, AppError> {
@@ -468,15 +476,20 @@ async fn form_page(
         }
         None => page.t("partnership_form.new_title").into_owned(),
     };
-    let filter = orgs::model::OrgFilter {
-        kind: Some(orgs::model::OrgKind::Mitra),
-        ..Default::default()
+    let chosen_partner = match &input.partner_id {
+        Patch::Set(n) => n.text().trim().parse().ok(),
+        _ => None,
     };
-    let partners = orgs::service::choices(&state.db, &filter)
-        .await?
-        .into_iter()
-        .map(|o| Choice::new(o.id, o.name))
-        .collect();
+    let (partner, holder) = service::pickers(
+        &state.db,
+        actor,
+        chosen_partner,
+        picking.q("partner_id"),
+        input.holder_id,
+        picking.q("holder_id"),
+    )
+    .await?;
+    let partner_kinds = page.choices("subtype", orgs::model::OrgKind::Mitra.subtypes());
     let confirmed = match id {
         Some(id) => service::get(&state.db, actor, id)
             .await?
@@ -484,8 +497,7 @@ async fn form_page(
             .is_some(),
         None => false,
     };
-    let holder = input.holder_id.or(actor.org_id);
-    let members = match holder {
+    let members = match input.holder_id.or(actor.org_id) {
         Some(h) => service::forum_choices(&state.db, h)
             .await?
             .into_iter()
@@ -498,7 +510,9 @@ async fn form_page(
         id,
         input,
         errors,
-        partners,
+        partner,
+        holder,
+        partner_kinds,
         members,
         stale,
         confirmed,
@@ -518,7 +532,17 @@ async fn refused_form(
         AppError::Stale => (FieldErrors::new(), true, StatusCode::CONFLICT),
         other => return Err(other),
     };
-    let body = form_page(state, page, actor, id, input, errors, stale).await?;
+    let body = form_page(
+        state,
+        page,
+        actor,
+        id,
+        input,
+        &Picking::default(),
+        errors,
+        stale,
+    )
+    .await?;
     Ok((status, body).into_response())
 }
 
@@ -545,7 +569,17 @@ pub async fn new_form(
         status: Patch::Set(PartnershipStatus::Aktif.as_str().into()),
         ..Default::default()
     };
-    form_page(&state, page, &actor, None, input, FieldErrors::new(), false).await
+    form_page(
+        &state,
+        page,
+        &actor,
+        None,
+        input,
+        &Picking::default(),
+        FieldErrors::new(),
+        false,
+    )
+    .await
 }
 
 pub async fn create(
@@ -555,6 +589,21 @@ pub async fn create(
 ) -> Result<Response, AppError> {
     let actor = page.require()?;
     let input: PartnershipInput = body.parse()?;
+    let picking = Picking::parse(&body.0);
+    if picking.searching() {
+        let form = form_page(
+            &state,
+            page,
+            &actor,
+            None,
+            input,
+            &picking,
+            FieldErrors::new(),
+            false,
+        )
+        .await?;
+        return Ok(form.into_response());
+    }
     match service::create(&state.db, &actor, &input).await {
         Ok(p) => Ok(
             Redirect::to(&format!("/partnerships/{}?done=partnership_saved", p.id)).into_response(),
@@ -592,6 +641,7 @@ pub async fn edit_form(
         &actor,
         Some(id),
         input,
+        &Picking::default(),
         FieldErrors::new(),
         false,
     )
@@ -606,8 +656,20 @@ pub async fn update(
 ) -> Result<Response, AppError> {
     let actor = page.require()?;
     let input: PartnershipInput = body.parse()?;
-    if input.version.is_none() {
-        return Err(AppError::BadRequest("missing version".into()));
+    let picking = Picking::parse(&body.0);
+    if picking.searching() {
+        let form = form_page(
+            &state,
+            page,
+            &actor,
+            Some(id),
+            input,
+            &picking,
+            FieldErrors::new(),
+            false,
+        )
+        .await?;
+        return Ok(form.into_response());
     }
     match service::update(&state.db, &actor, id, &input).await {
         Ok(_) => {

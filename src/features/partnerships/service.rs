@@ -19,8 +19,9 @@ use crate::kernel::db::Db;
 use crate::kernel::error::AppError;
 use crate::kernel::files::{self, Files};
 use crate::kernel::time::{now, today};
-use crate::kernel::validate::FieldErrors;
+use crate::kernel::validate::{FieldErrors, Num, Patch};
 use crate::kernel::web::paging::{Paged, Window};
+use crate::kernel::web::picker::RecordPicker;
 
 pub const PAGE_SIZE: i64 = 50;
 
@@ -126,11 +127,14 @@ async fn check_references(
     db: &Db,
     p: &Partnership,
     holder_is_centre: bool,
+    partner_added: bool,
 ) -> Result<(), AppError> {
     let mut e = FieldErrors::new();
     match store::org(db, p.partner_id).await? {
         Some((kind, _)) if kind != "blkk" => {}
         Some(_) => e.add("partner_id", "invalid_choice"),
+        // Added in this transaction: not yet visible outside it.
+        None if partner_added => {}
         None => e.add("partner_id", "not_found"),
     }
     if !holder_is_centre {
@@ -149,9 +153,11 @@ pub async fn create(
 ) -> Result<PartnershipRecord, AppError> {
     let (holder, is_centre) = holder_of(db, actor, input.holder_id).await?;
     access::allow(model::can_write(actor, holder, is_centre))?;
-    let p = input.validate(None, holder, is_centre)?;
-    check_references(db, &p, is_centre).await?;
     let mut tx = db.begin().await?;
+    let mut input = input.clone();
+    let added = new_partner(db, &mut tx, actor, holder, &mut input).await?;
+    let p = input.validate(None, holder, is_centre)?;
+    check_references(db, &p, is_centre, added).await?;
     let id = store::insert(&mut tx, &p, now()).await?;
     audit::record_now(
         &mut tx,
@@ -164,6 +170,34 @@ pub async fn create(
     .await?;
     tx.commit().await?;
     store::get(db, id).await?.ok_or(AppError::NotFound)
+}
+
+/// A partner named by its name (not yet in Simandiri) becomes the agreement's partner:
+/// added, or found by name, in the holder's area, in the agreement's transaction. `true`
+/// when the input named one.
+async fn new_partner(
+    db: &Db,
+    tx: &mut crate::kernel::db::Tx,
+    actor: &Actor,
+    holder: i64,
+    input: &mut PartnershipInput,
+) -> Result<bool, AppError> {
+    let named = input.new_partner_name.trim();
+    let chosen = matches!(&input.partner_id, Patch::Set(n) if !n.text().trim().is_empty());
+    if named.is_empty() || chosen {
+        return Ok(false);
+    }
+    let area = store::holder_area(db, holder).await?;
+    let id = crate::features::orgs::service::local_partner_in(
+        tx,
+        actor,
+        named,
+        input.new_partner_subtype.trim(),
+        area.as_deref(),
+    )
+    .await?;
+    input.partner_id = Patch::Set(Num(id.to_string()));
+    Ok(true)
 }
 
 /// Changes an agreement (its holder). A change of its partner, dates, coverage or value
@@ -185,8 +219,11 @@ pub async fn update(
         return Err(AppError::Stale);
     }
     let old = &current.partnership;
+    let mut tx = db.begin().await?;
+    let mut input = input.clone();
+    let added = new_partner(db, &mut tx, actor, h.holder_id, &mut input).await?;
     let p = input.validate(Some(old), h.holder_id, h.holder_is_centre)?;
-    check_references(db, &p, h.holder_is_centre).await?;
+    check_references(db, &p, h.holder_is_centre, added).await?;
     let changes = audit::diff(&audit::snapshot(old), &audit::snapshot(&p));
     if changes.is_empty() {
         return Ok(current);
@@ -197,7 +234,6 @@ pub async fn update(
         || p.coverage != old.coverage
         || p.value_rupiah != old.value_rupiah
         || p.in_kind_rupiah != old.in_kind_rupiah;
-    let mut tx = db.begin().await?;
     store::update(&mut tx, id, version, &p, reconfirm, now()).await?;
     audit::record_now(
         &mut tx,
@@ -384,4 +420,71 @@ pub async fn remind(db: &Db) -> Result<usize, AppError> {
         }
     }
     Ok(told)
+}
+
+// ---- The record kind -----------------------------------------------------------------
+
+/// Agreements as records others refer to.
+pub fn kinds() -> Vec<crate::kernel::records::Kind> {
+    vec![crate::record_kind!(PARTNERSHIP, resolve, readable)]
+}
+
+async fn resolve(db: &Db, ids: &[i64]) -> Result<Vec<crate::kernel::records::RecordRef>, AppError> {
+    let rows = store::names(db, ids).await?;
+    Ok(crate::kernel::records::named(PARTNERSHIP, rows, |id| {
+        format!("/partnerships/{id}")
+    }))
+}
+
+async fn readable(db: &Db, actor: &Actor, ids: &[i64]) -> Result<Vec<i64>, AppError> {
+    Ok(crate::kernel::records::each_readable(ids, |id| get(db, actor, id)).await)
+}
+
+/// The form's pickers: its partner (any organisation but a BLKK) and, for an admin's new
+/// agreement, the BLKK holding it.
+pub async fn pickers(
+    db: &Db,
+    actor: &Actor,
+    partner: Option<i64>,
+    partner_q: &str,
+    holder: Option<i64>,
+    holder_q: &str,
+) -> Result<(RecordPicker, RecordPicker), AppError> {
+    let partner = RecordPicker::load(db, actor, "partner_id", "org", partner, partner_q).await?;
+    let holder = RecordPicker::load(db, actor, "holder_id", "centre", holder, holder_q).await?;
+    Ok((partner, holder))
+}
+
+// ---- The work queue ------------------------------------------------------------------
+
+/// The agreements work of the actor: a holder's agreements ending within 60 days; a
+/// partner's agreements to confirm.
+pub async fn work(db: &Db, actor: &Actor) -> Result<Vec<crate::kernel::work::WorkItem>, AppError> {
+    use crate::kernel::work::WorkItem;
+    let day = today();
+    let (kind, rows) = match (actor.role, actor.org_id) {
+        (Role::Pengelola | Role::Forum, Some(holder)) => (
+            "agreement_ending",
+            store::ending_of(db, holder, day, day + Duration::days(60)).await?,
+        ),
+        (Role::Mitra, Some(partner)) => (
+            "agreement_to_confirm",
+            store::to_confirm(db, partner).await?,
+        ),
+        _ => return Ok(Vec::new()),
+    };
+    let ids: Vec<i64> = rows.iter().map(|(id, _)| *id).collect();
+    let named = resolve(db, &ids).await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(id, date)| {
+            let r = named.iter().find(|r| r.id == id)?.clone();
+            let item = WorkItem::about(kind, r);
+            Some(if kind == "agreement_ending" {
+                item.due(date, day)
+            } else {
+                item
+            })
+        })
+        .collect())
 }

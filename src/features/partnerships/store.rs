@@ -138,6 +138,20 @@ pub async fn org(db: &Db, id: i64) -> Result<Option<(String, String)>, StoreErro
         .await
 }
 
+/// The area an agreement's holder is in: a BLKK's regency, or a forum's area.
+pub async fn holder_area(db: &Db, holder: i64) -> Result<Option<String>, StoreError> {
+    let row: Option<(Option<String>,)> = db
+        .fetch_optional(
+            Sql::new(
+                "SELECT COALESCE(c.regency_code, o.area_code) FROM orgs o \
+                 LEFT JOIN centres c ON c.org_id = o.id WHERE o.id = $1",
+            )
+            .arg(holder),
+        )
+        .await?;
+    Ok(row.and_then(|(a,)| a))
+}
+
 /// Which of `centres` are members of forum `forum`.
 pub async fn forum_members(db: &Db, forum: i64, centres: &[i64]) -> Result<Vec<i64>, StoreError> {
     let mut sql = Sql::new("SELECT centre_id FROM forum_members WHERE forum_id = ");
@@ -427,4 +441,48 @@ pub async fn reminded(tx: &mut Tx, id: i64, days: i64, end: Date) -> Result<bool
     );
     sql.push(" ON CONFLICT DO NOTHING");
     Ok(tx.execute(sql).await? == 1)
+}
+
+/// `(id, "title · holder")` of those of `ids` that are agreements.
+pub async fn names(db: &Db, ids: &[i64]) -> Result<Vec<(i64, String)>, StoreError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut sql = Sql::new(
+        "SELECT p.id, p.title || ' · ' || o.name FROM partnerships p \
+         JOIN orgs o ON o.id = p.holder_id WHERE p.id IN ",
+    );
+    sql.push_list(ids.iter().copied());
+    db.fetch_all(sql).await
+}
+
+/// Active agreements held by `holder` ending between `from` and `to`: `(id, end)`.
+pub async fn ending_of(
+    db: &Db,
+    holder: i64,
+    from: Date,
+    to: Date,
+) -> Result<Vec<(i64, Date)>, StoreError> {
+    db.fetch_all(
+        Sql::new(
+            "SELECT id, end_date FROM partnerships WHERE holder_id = $1 AND end_date >= $2 \
+             AND end_date <= $3 AND status = 'aktif' ORDER BY end_date, id LIMIT 20",
+        )
+        .arg(holder)
+        .arg(from)
+        .arg(to),
+    )
+    .await
+}
+
+/// Active agreements of a partner it has not confirmed: `(id, start)`.
+pub async fn to_confirm(db: &Db, partner: i64) -> Result<Vec<(i64, Date)>, StoreError> {
+    db.fetch_all(
+        Sql::new(
+            "SELECT id, start_date FROM partnerships WHERE partner_id = $1 \
+             AND status = 'aktif' AND confirmed_at IS NULL ORDER BY start_date, id LIMIT 20",
+        )
+        .arg(partner),
+    )
+    .await
 }

@@ -19,15 +19,17 @@ use super::store::{self, Counts, Group, NewReport};
 pub use super::store::{Late, ListFilter};
 use crate::features::centres::{self, model::CentreRecord};
 use crate::features::notifications::{self, service::Notice};
-use crate::kernel::access::{self, Actor, Scope};
+use crate::kernel::access::{self, Actor, Role, Scope};
 use crate::kernel::attachments::{self, Attachment};
 use crate::kernel::audit;
 use crate::kernel::db::{Db, Tx};
 use crate::kernel::error::AppError;
 use crate::kernel::files::{self, Files};
+use crate::kernel::records;
 use crate::kernel::time::{now, today};
 use crate::kernel::validate::{FieldErrors, check};
 use crate::kernel::web::paging::{Paged, Window};
+use crate::kernel::work::WorkItem;
 
 pub const PAGE_SIZE: i64 = 50;
 /// Periods shown in a compliance trend.
@@ -1175,4 +1177,173 @@ pub async fn remind(db: &Db) -> Result<usize, AppError> {
         }
     }
     Ok(added)
+}
+
+// ---- The record kinds ----------------------------------------------------------------
+
+/// Reports and report types as records others refer to.
+pub fn kinds() -> Vec<records::Kind> {
+    vec![
+        crate::record_kind!(REPORT, resolve_reports, readable_reports),
+        crate::record_kind!(
+            REPORT_TYPE,
+            resolve_types,
+            readable_types,
+            pick_types,
+            readable_types
+        ),
+    ]
+}
+
+async fn resolve_reports(db: &Db, ids: &[i64]) -> Result<Vec<records::RecordRef>, AppError> {
+    let rows = store::names(db, ids).await?;
+    Ok(records::named(REPORT, rows, |id| format!("/reports/{id}")))
+}
+
+async fn readable_reports(db: &Db, actor: &Actor, ids: &[i64]) -> Result<Vec<i64>, AppError> {
+    Ok(records::each_readable(ids, |id| readable(db, actor, id)).await)
+}
+
+async fn resolve_types(db: &Db, ids: &[i64]) -> Result<Vec<records::RecordRef>, AppError> {
+    let rows = store::type_names(db, ids).await?;
+    Ok(records::named(REPORT_TYPE, rows, |_| {
+        "/reports/types".to_owned()
+    }))
+}
+
+async fn readable_types(db: &Db, _actor: &Actor, ids: &[i64]) -> Result<Vec<i64>, AppError> {
+    Ok(store::type_names(db, ids)
+        .await?
+        .into_iter()
+        .map(|(id, _)| id)
+        .collect())
+}
+
+/// Report types by name or code (a short list, read whole).
+async fn pick_types(
+    db: &Db,
+    _actor: &Actor,
+    q: &str,
+    limit: i64,
+) -> Result<Vec<records::Pickable>, AppError> {
+    let q = q.to_lowercase();
+    Ok(types(db)
+        .await?
+        .into_iter()
+        .filter(|t| {
+            q.is_empty()
+                || t.input.code.to_lowercase().contains(&q)
+                || t.input.name_id.to_lowercase().contains(&q)
+                || t.input.name_en.to_lowercase().contains(&q)
+        })
+        .take(usize::try_from(limit).unwrap_or(0))
+        .map(|t| records::Pickable {
+            id: t.id,
+            name: t.input.name_id,
+            detail: t.input.code,
+        })
+        .collect())
+}
+
+// ---- The work queue ------------------------------------------------------------------
+
+/// The latest period of a type whose due date has passed by `day`.
+fn last_due(t: &ReportType, day: time::Date) -> Period {
+    let current = Period::containing(t.input.frequency, day);
+    if current.due(t.input.due_day) < day {
+        current
+    } else {
+        current.previous()
+    }
+}
+
+/// The report work of the actor: a BLKK's reports due (within two weeks), overdue or
+/// returned; a pembina's reports to verify; and for everyone overseeing BLKK, those in
+/// their scope that have not sent the last period due.
+pub async fn work(db: &Db, actor: &Actor) -> Result<Vec<WorkItem>, AppError> {
+    let day = today();
+    let mut out = Vec::new();
+    if let (Role::Pengelola, Some(centre)) = (actor.role, actor.org_id) {
+        for t in store::types_for(db, centre).await? {
+            let f = ListFilter {
+                centre: Some(centre),
+                type_id: Some(t.id),
+                ..Default::default()
+            };
+            let (heads, _) = store::list(db, &f, &Scope::Centre(centre), 6, 0).await?;
+            for p in Period::containing(t.input.frequency, day).last(3) {
+                let due = p.due(t.input.due_day);
+                let closes = due + Duration::days(t.input.grace_days);
+                let head = heads.iter().find(|h| h.period == p.to_string());
+                let item = match head {
+                    Some(h) if h.status == ReportStatus::Returned => {
+                        let named = resolve_reports(db, &[h.id]).await?;
+                        named
+                            .into_iter()
+                            .next()
+                            .map(|r| WorkItem::about("report_returned", r).due(closes, day))
+                    }
+                    Some(h) if !h.status.editable() => None,
+                    _ if day > closes || due - day > Duration::days(14) => None,
+                    Some(h) => resolve_reports(db, &[h.id])
+                        .await?
+                        .into_iter()
+                        .next()
+                        .map(|r| WorkItem::about("report_due", r).due(due, day)),
+                    None => Some(WorkItem {
+                        record: Some(records::RecordRef {
+                            entity: REPORT_TYPE.to_owned(),
+                            id: t.id,
+                            name: format!("{} {p}", t.input.name_id),
+                            href: "/reports".to_owned(),
+                        }),
+                        ..WorkItem::new("report_due", 1, "/reports").due(due, day)
+                    }),
+                };
+                out.extend(item);
+            }
+        }
+        return Ok(out);
+    }
+    if let (Role::Pembina, Some(uptp)) = (actor.role, actor.org_id) {
+        out.push(WorkItem::new(
+            "report_to_verify",
+            store::to_verify(db, uptp).await?,
+            "/reports?status=submitted",
+        ));
+    }
+    let scope = actor.centre_scope();
+    if matches!(
+        scope,
+        Scope::All | Scope::Pembina(_) | Scope::Region(_) | Scope::Forum(_)
+    ) {
+        let scope_param = match &scope {
+            Scope::Pembina(id) => format!("uptp:{id}"),
+            Scope::Forum(id) => format!("forum:{id}"),
+            Scope::Region(a) if a.len() == 2 => format!("province:{a}"),
+            Scope::Region(a) => format!("regency:{a}"),
+            _ => "nation".to_owned(),
+        };
+        for t in store::types(db).await?.into_iter().filter(|t| t.active) {
+            let p = last_due(&t, day);
+            let (_, unsent) = store::unsent_count(db, &t, &p.to_string(), &scope).await?;
+            let mut item = WorkItem::new(
+                "report_late",
+                unsent,
+                format!(
+                    "/reports/compliance?type={}&period={p}&scope={scope_param}",
+                    t.id
+                ),
+            )
+            .due(p.due(t.input.due_day), day);
+            item.record = Some(records::RecordRef {
+                entity: REPORT_TYPE.to_owned(),
+                id: t.id,
+                name: format!("{} {p}", t.input.name_id),
+                href: item.href.clone(),
+            });
+            out.push(item);
+        }
+    }
+    Ok(out)
 }

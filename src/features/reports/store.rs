@@ -872,3 +872,57 @@ pub async fn reopened(db: &Db, id: i64) -> Result<bool, StoreError> {
         .await?;
     Ok(r)
 }
+
+/// `(id, "type period · BLKK")` of those of `ids` that exist.
+pub async fn names(db: &Db, ids: &[i64]) -> Result<Vec<(i64, String)>, StoreError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut sql = Sql::new(
+        "SELECT r.id, t.name_id || ' ' || r.period || ' · ' || o.name FROM reports r \
+         JOIN report_types t ON t.id = r.type_id JOIN orgs o ON o.id = r.centre_id WHERE r.id IN ",
+    );
+    sql.push_list(ids.iter().copied());
+    db.fetch_all(sql).await
+}
+
+/// `(id, name)` of those of `ids` that are report types.
+pub async fn type_names(db: &Db, ids: &[i64]) -> Result<Vec<(i64, String)>, StoreError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut sql = Sql::new("SELECT id, name_id FROM report_types WHERE id IN ");
+    sql.push_list(ids.iter().copied());
+    db.fetch_all(sql).await
+}
+
+/// How many BLKK of `scope` a type expects a report from for `period`, and how many have
+/// not sent it: one pass over the expected BLKK (one index lookup each).
+pub async fn unsent_count(
+    db: &Db,
+    t: &ReportType,
+    period: &str,
+    scope: &Scope,
+) -> Result<(i64, i64), StoreError> {
+    let mut sql = Sql::new(
+        "SELECT CAST(COUNT(*) AS BIGINT), \
+         CAST(COALESCE(SUM(CASE WHEN r.id IS NULL OR r.status IN ('draft', 'returned') \
+         THEN 1 ELSE 0 END), 0) AS BIGINT)",
+    );
+    sql.append(expected_from(t, period, std::slice::from_ref(scope), ""));
+    db.fetch_one(sql).await
+}
+
+/// Reports sent to a UPTP and waiting for its verification.
+pub async fn to_verify(db: &Db, pembina: i64) -> Result<i64, StoreError> {
+    let (n,): (i64,) = db
+        .fetch_one(
+            Sql::new(
+                "SELECT CAST(COUNT(*) AS BIGINT) FROM reports WHERE pembina_id = $1 \
+                 AND status = 'submitted'",
+            )
+            .arg(pembina),
+        )
+        .await?;
+    Ok(n)
+}

@@ -991,6 +991,83 @@ pub fn sees_personal_data(actor: &Actor, centre_id: i64) -> bool {
             && actor.org_id == Some(centre_id))
 }
 
+/// The tracer study's follow-up schedule: months after a batch ends, as the ministry sets it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Schedule {
+    /// Months after the batch ends, each 1-60; at least one, at most 12 (kept sorted).
+    #[schema(min_items = 1, max_items = 12)]
+    #[serde(deserialize_with = "crate::kernel::validate::whole_list")]
+    pub months: Vec<i64>,
+    /// The schedule's version: returned with it, sent back (or as `If-Match`) to change it.
+    #[serde(default, deserialize_with = "crate::kernel::validate::whole_number")]
+    #[schema(minimum = 1)]
+    pub version: Option<i64>,
+}
+
+impl crate::kernel::web::version::Versioned for Schedule {
+    fn version(&self) -> i64 {
+        self.version.unwrap_or(1)
+    }
+}
+
+impl crate::kernel::web::version::Versioned for Enrolment {
+    fn version(&self) -> i64 {
+        self.version
+    }
+}
+
+impl crate::kernel::web::version::Versioned for TrainingRecord {
+    fn version(&self) -> i64 {
+        self.version
+    }
+}
+
+impl Schedule {
+    /// Sorted, without repeats; a field error for none, too many, or one out of range.
+    pub fn validate(&self) -> Result<Vec<i64>, FieldErrors> {
+        let mut months = self.months.clone();
+        months.sort_unstable();
+        months.dedup();
+        let problem = if months.is_empty() {
+            Some(Problem::from("required"))
+        } else if months.len() > SCHEDULE_MAX_POINTS {
+            Some(Problem {
+                code: "too_many",
+                args: vec![("max", SCHEDULE_MAX_POINTS.to_string())],
+            })
+        } else if months
+            .iter()
+            .any(|m| !(1..=SCHEDULE_MAX_MONTHS).contains(m))
+        {
+            Some(Problem::out_of_range(1, SCHEDULE_MAX_MONTHS))
+        } else {
+            None
+        };
+        match problem {
+            Some(p) => Err(FieldErrors::single("months", p)),
+            None => Ok(months),
+        }
+    }
+
+    /// From a form's text, e.g. `1, 6, 12` (commas or spaces between the numbers), and the
+    /// version the form was read at.
+    pub fn parse(text: &str, version: Option<i64>) -> Result<Schedule, FieldErrors> {
+        text.split(|c: char| c == ',' || c == ';' || c.is_whitespace())
+            .filter(|p| !p.is_empty())
+            .map(|p| p.parse::<i64>())
+            .collect::<Result<Vec<_>, _>>()
+            .map(|months| Schedule { months, version })
+            .map_err(|_| FieldErrors::single("months", "not_a_number"))
+    }
+
+    /// As a form shows it: `1, 6, 12`.
+    pub fn text(&self) -> String {
+        let parts: Vec<String> = self.months.iter().map(i64::to_string).collect();
+        parts.join(", ")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1130,82 +1207,5 @@ mod tests {
         assert_eq!(f.placement_rate(), Some(70.0));
         assert_eq!(f.response_rate(), Some(62.5));
         assert_eq!(Figures::default().placement_rate(), None);
-    }
-}
-
-/// The tracer study's follow-up schedule: months after a batch ends, as the ministry sets it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Schedule {
-    /// Months after the batch ends, each 1-60; at least one, at most 12 (kept sorted).
-    #[schema(min_items = 1, max_items = 12)]
-    #[serde(deserialize_with = "crate::kernel::validate::whole_list")]
-    pub months: Vec<i64>,
-    /// The schedule's version: returned with it, sent back (or as `If-Match`) to change it.
-    #[serde(default, deserialize_with = "crate::kernel::validate::whole_number")]
-    #[schema(minimum = 1)]
-    pub version: Option<i64>,
-}
-
-impl crate::kernel::web::version::Versioned for Schedule {
-    fn version(&self) -> i64 {
-        self.version.unwrap_or(1)
-    }
-}
-
-impl crate::kernel::web::version::Versioned for Enrolment {
-    fn version(&self) -> i64 {
-        self.version
-    }
-}
-
-impl crate::kernel::web::version::Versioned for TrainingRecord {
-    fn version(&self) -> i64 {
-        self.version
-    }
-}
-
-impl Schedule {
-    /// Sorted, without repeats; a field error for none, too many, or one out of range.
-    pub fn validate(&self) -> Result<Vec<i64>, FieldErrors> {
-        let mut months = self.months.clone();
-        months.sort_unstable();
-        months.dedup();
-        let problem = if months.is_empty() {
-            Some(Problem::from("required"))
-        } else if months.len() > SCHEDULE_MAX_POINTS {
-            Some(Problem {
-                code: "too_many",
-                args: vec![("max", SCHEDULE_MAX_POINTS.to_string())],
-            })
-        } else if months
-            .iter()
-            .any(|m| !(1..=SCHEDULE_MAX_MONTHS).contains(m))
-        {
-            Some(Problem::out_of_range(1, SCHEDULE_MAX_MONTHS))
-        } else {
-            None
-        };
-        match problem {
-            Some(p) => Err(FieldErrors::single("months", p)),
-            None => Ok(months),
-        }
-    }
-
-    /// From a form's text, e.g. `1, 6, 12` (commas or spaces between the numbers), and the
-    /// version the form was read at.
-    pub fn parse(text: &str, version: Option<i64>) -> Result<Schedule, FieldErrors> {
-        text.split(|c: char| c == ',' || c == ';' || c.is_whitespace())
-            .filter(|p| !p.is_empty())
-            .map(|p| p.parse::<i64>())
-            .collect::<Result<Vec<_>, _>>()
-            .map(|months| Schedule { months, version })
-            .map_err(|_| FieldErrors::single("months", "not_a_number"))
-    }
-
-    /// As a form shows it: `1, 6, 12`.
-    pub fn text(&self) -> String {
-        let parts: Vec<String> = self.months.iter().map(i64::to_string).collect();
-        parts.join(", ")
     }
 }

@@ -21,9 +21,11 @@ use crate::kernel::access::{self, Actor, Role, Scope};
 use crate::kernel::audit;
 use crate::kernel::db::{Db, Tx};
 use crate::kernel::error::AppError;
+use crate::kernel::records;
 use crate::kernel::time::now;
 use crate::kernel::validate::FieldErrors;
 use crate::kernel::web::paging::{Paged, Window};
+use crate::kernel::work::WorkItem;
 
 pub const PAGE_SIZE: i64 = 50;
 /// The public search counts its matches up to this many.
@@ -1426,6 +1428,182 @@ fn current_with(months: Vec<i64>, version: i64) -> Schedule {
         months,
         version: Some(version),
     }
+}
+
+// ---- The record kinds ----------------------------------------------------------------
+
+/// Batches, trainees, applications, persons and the tracer schedule as records others
+/// refer to. Trainees and applicants are named by their batch only: a person's name is
+/// for their BLKK's pages.
+pub fn kinds() -> Vec<records::Kind> {
+    vec![
+        crate::record_kind!(TRAINING, resolve_trainings, readable_trainings),
+        crate::record_kind!(ENROLMENT, resolve_enrolments, readable_enrolments),
+        crate::record_kind!(APPLICATION, resolve_applications, readable_applications),
+        crate::record_kind!(PERSON, resolve_persons, readable_persons),
+        crate::record_kind!(SCHEDULE, resolve_schedule, readable_schedule),
+    ]
+}
+
+async fn resolve_trainings(db: &Db, ids: &[i64]) -> Result<Vec<records::RecordRef>, AppError> {
+    let rows = store::training_names(db, ids).await?;
+    Ok(records::named(TRAINING, rows, |id| {
+        format!("/trainings/{id}")
+    }))
+}
+
+async fn readable_trainings(db: &Db, actor: &Actor, ids: &[i64]) -> Result<Vec<i64>, AppError> {
+    Ok(records::each_readable(ids, |id| view(db, actor, id)).await)
+}
+
+async fn resolve_enrolments(db: &Db, ids: &[i64]) -> Result<Vec<records::RecordRef>, AppError> {
+    Ok(store::batch_of(db, "enrolments", ids)
+        .await?
+        .into_iter()
+        .map(|(id, title, training)| records::RecordRef {
+            entity: ENROLMENT.to_owned(),
+            id,
+            name: format!("Peserta · {title}"),
+            href: format!("/trainings/{training}#e{id}"),
+        })
+        .collect())
+}
+
+async fn readable_enrolments(db: &Db, actor: &Actor, ids: &[i64]) -> Result<Vec<i64>, AppError> {
+    let mut out = Vec::new();
+    for (id, _, training) in store::batch_of(db, "enrolments", ids).await? {
+        if view(db, actor, training).await.is_ok() {
+            out.push(id);
+        }
+    }
+    Ok(out)
+}
+
+async fn resolve_applications(db: &Db, ids: &[i64]) -> Result<Vec<records::RecordRef>, AppError> {
+    Ok(store::batch_of(db, "applications", ids)
+        .await?
+        .into_iter()
+        .map(|(id, title, training)| records::RecordRef {
+            entity: APPLICATION.to_owned(),
+            id,
+            name: format!("Pendaftar · {title}"),
+            href: format!("/trainings/{training}#pendaftar"),
+        })
+        .collect())
+}
+
+async fn readable_applications(db: &Db, actor: &Actor, ids: &[i64]) -> Result<Vec<i64>, AppError> {
+    let mut out = Vec::new();
+    for (id, _, training) in store::batch_of(db, "applications", ids).await? {
+        if for_edit(db, actor, training).await.is_ok() {
+            out.push(id);
+        }
+    }
+    Ok(out)
+}
+
+async fn resolve_persons(_db: &Db, ids: &[i64]) -> Result<Vec<records::RecordRef>, AppError> {
+    Ok(ids
+        .iter()
+        .map(|id| records::RecordRef {
+            entity: PERSON.to_owned(),
+            id: *id,
+            name: "Data diri peserta".to_owned(),
+            href: String::new(),
+        })
+        .collect())
+}
+
+/// A person's own record: the person, and ministry admins.
+async fn readable_persons(db: &Db, actor: &Actor, ids: &[i64]) -> Result<Vec<i64>, AppError> {
+    if actor.is_admin() {
+        return Ok(ids.to_vec());
+    }
+    let own = store::person_of_user(db, actor.user_id).await?;
+    Ok(ids
+        .iter()
+        .copied()
+        .filter(|id| own.as_ref().is_some_and(|(p, _, _)| p == id))
+        .collect())
+}
+
+async fn resolve_schedule(_db: &Db, ids: &[i64]) -> Result<Vec<records::RecordRef>, AppError> {
+    Ok(ids
+        .iter()
+        .map(|id| records::RecordRef {
+            entity: SCHEDULE.to_owned(),
+            id: *id,
+            name: "Jadwal tracer study".to_owned(),
+            href: "/trainings/schedule".to_owned(),
+        })
+        .collect())
+}
+
+async fn readable_schedule(_db: &Db, _actor: &Actor, ids: &[i64]) -> Result<Vec<i64>, AppError> {
+    Ok(ids.to_vec())
+}
+
+// ---- The work queue ------------------------------------------------------------------
+
+/// The training work of the actor: a BLKK's applications waiting (by batch) and graduates
+/// to follow up; a partner's graduates to report on; a trainee's own follow-up questions.
+pub async fn work(db: &Db, actor: &Actor) -> Result<Vec<WorkItem>, AppError> {
+    let day = today();
+    let mut out = Vec::new();
+    match (actor.role, actor.org_id) {
+        (Role::Pengelola, Some(centre)) => {
+            for (id, title, start, n) in store::applications_waiting(db, centre).await? {
+                let mut item = WorkItem::new(
+                    "applications_waiting",
+                    n,
+                    format!("/trainings/{id}#pendaftar"),
+                )
+                .due(start, day);
+                item.record = Some(records::RecordRef {
+                    entity: TRAINING.to_owned(),
+                    id,
+                    name: title,
+                    href: item.href.clone(),
+                });
+                out.push(item);
+            }
+            out.extend(follow_ups(
+                store::follow_ups_due(db, store::FollowUpsOf::Centre(centre), day).await?,
+                "tracer_due",
+                "/trainings/tracer",
+                day,
+            ));
+        }
+        (Role::Mitra, Some(org)) => out.extend(follow_ups(
+            store::follow_ups_due(db, store::FollowUpsOf::Partner(org), day).await?,
+            "partner_follow_up",
+            "/trainings",
+            day,
+        )),
+        (Role::Peserta, _) => {
+            for (id, due) in store::my_follow_ups(db, actor.user_id, day).await? {
+                out.push(
+                    WorkItem::new("my_follow_up", 1, format!("/enrolments/{id}/outcomes"))
+                        .due(due, day),
+                );
+            }
+        }
+        _ => {}
+    }
+    Ok(out)
+}
+
+fn follow_ups(
+    (n, first): (i64, Option<Date>),
+    kind: &str,
+    href: &str,
+    day: Date,
+) -> Option<WorkItem> {
+    let item = WorkItem::new(kind, n, href);
+    Some(match first {
+        Some(d) => item.due(d, day),
+        None => item,
+    })
 }
 
 #[cfg(test)]

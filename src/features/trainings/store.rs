@@ -1541,3 +1541,106 @@ pub async fn set_next_due(tx: &mut Tx, rows: &[(i64, Option<Date>)]) -> Result<(
     }
     Ok(())
 }
+
+// ---- Names of records ----------------------------------------------------------------
+
+/// `(id, "title · BLKK")` of those of `ids` that are batches.
+pub async fn training_names(db: &Db, ids: &[i64]) -> Result<Vec<(i64, String)>, StoreError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut sql = Sql::new(
+        "SELECT t.id, t.title || ' · ' || o.name FROM trainings t \
+         JOIN orgs o ON o.id = t.centre_id WHERE t.id IN ",
+    );
+    sql.push_list(ids.iter().copied());
+    db.fetch_all(sql).await
+}
+
+/// `(id, batch title, batch)` of those of `ids` in `table` (`enrolments` or
+/// `applications`): no person's name, which only their BLKK sees.
+pub async fn batch_of(
+    db: &Db,
+    table: &str,
+    ids: &[i64],
+) -> Result<Vec<(i64, String, i64)>, StoreError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut sql = Sql::new(format!(
+        "SELECT x.id, t.title, x.training_id FROM {table} x \
+         JOIN trainings t ON t.id = x.training_id WHERE x.id IN "
+    ));
+    sql.push_list(ids.iter().copied());
+    db.fetch_all(sql).await
+}
+
+// ---- Work waiting ----------------------------------------------------------------------
+
+/// A BLKK's batches with applications waiting: `(batch, title, start, waiting)`.
+pub async fn applications_waiting(
+    db: &Db,
+    centre: i64,
+) -> Result<Vec<(i64, String, Date, i64)>, StoreError> {
+    db.fetch_all(
+        Sql::new(
+            "SELECT t.id, t.title, t.start_date, CAST(COUNT(*) AS BIGINT) FROM trainings t \
+             JOIN applications a ON a.training_id = t.id \
+             WHERE t.centre_id = $1 AND a.status = 'menunggu' \
+             GROUP BY t.id, t.title, t.start_date ORDER BY t.start_date",
+        )
+        .arg(centre),
+    )
+    .await
+}
+
+/// Follow-ups due by `day`: how many, and the earliest; of a BLKK's graduates, a partner's
+/// batches' graduates, or one person's.
+pub async fn follow_ups_due(
+    db: &Db,
+    who: FollowUpsOf,
+    day: Date,
+) -> Result<(i64, Option<Date>), StoreError> {
+    let sql = match who {
+        FollowUpsOf::Centre(id) => Sql::new(
+            "SELECT CAST(COUNT(*) AS BIGINT), MIN(next_due) FROM enrolments \
+             WHERE centre_id = $1 AND next_due IS NOT NULL AND next_due <= $2",
+        )
+        .arg(id),
+        FollowUpsOf::Partner(id) => Sql::new(
+            "SELECT CAST(COUNT(*) AS BIGINT), MIN(e.next_due) FROM trainings t \
+             JOIN enrolments e ON e.training_id = t.id WHERE t.partner_id = $1 \
+             AND e.next_due IS NOT NULL AND e.next_due <= $2",
+        )
+        .arg(id),
+        FollowUpsOf::User(id) => Sql::new(
+            "SELECT CAST(COUNT(*) AS BIGINT), MIN(e.next_due) FROM persons p \
+             JOIN enrolments e ON e.person_id = p.id WHERE p.user_id = $1 \
+             AND e.next_due IS NOT NULL AND e.next_due <= $2",
+        )
+        .arg(id),
+    };
+    db.fetch_one(sql.arg(day)).await
+}
+
+/// Whose follow-ups.
+#[derive(Debug, Clone, Copy)]
+pub enum FollowUpsOf {
+    Centre(i64),
+    Partner(i64),
+    User(i64),
+}
+
+/// A person's enrolments whose follow-up is due by `day`.
+pub async fn my_follow_ups(db: &Db, user: i64, day: Date) -> Result<Vec<(i64, Date)>, StoreError> {
+    db.fetch_all(
+        Sql::new(
+            "SELECT e.id, e.next_due FROM persons p JOIN enrolments e ON e.person_id = p.id \
+             WHERE p.user_id = $1 AND e.next_due IS NOT NULL AND e.next_due <= $2 \
+             ORDER BY e.next_due",
+        )
+        .arg(user)
+        .arg(day),
+    )
+    .await
+}

@@ -28,6 +28,7 @@ use crate::kernel::web::extract::{FormBody, Path, Query, Upload};
 use crate::kernel::web::nav::href;
 use crate::kernel::web::page::{Choice, Page};
 use crate::kernel::web::paging::{Paged, Pager, page_number};
+use crate::kernel::web::picker::{Picking, RecordPicker};
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
@@ -44,6 +45,8 @@ pub struct ListPage {
     actions: Paged<ActionRecord>,
     /// The BLKK the pembina may plan a visit to.
     centres: Vec<Choice>,
+    /// The aid program a visit checks, chosen by name.
+    program: RecordPicker,
     typed: HashMap<String, String>,
     errors: FieldErrors,
 }
@@ -63,10 +66,16 @@ async fn list_page(
     page: Page,
     n: i64,
     typed: HashMap<String, String>,
+    picking: &Picking,
     errors: FieldErrors,
 ) -> Result<ListPage, AppError> {
     let actor = page.require()?;
     let list = service::list(&state.db, &actor, None, n).await?;
+    let chosen = typed
+        .get("aid_program_id")
+        .and_then(|v| v.trim().parse().ok());
+    let program =
+        service::program_picker(&state.db, &actor, chosen, picking.q("aid_program_id")).await?;
     let pager = list.pager(|n| href("/visits", &[("page", &n.to_string())]));
     let actions = service::open_actions(&state.db, &actor, false, 1).await?;
     let centres = match (actor.role, actor.org_id) {
@@ -84,6 +93,7 @@ async fn list_page(
         pager,
         actions,
         centres,
+        program,
         typed,
         errors,
     })
@@ -95,7 +105,15 @@ pub async fn list(
     Query(q): Query<ListQuery>,
 ) -> Result<ListPage, AppError> {
     let n = page_number(&q.page)?;
-    list_page(&state, page, n, HashMap::new(), FieldErrors::new()).await
+    list_page(
+        &state,
+        page,
+        n,
+        HashMap::new(),
+        &Picking::default(),
+        FieldErrors::new(),
+    )
+    .await
 }
 
 pub async fn plan(
@@ -105,6 +123,14 @@ pub async fn plan(
 ) -> Result<Response, AppError> {
     let actor = page.require()?;
     let form: HashMap<String, String> = body.parse()?;
+    let picking = Picking::parse(&body.0);
+    if picking.searching() {
+        return Ok(
+            list_page(&state, page, 1, form, &picking, FieldErrors::new())
+                .await?
+                .into_response(),
+        );
+    }
     let get = |k: &str| form.get(k).cloned().unwrap_or_default();
     let input = NewVisit {
         centre_id: check::int_in(&get("centre_id"), 1, i64::MAX).ok().flatten(),
@@ -118,7 +144,7 @@ pub async fn plan(
         Ok(v) => Ok(Redirect::to(&format!("/visits/{}?done=visit_saved", v.id)).into_response()),
         Err(AppError::Invalid(errors)) => Ok((
             StatusCode::UNPROCESSABLE_ENTITY,
-            list_page(&state, page, 1, form, errors).await?,
+            list_page(&state, page, 1, form, &picking, errors).await?,
         )
             .into_response()),
         Err(e) => Err(e),

@@ -12,7 +12,7 @@ use super::model::{
 };
 use super::store::{self, NewVisitRow};
 use crate::features::centres::{self, model::CentreRecord};
-use crate::kernel::access::{self, Actor, Scope};
+use crate::kernel::access::{self, Actor, Role, Scope};
 use crate::kernel::attachments::{self, Attachment};
 use crate::kernel::audit;
 use crate::kernel::db::Db;
@@ -21,6 +21,7 @@ use crate::kernel::files::{self, Files};
 use crate::kernel::time::{now, this_year, today};
 use crate::kernel::validate::check;
 use crate::kernel::web::paging::{Paged, Window};
+use crate::kernel::work::WorkItem;
 
 pub const PAGE_SIZE: i64 = 50;
 
@@ -36,6 +37,25 @@ fn scope(actor: &Actor) -> Result<Scope, AppError> {
     let s = actor.centre_scope();
     access::allow(s != Scope::Nothing)?;
     Ok(s)
+}
+
+/// The plan form's aid-program picker: the one chosen (if the actor may choose it) and what
+/// `q` finds.
+pub async fn program_picker(
+    db: &Db,
+    actor: &Actor,
+    chosen: Option<i64>,
+    q: &str,
+) -> Result<crate::kernel::web::picker::RecordPicker, AppError> {
+    crate::kernel::web::picker::RecordPicker::load(
+        db,
+        actor,
+        "aid_program_id",
+        crate::features::aid::model::AID_PROGRAM,
+        chosen,
+        q,
+    )
+    .await
 }
 
 /// A visit the actor may see.
@@ -107,6 +127,16 @@ pub async fn plan(db: &Db, actor: &Actor, input: &NewVisit) -> Result<VisitRecor
     let pembina = c.pembina.as_ref().map(|p| p.id);
     access::allow(model::can_visit(actor, pembina))?;
     if let Some(p) = input.aid_program_id {
+        if !crate::kernel::records::may_choose(
+            db,
+            actor,
+            crate::features::aid::model::AID_PROGRAM,
+            p,
+        )
+        .await?
+        {
+            return Err(AppError::invalid("aid_program_id", "not_choosable"));
+        }
         let Some(program) = crate::features::aid::store::program(db, p).await? else {
             return Err(AppError::invalid("aid_program_id", "not_found"));
         };
@@ -473,4 +503,145 @@ pub fn answer_texts(v: &VisitRecord) -> BTreeMap<String, String> {
             )
         })
         .collect()
+}
+
+// ---- The record kinds ----------------------------------------------------------------
+
+/// Visits, their findings and follow-up actions as records others refer to, read by those
+/// whose scope covers the BLKK.
+pub fn kinds() -> Vec<crate::kernel::records::Kind> {
+    vec![
+        crate::record_kind!(VISIT, resolve_visits, readable_visits),
+        crate::record_kind!(FINDING, resolve_findings, readable_findings),
+        crate::record_kind!(ACTION, resolve_actions, readable_actions),
+    ]
+}
+
+async fn resolve_in(
+    db: &Db,
+    table: &str,
+    entity: &str,
+    label: &str,
+    anchor: &str,
+    ids: &[i64],
+) -> Result<Vec<crate::kernel::records::RecordRef>, AppError> {
+    Ok(store::refs(db, table, ids)
+        .await?
+        .into_iter()
+        .map(|(id, visit, _, what)| {
+            let short: String = what.chars().take(80).collect();
+            crate::kernel::records::RecordRef {
+                entity: entity.to_owned(),
+                id,
+                name: format!("{label} {short}"),
+                href: if anchor.is_empty() {
+                    format!("/visits/{visit}")
+                } else {
+                    format!("/visits/{visit}#{anchor}{id}")
+                },
+            }
+        })
+        .collect())
+}
+
+async fn readable_in(
+    db: &Db,
+    actor: &Actor,
+    table: &str,
+    ids: &[i64],
+) -> Result<Vec<i64>, AppError> {
+    let mut out = Vec::new();
+    for (id, _, centre, _) in store::refs(db, table, ids).await? {
+        if centre_in_scope(db, actor, centre).await.is_ok() {
+            out.push(id);
+        }
+    }
+    Ok(out)
+}
+
+async fn resolve_visits(
+    db: &Db,
+    ids: &[i64],
+) -> Result<Vec<crate::kernel::records::RecordRef>, AppError> {
+    resolve_in(db, "visits", VISIT, "Monev", "", ids).await
+}
+
+async fn readable_visits(db: &Db, actor: &Actor, ids: &[i64]) -> Result<Vec<i64>, AppError> {
+    readable_in(db, actor, "visits", ids).await
+}
+
+async fn resolve_findings(
+    db: &Db,
+    ids: &[i64],
+) -> Result<Vec<crate::kernel::records::RecordRef>, AppError> {
+    resolve_in(db, "visit_findings", FINDING, "Temuan:", "f", ids).await
+}
+
+async fn readable_findings(db: &Db, actor: &Actor, ids: &[i64]) -> Result<Vec<i64>, AppError> {
+    readable_in(db, actor, "visit_findings", ids).await
+}
+
+async fn resolve_actions(
+    db: &Db,
+    ids: &[i64],
+) -> Result<Vec<crate::kernel::records::RecordRef>, AppError> {
+    resolve_in(db, "visit_actions", ACTION, "Tindak lanjut:", "a", ids).await
+}
+
+async fn readable_actions(db: &Db, actor: &Actor, ids: &[i64]) -> Result<Vec<i64>, AppError> {
+    readable_in(db, actor, "visit_actions", ids).await
+}
+
+// ---- The work queue ------------------------------------------------------------------
+
+/// The monitoring work of the actor: a BLKK's open follow-up actions (each, by its due
+/// date); a pembina's planned visits and answered actions to close; for those overseeing
+/// BLKK, the overdue actions in their scope.
+pub async fn work(db: &Db, actor: &Actor) -> Result<Vec<WorkItem>, AppError> {
+    let day = today();
+    let scope = actor.centre_scope();
+    let mut out = Vec::new();
+    match (actor.role, &scope) {
+        (Role::Pengelola, Scope::Centre(_)) => {
+            let (open, _) = store::open_actions(db, &scope, false, day, 5, 0).await?;
+            let ids: Vec<i64> = open
+                .iter()
+                .filter(|a| a.status == ActionStatus::Terbuka)
+                .map(|a| a.id)
+                .collect();
+            let named = resolve_actions(db, &ids).await?;
+            for a in open.iter().filter(|a| a.status == ActionStatus::Terbuka) {
+                if let Some(r) = named.iter().find(|r| r.id == a.id) {
+                    out.push(WorkItem::about("action_open", r.clone()).due(a.due_date, day));
+                }
+            }
+        }
+        (Role::Pembina, Scope::Pembina(uptp)) => {
+            let (n, first) = store::planned(db, *uptp).await?;
+            let mut planned = WorkItem::new("visit_planned", n, "/visits");
+            if let Some(d) = first {
+                planned = planned.due(d, day);
+            }
+            out.push(planned);
+            out.push(WorkItem::new(
+                "action_answered",
+                store::action_count(db, &scope, &["dijawab"], None).await?,
+                "/visits#tindak",
+            ));
+            out.push(WorkItem::new(
+                "action_overdue",
+                store::action_count(db, &scope, &["terbuka"], Some(day)).await?,
+                "/visits#tindak",
+            ));
+        }
+        (_, Scope::All | Scope::Region(_) | Scope::Forum(_)) => {
+            out.push(WorkItem::new(
+                "action_overdue",
+                store::action_count(db, &scope, &["terbuka"], Some(day)).await?,
+                "/visits#tindak",
+            ));
+        }
+        _ => {}
+    }
+    Ok(out)
 }

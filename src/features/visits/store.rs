@@ -351,3 +351,72 @@ pub async fn set_status(
     }
     Ok(())
 }
+
+/// `(id, visit, BLKK, "what · BLKK")` of those of `ids` in `table` (`visits`,
+/// `visit_findings` or `visit_actions`), named by `what` (the visit's planned date, or
+/// the finding's or action's text).
+pub async fn refs(
+    db: &Db,
+    table: &str,
+    ids: &[i64],
+) -> Result<Vec<(i64, i64, i64, String)>, StoreError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let (what, visit) = match table {
+        "visits" => ("CAST(v.planned_date AS TEXT)", "x.id"),
+        _ => ("x.text", "x.visit_id"),
+    };
+    let mut sql = Sql::new(format!(
+        "SELECT x.id, v.id, v.centre_id, {what} || ' · ' || o.name FROM {table} x \
+         JOIN visits v ON v.id = {visit} JOIN orgs o ON o.id = v.centre_id WHERE x.id IN "
+    ));
+    sql.push_list(ids.iter().copied());
+    db.fetch_all(sql).await
+}
+
+/// Follow-up actions of a scope in `statuses` (overdue ones only, with `before`).
+pub async fn action_count(
+    db: &Db,
+    scope: &Scope,
+    statuses: &[&str],
+    before: Option<Date>,
+) -> Result<i64, StoreError> {
+    let mut sql = Sql::new(
+        "SELECT CAST(COUNT(*) AS BIGINT) FROM visit_actions a \
+         JOIN centres c ON c.org_id = a.centre_id WHERE a.status IN ",
+    );
+    sql.push_list(statuses.iter().copied());
+    if let Some(day) = before {
+        sql.push(" AND a.due_date < ").push_bind(day);
+    }
+    match scope {
+        Scope::Pembina(org) => {
+            sql.push(" AND a.pembina_id = ").push_bind(*org);
+        }
+        Scope::Centre(id) => {
+            sql.push(" AND a.centre_id = ").push_bind(*id);
+        }
+        other => push_scope_on(
+            &mut sql,
+            other,
+            "a.centre_id",
+            "c.province_code",
+            "c.regency_code",
+        ),
+    }
+    let (n,): (i64,) = db.fetch_one(sql).await?;
+    Ok(n)
+}
+
+/// A UPTP's planned visits: how many, and the first date.
+pub async fn planned(db: &Db, pembina: i64) -> Result<(i64, Option<Date>), StoreError> {
+    db.fetch_one(
+        Sql::new(
+            "SELECT CAST(COUNT(*) AS BIGINT), MIN(planned_date) FROM visits \
+             WHERE pembina_id = $1 AND status = 'rencana'",
+        )
+        .arg(pembina),
+    )
+    .await
+}

@@ -13,6 +13,7 @@ pub mod nav;
 pub mod openapi;
 pub mod page;
 pub mod paging;
+pub mod picker;
 pub mod resubmit;
 pub mod security;
 pub mod session;

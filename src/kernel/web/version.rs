@@ -19,18 +19,19 @@ use crate::kernel::error::AppError;
 pub struct IfMatch(pub Option<i64>);
 
 impl IfMatch {
-    /// The version the update is based on: the body's, else the header's. Both, differing,
-    /// is a bad request.
+    /// The version the update is based on: the body's, else the header's. Both, naming
+    /// different versions, cannot both be current: the update is refused as stale.
     pub fn or(self, body: Option<i64>) -> Result<Option<i64>, AppError> {
         match (body, self.0) {
-            (Some(b), Some(h)) if b != h => Err(AppError::BadRequest(
-                "`version` and If-Match name different versions".into(),
-            )),
+            (Some(b), Some(h)) if b != h => Ok(Some(NEVER_CURRENT)),
             (Some(b), _) => Ok(Some(b)),
             (None, h) => Ok(h),
         }
     }
 }
+
+/// A version no record ever has (versions start at 1).
+const NEVER_CURRENT: i64 = 0;
 
 /// Reads `"7"`, `W/"7"` or `7`; anything else is not a version of ours.
 fn parse(value: &str) -> Option<i64> {
@@ -48,7 +49,9 @@ impl<S: Send + Sync> FromRequestParts<S> for IfMatch {
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, AppError> {
         match parts.headers.get(header::IF_MATCH) {
+            // An empty header says nothing.
             None => Ok(IfMatch(None)),
+            Some(v) if v.as_bytes().iter().all(u8::is_ascii_whitespace) => Ok(IfMatch(None)),
             Some(v) => v
                 .to_str()
                 .ok()
@@ -123,10 +126,11 @@ mod tests {
 
     #[test]
     fn the_body_and_the_header_must_agree() {
+        // Disagreeing, neither is taken: the update is stale.
         assert_eq!(IfMatch(Some(2)).or(None).unwrap(), Some(2));
         assert_eq!(IfMatch(None).or(Some(3)).unwrap(), Some(3));
         assert_eq!(IfMatch(Some(3)).or(Some(3)).unwrap(), Some(3));
-        assert!(IfMatch(Some(2)).or(Some(3)).is_err());
+        assert_eq!(IfMatch(Some(2)).or(Some(3)).unwrap(), Some(NEVER_CURRENT));
         assert_eq!(IfMatch(None).or(None).unwrap(), None);
     }
 }
