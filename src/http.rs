@@ -46,7 +46,7 @@ use crate::kernel::web::{self, AppState, WebConfig};
         (name = "aid", description = "Aid programs, their allocations and what they realised"),
         (name = "income", description = "Income by source and the self-funding figures"),
         (name = "partnerships", description = "Partnerships (kerja sama): agreements with partners, what came of them, their documents"),
-        (name = "notifications", description = "Each user's notifications"),
+        (name = "notifications", description = "Each user's notifications, and how each kind reaches them"),
         (name = "records", description = "Records of every kind: what a form may choose"),
         (name = "work", description = "Each user's work queue"),
     )
@@ -150,7 +150,8 @@ pub fn router(db: Db, config: WebConfig) -> Router {
 }
 
 /// The server's background work: purging expired sessions, sign-in attempt windows and old
-/// mail, report and partnership reminders, and (when an SMTP server is configured) sending queued mail. Stops when dropped.
+/// mail, report, partnership and follow-up action reminders, the daily notification
+/// digests, and (when an SMTP server is configured) sending queued mail. Stops when dropped.
 pub struct Workers(Vec<tokio::task::JoinHandle<()>>);
 
 impl Drop for Workers {
@@ -189,6 +190,18 @@ pub fn workers(db: &Db, config: &WebConfig) -> anyhow::Result<Workers> {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(reminders = n, "partnership reminders sent"),
                 Err(e) => tracing::warn!(error = ?e, "partnership reminders failed"),
+            }
+            // Once per action and due date.
+            match visits::service::remind(&purge_db).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(reminders = n, "follow-up action reminders sent"),
+                Err(e) => tracing::warn!(error = ?e, "follow-up action reminders failed"),
+            }
+            // Once per user and day, however often this runs.
+            match notifications::service::digest(&purge_db).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(digests = n, "notification digests queued"),
+                Err(e) => tracing::warn!(error = ?e, "notification digests failed"),
             }
         }
     })];

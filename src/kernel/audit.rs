@@ -142,6 +142,24 @@ pub async fn record_now(
     .await
 }
 
+/// Who last took one of `actions` on a record (who invited an account), if a user did.
+pub async fn last_actor(
+    tx: &mut Tx,
+    entity: &str,
+    entity_id: i64,
+    actions: &[&str],
+) -> Result<Option<i64>, StoreError> {
+    let mut sql = Sql::new("SELECT actor_id FROM audit_log WHERE entity = ");
+    sql.push_bind(entity)
+        .push(" AND entity_id = ")
+        .push_bind(entity_id)
+        .push(" AND actor_id IS NOT NULL AND action IN ");
+    sql.push_list(actions.iter().copied());
+    sql.push(" ORDER BY id DESC LIMIT 1");
+    let row: Option<(i64,)> = tx.fetch_optional(sql).await?;
+    Ok(row.map(|(id,)| id))
+}
+
 /// Replaces every copy of a person's personal data in the trail of the given records with
 /// their pseudonym (an erasure under UU PDP): each string value holding one of `secrets`
 /// has it replaced. Who did what, when, and which fields changed stay as they were.

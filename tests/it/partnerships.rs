@@ -252,7 +252,7 @@ mod reminders_before_the_end {
             .filter(|n| n["link"] == link.as_str())
             .collect();
         assert_eq!(found.len(), 1, "one reminder linking {link}: {list}");
-        assert_eq!(found[0]["kind"], "ending");
+        assert_eq!(found[0]["kind"], "partnership_ending");
         assert!(
             found[0]["text"]
                 .as_str()
@@ -262,7 +262,9 @@ mod reminders_before_the_end {
         // The demo's own agreement ends in 45 days: its 60-day reminder was sent too.
         let all = list["items"].as_array().unwrap();
         assert_eq!(
-            all.iter().filter(|n| n["kind"] == "ending").count(),
+            all.iter()
+                .filter(|n| n["kind"] == "partnership_ending")
+                .count(),
             2,
             "{list}"
         );

@@ -278,8 +278,10 @@ mod a_report_fills_itself_and_goes_through_its_workflow {
         assert_eq!(returned["status"], "returned");
         let notes = get_ok(&c, "/api/v1/notifications").await;
         assert!(int(&notes["unread"]) >= 1, "{notes}");
-        assert_eq!(notes["items"][0]["kind"], "returned", "{notes}");
-        assert_eq!(int(&notes["items"][0]["report_id"]), id);
+        assert_eq!(notes["items"][0]["kind"], "report_returned", "{notes}");
+        assert_eq!(notes["items"][0]["entity"], "report", "{notes}");
+        assert_eq!(int(&notes["items"][0]["entity_id"]), id);
+        assert_eq!(notes["items"][0]["link"], format!("/reports/{id}"));
         let text = mail_about(&mail, &demo_email("pengelola"), "dikembalikan").await;
         assert!(text.contains(&format!("/reports/{id}")), "{text}");
 
@@ -584,7 +586,7 @@ mod reminders_are_sent_once {
             "SELECT COUNT(*) FROM mail_jobs WHERE subject LIKE '%Laporan uji%' AND to_addr = $1";
         let to = demo_email("pengelola");
         remind(db).await.unwrap();
-        assert_eq!(reminders(&c).await, ["due_soon", "overdue"]);
+        assert_eq!(reminders(&c).await, ["report_due_soon", "report_overdue"]);
         let (n,): (i64,) = db
             .fetch_one(Sql::new(mails).arg(to.as_str()))
             .await
@@ -592,7 +594,7 @@ mod reminders_are_sent_once {
         assert_eq!(n, 2, "each reminder also goes by e-mail");
         // Running again tells nobody twice.
         remind(db).await.unwrap();
-        assert_eq!(reminders(&c).await, ["due_soon", "overdue"]);
+        assert_eq!(reminders(&c).await, ["report_due_soon", "report_overdue"]);
         let (n,): (i64,) = db
             .fetch_one(Sql::new(mails).arg(to.as_str()))
             .await

@@ -287,6 +287,48 @@ pub async fn database(kind: Kind, content: Content) -> Option<TestDb> {
     }
 }
 
+/// An empty database (nothing migrated) and its URL, for a test of the migrations
+/// themselves; removed when dropped. `None` when the backend is unavailable (PostgreSQL
+/// outside CI).
+pub async fn empty_database(kind: Kind) -> Option<(TestDb, String)> {
+    match kind {
+        Kind::Sqlite => {
+            let dir = std::env::temp_dir().join("simandiri-tests");
+            std::fs::create_dir_all(&dir).expect("temp dir");
+            let path = dir.join(format!("empty-{}.db", unique()));
+            let url = format!("sqlite://{}", path.display());
+            let db = Db::connect(&url).await.expect("connect sqlite");
+            let cleanup = Cleanup::File(path);
+            Some((TestDb { db, cleanup }, url))
+        }
+        Kind::Postgres => {
+            let name = format!("simandiri_t_{}", unique());
+            let create = format!("CREATE DATABASE {name}");
+            let made = on_own_runtime(move || {
+                Box::pin(async move {
+                    match pg_admin().await {
+                        Ok(admin) => {
+                            exec(&admin, create).await;
+                            true
+                        }
+                        Err(e) => {
+                            assert!(!in_ci(), "PostgreSQL is required under CI: {e}");
+                            false
+                        }
+                    }
+                })
+            });
+            if !made {
+                return None;
+            }
+            let url = pg_url_for(&name);
+            let db = Db::connect(&url).await.expect("connect postgres");
+            let cleanup = Cleanup::Postgres(name);
+            Some((TestDb { db, cleanup }, url))
+        }
+    }
+}
+
 /// The server on a random local port, over its own database.
 pub struct TestApp {
     pub t: TestDb,

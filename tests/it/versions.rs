@@ -304,6 +304,14 @@ async fn versioned(t: &TestApp) -> Vec<Versioned> {
         ),
         v(
             "put",
+            "/api/v1/me/notification-preferences",
+            "pengelola",
+            None,
+            json!({"preferences": {}}),
+            Some("/api/v1/me/notification-preferences"),
+        ),
+        v(
+            "put",
             "/api/v1/me/data",
             "peserta",
             None,

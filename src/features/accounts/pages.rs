@@ -13,7 +13,7 @@ use super::model::{
     User,
 };
 use super::service;
-use crate::features::centres;
+use crate::features::{centres, notifications};
 use crate::kernel::access::{Actor, Role, Scope};
 use crate::kernel::error::AppError;
 use crate::kernel::validate::{FieldErrors, Num};
@@ -135,6 +135,8 @@ pub struct AccountPage {
     in_scope: i64,
     /// Manages some accounts (the way to the accounts page).
     manages: bool,
+    /// How each kind of notification reaches the user.
+    notifications: notifications::pages::PreferencesForm,
 }
 
 pub async fn me(State(state): State<AppState>, page: Page) -> Result<AccountPage, AppError> {
@@ -152,6 +154,7 @@ pub async fn me(State(state): State<AppState>, page: Page) -> Result<AccountPage
         centres::service::directory(&state.db, Some(&actor), &Default::default(), true, 1)
             .await?
             .total;
+    let notifications = notifications::pages::section(&state, &actor).await?;
     let title = page.t("account.title");
     Ok(AccountPage {
         page: page.titled(title),
@@ -159,6 +162,7 @@ pub async fn me(State(state): State<AppState>, page: Page) -> Result<AccountPage
         scope_key,
         in_scope,
         manages: service::may_invite(&actor),
+        notifications,
     })
 }
 

@@ -17,6 +17,7 @@ use super::password;
 use super::store::{self, NewUser};
 use crate::features::mail::model::Mail;
 use crate::features::mail::service as mail;
+use crate::features::notifications::service::{self as notifications, Kind, Notice};
 use crate::features::orgs;
 use crate::kernel::access::{self, Actor, Role};
 use crate::kernel::audit::{self, Change, Entry};
@@ -670,7 +671,10 @@ pub async fn redeem(
     store::void_tokens(&mut tx, user.id, TokenPurpose::Reset, at).await?;
     store::end_sessions(&mut tx, user.id, None).await?;
     let action = match purpose {
-        TokenPurpose::Invite => "accept_invitation",
+        TokenPurpose::Invite => {
+            tell_inviter(&mut tx, &user).await?;
+            "accept_invitation"
+        }
         TokenPurpose::Reset => "reset_password",
     };
     audit_account(
@@ -687,6 +691,42 @@ pub async fn redeem(
     .await?;
     tx.commit().await?;
     Ok(user)
+}
+
+/// Tells whoever invited `user` (the last to send them an invitation, from the trail) that
+/// the invitation was accepted. Not for a trainee: their account follows an accepted
+/// application, and their name is personal data kept with their BLKK.
+async fn tell_inviter(tx: &mut Tx, user: &User) -> Result<(), AppError> {
+    if user.role == Role::Peserta {
+        return Ok(());
+    }
+    let Some(inviter) = audit::last_actor(tx, ENTITY, user.id, &["invite", "reinvite"]).await?
+    else {
+        return Ok(());
+    };
+    let role = Lang::Id.t(&format!("role.{}", user.role.as_str()));
+    let org = user
+        .org_name
+        .as_deref()
+        .map(|o| format!(", {o}"))
+        .unwrap_or_default();
+    notifications::tell_user(
+        tx,
+        inviter,
+        &Notice {
+            kind: Kind::InvitationAccepted,
+            entity: ENTITY,
+            entity_id: user.id,
+            link: &format!("/users/{}", user.id),
+            reference: "",
+            text: &format!(
+                "{} ({}) menerima undangan sebagai {role}{org} dan sudah dapat masuk",
+                user.name, user.email
+            ),
+        },
+    )
+    .await?;
+    Ok(())
 }
 
 /// Asks for a password-reset link. The answer is the same whether the address has an

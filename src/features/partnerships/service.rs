@@ -11,11 +11,14 @@ use super::model::{
     PartnershipRealisation, PartnershipRecord, PartnershipStatus, REMIND_DAYS,
 };
 use super::store::{self, Seen};
-use crate::features::notifications::{self, service::Notice};
+use crate::features::notifications::{
+    self,
+    service::{Kind, Notice},
+};
 use crate::kernel::access::{self, Actor, Role};
 use crate::kernel::attachments::{self, Attachment};
 use crate::kernel::audit;
-use crate::kernel::db::Db;
+use crate::kernel::db::{Db, Tx};
 use crate::kernel::error::AppError;
 use crate::kernel::files::{self, Files};
 use crate::kernel::time::{now, today};
@@ -104,8 +107,12 @@ pub async fn export_chunk(
 }
 
 /// The BLKK or forum an agreement recorded by `actor` is held by: their own, or (an
-/// admin) the one named.
-async fn holder_of(db: &Db, actor: &Actor, named: Option<i64>) -> Result<(i64, bool), AppError> {
+/// admin) the one named; whether it is a BLKK, and its name.
+async fn holder_of(
+    db: &Db,
+    actor: &Actor,
+    named: Option<i64>,
+) -> Result<(i64, bool, String), AppError> {
     let id = match actor.role {
         Role::Admin => named.ok_or(AppError::invalid("holder_id", "required"))?,
         Role::Pengelola | Role::Forum => actor.org_id.ok_or(AppError::Forbidden)?,
@@ -115,7 +122,7 @@ async fn holder_of(db: &Db, actor: &Actor, named: Option<i64>) -> Result<(i64, b
         return Err(AppError::Forbidden);
     }
     match store::org(db, id).await? {
-        Some((kind, _)) if kind == "blkk" || kind == "forum" => Ok((id, kind == "blkk")),
+        Some((kind, name)) if kind == "blkk" || kind == "forum" => Ok((id, kind == "blkk", name)),
         Some(_) => Err(AppError::invalid("holder_id", "invalid_choice")),
         None => Err(AppError::invalid("holder_id", "not_found")),
     }
@@ -151,7 +158,7 @@ pub async fn create(
     actor: &Actor,
     input: &PartnershipInput,
 ) -> Result<PartnershipRecord, AppError> {
-    let (holder, is_centre) = holder_of(db, actor, input.holder_id).await?;
+    let (holder, is_centre, holder_name) = holder_of(db, actor, input.holder_id).await?;
     access::allow(model::can_write(actor, holder, is_centre))?;
     let mut tx = db.begin().await?;
     let mut input = input.clone();
@@ -168,6 +175,9 @@ pub async fn create(
         &audit::created(&audit::snapshot(&p)),
     )
     .await?;
+    if p.status == PartnershipStatus::Aktif {
+        ask_confirmation(&mut tx, id, &p, &holder_name).await?;
+    }
     tx.commit().await?;
     store::get(db, id).await?.ok_or(AppError::NotFound)
 }
@@ -234,6 +244,10 @@ pub async fn update(
         || p.coverage != old.coverage
         || p.value_rupiah != old.value_rupiah
         || p.in_kind_rupiah != old.in_kind_rupiah;
+    // The partner is asked when the change leaves it waiting for them and it was not before.
+    let waited = old.status == PartnershipStatus::Aktif && current.confirmed_at.is_none();
+    let waits =
+        p.status == PartnershipStatus::Aktif && (reconfirm || current.confirmed_at.is_none());
     store::update(&mut tx, id, version, &p, reconfirm, now()).await?;
     audit::record_now(
         &mut tx,
@@ -244,6 +258,9 @@ pub async fn update(
         &changes,
     )
     .await?;
+    if waits && !waited {
+        ask_confirmation(&mut tx, id, &p, &current.holder_name).await?;
+    }
     tx.commit().await?;
     store::get(db, id).await?.ok_or(AppError::NotFound)
 }
@@ -280,6 +297,23 @@ pub async fn confirm(
             old: serde_json::Value::Null,
             new: actor.user_id.into(),
         }],
+    )
+    .await?;
+    notifications::service::tell(
+        &mut tx,
+        p.partnership.holder_id,
+        HOLDER_ROLES,
+        &Notice {
+            kind: Kind::PartnershipConfirmed,
+            entity: PARTNERSHIP,
+            entity_id: id,
+            link: &format!("/partnerships/{id}"),
+            reference: "",
+            text: &format!(
+                "{} mengonfirmasi kerja sama \"{}\"",
+                p.partner_name, p.partnership.title
+            ),
+        },
     )
     .await?;
     tx.commit().await?;
@@ -369,6 +403,38 @@ pub async fn attachment(
     Ok((a, kind, bytes))
 }
 
+// ---- Notifications -------------------------------------------------------------------
+
+/// Who is told on an agreement's holding side: a BLKK's managers, a forum's users.
+const HOLDER_ROLES: &[&str] = &["pengelola", "forum"];
+
+/// Tells the partner's users that agreement `id` waits for their confirmation.
+async fn ask_confirmation(
+    tx: &mut Tx,
+    id: i64,
+    p: &Partnership,
+    holder_name: &str,
+) -> Result<(), AppError> {
+    notifications::service::tell(
+        tx,
+        p.partner_id,
+        &["mitra"],
+        &Notice {
+            kind: Kind::PartnershipToConfirm,
+            entity: PARTNERSHIP,
+            entity_id: id,
+            link: &format!("/partnerships/{id}"),
+            reference: "",
+            text: &format!(
+                "{holder_name} mencatat kerja sama \"{}\" dengan organisasi Anda; mohon periksa dan konfirmasi",
+                p.title
+            ),
+        },
+    )
+    .await?;
+    Ok(())
+}
+
 // ---- Reminders -----------------------------------------------------------------------
 
 /// Reminds the holders of active agreements ending within 60 days, and again within 30
@@ -395,24 +461,17 @@ pub async fn remind(db: &Db) -> Result<usize, AppError> {
                 "Kerja sama \"{}\" dengan {} berakhir {}",
                 e.title, e.partner_name, e.end_date
             );
-            let body = format!(
-                "{text}.\n\nPerpanjang atau catat hasilnya di Simandiri: /partnerships/{}\n",
-                e.id
-            );
-            let link = format!("/partnerships/{}", e.id);
-            let reference = format!("partnership:{}:{days}:{}", e.id, e.end_date);
             told += notifications::service::tell(
                 &mut tx,
                 e.holder_id,
-                &["pengelola", "forum"],
+                HOLDER_ROLES,
                 &Notice {
-                    kind: "ending",
-                    report_id: None,
-                    link: &link,
-                    reference: &reference,
+                    kind: Kind::PartnershipEnding,
+                    entity: PARTNERSHIP,
+                    entity_id: e.id,
+                    link: &format!("/partnerships/{}", e.id),
+                    reference: &format!("{days}:{}", e.end_date),
                     text: &text,
-                    subject: &format!("Simandiri: {text}"),
-                    body: &body,
                 },
             )
             .await?;

@@ -18,7 +18,10 @@ use super::period::Period;
 use super::store::{self, Counts, Group, NewReport};
 pub use super::store::{Late, ListFilter};
 use crate::features::centres::{self, model::CentreRecord};
-use crate::features::notifications::{self, service::Notice};
+use crate::features::notifications::{
+    self,
+    service::{Kind, Notice},
+};
 use crate::kernel::access::{self, Actor, Role, Scope};
 use crate::kernel::attachments::{self, Attachment};
 use crate::kernel::audit;
@@ -439,7 +442,7 @@ pub async fn submit(db: &Db, actor: &Actor, id: i64, version: Option<i64>) -> Re
             &mut tx,
             p,
             &["pembina"],
-            "submitted",
+            Kind::ReportSubmitted,
             &head,
             &c.profile.name,
         )
@@ -458,7 +461,7 @@ struct PembinaStep {
     refused: &'static str,
     to: ReportStatus,
     action: &'static str,
-    told: &'static str,
+    told: Kind,
 }
 
 /// Takes `step` in one transaction: the status change (with `columns`, given the time), the
@@ -524,7 +527,7 @@ pub async fn verify(db: &Db, actor: &Actor, id: i64, version: Option<i64>) -> Re
         refused: "not_submitted",
         to: ReportStatus::Verified,
         action: "verify",
-        told: "verified",
+        told: Kind::ReportVerified,
     };
     take_step(db, actor, id, version, step, None, |at| {
         vec![
@@ -556,7 +559,7 @@ pub async fn send_back(
         refused: "not_submitted",
         to: ReportStatus::Returned,
         action: "return",
-        told: "returned",
+        told: Kind::ReportReturned,
     };
     take_step(
         db,
@@ -585,7 +588,7 @@ pub async fn reopen(
         refused: "not_verified",
         to: ReportStatus::Returned,
         action: "reopen",
-        told: "reopened",
+        told: Kind::ReportReopened,
     };
     take_step(db, actor, id, version, step, Some(("reason", why)), |_| {
         vec![
@@ -637,7 +640,7 @@ pub async fn comment(db: &Db, actor: &Actor, id: i64, body: &str) -> Result<Comm
                 &mut tx,
                 p,
                 &["pembina"],
-                "commented",
+                Kind::ReportCommented,
                 &head,
                 &c.profile.name,
             )
@@ -648,7 +651,7 @@ pub async fn comment(db: &Db, actor: &Actor, id: i64, body: &str) -> Result<Comm
             &mut tx,
             head.centre_id,
             &["pengelola"],
-            "commented",
+            Kind::ReportCommented,
             &head,
             &c.profile.name,
         )
@@ -1084,50 +1087,30 @@ async fn tell(
     tx: &mut Tx,
     org: i64,
     roles: &[&str],
-    kind: &str,
+    kind: Kind,
     head: &ReportHead,
     centre_name: &str,
 ) -> Result<(), AppError> {
-    let text = format!("{} {} · {}", head.type_name, head.period, centre_name);
-    let title = format!("Simandiri: {} ({text})", subject(kind));
-    let body = format!(
-        "{}\n\n{text}\n\nBuka laporan di Simandiri: /reports/{}\n",
-        subject(kind),
-        head.id
-    );
     notifications::service::tell(
         tx,
         org,
         roles,
         &Notice {
             kind,
-            report_id: Some(head.id),
+            entity: REPORT,
+            entity_id: head.id,
             link: &format!("/reports/{}", head.id),
             reference: "",
-            text: &text,
-            subject: &title,
-            body: &body,
+            text: &format!("{} {} · {}", head.type_name, head.period, centre_name),
         },
     )
     .await?;
     Ok(())
 }
 
-fn subject(kind: &str) -> &'static str {
-    match kind {
-        "due_soon" => "Laporan jatuh tempo dalam 3 hari",
-        "overdue" => "Laporan terlambat",
-        "submitted" => "Laporan dikirim, menunggu verifikasi",
-        "returned" => "Laporan dikembalikan untuk diperbaiki",
-        "commented" => "Komentar baru pada laporan",
-        "verified" => "Laporan diverifikasi",
-        _ => "Laporan dibuka kembali",
-    }
-}
-
 /// The daily reminders: to the managers of every expected BLKK that has not sent a report
-/// due within three days (`due_soon`), or overdue while late reports are still taken
-/// (`overdue`); each once per user, report type, period and kind. Answers how many.
+/// due within three days (`report_due_soon`), or overdue while late reports are still taken
+/// (`report_overdue`); each once per user, report type, period and kind. Answers how many.
 pub async fn remind(db: &Db) -> Result<usize, AppError> {
     let day = today();
     let mut added = 0;
@@ -1137,23 +1120,19 @@ pub async fn remind(db: &Db) -> Result<usize, AppError> {
             let due = p.due(t.input.due_day);
             let closes = due + Duration::days(t.input.grace_days);
             let kind = if day <= due && due - day <= Duration::days(3) {
-                "due_soon"
+                Kind::ReportDueSoon
             } else if day > due && day <= closes {
-                "overdue"
+                Kind::ReportOverdue
             } else {
                 continue;
             };
-            let text = format!("{} {}", t.input.name_id, p);
-            let title = format!("Simandiri: {} ({text})", subject(kind));
-            let body = format!(
-                "{}: {text}, batas {due}.\n\nKirim laporan di Simandiri: /reports\n",
-                subject(kind)
-            );
+            let text = format!("{} {p}, batas {due}", t.input.name_id);
             let unsent = store::unsent(db, &t, &p.to_string()).await?;
             for chunk in unsent.chunks(200) {
                 let mut tx = db.begin().await?;
                 for (centre_id, report_id) in chunk {
-                    let reference = format!("{}:{p}:{centre_id}", t.id);
+                    // About the type's period for the BLKK, whether its report was opened.
+                    let reference = format!("{p}:{centre_id}");
                     let link = report_id
                         .map_or_else(|| "/reports".to_owned(), |r| format!("/reports/{r}"));
                     added += notifications::service::tell(
@@ -1162,12 +1141,11 @@ pub async fn remind(db: &Db) -> Result<usize, AppError> {
                         &["pengelola"],
                         &Notice {
                             kind,
-                            report_id: *report_id,
+                            entity: REPORT_TYPE,
+                            entity_id: t.id,
                             link: &link,
                             reference: &reference,
                             text: &text,
-                            subject: &title,
-                            body: &body,
                         },
                     )
                     .await?;

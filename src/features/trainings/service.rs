@@ -16,6 +16,7 @@ use super::model::{
 use super::store;
 pub use super::store::{AccessEntry, Consent, Due, GroupBy, KeyedFigures, LinkRequest};
 use crate::features::centres::{self, model::CentreRecord};
+use crate::features::notifications::service::{self as notifications, Kind, Notice};
 use crate::features::{accounts, areas, kejuruan, mail, orgs};
 use crate::kernel::access::{self, Actor, Role, Scope};
 use crate::kernel::audit;
@@ -796,6 +797,24 @@ pub async fn apply(db: &Db, training_id: i64, input: &PersonInput) -> Result<i64
         id,
         "create",
         &created(json!({"training_id": training_id, "person_id": person_id})),
+    )
+    .await?;
+    // The BLKK's managers decide it; what the applicant typed stays on the batch's page.
+    notifications::tell(
+        &mut tx,
+        t.training.centre_id,
+        &["pengelola"],
+        &Notice {
+            kind: Kind::ApplicationReceived,
+            entity: APPLICATION,
+            entity_id: id,
+            link: &format!("/trainings/{training_id}#pendaftar"),
+            reference: "",
+            text: &format!(
+                "{} (mulai {}): pendaftar baru menunggu keputusan",
+                t.training.title, t.training.start_date
+            ),
+        },
     )
     .await?;
     tx.commit().await?;

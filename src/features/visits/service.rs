@@ -12,6 +12,7 @@ use super::model::{
 };
 use super::store::{self, NewVisitRow};
 use crate::features::centres::{self, model::CentreRecord};
+use crate::features::notifications::service::{self as notifications, Kind, Notice};
 use crate::kernel::access::{self, Actor, Role, Scope};
 use crate::kernel::attachments::{self, Attachment};
 use crate::kernel::audit;
@@ -402,6 +403,20 @@ pub async fn update_action(
                 &audit::note("response", r.as_str()),
             )
             .await?;
+            notifications::tell(
+                &mut tx,
+                a.pembina_id,
+                &["pembina"],
+                &Notice {
+                    kind: Kind::ActionAnswered,
+                    entity: ACTION,
+                    entity_id: id,
+                    link: &action_link(&a),
+                    reference: "",
+                    text: &format!("{} menjawab tindak lanjut \"{}\"", a.centre_name, a.text),
+                },
+            )
+            .await?;
         }
         (None, Some(s)) if s != ActionStatus::Dijawab => {
             access::allow(model::can_visit(actor, Some(a.pembina_id)))?;
@@ -485,6 +500,54 @@ pub async fn actions_chunk(
     Ok(store::open_actions(db, &s, false, today(), limit, offset)
         .await?
         .0)
+}
+
+/// Where an action is answered and closed: its place on its visit's page.
+fn action_link(a: &ActionRecord) -> String {
+    format!("/visits/{}#a{}", a.visit_id, a.id)
+}
+
+/// How many days ahead the BLKK is told an action falls due, and how long after its due
+/// date an action not yet told of (the server was down) is still told.
+pub const DUE_AHEAD: i64 = 3;
+pub const DUE_LATE: i64 = 7;
+
+/// The daily reminders of follow-up actions the BLKK has not answered: due within
+/// [`DUE_AHEAD`] days (or up to [`DUE_LATE`] days past, when the job did not run in time),
+/// to the BLKK's managers, once per action and due date. Answers how many were told.
+pub async fn remind(db: &Db) -> Result<usize, AppError> {
+    let day = today();
+    let due = store::due_actions(
+        db,
+        day - time::Duration::days(DUE_LATE),
+        day + time::Duration::days(DUE_AHEAD),
+    )
+    .await?;
+    let mut told = 0;
+    for chunk in due.chunks(200) {
+        let mut tx = db.begin().await?;
+        for a in chunk {
+            told += notifications::tell(
+                &mut tx,
+                a.centre_id,
+                &["pengelola"],
+                &Notice {
+                    kind: Kind::ActionDue,
+                    entity: ACTION,
+                    entity_id: a.id,
+                    link: &action_link(a),
+                    reference: &a.due_date.to_string(),
+                    text: &format!(
+                        "Tindak lanjut \"{}\" jatuh tempo {}; jawab dengan buktinya",
+                        a.text, a.due_date
+                    ),
+                },
+            )
+            .await?;
+        }
+        tx.commit().await?;
+    }
+    Ok(told)
 }
 
 /// The questions of the instrument.

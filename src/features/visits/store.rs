@@ -297,6 +297,19 @@ pub async fn open_actions(
     Ok((db.fetch_all(sql).await?, total))
 }
 
+/// Actions waiting for their BLKK (open, not answered) due between `from` and `to`.
+pub async fn due_actions(db: &Db, from: Date, to: Date) -> Result<Vec<ActionRecord>, StoreError> {
+    db.fetch_all(
+        Sql::new(format!(
+            "{ACTION_SELECT} WHERE a.status = 'terbuka' AND a.due_date >= $1 \
+             AND a.due_date <= $2 ORDER BY a.due_date, a.id"
+        ))
+        .arg(from)
+        .arg(to),
+    )
+    .await
+}
+
 /// The BLKK answers an action still at `version`.
 pub async fn answer(
     tx: &mut Tx,
