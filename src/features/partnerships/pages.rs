@@ -36,7 +36,15 @@ use crate::kernel::web::paging::{Paged, Pager, page_number};
 pub struct ListQuery {
     status: String,
     coverage: String,
+    /// Only the agreements of this BLKK (`/partnerships?centre=12`).
+    centre: String,
     page: String,
+}
+
+impl ListQuery {
+    fn centre(&self) -> Option<i64> {
+        check::int_in(&self.centre, 1, i64::MAX).ok().flatten()
+    }
 }
 
 #[derive(Template, WebTemplate)]
@@ -72,6 +80,7 @@ impl ListPage {
                 ("format", format),
                 ("status", &self.query.status),
                 ("coverage", &self.query.coverage),
+                ("centre", &self.query.centre),
             ],
         )
     }
@@ -98,10 +107,12 @@ pub async fn list(
             None
         }),
     };
+    let centre = e.take("centre", check::int_in(&q.centre, 1, i64::MAX));
     e.finish(()).map_err(AppError::Invalid)?;
     let f = ListFilter {
         status,
         coverage,
+        centre,
         ..Default::default()
     };
     let list = service::list(&state.db, &actor, &f, page_number(&q.page)?).await?;
@@ -111,6 +122,7 @@ pub async fn list(
             &[
                 ("status", &q.status),
                 ("coverage", &q.coverage),
+                ("centre", &q.centre),
                 ("page", &n.to_string()),
             ],
         )
@@ -138,6 +150,7 @@ pub async fn export(
     let f = ListFilter {
         status: PartnershipStatus::parse(&q.status),
         coverage: Coverage::parse(&q.coverage),
+        centre: q.centre(),
         ..Default::default()
     };
     let headers = [
