@@ -492,11 +492,20 @@ async fn applying_for_a_training_on_a_phone() -> Result<()> {
         b.find(Css("#consent")).await?.click().await?;
         b.find(XPath(send)).await?.click().await?;
         let notice = wait_for(&b, Css("main .notice")).await?.text().await?;
-        assert_eq!(
-            notice,
-            "Pendaftaran Anda terkirim. BLK Komunitas akan menghubungi Anda."
+        assert!(
+            notice.starts_with("Pendaftaran Anda terkirim. BLK Komunitas akan menghubungi Anda."),
+            "{notice}"
         );
         assert_eq!(count(app.db(), applied, batch).await, 1);
+        // With the application's reference code, to quote to the BLKK.
+        let (code,): (String,) = app
+            .db()
+            .fetch_one(Sql::new("SELECT code FROM applications WHERE training_id = $1").arg(batch))
+            .await?;
+        assert!(
+            notice.contains(&format!("Nomor pendaftaran Anda: {code}")),
+            "{notice}"
+        );
         assert_fits_the_width(&b).await?;
         Ok(())
     })
@@ -569,6 +578,190 @@ async fn sending_a_report_on_a_phone() -> Result<()> {
         Ok(())
     })
     .await
+}
+
+/// On a phone: each trainee of a batch is a card with its own result form; a result refused
+/// for one trainee shows its message beside that trainee's field, on screen (not in a column
+/// scrolled out of sight), the typing kept, and no page scrolls sideways. The attendance
+/// form shows what was saved for a day, and picking another day shows that day's.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_result_and_attendance_on_a_phone() -> Result<()> {
+    in_browser(|b| async move {
+        let app = demo().await;
+        let batch = past_batch(&app, "Menjahit Hasil Peramban").await;
+        let first = enrol(&app, batch, "3601014508998741", "Siti Rahmawati").await;
+        let second = enrol(&app, batch, "3601014508998742", "Dewi Anggraini").await;
+        b.set_window_size(360, 740).await?;
+        sign_in(&b, &app, "pengelola").await?;
+        b.goto(&app.url(&format!("/trainings/{batch}"))).await?;
+        wait_for(&b, Css(&format!("#e{second}"))).await?;
+        assert_fits_the_width(&b).await?;
+
+        // A certificate number without a result: refused beside the second trainee's field.
+        let row = format!("#e{second}");
+        b.find(Css(&format!("{row} input[name=certificate_no]")))
+            .await?
+            .send_keys("BLKK-UJI-0002")
+            .await?;
+        b.find(Css(&format!("{row} button[type=submit]")))
+            .await?
+            .click()
+            .await?;
+        let id = format!("result-{second}-error");
+        let error = wait_for(&b, Css(&format!("#{id}"))).await?;
+        assert!(!error.text().await?.is_empty());
+        assert!(!exists(&b, Css(&format!("#result-{first}-error"))).await?);
+        assert_eq!(
+            b.find(Css(&format!("{row} input[name=certificate_no]")))
+                .await?
+                .prop("value")
+                .await?
+                .as_deref(),
+            Some("BLKK-UJI-0002")
+        );
+        assert_fits_the_width(&b).await?;
+        // The summary at the top links to the field; followed, the message is in view.
+        b.find(Css(&format!("#error-summary a[href='#result-{second}']")))
+            .await?
+            .click()
+            .await?;
+        let seen = wait_until(&b, "the refusal to be in view", || async {
+            let r = b
+                .execute(
+                    "const r = document.getElementById(arguments[0]).getBoundingClientRect();
+                     return [r.left, r.right, r.top, r.bottom, window.innerWidth,
+                             window.innerHeight];",
+                    vec![json!(id)],
+                )
+                .await?;
+            let n: Vec<f64> = r
+                .as_array()
+                .map(|a| a.iter().filter_map(Value::as_f64).collect())
+                .unwrap_or_default();
+            let inside = n.len() == 6
+                && n[0] >= 0.0
+                && n[1] <= n[4]
+                && n[1] > n[0]
+                && n[2] >= 0.0
+                && n[3] <= n[5];
+            Ok(inside.then_some(n))
+        })
+        .await?;
+        assert!(seen[1] <= 360.0, "{seen:?}");
+
+        // Attendance: one absence on 6 January, shown as saved; 7 January starts all ticked.
+        b.goto(&app.url(&format!("/trainings/{batch}?day=2026-01-06")))
+            .await?;
+        let absent = format!("#attendance input[name=present][value='{second}']");
+        wait_for(&b, Css(&absent)).await?.click().await?;
+        b.find(XPath(&text_in("main", "button", "Simpan kehadiran")))
+            .await?
+            .click()
+            .await?;
+        let notice = wait_for(&b, Css("main .notice")).await?.text().await?;
+        assert_eq!(notice, "Kehadiran tersimpan.");
+        assert!(!b.find(Css(&absent)).await?.is_selected().await?);
+        assert_fits_the_width(&b).await?;
+        // Another day, picked in the date field: the form shows that day, all ticked.
+        b.execute(
+            "const d = document.getElementById('day'); d.value = '2026-01-07';
+             d.dispatchEvent(new Event('change', {bubbles: true}));",
+            vec![],
+        )
+        .await?;
+        wait_until(&b, "the form for 7 January", || async {
+            let state = b.find(Css("#attendance-state")).await?.text().await?;
+            Ok(state.contains("7 Jan").then_some(()))
+        })
+        .await?;
+        assert!(b.find(Css(&absent)).await?.is_selected().await?);
+        // And back: 6 January as saved.
+        b.goto(&app.url(&format!("/trainings/{batch}?day=2026-01-06")))
+            .await?;
+        assert!(!wait_for(&b, Css(&absent)).await?.is_selected().await?);
+        Ok(())
+    })
+    .await
+}
+
+/// On a phone, every page these defects touched fits the width: the accounts list (once
+/// 616–654 px wide), a batch, a report, its history, the compliance list, a month of
+/// income, a visit, a public training and a trainee's own page.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_fit_a_phone() -> Result<()> {
+    in_browser(|b| async move {
+        let app = demo().await;
+        let batch = past_batch(&app, "Menjahit Lebar Peramban").await;
+        enrol(&app, batch, "3601014508998751", "Nur Aini Rahmawati Putri").await;
+        let open = upcoming_batch(&app, "Tata Boga Lebar Peramban").await;
+        let (report,): (i64,) = app
+            .db()
+            .fetch_one(
+                Sql::new(
+                    "SELECT MAX(id) FROM reports WHERE centre_id = \
+                 (SELECT id FROM orgs WHERE name = $1)",
+                )
+                .arg(DARUL_BAYAN),
+            )
+            .await?;
+        let (visit,): (i64,) = app
+            .db()
+            .fetch_one(Sql::new("SELECT MIN(id) FROM visits"))
+            .await?;
+        b.set_window_size(360, 740).await?;
+        for (role, paths) in [
+            (
+                "admin",
+                vec!["/users".to_owned(), "/users?role=pengelola".to_owned()],
+            ),
+            (
+                "pengelola",
+                vec![
+                    "/users".to_owned(),
+                    format!("/trainings/{batch}"),
+                    format!("/reports/{report}"),
+                    format!("/reports/{report}/history"),
+                    "/income".to_owned(),
+                    "/income/edit?month=2021-03".to_owned(),
+                    format!("/visits/{visit}"),
+                    format!("/pelatihan/{open}"),
+                ],
+            ),
+            (
+                "pembina",
+                vec![
+                    "/".to_owned(),
+                    "/reports/compliance".to_owned(),
+                    format!("/partnerships?centre={}", app.org_id(DARUL_BAYAN).await),
+                ],
+            ),
+            ("peserta", vec!["/".to_owned(), "/me/trainings".to_owned()]),
+        ] {
+            sign_in_to(&b, &app, role, "/").await?;
+            for path in paths {
+                b.goto(&app.url(&path)).await?;
+                wait_for(&b, Css("main h1")).await?;
+                assert_fits_the_width(&b).await?;
+            }
+            b.delete_all_cookies().await?;
+        }
+        Ok(())
+    })
+    .await
+}
+
+/// Enrols a trainee in a batch through the API (as its manager); returns the enrolment.
+async fn enrol(app: &TestApp, batch: i64, nik: &str, name: &str) -> i64 {
+    let c = app.api_as("pengelola").await;
+    let (status, e) = c
+        .json(
+            "POST",
+            &format!("/api/v1/trainings/{batch}/enrolments"),
+            json!({"nik": nik, "name": name, "consent": true}),
+        )
+        .await;
+    assert_eq!(status, 201, "{e}");
+    e["id"].as_i64().unwrap_or_else(|| panic!("an id in {e}"))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -676,6 +869,11 @@ async fn stored(db: &Db, id: i64) -> Stored {
 
 /// Signs in through the login form, as a person would.
 async fn sign_in(b: &Client, app: &TestApp, role: &str) -> Result<()> {
+    sign_in_to(b, app, role, "/").await
+}
+
+/// [`sign_in`] for a role whose home is elsewhere (a trainee lands on their own page).
+async fn sign_in_to(b: &Client, app: &TestApp, role: &str, landing: &str) -> Result<()> {
     b.goto(&app.url("/login")).await?;
     wait_for(b, Css("#email"))
         .await?
@@ -689,7 +887,7 @@ async fn sign_in(b: &Client, app: &TestApp, role: &str) -> Result<()> {
         .await?
         .click()
         .await?;
-    wait_for_path(b, "/").await
+    wait_for_path(b, landing).await
 }
 
 /// The number in the directory's "N BLKK ditemukan".

@@ -362,6 +362,8 @@ pub fn referenced<'a>(entries: &'a [AuditEntry], fields: &[&str]) -> Vec<&'a Val
 #[derive(Debug, Clone, Default)]
 pub struct Labels {
     names: HashMap<(String, String), String>,
+    /// Names of fields that are data rather than words of the app (a report's indicators).
+    fields: HashMap<String, String>,
     /// Fields whose values are codes with a translated label (`<field>.<code>`).
     pub coded: Vec<&'static str>,
 }
@@ -393,6 +395,15 @@ impl Labels {
         self.names
             .get(&(field.to_owned(), key(value)))
             .map(String::as_str)
+    }
+
+    /// Names `field` itself (`values.peserta` as "Jumlah peserta").
+    pub fn field(&mut self, field: impl Into<String>, name: impl Into<String>) {
+        self.fields.insert(field.into(), name.into());
+    }
+
+    pub fn field_name(&self, field: &str) -> Option<&str> {
+        self.fields.get(field).map(String::as_str)
     }
 }
 

@@ -28,6 +28,14 @@ pub fn tidy(s: &str) -> String {
     visible.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// A `wa.me` link for an Indonesian mobile number as stored (`+628…`); none for a land
+/// line or anything else.
+pub fn whatsapp_link(phone: &str) -> Option<String> {
+    let digits = phone.strip_prefix('+')?;
+    (digits.starts_with("628") && digits.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| format!("https://wa.me/{digits}"))
+}
+
 /// A search key: lower-case letters and digits only, so "Mekar Jaya", "mekarjaya" and
 /// "MEKAR-JAYA" all meet.
 pub fn search_key(s: &str) -> String {

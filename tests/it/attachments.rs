@@ -317,6 +317,277 @@ async fn postgres() {
     scenario(Kind::Postgres).await;
 }
 
+/// A photo attached from the report form while the typed figures are refused (a changed
+/// figure without its reason): the photo is kept, the page says so beside the files, and
+/// the typing comes back with its problem beside the field, not saved.
+async fn attached_while_typing_refused(kind: Kind) {
+    let Some((t, folder)) = app_with_folder(kind, "attach-refused-typing").await else {
+        return;
+    };
+    let darul = t.org_id(DARUL_BAYAN).await;
+    let admin = t.api_as("admin").await;
+    let c = t.api_as("pengelola").await;
+    let type_id = create_type(&admin, test_type("uji_lampiran_tolak", &[darul])).await;
+    let (_, r) = open(&c, type_id, darul, &last_month().to_string()).await;
+    let id = int(&r["id"]);
+    let version = int(&r["version"]).to_string();
+    let changed = (r["computed"]["lulus"].as_i64().unwrap_or(0) + 5).to_string();
+    let browser = t.as_role("pengelola").await;
+    let typed = [
+        ("version", version.as_str()),
+        ("values.lulus", changed.as_str()),
+        ("values.sarana", "baik"),
+        ("narrative.activities", "Foto praktik menjahit."),
+    ];
+    let res = browser
+        .upload(
+            &format!("/reports/{id}/attachments"),
+            &typed,
+            "foto.png",
+            PNG.to_vec(),
+        )
+        .await;
+    assert_eq!(res.status, 422, "{}", res.text);
+    // Beside the files: the photo is attached, the entries are not saved yet.
+    assert!(
+        res.text.contains("foto.png sudah terlampir."),
+        "{}",
+        res.text
+    );
+    assert!(
+        res.text.contains("/attachments/"),
+        "the file listed: {}",
+        res.text
+    );
+    // Beside the field: why the entries were refused; the typing kept.
+    assert!(
+        res.text.contains("id=\"corrections.lulus-error\""),
+        "{}",
+        res.text
+    );
+    assert!(
+        res.text.contains(&format!("value=\"{changed}\"")),
+        "{}",
+        res.text
+    );
+    assert!(res.text.contains("Foto praktik menjahit."), "{}", res.text);
+    let saved = get_ok(&c, &format!("/api/v1/reports/{id}")).await;
+    assert_eq!(
+        saved["attachments"].as_array().map(Vec::len),
+        Some(1),
+        "{saved}"
+    );
+    assert_eq!(saved["version"], r["version"], "the entries are not saved");
+    assert_eq!(files_in(&folder.0).len(), 1);
+    // The kept typing, with its reason, saves over the same version.
+    let mut fixed = typed.to_vec();
+    fixed.push(("corrections.lulus", "Satu angkatan belum dicatat."));
+    fixed.push(("action", "save"));
+    let res = browser.form(&format!("/reports/{id}"), &fixed).await;
+    assert_eq!(res.status, 303, "{}", res.text);
+}
+
+mod a_file_attached_while_the_typing_is_refused {
+    use super::*;
+
+    #[tokio::test]
+    async fn sqlite() {
+        attached_while_typing_refused(Kind::Sqlite).await;
+    }
+
+    #[tokio::test]
+    async fn postgres() {
+        attached_while_typing_refused(Kind::Postgres).await;
+    }
+}
+
+/// The upload form of `action` on a page: multipart, the CSRF token its first field.
+fn assert_upload_form(html: &str, action: &str) {
+    let form = format!(
+        "<form method=\"post\" action=\"{action}\" enctype=\"multipart/form-data\" \
+         class=\"stack\"><input type=\"hidden\" name=\"_csrf\""
+    );
+    assert!(html.contains(&form), "{form} in {html}");
+}
+
+/// The first link in `html` to a path starting with `prefix`.
+fn link_to(html: &str, prefix: &str) -> String {
+    let at = html
+        .find(&format!("href=\"{prefix}"))
+        .unwrap_or_else(|| panic!("a link to {prefix} in {html}"))
+        + 6;
+    html[at..at + html[at..].find('"').unwrap()].to_owned()
+}
+
+/// Income evidence (per month) and an action's evidence are uploaded from their pages and
+/// listed there with download links; a refused file is named beside its own field.
+async fn evidence_pages(kind: Kind) {
+    let Some((t, folder)) = app_with_folder(kind, "evidence-pages").await else {
+        return;
+    };
+    let darul = t.org_id(DARUL_BAYAN).await;
+    let browser = t.as_role("pengelola").await;
+    let pembina_pages = t.as_role("pembina").await;
+
+    // Income: a month not recorded yet takes no evidence; once saved, it does.
+    let edit = format!("/income/edit?centre={darul}&month=2021-03");
+    let page = browser.get(&edit).await;
+    assert!(
+        page.text.contains("Simpan pendapatan bulan ini dulu"),
+        "{}",
+        page.text
+    );
+    let darul_text = darul.to_string();
+    let res = browser
+        .form(
+            "/income/edit",
+            &[
+                ("centre_id", darul_text.as_str()),
+                ("month", "2021-03"),
+                ("version", ""),
+                ("amounts.penjualan", "1.000.000"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, 303, "{}", res.text);
+    let (month,): (i64,) = t
+        .db()
+        .fetch_one(
+            Sql::new("SELECT id FROM income_months WHERE centre_id = $1 AND month = '2021-03'")
+                .arg(darul),
+        )
+        .await
+        .unwrap();
+    let upload = format!("/income/{month}/attachments");
+    let page = browser.get(&edit).await;
+    assert_upload_form(&page.text, &upload);
+    let res = browser
+        .upload(&upload, &[], "catatan.txt", b"hanya teks".to_vec())
+        .await;
+    assert_eq!(res.status, 422, "{}", res.text);
+    assert!(res.text.contains("id=\"file-error\""), "{}", res.text);
+    assert!(res.text.contains("href=\"#file\""), "{}", res.text);
+    let res = browser
+        .upload(&upload, &[], "kuitansi.png", PNG.to_vec())
+        .await;
+    assert_eq!(res.status, 303, "{}", res.text);
+    let to = res.header("location").to_owned();
+    assert!(
+        to.contains("done=attachment_saved") && to.ends_with("#bukti"),
+        "{to}"
+    );
+    let page = browser.get(to.split('#').next().unwrap()).await;
+    assert!(page.text.contains("Lampiran tersimpan."), "{}", page.text);
+    assert!(page.text.contains("kuitansi.png"), "{}", page.text);
+    // The year lists it for everyone who reads the BLKK's income; the link serves it.
+    let year = pembina_pages
+        .get(&format!("/income?centre={darul}&year=2021"))
+        .await;
+    assert_eq!(year.status, 200, "{}", year.text);
+    let file = link_to(&year.text, &format!("{upload}/"));
+    let got = pembina_pages.get(&file).await;
+    assert_eq!(got.status, 200, "{file}");
+    assert_eq!(got.header("content-type"), "image/png");
+
+    // An action's evidence, answered by the BLKK on the visit's page.
+    let pembina = t.api_as("pembina").await;
+    let today = simandiri::kernel::time::today();
+    let (s, v) = pembina
+        .json(
+            "POST",
+            "/api/v1/visits",
+            serde_json::json!({"centre_id": darul, "planned_date": today.to_string(),
+                "purpose": "Monev bukti"}),
+        )
+        .await;
+    assert_eq!(s, 201, "{v}");
+    let visit = int(&v["id"]);
+    let due = (today + time::Duration::days(30)).to_string();
+    let (s, f) = pembina
+        .json(
+            "POST",
+            &format!("/api/v1/visits/{visit}/findings"),
+            serde_json::json!({"text": "Atap bocor", "severity": "sedang",
+                "actions": [{"text": "Perbaiki atap", "owner": "Kepala BLKK", "due_date": due},
+                    {"text": "Cat ulang", "owner": "Kepala BLKK", "due_date": due}]}),
+        )
+        .await;
+    assert_eq!(s, 201, "{f}");
+    let (first, second) = (int(&f["actions"][0]["id"]), int(&f["actions"][1]["id"]));
+    let at = format!("/visits/{visit}");
+    let upload = format!("{at}/actions/{second}/evidence");
+    let page = browser.get(&at).await;
+    assert_upload_form(&page.text, &upload);
+    assert_upload_form(&page.text, &format!("{at}/actions/{first}/evidence"));
+    let res = browser
+        .upload(&upload, &[], "catatan.txt", b"hanya teks".to_vec())
+        .await;
+    assert_eq!(res.status, 422, "{}", res.text);
+    assert!(
+        res.text.contains(&format!("id=\"file-a{second}-error\"")),
+        "{}",
+        res.text
+    );
+    assert!(
+        res.text.contains(&format!("href=\"#file-a{second}\"")),
+        "{}",
+        res.text
+    );
+    assert!(
+        !res.text.contains(&format!("file-a{first}-error")),
+        "{}",
+        res.text
+    );
+    let res = browser.upload(&upload, &[], "atap.png", PNG.to_vec()).await;
+    assert_eq!(res.status, 303, "{}", res.text);
+    assert_eq!(
+        res.header("location"),
+        format!("{at}?done=attachment_saved#a{second}")
+    );
+    let page = pembina_pages.get(&at).await;
+    assert!(page.text.contains("atap.png"), "{}", page.text);
+    let file = link_to(&page.text, &format!("{upload}/"));
+    let got = pembina_pages.get(&file).await;
+    assert_eq!(got.status, 200, "{file}");
+    assert_eq!(got.header("content-type"), "image/png");
+    assert_eq!(files_in(&folder.0).len(), 2);
+    // A finding's photo that is not an image: named beside that finding's field.
+    let finding = int(&f["id"]);
+    let res = pembina_pages
+        .upload(
+            &format!("{at}/findings/{finding}/photos"),
+            &[],
+            "laporan.pdf",
+            b"%PDF-1.4\n%\xe2\xe3\n".to_vec(),
+        )
+        .await;
+    assert_eq!(res.status, 422, "{}", res.text);
+    assert!(
+        res.text.contains(&format!("id=\"file-f{finding}-error\"")),
+        "{}",
+        res.text
+    );
+    assert!(
+        res.text.contains(&format!("href=\"#file-f{finding}\"")),
+        "{}",
+        res.text
+    );
+}
+
+mod evidence_on_the_pages {
+    use super::*;
+
+    #[tokio::test]
+    async fn sqlite() {
+        evidence_pages(Kind::Sqlite).await;
+    }
+
+    #[tokio::test]
+    async fn postgres() {
+        evidence_pages(Kind::Postgres).await;
+    }
+}
+
 mod on_the_page {
     use super::*;
 
@@ -397,14 +668,17 @@ async fn targets(t: &TestApp, code: &str) -> Vec<Target> {
         Target {
             what: "income month",
             path: format!("/api/v1/income/{month}/attachments"),
-            page: None,
+            page: Some(format!("/income/{month}/attachments")),
             role: "pengelola",
             max: 10,
         },
         Target {
             what: "action's evidence",
             path: format!("/api/v1/actions/{}/evidence", int(&f["actions"][0]["id"])),
-            page: None,
+            page: Some(format!(
+                "/visits/{visit}/actions/{}/evidence",
+                int(&f["actions"][0]["id"])
+            )),
             role: "pengelola",
             max: 10,
         },

@@ -130,6 +130,74 @@ mod a_supervisor_sees_their_scope {
     });
 }
 
+/// A contact phone in a list offers a WhatsApp chat beside the call when it is a mobile
+/// number (the profile's helper): the scope table on the home page and the list of BLKK
+/// that have not sent their report.
+mod contact_phones_in_lists_offer_whatsapp {
+    use super::*;
+    crate::on_both!(Content::Demo, |t| {
+        let id = t.org_id(DARUL_BAYAN).await;
+        let admin = t.api_as("admin").await;
+        let v = centre_json(&t, id).await["version"].as_i64().unwrap();
+        let (s, body) = admin
+            .json(
+                "PATCH",
+                &format!("/api/v1/centres/{id}"),
+                json!({"contact_phone": "0812 3456 7890", "version": v}),
+            )
+            .await;
+        assert_eq!(s, 200, "{body}");
+        assert!(body.to_string().contains("+6281234567890"), "{body}");
+        let phone = "+6281234567890";
+        let pembina = t.as_role("pembina").await;
+        let home = pembina.get(&format!("/?q={}", "Darul Bayan")).await;
+        assert!(
+            home.text.contains(&format!("href=\"tel:{phone}\"")),
+            "{}",
+            home.text
+        );
+        assert!(
+            home.text.contains("href=\"https://wa.me/6281234567890\""),
+            "{}",
+            home.text
+        );
+        // This month's activity report, which Darul Bayan has not started.
+        let (monthly,): (i64,) = t
+            .db()
+            .fetch_one(Sql::new(
+                "SELECT id FROM report_types WHERE code = 'kegiatan_bulanan'",
+            ))
+            .await
+            .unwrap();
+        let period = simandiri::features::reports::period::Period::containing(
+            simandiri::features::reports::period::Frequency::Bulanan,
+            simandiri::kernel::time::today(),
+        );
+        let compliance = pembina
+            .get(&format!(
+                "/reports/compliance?type={monthly}&period={period}"
+            ))
+            .await;
+        assert_eq!(compliance.status, 200, "{}", compliance.text);
+        // Each mobile number listed there (the synthetic BLKK have them) offers the chat.
+        let listed: Vec<&str> = compliance
+            .text
+            .split("href=\"tel:+628")
+            .skip(1)
+            .map(|rest| &rest[..rest.find('"').unwrap()])
+            .collect();
+        assert!(!listed.is_empty(), "{}", compliance.text);
+        for digits in listed {
+            assert!(
+                compliance
+                    .text
+                    .contains(&format!("href=\"https://wa.me/628{digits}\"")),
+                "{digits}"
+            );
+        }
+    });
+}
+
 mod an_admin_sees_the_nation {
     use super::*;
     crate::on_both!(Content::Demo, |t| {

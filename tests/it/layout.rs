@@ -87,3 +87,44 @@ fn pages_and_api_go_through_the_service() {
     }
     assert!(checked >= 8, "{checked} files checked");
 }
+
+fn templates(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).expect("read dir").flatten() {
+        let p = entry.path();
+        if p.is_dir() {
+            out.extend(templates(&p));
+        } else if p.extension().is_some_and(|e| e == "html") {
+            out.push(p);
+        }
+    }
+    out
+}
+
+/// A table wider than a phone scrolls in a box that the keyboard can reach and a screen
+/// reader names: every such box comes from the one macro (`partials/table.html`).
+#[test]
+fn wide_tables_scroll_in_a_named_box_the_keyboard_reaches() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+    let partial = root.join("partials").join("table.html");
+    let macro_text = std::fs::read_to_string(&partial).expect("the table macro");
+    assert!(
+        macro_text.contains(
+            "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"{{ label }}\">"
+        ),
+        "{macro_text}"
+    );
+    let mut uses = 0;
+    for f in templates(&root) {
+        let text = std::fs::read_to_string(&f).expect("read");
+        if f != partial {
+            assert!(
+                !text.contains("table-wrap"),
+                "{} wraps a table itself; use tables::scroll",
+                f.display()
+            );
+        }
+        uses += text.matches("tables::scroll(").count();
+    }
+    assert!(uses > 15, "{uses} tables");
+}

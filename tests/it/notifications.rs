@@ -68,7 +68,16 @@ async fn apply(t: &TestApp, training: i64, nik: &str, name: &str) -> i64 {
         )
         .await;
     assert_eq!(s, 201, "{a}");
-    id_of(&a)
+    // The applicant gets a reference code; the application's id is the BLKK's to see.
+    let (id,): (i64,) = t
+        .db()
+        .fetch_one(
+            simandiri::kernel::db::Sql::new("SELECT id FROM applications WHERE code = $1")
+                .arg(a["code"].as_str().unwrap_or_default()),
+        )
+        .await
+        .unwrap();
+    id
 }
 
 async fn user_id(db: &Db, email: &str) -> i64 {

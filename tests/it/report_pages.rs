@@ -89,7 +89,11 @@ mod filling_sending_and_returning_through_the_pages {
             )
             .await;
         assert_eq!(bad.status, 422, "{}", bad.text);
-        assert!(bad.text.contains("Harus bilangan bulat."), "{}", bad.text);
+        assert!(
+            bad.text.contains("Harus berupa bilangan bulat."),
+            "{}",
+            bad.text
+        );
         assert!(
             bad.text.contains("Pelatihan menjahit berjalan."),
             "{}",
@@ -212,5 +216,172 @@ mod filling_sending_and_returning_through_the_pages {
         assert_eq!(comp.status, 200, "{}", comp.text);
         assert!(comp.text.contains("Kelengkapan"), "{}", comp.text);
         assert!(comp.text.contains("Belum mengirim"), "{}", comp.text);
+    });
+}
+
+/// The "lihat catatan" link beside each figure leads to the records it comes from: the
+/// BLKK's year of income, its agreements (the list filtered to that BLKK), its trainings.
+mod record_links_lead_to_their_records {
+    use super::*;
+    crate::on_both!(Content::Demo, |t| {
+        let darul = t.org_id(DARUL_BAYAN).await;
+        let (monthly,): (i64,) = t
+            .db()
+            .fetch_one(Sql::new(
+                "SELECT id FROM report_types WHERE code = 'kegiatan_bulanan'",
+            ))
+            .await
+            .unwrap();
+        let period = Period::containing(Frequency::Bulanan, today());
+        let c = t.as_role("pengelola").await;
+        let r = c
+            .form(
+                "/reports/open",
+                &[
+                    ("type_id", &monthly.to_string()),
+                    ("centre_id", &darul.to_string()),
+                    ("period", &period.to_string()),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, 303, "{}", r.text);
+        let page = c.get(r.header("location")).await;
+        let year = &period.to_string()[..4];
+        let link = |indicator: &str| {
+            let at = page
+                .text
+                .find(&format!("id=\"i-{indicator}\""))
+                .unwrap_or_else(|| panic!("indicator {indicator}"));
+            let rest = &page.text[at..];
+            let rest = &rest[rest.find("<a href=\"").expect("a link") + 9..];
+            rest[..rest.find('"').unwrap()]
+                .replace("&amp;", "&")
+                .replace("&#38;", "&")
+        };
+        assert_eq!(
+            link("pendapatan_sendiri"),
+            format!("/income?centre={darul}&year={year}")
+        );
+        assert_eq!(
+            link("pendapatan_total"),
+            format!("/income?centre={darul}&year={year}")
+        );
+        assert_eq!(
+            link("kerja_sama_aktif"),
+            format!("/partnerships?centre={darul}")
+        );
+        assert_eq!(
+            link("angkatan_berjalan"),
+            format!("/trainings?centre={darul}")
+        );
+        // The agreements of that BLKK only, as the pembina sees them.
+        let p = t.as_role("pembina").await;
+        let all = p.get("/partnerships").await;
+        let own = p.get(&format!("/partnerships?centre={darul}")).await;
+        assert_eq!(own.status, 200, "{}", own.text);
+        let count = |html: &str| html.matches("<li class=\"card\">").count();
+        assert!(count(&own.text) >= 1, "{}", own.text);
+        assert!(count(&own.text) <= count(&all.text));
+        let (others,): (i64,) = t
+            .db()
+            .fetch_one(Sql::new("SELECT COUNT(*) FROM orgs WHERE id <> $1").arg(darul))
+            .await
+            .unwrap();
+        assert!(others > 0);
+        assert!(
+            own.text
+                .contains(&format!("name=\"centre\" value=\"{darul}\"")),
+            "{}",
+            own.text
+        );
+        let income = c.get(&format!("/income?centre={darul}&year={year}")).await;
+        assert_eq!(income.status, 200, "{}", income.text);
+    });
+}
+
+/// A report's history names the indicators a save changed with their old and new values
+/// (as the page shows them), and its steps' statuses by their labels, never as codes.
+mod history_names_indicators_and_statuses {
+    use super::*;
+    use crate::reports::{create_type, get_ok, int, last_month, open, test_type};
+    use serde_json::json;
+    crate::on_both!(Content::Demo, |t| {
+        let darul = t.org_id(DARUL_BAYAN).await;
+        let admin = t.api_as("admin").await;
+        let api = t.api_as("pengelola").await;
+        let type_id = create_type(&admin, test_type("uji_riwayat", &[darul])).await;
+        let (s, r) = open(&api, type_id, darul, &last_month().to_string()).await;
+        assert_eq!(s, 201, "{r}");
+        let id = int(&r["id"]);
+        let at = format!("/reports/{id}");
+        let c = t.as_role("pengelola").await;
+        let filled = prefilled(&c.get(&at).await.text);
+        let save = |biaya: &'static str| {
+            let c = c.clone();
+            let at = at.clone();
+            let filled = filled.clone();
+            async move {
+                let page = c.get(&at).await;
+                let version = hidden_fields(&page.text, &at)
+                    .into_iter()
+                    .find(|(k, _)| k == "version")
+                    .map(|(_, v)| v)
+                    .unwrap();
+                let mut form: Vec<(&str, &str)> = filled
+                    .iter()
+                    .filter(|(k, _)| k != "values.biaya")
+                    .map(|(k, v)| (k.as_str(), v.as_str()))
+                    .collect();
+                form.extend([
+                    ("version", version.as_str()),
+                    ("values.sarana", "baik"),
+                    ("values.biaya", biaya),
+                    ("action", "save"),
+                ]);
+                let r = c.form(&at, &form).await;
+                assert_eq!(r.status, 303, "{}", r.text);
+            }
+        };
+        save("1.000.000").await;
+        save("1.500.000").await;
+        let v = int(&get_ok(&api, &format!("/api/v1/reports/{id}")).await["version"]);
+        let (s, sent) = api
+            .json(
+                "POST",
+                &format!("/api/v1/reports/{id}/submit"),
+                json!({"version": v}),
+            )
+            .await;
+        assert_eq!(s, 200, "{sent}");
+        let pembina = t.api_as("pembina").await;
+        let v = int(&sent["version"]);
+        let (s, verified) = pembina
+            .json(
+                "POST",
+                &format!("/api/v1/reports/{id}/verify"),
+                json!({"version": v}),
+            )
+            .await;
+        assert_eq!(s, 200, "{verified}");
+
+        let history = c.get(&format!("{at}/history")).await;
+        assert_eq!(history.status, 200, "{}", history.text);
+        let h = &history.text;
+        assert!(h.contains("Pendapatan biaya pelatihan"), "{h}");
+        assert!(
+            h.contains("Rp 1.000.000") && h.contains("Rp 1.500.000"),
+            "{h}"
+        );
+        assert!(h.contains("Kondisi sarana"), "{h}");
+        assert!(h.contains("Terverifikasi"), "{h}");
+        assert!(!h.contains("Versi simpanan"), "{h}");
+        assert!(!h.contains(">verified<"), "{h}");
+        let csv = c.get(&format!("{at}/history/export?format=csv")).await;
+        assert_eq!(csv.status, 200, "{}", csv.text);
+        assert!(
+            csv.text.contains("Pendapatan biaya pelatihan"),
+            "{}",
+            csv.text
+        );
     });
 }

@@ -67,6 +67,8 @@ mod headers_and_csrf {
         assert!(r.text.contains("Halaman tidak ditemukan"));
         // Static files come from the binary.
         let r = c.get("/static/htmx-2.0.11.min.js").await;
+        assert_eq!(r.status, 302);
+        let r = c.get(r.header("location")).await;
         assert_eq!(r.status, 200);
         assert!(r.header("content-type").starts_with("text/javascript"));
     });
@@ -222,8 +224,60 @@ mod personal_answers_are_not_stored {
             assert_eq!(r.status, 200, "{path}");
             assert_eq!(r.header("cache-control"), "no-store", "{path}");
         }
-        let r = c.get("/static/app.css").await;
-        assert_eq!(r.header("cache-control"), "public, max-age=86400");
+        let css = stylesheet_of(&c.get("/me").await.text);
+        let r = c.get(&css).await;
+        assert_eq!(r.status, 200);
+        assert_eq!(
+            r.header("cache-control"),
+            "public, max-age=31536000, immutable"
+        );
+    });
+}
+
+/// The stylesheet a page links.
+fn stylesheet_of(html: &str) -> String {
+    let marker = "<link rel=\"stylesheet\" href=\"";
+    let start = html.find(marker).expect("a stylesheet") + marker.len();
+    html[start..start + html[start..].find('"').expect("its end")].to_owned()
+}
+
+/// Static files are linked by a URL naming their content and kept by browsers for a year;
+/// a page cached from another release (its files under other hashes) still gets them.
+mod static_files_are_linked_by_their_hash_and_kept {
+    use super::*;
+    crate::on_both!(Content::Demo, |t| {
+        let c = t.anonymous().await;
+        let page = c.get("/").await;
+        let css = stylesheet_of(&page.text);
+        let hash = css
+            .strip_prefix("/static/app.")
+            .and_then(|h| h.strip_suffix(".css"))
+            .unwrap_or_else(|| panic!("a hashed stylesheet: {css}"));
+        assert_eq!(hash.len(), 10, "{css}");
+        assert!(hash.bytes().all(|b| b.is_ascii_hexdigit()), "{css}");
+        for script in ["/static/app.", "/static/htmx-2.0.11.min."] {
+            assert!(page.text.contains(script), "{script}");
+            assert!(!page.text.contains(&format!("{script}js\"")), "{script}");
+        }
+        let r = c.get(&css).await;
+        assert_eq!(r.status, 200);
+        assert!(r.header("content-type").starts_with("text/css"));
+        assert_eq!(
+            r.header("cache-control"),
+            "public, max-age=31536000, immutable"
+        );
+        assert!(r.text.contains(".table-wrap"));
+        // The plain name and another release's hash lead to the current file.
+        for old in ["/static/app.css", "/static/app.0123456789.css"] {
+            let r = c.get(old).await;
+            assert_eq!(r.status, 302, "{old}");
+            assert_eq!(r.header("location"), css, "{old}");
+            assert_ne!(
+                r.header("cache-control"),
+                "public, max-age=31536000, immutable"
+            );
+        }
+        assert_eq!(c.get("/static/nothing.0123456789.css").await.status, 404);
     });
 }
 

@@ -128,7 +128,15 @@ async fn application(t: &TestApp) -> i64 {
         )
         .await;
     assert_eq!(s, 201, "{a}");
-    id_of(&a)
+    let (id,): (i64,) = t
+        .db()
+        .fetch_one(
+            Sql::new("SELECT id FROM applications WHERE code = $1")
+                .arg(a["code"].as_str().unwrap_or_default()),
+        )
+        .await
+        .expect("the application");
+    id
 }
 
 async fn versioned(t: &TestApp) -> Vec<Versioned> {

@@ -150,10 +150,7 @@ impl CentreRecord {
 
     /// A `wa.me` link for a mobile number (`+628…`), for the public profile.
     pub fn whatsapp_link(&self) -> Option<String> {
-        let digits = self.contact_phone.strip_prefix('+')?;
-        digits
-            .starts_with("628")
-            .then(|| format!("https://wa.me/{digits}"))
+        crate::kernel::text::whatsapp_link(&self.contact_phone)
     }
 
     pub fn assignment(&self) -> Assignment {

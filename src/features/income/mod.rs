@@ -9,12 +9,12 @@ pub mod service;
 pub mod store;
 
 use axum::Router;
-use axum::routing::get;
+use axum::routing::{get, post};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::kernel::web::AppState;
-use crate::kernel::web::extract::with_upload_limit;
+use crate::kernel::web::extract::{upload_limit, with_upload_limit};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -22,6 +22,11 @@ pub fn routes() -> Router<AppState> {
         .route("/income/edit", get(pages::edit_form).post(pages::save))
         .route("/income/stats", get(pages::stats))
         .route("/income/export", get(pages::export))
+        .route(
+            "/income/{id}/attachments",
+            post(pages::attach).layer(upload_limit()),
+        )
+        .route("/income/{id}/attachments/{aid}", get(pages::attachment))
 }
 
 pub fn api() -> OpenApiRouter<AppState> {

@@ -12,15 +12,17 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::api::{YearParams, year_and_centre};
-use super::model::{IncomeInput, IncomeSource, YearMonth};
+use super::model::{IncomeInput, IncomeMonth, IncomeSource, YearMonth};
 use super::service::{self, IncomeYear, SelfFunding};
 use crate::kernel::access::{Actor, Role};
+use crate::kernel::attachments::Attachment;
 use crate::kernel::code::Rupiah;
 use crate::kernel::error::AppError;
+use crate::kernel::files::UPLOAD_READ;
 use crate::kernel::validate::{FieldErrors, check};
 use crate::kernel::web::AppState;
 use crate::kernel::web::export;
-use crate::kernel::web::extract::{FormBody, Query};
+use crate::kernel::web::extract::{FormBody, Path, Query, Upload};
 use crate::kernel::web::nav::href;
 use crate::kernel::web::page::Page;
 
@@ -53,9 +55,15 @@ fn own_centre(actor: &Actor) -> Option<i64> {
 pub struct YearPage {
     page: Page,
     y: IncomeYear,
+    /// Each recorded month's evidence files, by its record id.
+    evidence: BTreeMap<i64, Vec<Attachment>>,
 }
 
 impl YearPage {
+    fn files_of(&self, m: &IncomeMonth) -> &[Attachment] {
+        self.evidence.get(&m.id).map_or(&[], Vec::as_slice)
+    }
+
     fn edit_href(&self, month: &str) -> String {
         href(
             "/income/edit",
@@ -97,10 +105,12 @@ pub async fn year(
     let actor = page.require()?;
     let (centre, year) = year_and_centre(&q.params()?, own_centre(&actor))?;
     let y = service::year(&state.db, &actor, centre, year).await?;
+    let evidence = service::year_evidence(&state.db, &actor, &y).await?;
     let title = page.tf("income.title_of", &y.centre_name);
     Ok(YearPage {
         page: page.titled(title),
         y,
+        evidence,
     })
 }
 
@@ -176,6 +186,10 @@ pub struct FormPage {
     training_fees: i64,
     errors: FieldErrors,
     stale: bool,
+    /// The month's record and its evidence, once recorded; a refused file's problem.
+    month_id: Option<i64>,
+    evidence: Vec<Attachment>,
+    file_errors: FieldErrors,
 }
 
 impl FormPage {
@@ -206,17 +220,30 @@ impl FormPage {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
+/// What comes back refused on a month's page: the typed form and its problems, whether
+/// someone else saved first, or a file's problem.
+#[derive(Default)]
+struct Refused {
+    typed: Option<(BTreeMap<String, String>, String, String)>,
+    errors: FieldErrors,
+    stale: bool,
+    file_errors: FieldErrors,
+}
+
 async fn form_page(
     state: &AppState,
     page: Page,
     actor: &Actor,
     centre: i64,
     month: YearMonth,
-    typed: Option<(BTreeMap<String, String>, String, String)>,
-    errors: FieldErrors,
-    stale: bool,
+    r: Refused,
 ) -> Result<FormPage, AppError> {
+    let Refused {
+        typed,
+        errors,
+        stale,
+        file_errors,
+    } = r;
     let y = service::year(&state.db, actor, centre, month.year).await?;
     if !y.may_edit {
         return Err(AppError::Forbidden);
@@ -225,6 +252,11 @@ async fn form_page(
     let view = y.months.iter().find(|m| m.month == text);
     let training_fees = view.map_or(0, |m| m.training_fees);
     let recorded = view.and_then(|m| m.recorded.clone());
+    let month_id = recorded.as_ref().map(|r| r.id);
+    let evidence = match month_id {
+        Some(id) => service::evidence(&state.db, actor, id).await?,
+        None => Vec::new(),
+    };
     let (values, note, version) = match (typed, &recorded) {
         (Some(t), _) => t,
         (None, Some(r)) => (
@@ -264,6 +296,9 @@ async fn form_page(
         training_fees,
         errors,
         stale,
+        month_id,
+        evidence,
+        file_errors,
     })
 }
 
@@ -279,18 +314,11 @@ pub async fn edit_form(
         .or(own_centre(&actor))
         .ok_or(AppError::invalid("centre", "required"))?;
     let month = YearMonth::parse(&q.month).ok_or(AppError::invalid("month", "invalid_month"))?;
-    Ok(form_page(
-        &state,
-        page,
-        &actor,
-        centre,
-        month,
-        None,
-        FieldErrors::new(),
-        false,
+    Ok(
+        form_page(&state, page, &actor, centre, month, Refused::default())
+            .await?
+            .into_response(),
     )
-    .await?
-    .into_response())
 }
 
 /// Saves the month; refused input comes back beside its fields, the typing kept.
@@ -334,27 +362,88 @@ pub async fn save(
             Ok(Redirect::to(&to).into_response())
         }
         Err(AppError::Invalid(errors)) => {
-            let typed = Some((values, get("note"), get("version")));
-            let body = form_page(&state, page, &actor, centre, month, typed, errors, false).await?;
+            let r = Refused {
+                typed: Some((values, get("note"), get("version"))),
+                errors,
+                ..Default::default()
+            };
+            let body = form_page(&state, page, &actor, centre, month, r).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, body).into_response())
         }
         Err(AppError::Stale) => {
-            let typed = Some((values, get("note"), String::new()));
-            let body = form_page(
-                &state,
-                page,
-                &actor,
-                centre,
-                month,
-                typed,
-                FieldErrors::new(),
-                true,
-            )
-            .await?;
+            let r = Refused {
+                typed: Some((values, get("note"), String::new())),
+                stale: true,
+                ..Default::default()
+            };
+            let body = form_page(&state, page, &actor, centre, month, r).await?;
             Ok((StatusCode::CONFLICT, body).into_response())
         }
         Err(e) => Err(e),
     }
+}
+
+// ---- Evidence ------------------------------------------------------------------------
+
+/// Attaches evidence to a recorded month (the form on its page); a refused file is named
+/// beside the file field.
+pub async fn attach(
+    State(state): State<AppState>,
+    page: Page,
+    Path(id): Path<i64>,
+    upload: Result<Upload<UPLOAD_READ>, AppError>,
+) -> Result<Response, AppError> {
+    let actor = page.require()?;
+    let m = service::recorded_month(&state.db, &actor, id).await?;
+    let done = match upload {
+        Ok(up) => service::attach(
+            &state.db,
+            &state.config.files,
+            &actor,
+            id,
+            &up.file_name,
+            up.bytes,
+        )
+        .await
+        .map(|_| ()),
+        Err(AppError::TooLarge) => Err(AppError::invalid("file", "file_too_large")),
+        Err(e) => Err(e),
+    };
+    let month = YearMonth::parse(&m.month).ok_or(AppError::NotFound)?;
+    match done {
+        Ok(()) => {
+            let to = href(
+                "/income/edit",
+                &[
+                    ("centre", &m.centre_id.to_string()),
+                    ("month", &m.month),
+                    ("done", "attachment_saved"),
+                ],
+            );
+            Ok(Redirect::to(&format!("{to}#bukti")).into_response())
+        }
+        Err(AppError::Invalid(file_errors)) => {
+            let r = Refused {
+                file_errors,
+                ..Default::default()
+            };
+            let body = form_page(&state, page, &actor, m.centre_id, month, r).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, body).into_response())
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// An evidence file, for those who may read the BLKK's income.
+pub async fn attachment(
+    State(state): State<AppState>,
+    page: Page,
+    Path((id, aid)): Path<(i64, i64)>,
+) -> Result<Response, AppError> {
+    let actor = page.require()?;
+    let (a, kind, bytes) =
+        service::attachment(&state.db, &state.config.files, &actor, id, aid).await?;
+    Ok(export::file(bytes, kind, &a.name))
 }
 
 // ---- Self-funding figures ------------------------------------------------------------

@@ -177,6 +177,25 @@ async fn writable_month(db: &Db, actor: &Actor, id: i64) -> Result<IncomeMonth, 
     Ok(m)
 }
 
+/// A recorded month, for those who may read the BLKK's income.
+pub async fn recorded_month(db: &Db, actor: &Actor, id: i64) -> Result<IncomeMonth, AppError> {
+    writable_month(db, actor, id).await
+}
+
+/// The evidence files of a year's recorded months, by month record id.
+pub async fn year_evidence(
+    db: &Db,
+    actor: &Actor,
+    y: &IncomeYear,
+) -> Result<std::collections::BTreeMap<i64, Vec<Attachment>>, AppError> {
+    readable(db, actor, y.centre_id).await?;
+    let mut out = std::collections::BTreeMap::new();
+    for m in y.months.iter().filter_map(|m| m.recorded.as_ref()) {
+        out.insert(m.id, attachments::list(db, INCOME_MONTH, m.id).await?);
+    }
+    Ok(out)
+}
+
 /// A month's evidence files (those who may read the BLKK's income).
 pub async fn evidence(db: &Db, actor: &Actor, id: i64) -> Result<Vec<Attachment>, AppError> {
     writable_month(db, actor, id).await?;

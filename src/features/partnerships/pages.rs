@@ -37,7 +37,15 @@ use crate::kernel::web::picker::{Picking, RecordPicker};
 pub struct ListQuery {
     status: String,
     coverage: String,
+    /// Only the agreements of this BLKK (`/partnerships?centre=12`).
+    centre: String,
     page: String,
+}
+
+impl ListQuery {
+    fn centre(&self) -> Option<i64> {
+        check::int_in(&self.centre, 1, i64::MAX).ok().flatten()
+    }
 }
 
 #[derive(Template, WebTemplate)]
@@ -73,6 +81,7 @@ impl ListPage {
                 ("format", format),
                 ("status", &self.query.status),
                 ("coverage", &self.query.coverage),
+                ("centre", &self.query.centre),
             ],
         )
     }
@@ -99,10 +108,12 @@ pub async fn list(
             None
         }),
     };
+    let centre = e.take("centre", check::int_in(&q.centre, 1, i64::MAX));
     e.finish(()).map_err(AppError::Invalid)?;
     let f = ListFilter {
         status,
         coverage,
+        centre,
         ..Default::default()
     };
     let list = service::list(&state.db, &actor, &f, page_number(&q.page)?).await?;
@@ -112,6 +123,7 @@ pub async fn list(
             &[
                 ("status", &q.status),
                 ("coverage", &q.coverage),
+                ("centre", &q.centre),
                 ("page", &n.to_string()),
             ],
         )
@@ -139,6 +151,7 @@ pub async fn export(
     let f = ListFilter {
         status: PartnershipStatus::parse(&q.status),
         coverage: Coverage::parse(&q.coverage),
+        centre: q.centre(),
         ..Default::default()
     };
     let headers = [

@@ -28,6 +28,7 @@ pub fn routes() -> Router<AppState> {
         .route("/reports/{id}/summary.pdf", get(pages::summary_pdf))
         .route("/reports/{id}", get(pages::show).post(pages::save))
         .route("/reports/{id}/history", get(pages::history))
+        .route("/reports/{id}/history/export", get(pages::history_export))
         .route("/reports/{id}/verify", post(pages::verify))
         .route("/reports/{id}/return", post(pages::send_back))
         .route("/reports/{id}/reopen", post(pages::reopen))

@@ -11,6 +11,7 @@ use time::{Date, OffsetDateTime};
 use super::period::{Frequency, Period};
 use crate::code_enum;
 use crate::kernel::access::{Actor, CentreFacts, Role, Scope};
+use crate::kernel::audit::Change;
 use crate::kernel::code::Rupiah;
 use crate::kernel::validate::{FieldErrors, Problem, check};
 
@@ -477,7 +478,7 @@ pub fn read_value(i: &Indicator, v: &Value) -> Result<Option<Stored>, Problem> {
 
 /// One indicator's line of a report: what was reported, what the records say, and why
 /// they differ.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Line {
     pub value: Option<Stored>,
     pub computed: Option<Stored>,
@@ -543,6 +544,51 @@ pub fn check_body(
     }
     let narrative = body.narrative.clone().validate(&mut e);
     e.finish((lines, narrative))
+}
+
+/// What a save changed, for the history: each indicator's value (`values.<code>`) and the
+/// reason for a difference (`corrections.<code>`), in the type's order, then each part of
+/// the narrative (`narrative.<part>`), old and new as people read them (`Rp 1.500.000`,
+/// `12,5`), nothing as `null`.
+pub fn changes(
+    t: &ReportTypeInput,
+    before: (&BTreeMap<String, Line>, &Narrative),
+    after: (&BTreeMap<String, Line>, &Narrative),
+) -> Vec<Change> {
+    let text = |v: Option<String>| v.filter(|s| !s.is_empty()).map_or(Value::Null, Value::from);
+    let mut out = Vec::new();
+    let mut compare = |field: String, old: Value, new: Value| {
+        if old != new {
+            out.push(Change { field, old, new });
+        }
+    };
+    for i in &t.indicators {
+        let line = |lines: &BTreeMap<String, Line>| lines.get(&i.code).cloned().unwrap_or_default();
+        let (old, new) = (line(before.0), line(after.0));
+        let value = |l: &Line| text(l.value.as_ref().map(|v| v.text(i.kind)));
+        compare(format!("values.{}", i.code), value(&old), value(&new));
+        compare(
+            format!("corrections.{}", i.code),
+            text(Some(old.reason)),
+            text(Some(new.reason)),
+        );
+    }
+    let parts = |n: &Narrative| {
+        [
+            ("activities", n.activities.clone()),
+            ("obstacles", n.obstacles.clone()),
+            ("plans", n.plans.clone()),
+            ("needs", n.needs.clone()),
+        ]
+    };
+    for ((part, old), (_, new)) in parts(before.1).into_iter().zip(parts(after.1)) {
+        compare(
+            format!("narrative.{part}"),
+            text(Some(old)),
+            text(Some(new)),
+        );
+    }
+    out
 }
 
 /// A report as stored, without its lines.

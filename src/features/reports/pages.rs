@@ -13,11 +13,12 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::model::{
-    Comment, IndicatorKind, LineView, ReportBody, ReportHead, ReportStatus, ReportType,
+    Comment, IndicatorKind, LineView, ReportBody, ReportHead, ReportStatus, ReportType, Source,
 };
 use super::period::Period;
 use super::service::{self, Compliance, ListFilter, Obligation, Opened};
 use crate::kernel::access::Role;
+use crate::kernel::audit::Labels;
 use crate::kernel::error::AppError;
 use crate::kernel::files::UPLOAD_READ;
 use crate::kernel::pdf;
@@ -256,6 +257,9 @@ pub async fn open(
 
 // ---- One report ----------------------------------------------------------------------
 
+/// The parts of a report's narrative, in the form's order.
+const NARRATIVE_PARTS: [&str; 4] = ["activities", "obstacles", "plans", "needs"];
+
 #[derive(Template, WebTemplate)]
 #[template(path = "reports/show.html")]
 pub struct ShowPage {
@@ -339,8 +343,24 @@ impl ShowPage {
         self.page.field_label(field).into_owned()
     }
 
+    /// Where the records an indicator is filled from are kept: the BLKK's year of income,
+    /// its agreements, the monitoring visits, or its trainings.
+    fn records_href(&self, l: &LineView) -> String {
+        let h = &self.o.report.head;
+        let centre = h.centre_id.to_string();
+        match l.source {
+            Some(Source::IncomeOwn | Source::IncomeTotal) => {
+                let year = h.period.get(..4).unwrap_or_default();
+                href("/income", &[("centre", &centre), ("year", year)])
+            }
+            Some(Source::PartnershipsActive) => href("/partnerships", &[("centre", &centre)]),
+            Some(Source::OpenActions) => "/visits".to_owned(),
+            _ => href("/trainings", &[("centre", &centre)]),
+        }
+    }
+
     fn narrative_parts(&self) -> [&'static str; 4] {
-        ["activities", "obstacles", "plans", "needs"]
+        NARRATIVE_PARTS
     }
 }
 
@@ -351,6 +371,7 @@ async fn show_page(
     typed: HashMap<String, String>,
     errors: FieldErrors,
     problem: Option<String>,
+    files_notice: Option<String>,
 ) -> Result<ShowPage, AppError> {
     let actor = page.require()?;
     let o = service::view(&state.db, &actor, id, page.is_en()).await?;
@@ -368,7 +389,7 @@ async fn show_page(
     let files_notice = if page.done.starts_with("attachment_") {
         page.notice.take().map(|n| n.into_owned())
     } else {
-        None
+        files_notice
     };
     Ok(ShowPage {
         page: page.titled(title),
@@ -386,7 +407,16 @@ pub async fn show(
     page: Page,
     Path(id): Path<i64>,
 ) -> Result<ShowPage, AppError> {
-    show_page(&state, page, id, HashMap::new(), FieldErrors::new(), None).await
+    show_page(
+        &state,
+        page,
+        id,
+        HashMap::new(),
+        FieldErrors::new(),
+        None,
+        None,
+    )
+    .await
 }
 
 /// The page again after a refused form: 422 with the errors beside the fields, or 409 when
@@ -398,10 +428,23 @@ async fn refused(
     typed: HashMap<String, String>,
     e: AppError,
 ) -> Result<Response, AppError> {
+    refused_with(state, page, id, typed, e, None).await
+}
+
+/// [`refused`], with a word beside the files (a file attached though the typing was not
+/// saved).
+async fn refused_with(
+    state: &AppState,
+    page: Page,
+    id: i64,
+    typed: HashMap<String, String>,
+    e: AppError,
+    files_notice: Option<String>,
+) -> Result<Response, AppError> {
     match e {
         AppError::Invalid(errors) => Ok((
             StatusCode::UNPROCESSABLE_ENTITY,
-            show_page(state, page, id, typed, errors, None).await?,
+            show_page(state, page, id, typed, errors, None, files_notice).await?,
         )
             .into_response()),
         AppError::Stale => {
@@ -411,7 +454,16 @@ async fn refused(
             let problem = Some(page.t("report.stale").into_owned());
             Ok((
                 StatusCode::CONFLICT,
-                show_page(state, page, id, typed, FieldErrors::new(), problem).await?,
+                show_page(
+                    state,
+                    page,
+                    id,
+                    typed,
+                    FieldErrors::new(),
+                    problem,
+                    files_notice,
+                )
+                .await?,
             )
                 .into_response())
         }
@@ -576,8 +628,10 @@ async fn save_typed(
     Ok(())
 }
 
-/// Attaches the chosen file (the report form's button: what was typed is saved first); a
-/// refused file is named beside the field, the typing kept.
+/// Attaches the chosen file (the report form's button: what was typed is saved first). The
+/// file is about the report's files, not its figures: when the typing is refused, a good
+/// file is still attached, and the page says so beside the files while the typing comes
+/// back with its problems; a refused file is named beside the field, the typing kept.
 pub async fn attach(
     State(state): State<AppState>,
     page: Page,
@@ -594,9 +648,11 @@ pub async fn attach(
         Err(e) => return Err(e),
     };
     let mut form: HashMap<String, String> = up.fields.iter().cloned().collect();
-    if let Err(e) = save_typed(&state, &actor, id, &mut form).await {
-        return refused(&state, page, id, form, e).await;
-    }
+    let typing = match save_typed(&state, &actor, id, &mut form).await {
+        Ok(()) => None,
+        Err(e @ (AppError::Invalid(_) | AppError::Stale)) => Some(e),
+        Err(e) => return Err(e),
+    };
     let done = service::attach(
         &state.db,
         &state.config.files,
@@ -606,11 +662,21 @@ pub async fn attach(
         up.bytes,
     )
     .await;
-    match done {
-        Ok(_) => Ok(
+    match (typing, done) {
+        (None, Ok(_)) => Ok(
             Redirect::to(&format!("/reports/{id}?done=attachment_saved#lampiran")).into_response(),
         ),
-        Err(e) => refused(&state, page, id, form, e).await,
+        (None, Err(e)) => refused(&state, page, id, form, e).await,
+        (Some(e), Ok(a)) => {
+            let notice = page.tf("report.attached_not_saved", &a.name);
+            refused_with(&state, page, id, form, e, Some(notice)).await
+        }
+        (Some(AppError::Invalid(mut errors)), Err(AppError::Invalid(file))) => {
+            errors.merge(file);
+            refused(&state, page, id, form, AppError::Invalid(errors)).await
+        }
+        (Some(e), Err(AppError::Invalid(_))) => refused(&state, page, id, form, e).await,
+        (Some(_), Err(e)) => Err(e),
     }
 }
 
@@ -646,21 +712,60 @@ pub async fn detach(
     }
 }
 
-pub async fn history(
-    State(state): State<AppState>,
-    page: Page,
-    Path(id): Path<i64>,
-) -> Result<HistoryPage, AppError> {
+/// A report's history: each save names the indicators it changed (old and new value, the
+/// reason given), each step its status by its label.
+async fn history_page(state: &AppState, page: Page, id: i64) -> Result<HistoryPage, AppError> {
     let actor = page.require()?;
-    let (head, entries, labels) = service::history(&state.db, &actor, id).await?;
+    let h = service::history(&state.db, &actor, id, page.is_en()).await?;
+    let mut labels = Labels::default();
+    for (code, label) in &h.indicators {
+        labels.field(format!("values.{code}"), label.as_str());
+        labels.field(
+            format!("corrections.{code}"),
+            format!("{label} ({})", page.t("report.reason_for")),
+        );
+    }
+    for part in NARRATIVE_PARTS {
+        labels.field(format!("narrative.{part}"), page.label("narrative", part));
+    }
+    for s in ReportStatus::ALL {
+        labels.name(
+            "status",
+            &Value::from(s.as_str()),
+            page.label("report_status", s.as_str()),
+        );
+    }
+    let head = h.head;
     let title = format!("{} {} · {}", head.type_name, head.period, head.centre_name);
     Ok(HistoryPage::new(
         page,
         title,
         format!("/reports/{id}"),
-        entries,
+        h.entries,
         labels,
     ))
+}
+
+pub async fn history(
+    State(state): State<AppState>,
+    page: Page,
+    Path(id): Path<i64>,
+) -> Result<HistoryPage, AppError> {
+    history_page(&state, page, id).await
+}
+
+/// The history as XLSX or CSV (`/reports/{id}/history/export?format=csv`).
+pub async fn history_export(
+    State(state): State<AppState>,
+    page: Page,
+    Path(id): Path<i64>,
+    Query(f): Query<export::FormatQuery>,
+) -> Result<Response, AppError> {
+    let format = export::Format::parse(&f.format)?;
+    history_page(&state, page, id)
+        .await?
+        .export(format, "riwayat-laporan")
+        .await
 }
 
 /// A report on one page, to print and sign: its facts, each indicator (reported, from the

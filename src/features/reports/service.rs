@@ -343,19 +343,14 @@ pub async fn save(db: &Db, actor: &Actor, id: i64, body: &ReportBody) -> Result<
     let computed = computed_for(db, &t, &head).await?;
     let (lines, narrative) =
         model::check_body(&t.input, body, &computed, false).map_err(AppError::Invalid)?;
+    // As read before the write: the write holds only if nobody saved in between.
+    let (old_lines, old_narrative) = store::lines(db, id).await?;
+    let changes = model::changes(&t.input, (&old_lines, &old_narrative), (&lines, &narrative));
     let mut tx = db.begin().await?;
     if !store::save(&mut tx, id, version, &lines, &narrative, now()).await? {
         return Err(AppError::Stale);
     }
-    audit::record_now(
-        &mut tx,
-        Some(actor.user_id),
-        REPORT,
-        id,
-        "update",
-        &audit::note("version", version + 1),
-    )
-    .await?;
+    audit::record_now(&mut tx, Some(actor.user_id), REPORT, id, "update", &changes).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -601,14 +596,35 @@ pub async fn reopen(
 }
 
 /// A report's history (every step, from the audit trail), for those who may read it.
+/// With it, the labels of the type's indicators (in English when asked), which the history
+/// names its changes by.
 pub async fn history(
     db: &Db,
     actor: &Actor,
     id: i64,
-) -> Result<(ReportHead, Vec<audit::AuditEntry>, audit::Labels), AppError> {
+    english: bool,
+) -> Result<ReportHistory, AppError> {
     let (head, _) = readable(db, actor, id).await?;
     let entries = audit::history(db, REPORT, id, 200).await?;
-    Ok((head, entries, audit::Labels::coded(&[])))
+    let t = report_type(db, head.type_id).await?;
+    let indicators = t
+        .input
+        .indicators
+        .into_iter()
+        .map(|i| (i.code, if english { i.label_en } else { i.label_id }))
+        .collect();
+    Ok(ReportHistory {
+        head,
+        entries,
+        indicators,
+    })
+}
+
+/// A report's history, and its indicators' `(code, label)`.
+pub struct ReportHistory {
+    pub head: ReportHead,
+    pub entries: Vec<audit::AuditEntry>,
+    pub indicators: Vec<(String, String)>,
 }
 
 // ---- The conversation ----------------------------------------------------------------

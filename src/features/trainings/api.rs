@@ -384,9 +384,12 @@ pub async fn public_list(
     Ok(Json(service::public_list(&state.db, &f, page).await?))
 }
 
+/// An application received. A NIK that already applied to the batch gets the same answer
+/// with its application's code: the answer never tells whether someone applied.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Applied {
-    pub id: i64,
+    /// The reference code to quote to the BLKK (`K7M2Q-9XD4H`).
+    pub code: String,
     pub status: super::model::ApplicationStatus,
 }
 
@@ -398,18 +401,18 @@ pub struct Applied {
         (status = 400, body = ErrorBody),
         (status = 404, description = "No such public batch", body = ErrorBody),
         (status = 413, body = ErrorBody), (status = 415, body = ErrorBody),
-        (status = 422, description = "Invalid fields, already applied, or applications \
-            closed", body = ErrorBody)))]
+        (status = 422, description = "Invalid fields, or applications closed",
+            body = ErrorBody)))]
 pub async fn apply(
     State(state): State<AppState>,
     Path(id): Path<i64>,
     ApiJson(input): ApiJson<PersonInput>,
 ) -> Result<(StatusCode, Json<Applied>), AppError> {
-    let id = service::apply(&state.db, id, &input).await?;
+    let code = service::apply(&state.db, id, &input).await?;
     Ok((
         StatusCode::CREATED,
         Json(Applied {
-            id,
+            code,
             status: super::model::ApplicationStatus::Menunggu,
         }),
     ))

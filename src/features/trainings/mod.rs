@@ -52,6 +52,10 @@ pub fn routes() -> Router<AppState> {
             get(pages::public_show).post(pages::apply),
         )
         .route("/me/trainings", get(pages::mine))
+        .route(
+            "/me/trainings/{id}/certificate.pdf",
+            get(pages::certificate_pdf),
+        )
         .route("/me/data.json", get(pages::my_data_file))
         .route("/me/data", post(pages::correct))
         .route("/me/erase", post(pages::erase))

@@ -27,6 +27,30 @@ pub const SCHEDULE_MAX_MONTHS: i64 = 60;
 /// The version of the personal-data notice people agree to (shown on every form that asks).
 pub const NOTICE_VERSION: &str = "2026-11";
 
+/// The letters of an application's reference code: Crockford's base 32 (no I, L, O or U,
+/// which are misread as 1, 0 or V).
+const CODE_LETTERS: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+/// A new application's reference code, `K7M2Q-9XD4H`: 50 random bits, so codes cannot be
+/// guessed from one another.
+pub fn new_application_code(rng: &mut impl rand::Rng) -> String {
+    let mut half = || -> String {
+        (0..5)
+            .map(|_| char::from(CODE_LETTERS[rng.random_range(0..CODE_LETTERS.len())]))
+            .collect()
+    };
+    let first = half();
+    format!("{first}-{}", half())
+}
+
+/// Whether a text has the shape of a reference code (for showing one back).
+pub fn is_application_code(s: &str) -> bool {
+    let (a, b) = s.split_once('-').unwrap_or_default();
+    [a, b]
+        .iter()
+        .all(|h| h.len() == 5 && h.bytes().all(|c| CODE_LETTERS.contains(&c)))
+}
+
 /// A ministry-funded PBK class: the defaults a new batch form starts from.
 pub const PBK_QUOTA: i64 = 16;
 pub const PBK_HOURS: i64 = 240;
@@ -902,6 +926,8 @@ impl OutcomeInput {
 #[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct Application {
     pub id: i64,
+    /// The reference the applicant was given (`K7M2Q-9XD4H`).
+    pub code: Option<String>,
     /// Send back as `version` with the decision.
     pub version: i64,
     pub training_id: i64,
@@ -1071,6 +1097,19 @@ impl Schedule {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn application_codes_are_random_and_recognised() {
+        let mut rng = rand::rng();
+        let a = new_application_code(&mut rng);
+        let b = new_application_code(&mut rng);
+        assert_ne!(a, b);
+        assert_eq!(a.len(), 11, "{a}");
+        assert!(is_application_code(&a), "{a}");
+        assert!(!is_application_code("ABCDE-FGHIL"));
+        assert!(!is_application_code("ABCDEFGHJK"));
+        assert!(!is_application_code("<b>x</b>-12345"));
+    }
     use time::macros::date;
 
     fn batch() -> TrainingInput {

@@ -406,10 +406,16 @@ pub struct ShowPage {
     enrol_errors: FieldErrors,
     /// A refused result: the row, what was typed, its problems, and whether it was stale.
     row: Option<(i64, ResultInput, FieldErrors, bool)>,
+    /// The problems of the rows not refused: none.
+    no_errors: FieldErrors,
     /// A refused close or attendance, shown at the top.
     problem: Option<String>,
     today: Date,
-    results: &'static [Competence],
+    /// The day the attendance form shows, and who it shows present: as recorded that day,
+    /// as typed in a refused form, or everyone (`None`) for a day not yet recorded.
+    day: Date,
+    present: Option<Vec<i64>>,
+    recorded: bool,
 }
 
 impl ShowPage {
@@ -430,15 +436,20 @@ impl ShowPage {
         }
     }
 
-    fn row_error(&self, e: &Enrolment, field: &str) -> Option<String> {
+    /// The problems of a row's result form (none unless it was the one refused).
+    fn row_errors(&self, e: &Enrolment) -> &FieldErrors {
         match &self.row {
-            Some((id, _, errors, _)) if *id == e.id => self.page.err(errors, field),
-            _ => None,
+            Some((id, _, errors, _)) if *id == e.id => errors,
+            _ => &self.no_errors,
         }
     }
 
     fn row_stale(&self, e: &Enrolment) -> bool {
         matches!(&self.row, Some((id, _, _, true)) if *id == e.id)
+    }
+
+    fn result_options(&self) -> Vec<Choice> {
+        self.page.choices("result", Competence::ALL)
     }
 
     fn sex_options(&self) -> Vec<Choice> {
@@ -449,15 +460,17 @@ impl ShowPage {
         self.can_teach && !self.t.is_closed()
     }
 
-    fn attendance_day(&self) -> String {
-        self.today
-            .min(self.t.training.end_date)
-            .max(self.t.training.start_date)
-            .to_string()
-    }
-
     fn attendance_open(&self) -> bool {
         self.can_teach && !self.t.is_closed() && self.t.training.start_date <= self.today
+    }
+
+    /// The last day attendance may be recorded for: the batch's end, or today.
+    fn last_day(&self) -> Date {
+        self.today.min(self.t.training.end_date)
+    }
+
+    fn ticked(&self, e: &Enrolment) -> bool {
+        self.present.as_ref().is_none_or(|p| p.contains(&e.id))
     }
 
     fn consent_checked(&self) -> bool {
@@ -472,22 +485,15 @@ impl ShowPage {
     }
 }
 
+#[derive(Default)]
 struct ShowState {
     enrol: PersonInput,
     enrol_errors: FieldErrors,
     row: Option<(i64, ResultInput, FieldErrors, bool)>,
     problem: Option<String>,
-}
-
-impl Default for ShowState {
-    fn default() -> Self {
-        ShowState {
-            enrol: PersonInput::default(),
-            enrol_errors: FieldErrors::new(),
-            row: None,
-            problem: None,
-        }
-    }
+    /// The attendance day asked for, and the ticks of a refused attendance form.
+    day: Option<Date>,
+    typed_present: Option<Vec<i64>>,
 }
 
 async fn show_page(
@@ -500,15 +506,28 @@ async fn show_page(
     let context = format!("Halaman pelatihan {id}");
     let (t, enrolments, personal) = service::enrolments(&state.db, &actor, id, &context).await?;
     let can_manage = model::can_manage(&actor, t.training.centre_id);
+    let can_teach = model::can_teach(&actor, &t.training);
     let applications = if can_manage {
         service::applications(&state.db, &actor, id).await?
     } else {
         Vec::new()
     };
+    let today = service::today();
+    // The day asked for when it is one attendance may be recorded for, else the latest.
+    let last = today.min(t.training.end_date);
+    let day = s
+        .day
+        .filter(|d| *d >= t.training.start_date && *d <= last)
+        .unwrap_or(last.max(t.training.start_date));
+    let recorded = if can_teach && t.training.start_date <= today {
+        service::attendance_on(&state.db, &actor, id, day).await?
+    } else {
+        None
+    };
     let title = t.training.title.clone();
     Ok(ShowPage {
         page: page.titled(title),
-        can_teach: model::can_teach(&actor, &t.training),
+        can_teach,
         can_manage,
         t,
         enrolments,
@@ -517,9 +536,12 @@ async fn show_page(
         enrol: s.enrol,
         enrol_errors: s.enrol_errors,
         row: s.row,
+        no_errors: FieldErrors::new(),
         problem: s.problem,
-        today: service::today(),
-        results: Competence::ALL,
+        today,
+        day,
+        recorded: recorded.is_some(),
+        present: s.typed_present.or(recorded),
     })
 }
 
@@ -530,10 +552,11 @@ async fn refused_action(
     page: Page,
     id: i64,
     errors: &FieldErrors,
+    s: ShowState,
 ) -> Result<Response, AppError> {
     let s = ShowState {
         problem: errors.iter().next().map(|e| page.message(e)),
-        ..Default::default()
+        ..s
     };
     Ok((
         StatusCode::UNPROCESSABLE_ENTITY,
@@ -542,12 +565,24 @@ async fn refused_action(
         .into_response())
 }
 
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ShowQuery {
+    /// The day the attendance form shows (`2026-03-02`).
+    day: String,
+}
+
 pub async fn show(
     State(state): State<AppState>,
     page: Page,
     Path(id): Path<i64>,
+    Query(q): Query<ShowQuery>,
 ) -> Result<ShowPage, AppError> {
-    show_page(&state, page, id, ShowState::default()).await
+    let s = ShowState {
+        day: check::date(&q.day).ok().flatten(),
+        ..Default::default()
+    };
+    show_page(&state, page, id, s).await
 }
 
 pub async fn enrol(
@@ -628,11 +663,20 @@ pub async fn attendance(
         None => Err(AppError::invalid("day", "invalid_date")),
     };
     match outcome {
-        Ok(()) => Ok(
-            Redirect::to(&format!("/trainings/{id}?done=attendance_saved#kehadiran"))
-                .into_response(),
-        ),
-        Err(AppError::Invalid(errors)) => refused_action(&state, page, id, &errors).await,
+        Ok(()) => Ok(Redirect::to(&format!(
+            "/trainings/{id}?day={}&done=attendance_saved#kehadiran",
+            day.map(|d| d.to_string()).unwrap_or_default()
+        ))
+        .into_response()),
+        Err(AppError::Invalid(errors)) => {
+            // The ticks kept, for the day typed.
+            let s = ShowState {
+                day,
+                typed_present: Some(present),
+                ..Default::default()
+            };
+            refused_action(&state, page, id, &errors, s).await
+        }
         Err(e) => Err(e),
     }
 }
@@ -654,7 +698,9 @@ pub async fn close(
     let form: VersionForm = body.parse()?;
     match service::close(&state.db, &actor, id, form.version).await {
         Ok(_) => Ok(Redirect::to(&format!("/trainings/{id}?done=training_closed")).into_response()),
-        Err(AppError::Invalid(errors)) => refused_action(&state, page, id, &errors).await,
+        Err(AppError::Invalid(errors)) => {
+            refused_action(&state, page, id, &errors, ShowState::default()).await
+        }
         Err(AppError::Stale) => Ok(Redirect::to(&format!("/trainings/{id}")).into_response()),
         Err(e) => Err(e),
     }
@@ -690,7 +736,7 @@ pub async fn decide(
         Ok(a) => a.training_id,
         Err(AppError::Invalid(errors)) => {
             let training = service::training_of_application(&state.db, id).await?;
-            return refused_action(&state, page, training, &errors).await;
+            return refused_action(&state, page, training, &errors, ShowState::default()).await;
         }
         Err(e) => return Err(e),
     };
@@ -1332,7 +1378,8 @@ pub struct PublicShowPage {
     open: bool,
     input: PersonInput,
     errors: FieldErrors,
-    applied: bool,
+    /// The reference code of the application just sent.
+    applied: Option<String>,
     notice_version: &'static str,
 }
 
@@ -1352,7 +1399,7 @@ async fn public_page(
     id: i64,
     input: PersonInput,
     errors: FieldErrors,
-    applied: bool,
+    applied: Option<String>,
 ) -> Result<PublicShowPage, AppError> {
     let (t, open) = service::public_view(&state.db, id).await?;
     let title = t.title.clone();
@@ -1370,7 +1417,8 @@ async fn public_page(
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct AppliedQuery {
-    applied: String,
+    /// The reference code of the application just sent (`K7M2Q-9XD4H`).
+    kode: String,
 }
 
 pub async fn public_show(
@@ -1379,17 +1427,20 @@ pub async fn public_show(
     Path(id): Path<i64>,
     Query(q): Query<AppliedQuery>,
 ) -> Result<PublicShowPage, AppError> {
+    let applied = model::is_application_code(&q.kode).then_some(q.kode);
     public_page(
         &state,
         page,
         id,
         PersonInput::default(),
         FieldErrors::new(),
-        q.applied == "1",
+        applied,
     )
     .await
 }
 
+/// Sends an application. A new one and one from a NIK that already applied are answered
+/// alike: the confirmation with the application's reference code.
 pub async fn apply(
     State(state): State<AppState>,
     page: Page,
@@ -1398,10 +1449,10 @@ pub async fn apply(
 ) -> Result<Response, AppError> {
     let input: PersonInput = body.parse()?;
     match service::apply(&state.db, id, &input).await {
-        Ok(_) => Ok(Redirect::to(&format!("/pelatihan/{id}?applied=1")).into_response()),
+        Ok(code) => Ok(Redirect::to(&format!("/pelatihan/{id}?kode={code}")).into_response()),
         Err(AppError::Invalid(errors)) => Ok((
             StatusCode::UNPROCESSABLE_ENTITY,
-            public_page(&state, page, id, input, errors, false).await?,
+            public_page(&state, page, id, input, errors, None).await?,
         )
             .into_response()),
         Err(e) => Err(e),
@@ -1417,6 +1468,13 @@ pub struct MinePage {
     data: MyData,
     input: Correction,
     errors: FieldErrors,
+}
+
+impl MinePage {
+    /// A certificate to download: for a batch passed `kompeten`.
+    fn has_certificate(&self, m: &service::MyTraining) -> bool {
+        m.enrolment.result == Some(Competence::Kompeten)
+    }
 }
 
 async fn mine_page(
@@ -1445,6 +1503,53 @@ async fn mine_page(
 
 pub async fn mine(State(state): State<AppState>, page: Page) -> Result<MinePage, AppError> {
     mine_page(&state, page, None, FieldErrors::new()).await
+}
+
+/// A trainee's certificate of a batch they passed, as a PDF to print or show.
+pub async fn certificate_pdf(
+    State(state): State<AppState>,
+    page: Page,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let actor = page.require()?;
+    let (person, e, t) = service::my_certificate(&state.db, &actor, id).await?;
+    let l = |k: &str| page.field_label(k).into_owned();
+    let mut doc = pdf::Doc::new(&page.t("certificate.title")).landscape();
+    doc.text(&page.t("certificate.given_to"));
+    doc.heading(&person.name);
+    doc.text(&page.tf("certificate.statement", &t.training.title));
+    let mut pairs = vec![
+        (l("kejuruan"), t.kejuruan_name.clone()),
+        (l("centre_name"), t.centre_name.clone()),
+        (
+            page.t("report.dates").into_owned(),
+            format!(
+                "{} – {}",
+                page.date(&t.training.start_date),
+                page.date(&t.training.end_date)
+            ),
+        ),
+        (l("hours"), format!("{} JP", t.training.hours)),
+        (l("result"), page.label("result", "kompeten").into_owned()),
+    ];
+    if let Some(n) = &e.certificate_no {
+        pairs.push((l("certificate_no"), n.clone()));
+    }
+    if let Some(n) = &e.bnsp_certificate_no {
+        pairs.push((l("bnsp_certificate_no"), n.clone()));
+    }
+    doc.pairs(&pairs);
+    doc.space(36.0);
+    doc.text(&page.t("certificate.signature"));
+    let footer = format!(
+        "Simandiri · {} · {}",
+        t.centre_name,
+        page.date(&service::today())
+    );
+    Ok(export::pdf(
+        doc.finish(&footer),
+        &format!("sertifikat-{}.pdf", e.id),
+    ))
 }
 
 /// Everything held about the trainee, as a JSON file (UU PDP: the right to a copy).

@@ -579,6 +579,25 @@ pub async fn set_attendance(
     Ok(())
 }
 
+/// Who was recorded present on `day`, or `None` when attendance was not recorded that day
+/// (for those who record it).
+pub async fn attendance_on(
+    db: &Db,
+    actor: &Actor,
+    training_id: i64,
+    day: Date,
+) -> Result<Option<Vec<i64>>, AppError> {
+    let t = view(db, actor, training_id).await?;
+    access::allow(model::can_teach(actor, &t.training))?;
+    let marks = store::attendance_on(db, training_id, day).await?;
+    Ok((!marks.is_empty()).then(|| {
+        marks
+            .into_iter()
+            .filter_map(|(e, present)| present.then_some(e))
+            .collect()
+    }))
+}
+
 /// How the actor relates to an enrolment's outcomes: who reports when they record one.
 async fn outcome_access(
     db: &Db,
@@ -749,10 +768,15 @@ pub fn takes_applications(t: &TrainingRecord) -> bool {
         && t.seats_left() > 0
 }
 
-/// An application from the public, with consent to the notice. A person already known by
-/// their NIK is linked, their stored data unchanged and never shown to the receiving BLKK,
-/// which sees only what the applicant typed.
-pub async fn apply(db: &Db, training_id: i64, input: &PersonInput) -> Result<i64, AppError> {
+/// An application from the public, with consent to the notice; its reference code. A
+/// person already known by their NIK is linked, their stored data unchanged and never shown
+/// to the receiving BLKK, which sees only what the applicant typed.
+///
+/// A NIK that already applied to the batch is answered exactly as a new application: the
+/// same answer with the application's reference code, nothing written. So the answer never
+/// tells whether someone applied with a NIK (whoever sends it may not be that person), and
+/// the applicant who sends the form twice keeps one application and one code.
+pub async fn apply(db: &Db, training_id: i64, input: &PersonInput) -> Result<String, AppError> {
     let t = store::get(db, training_id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -765,19 +789,22 @@ pub async fn apply(db: &Db, training_id: i64, input: &PersonInput) -> Result<i64
     let p = input.validate(today())?;
     let mut tx = db.begin().await?;
     let (person_id, new) = find_or_add_person(db, &mut tx, &p).await?;
-    let id = match store::insert_application(
-        &mut tx,
-        training_id,
-        person_id,
-        &p.person,
-        &p.motivation,
-        new,
-        now(),
-    )
-    .await
+    if let Some(code) = store::application_code(&mut tx, training_id, person_id).await? {
+        return Ok(code);
+    }
+    let code = model::new_application_code(&mut rand::rng());
+    let id = match store::insert_application(&mut tx, training_id, person_id, &p, new, &code, now())
+        .await
     {
         Err(crate::kernel::db::StoreError::Duplicate { .. }) => {
-            return Err(AppError::invalid("nik", "already_applied"));
+            // The same NIK sent at the same moment: the application that came first.
+            drop(tx);
+            let mut tx = db.begin().await?;
+            return store::application_code(&mut tx, training_id, person_id)
+                .await?
+                .ok_or_else(|| {
+                    AppError::internal(anyhow::anyhow!("a duplicate application not found"))
+                });
         }
         other => other?,
     };
@@ -818,7 +845,7 @@ pub async fn apply(db: &Db, training_id: i64, input: &PersonInput) -> Result<i64
     )
     .await?;
     tx.commit().await?;
-    Ok(id)
+    Ok(code)
 }
 
 /// A batch's applications, for those who manage it (contacts in full, the view logged).
@@ -1020,6 +1047,27 @@ pub async fn my_data(db: &Db, actor: &Actor) -> Result<MyData, AppError> {
         access_log: store::access_log(db, id, 500).await?,
         link_requests: store::link_requests(db, id, now()).await?,
     })
+}
+
+/// What a trainee's certificate of a batch shows: their name as they keep it, the batch,
+/// and their result. Only their own, and only with the result `kompeten`.
+pub async fn my_certificate(
+    db: &Db,
+    actor: &Actor,
+    enrolment_id: i64,
+) -> Result<(Person, Enrolment, TrainingRecord), AppError> {
+    let (person_id, _, person) = own_person(db, actor).await?;
+    let e = store::enrolment(db, enrolment_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    access::allow(e.person_id == person_id)?;
+    if e.result != Some(model::Competence::Kompeten) {
+        return Err(AppError::NotFound);
+    }
+    let t = store::get(db, e.training_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok((person, e, t))
 }
 
 /// What a trainee may correct themself.

@@ -4,8 +4,8 @@
 use time::{Date, OffsetDateTime};
 
 use super::model::{
-    Application, ApplicationStatus, Enrolment, Figures, Outcome, OutcomeRecord, Person,
-    PublicFilter, PublicTraining, ResultFields, Training, TrainingFilter, TrainingRecord,
+    Application, ApplicationStatus, CheckedPerson, Enrolment, Figures, Outcome, OutcomeRecord,
+    Person, PublicFilter, PublicTraining, ResultFields, Training, TrainingFilter, TrainingRecord,
 };
 use crate::features::centres::store::push_scope_on;
 use crate::kernel::access::Scope;
@@ -993,6 +993,24 @@ pub async fn set_result(
     }
 }
 
+/// The attendance recorded for a batch on a day: each enrolment marked, and whether present.
+pub async fn attendance_on(
+    db: &Db,
+    training_id: i64,
+    day: Date,
+) -> Result<Vec<(i64, bool)>, StoreError> {
+    db.fetch_all(
+        Sql::new(
+            "SELECT a.enrolment_id, a.present FROM enrolments e \
+             JOIN attendance a ON a.enrolment_id = e.id AND a.day = $2 \
+             WHERE e.training_id = $1",
+        )
+        .arg(training_id)
+        .arg(day),
+    )
+    .await
+}
+
 /// Records who was present at a session (a day of the batch).
 pub async fn set_attendance(
     tx: &mut Tx,
@@ -1177,19 +1195,22 @@ pub async fn bump_schedule_version(tx: &mut Tx, version: i64) -> Result<bool, St
 
 // ---- Applications --------------------------------------------------------------------
 
-/// An application with what the applicant typed (the only data about them its BLKK sees).
+/// An application with what the applicant typed (the only data about them its BLKK sees),
+/// under its reference code.
 pub async fn insert_application(
     tx: &mut Tx,
     training_id: i64,
     person_id: i64,
-    typed: &Person,
-    motivation: &str,
+    typed: &CheckedPerson,
     new_person: bool,
+    code: &str,
     now: OffsetDateTime,
 ) -> Result<i64, StoreError> {
+    let (typed, motivation) = (&typed.person, typed.motivation.as_str());
     let mut sql = Sql::insert(
         "applications",
         vec![
+            ("code", code.into()),
             ("training_id", training_id.into()),
             ("person_id", person_id.into()),
             ("status", ApplicationStatus::Menunggu.into()),
@@ -1207,8 +1228,24 @@ pub async fn insert_application(
     Ok(id)
 }
 
+/// The reference code of a person's application to a batch, if they applied.
+pub async fn application_code(
+    tx: &mut Tx,
+    training_id: i64,
+    person_id: i64,
+) -> Result<Option<String>, StoreError> {
+    let row: Option<(Option<String>,)> = tx
+        .fetch_optional(
+            Sql::new("SELECT code FROM applications WHERE training_id = $1 AND person_id = $2")
+                .arg(training_id)
+                .arg(person_id),
+        )
+        .await?;
+    Ok(row.map(|(c,)| c.unwrap_or_default()))
+}
+
 /// An application as its BLKK sees it: what the applicant typed, and the NIK's facts.
-const APPLICATION: &str = "SELECT a.id, a.version, a.training_id, a.person_id, a.name, p.sex, \
+const APPLICATION: &str = "SELECT a.id, a.code, a.version, a.training_id, a.person_id, a.name, p.sex, \
     p.nik, a.phone, a.address, a.email, a.new_person, a.motivation, a.status, a.created_at \
     FROM applications a JOIN persons p ON p.id = a.person_id";
 

@@ -32,6 +32,14 @@ pub fn routes() -> Router<AppState> {
             get(pages::photo),
         )
         .route("/visits/{id}/actions/{action}", post(pages::update_action))
+        .route(
+            "/visits/{id}/actions/{action}/evidence",
+            post(pages::add_evidence).layer(upload_limit()),
+        )
+        .route(
+            "/visits/{id}/actions/{action}/evidence/{aid}",
+            get(pages::evidence),
+        )
 }
 
 pub fn api() -> OpenApiRouter<AppState> {

@@ -18,6 +18,7 @@ use super::model::{
 };
 use super::service;
 use crate::kernel::access::Role;
+use crate::kernel::attachments::Attachment;
 use crate::kernel::error::AppError;
 use crate::kernel::files::UPLOAD_READ;
 use crate::kernel::time::today;
@@ -229,9 +230,27 @@ pub struct ShowPage {
     answers: bool,
     typed: HashMap<String, String>,
     errors: FieldErrors,
+    /// Each action's evidence, by action id.
+    evidence: HashMap<i64, Vec<Attachment>>,
+    /// A refused file: the suffix of its field (`-a12` an action's evidence, `-f3` a
+    /// finding's photo) and its problem.
+    file_refused: Option<(String, FieldErrors)>,
+    no_errors: FieldErrors,
 }
 
 impl ShowPage {
+    fn evidence_of(&self, a: &ActionRecord) -> &[Attachment] {
+        self.evidence.get(&a.id).map_or(&[], Vec::as_slice)
+    }
+
+    /// The problems of the file field with this suffix (none unless it was refused).
+    fn file_errors(&self, suffix: &str) -> &FieldErrors {
+        match &self.file_refused {
+            Some((s, errors)) if s == suffix => errors,
+            _ => &self.no_errors,
+        }
+    }
+
     fn typed_or(&self, name: &str, stored: &str) -> String {
         self.typed
             .get(name)
@@ -312,9 +331,11 @@ async fn show_page(
     id: i64,
     typed: HashMap<String, String>,
     errors: FieldErrors,
+    file_refused: Option<(String, FieldErrors)>,
 ) -> Result<ShowPage, AppError> {
     let actor = page.require()?;
     let (v, questions, findings) = service::show(&state.db, &actor, id).await?;
+    let evidence = service::evidence_of_visit(&state.db, &actor, id).await?;
     let records = can_visit(&actor, Some(v.pembina_id));
     let answers = can_answer(&actor, v.centre_id);
     let title = format!("{} · {}", page.t("visits.visit"), v.centre_name);
@@ -327,6 +348,9 @@ async fn show_page(
         answers,
         typed,
         errors,
+        evidence,
+        file_refused,
+        no_errors: FieldErrors::new(),
     })
 }
 
@@ -335,7 +359,7 @@ pub async fn show(
     page: Page,
     Path(id): Path<i64>,
 ) -> Result<ShowPage, AppError> {
-    show_page(&state, page, id, HashMap::new(), FieldErrors::new()).await
+    show_page(&state, page, id, HashMap::new(), FieldErrors::new(), None).await
 }
 
 async fn refused(
@@ -353,7 +377,11 @@ async fn refused(
         ),
         e => return Err(e),
     };
-    Ok((status, show_page(state, page, id, typed, errors).await?).into_response())
+    Ok((
+        status,
+        show_page(state, page, id, typed, errors, None).await?,
+    )
+        .into_response())
 }
 
 fn done(id: i64, key: &str, anchor: &str) -> Response {
@@ -441,10 +469,15 @@ pub async fn add_photo(
         Err(AppError::TooLarge) => Err(AppError::invalid("file", "file_too_large")),
         Err(e) => Err(e),
     };
-    match saved {
-        Ok(()) => Ok(done(id, "attachment_saved", "")),
-        Err(e) => refused(&state, page, id, HashMap::new(), e).await,
-    }
+    file_refused(
+        &state,
+        page,
+        id,
+        saved,
+        format!("-f{finding}"),
+        format!("#f{finding}"),
+    )
+    .await
 }
 
 pub async fn photo(
@@ -459,6 +492,81 @@ pub async fn photo(
         &actor,
         super::model::FINDING,
         finding,
+        aid,
+    )
+    .await?;
+    Ok(export::file(bytes, kind, &a.name))
+}
+
+/// The BLKK attaches evidence to an action (the form under it); a refused file is named
+/// beside that form's field.
+pub async fn add_evidence(
+    State(state): State<AppState>,
+    page: Page,
+    Path((id, action)): Path<(i64, i64)>,
+    upload: Result<Upload<UPLOAD_READ>, AppError>,
+) -> Result<Response, AppError> {
+    let actor = page.require()?;
+    let saved = match upload {
+        Ok(up) => service::add_evidence(
+            &state.db,
+            &state.config.files,
+            &actor,
+            action,
+            &up.file_name,
+            up.bytes,
+        )
+        .await
+        .map(|_| ()),
+        Err(AppError::TooLarge) => Err(AppError::invalid("file", "file_too_large")),
+        Err(e) => Err(e),
+    };
+    file_refused(
+        &state,
+        page,
+        id,
+        saved,
+        format!("-a{action}"),
+        format!("#a{action}"),
+    )
+    .await
+}
+
+/// After an upload from a visit's page: back to the record the file went to, or the page
+/// again with the problem beside the file field with this `suffix`.
+async fn file_refused(
+    state: &AppState,
+    page: Page,
+    id: i64,
+    saved: Result<(), AppError>,
+    suffix: String,
+    anchor: String,
+) -> Result<Response, AppError> {
+    match saved {
+        Ok(()) => Ok(done(id, "attachment_saved", &anchor)),
+        Err(AppError::Invalid(errors)) => {
+            let refused = Some((suffix, errors));
+            let body =
+                show_page(state, page, id, HashMap::new(), FieldErrors::new(), refused).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, body).into_response())
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// An action's evidence file, for those who may see the visit.
+pub async fn evidence(
+    State(state): State<AppState>,
+    page: Page,
+    Path((_id, action, aid)): Path<(i64, i64, i64)>,
+) -> Result<Response, AppError> {
+    let actor = page.require()?;
+    let (a, kind, bytes) = service::file(
+        &state.db,
+        &state.config.files,
+        &actor,
+        super::model::ACTION,
+        action,
         aid,
     )
     .await?;

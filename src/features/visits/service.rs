@@ -438,6 +438,22 @@ pub async fn update_action(
     Ok(action(db, actor, id).await?.0)
 }
 
+/// The evidence of each action of a visit, by action id (those who may see the visit).
+pub async fn evidence_of_visit(
+    db: &Db,
+    actor: &Actor,
+    id: i64,
+) -> Result<std::collections::HashMap<i64, Vec<Attachment>>, AppError> {
+    visit(db, actor, id).await?;
+    let mut out = std::collections::HashMap::new();
+    for actions in store::actions_of_visit(db, id).await?.into_values() {
+        for a in actions {
+            out.insert(a.id, attachments::list(db, ACTION, a.id).await?);
+        }
+    }
+    Ok(out)
+}
+
 /// Evidence for an action (the BLKK's manager).
 pub async fn add_evidence(
     db: &Db,

@@ -61,8 +61,20 @@ impl HistoryPage {
         }
     }
 
+    /// What names an entry's table: its action and time.
+    fn caption(&self, e: &AuditEntry) -> String {
+        format!(
+            "{} · {}",
+            self.page.label("history.action", &e.action),
+            self.page.datetime(&e.at)
+        )
+    }
+
     fn field(&self, f: &str) -> String {
-        self.page.t(&format!("field.{f}")).into_owned()
+        match self.labels.field_name(f) {
+            Some(name) => name.to_owned(),
+            None => self.page.t(&format!("field.{f}")).into_owned(),
+        }
     }
 
     /// The history as a file: one row per changed field, newest first. `stem` names it.

@@ -149,6 +149,77 @@ mod tests {
         assert!(missing_id.is_empty(), "missing in id: {missing_id:?}");
     }
 
+    /// Every key of a locale file with its value (a block scalar as its lines).
+    fn entries(text: &str) -> Vec<(String, String)> {
+        let mut path: Vec<(usize, String)> = Vec::new();
+        let mut out = Vec::new();
+        let mut block: Option<(usize, String, String)> = None;
+        for line in text.lines() {
+            let indent = line.len() - line.trim_start().len();
+            if let Some((at, key, mut value)) = block.take() {
+                if line.trim().is_empty() || indent > at {
+                    value.push_str(line.trim());
+                    value.push('\n');
+                    block = Some((at, key, value));
+                    continue;
+                }
+                out.push((key, value));
+            }
+            let t = line.trim();
+            let Some((k, v)) = t.split_once(':').filter(|_| !t.starts_with('#')) else {
+                continue;
+            };
+            while path.last().is_some_and(|(i, _)| *i >= indent) {
+                path.pop();
+            }
+            let key: Vec<&str> = path.iter().map(|(_, k)| k.as_str()).chain([k]).collect();
+            let key = key.join(".");
+            match v.trim() {
+                "" => path.push((indent, k.to_owned())),
+                b if b.starts_with('|') => block = Some((indent, key, String::new())),
+                v => out.push((key, v.trim_matches('"').to_owned())),
+            }
+        }
+        out.extend(block.map(|(_, k, v)| (k, v)));
+        out
+    }
+
+    /// Every feature's file goes into one catalogue per language, where a key given twice
+    /// keeps one of its values, unseen: a BLKK's "Nama" became "Nama program" because the
+    /// aid programs named their own field `name`. A key means one thing everywhere.
+    #[test]
+    fn no_key_has_two_meanings() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("locales");
+        for lang in ["id", "en"] {
+            let mut seen: std::collections::HashMap<String, (String, String)> =
+                std::collections::HashMap::new();
+            let mut clashes = Vec::new();
+            let mut files = 0;
+            for feature in std::fs::read_dir(&dir).expect("locales").flatten() {
+                let path = feature.path().join(format!("{lang}.yml"));
+                let Ok(text) = std::fs::read_to_string(&path) else {
+                    continue;
+                };
+                files += 1;
+                let name = feature.file_name().to_string_lossy().into_owned();
+                for (key, value) in entries(&text) {
+                    match seen.get(&key) {
+                        Some((other, v)) if *v != value => {
+                            clashes.push(format!("{key}: {other} {v:?}, {name} {value:?}"));
+                        }
+                        Some(_) => {}
+                        None => {
+                            seen.insert(key, (name.clone(), value));
+                        }
+                    }
+                }
+            }
+            assert!(files > 10, "the {lang} files are read");
+            assert!(seen.contains_key("field.name"), "keys are read whole");
+            assert!(clashes.is_empty(), "{lang}: {clashes:#?}");
+        }
+    }
+
     #[test]
     fn cookie_selects_english_and_default_is_indonesian() {
         let mut h = HeaderMap::new();

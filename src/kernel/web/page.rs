@@ -220,6 +220,11 @@ impl Page {
     pub fn is_en(&self) -> bool {
         self.lang == Lang::En
     }
+
+    /// The URL of a static file, with its content hash (see [`super::assets`]).
+    pub fn asset(&self, name: &str) -> String {
+        super::assets::url(name)
+    }
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for Page {
