@@ -258,3 +258,182 @@ pub async fn read(files: &Files, a: &Attachment) -> Result<(Kind, Vec<u8>), AppE
         .ok_or_else(|| AppError::internal(anyhow::anyhow!("stored type {}", a.content_type)))?;
     Ok((kind, files.get(&a.object_key).await?))
 }
+
+// ---- Files of any record kind ----------------------------------------------------------
+
+/// Whether the actor may add or remove the files of record `id` now (a 403, 404 or a
+/// field error says why not).
+pub type Check = for<'a> fn(
+    &'a Db,
+    &'a crate::kernel::access::Actor,
+    i64,
+) -> futures_util::future::BoxFuture<'a, Result<(), AppError>>;
+
+/// A rule that a concurrent change could break, checked again inside the transaction that
+/// adds or removes the file (a report sent meanwhile is locked).
+pub type StillCheck =
+    for<'a> fn(&'a mut Tx, i64) -> futures_util::future::BoxFuture<'a, Result<(), AppError>>;
+
+/// How a kind of record takes files, declared with its record kind.
+#[derive(Clone, Copy)]
+pub struct FileRules {
+    /// The path segment of its records: `/api/v1/{path}/{id}/attachments`, and the folder
+    /// its files are kept under.
+    pub path: &'static str,
+    /// At most this many files per record.
+    pub max: i64,
+    /// Photos only.
+    pub images_only: bool,
+    pub may_change: Check,
+    pub still: Option<StillCheck>,
+}
+
+/// The kind of record whose files live under `path`, and its rules.
+fn rules(path: &str) -> Result<(&'static str, FileRules), AppError> {
+    crate::kernel::records::with_files(path).ok_or(AppError::NotFound)
+}
+
+/// Record `id` of `entity` exists and the actor may read it (404 when it does not exist,
+/// 403 when it is not theirs to read).
+async fn readable(
+    db: &Db,
+    actor: &crate::kernel::access::Actor,
+    entity: &str,
+    id: i64,
+) -> Result<(), AppError> {
+    if crate::kernel::records::may_read(db, actor, entity, id).await? {
+        return Ok(());
+    }
+    Err(if crate::kernel::records::exists(db, entity, id).await? {
+        AppError::Forbidden
+    } else {
+        AppError::NotFound
+    })
+}
+
+/// The files of a record the actor may read, oldest first.
+pub async fn of_record(
+    db: &Db,
+    actor: &crate::kernel::access::Actor,
+    path: &str,
+    id: i64,
+) -> Result<Vec<Attachment>, AppError> {
+    let (entity, _) = rules(path)?;
+    readable(db, actor, entity, id).await?;
+    Ok(list(db, entity, id).await?)
+}
+
+/// Attaches an uploaded file to a record the actor may change now: checked (kind from its
+/// content, size, photos only where so), stored, and recorded with its audit entry in one
+/// transaction that also holds the record's limit and rules; the stored file is removed
+/// again if that fails.
+pub async fn attach_to(
+    db: &Db,
+    files: &Files,
+    actor: &crate::kernel::access::Actor,
+    path: &str,
+    id: i64,
+    file_name: &str,
+    bytes: Vec<u8>,
+) -> Result<Attachment, AppError> {
+    let (entity, r) = rules(path)?;
+    readable(db, actor, entity, id).await?;
+    (r.may_change)(db, actor, id).await?;
+    if r.images_only && Kind::sniff(&bytes).is_some_and(|k| !k.is_image()) {
+        return Err(AppError::invalid("file", "not_an_image"));
+    }
+    let kept = keep(files, &format!("{}/{id}", r.path), file_name, bytes).await?;
+    let saved = async {
+        let mut tx = db.begin().await?;
+        if let Some(still) = r.still {
+            still(&mut tx, id).await?;
+        }
+        let aid = insert(&mut tx, entity, id, &kept, actor.user_id, r.max).await?;
+        tx.commit().await?;
+        Ok(aid)
+    }
+    .await;
+    match saved {
+        Ok(aid) => find(db, entity, id, aid).await?.ok_or(AppError::NotFound),
+        Err(e) => {
+            kept.discard(files).await;
+            Err(e)
+        }
+    }
+}
+
+/// One file of a record the actor may read: its record, kind and content.
+pub async fn file_of(
+    db: &Db,
+    files: &Files,
+    actor: &crate::kernel::access::Actor,
+    path: &str,
+    id: i64,
+    attachment_id: i64,
+) -> Result<(Attachment, Kind, Vec<u8>), AppError> {
+    let (entity, _) = rules(path)?;
+    readable(db, actor, entity, id).await?;
+    let a = find(db, entity, id, attachment_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let (kind, bytes) = read(files, &a).await?;
+    Ok((a, kind, bytes))
+}
+
+/// Removes a file of a record the actor may change now, with its audit entry; the stored
+/// file is deleted once that is committed.
+pub async fn detach_from(
+    db: &Db,
+    files: &Files,
+    actor: &crate::kernel::access::Actor,
+    path: &str,
+    id: i64,
+    attachment_id: i64,
+) -> Result<(), AppError> {
+    let (entity, r) = rules(path)?;
+    readable(db, actor, entity, id).await?;
+    (r.may_change)(db, actor, id).await?;
+    let mut tx = db.begin().await?;
+    if let Some(still) = r.still {
+        still(&mut tx, id).await?;
+    }
+    let a = remove(&mut tx, entity, id, attachment_id, actor.user_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    tx.commit().await?;
+    files.delete(&a.object_key).await;
+    Ok(())
+}
+
+/// Declares a kind's [`FileRules`] from a feature's `async fn(&Db, &Actor, i64)` check and,
+/// optionally, its `async fn(&mut Tx, i64)` check inside the transaction.
+#[macro_export]
+macro_rules! file_rules {
+    ($path:expr, max: $max:expr, images_only: $images:expr, may_change: $check:path $(, still: $still:path)?) => {{
+        fn rules_may_change<'a>(
+            db: &'a $crate::kernel::db::Db,
+            actor: &'a $crate::kernel::access::Actor,
+            id: i64,
+        ) -> futures_util::future::BoxFuture<'a, Result<(), $crate::kernel::error::AppError>> {
+            Box::pin($check(db, actor, id))
+        }
+        #[allow(unused_mut, unused_assignments)]
+        let mut still: Option<$crate::kernel::attachments::StillCheck> = None;
+        $(
+            fn rules_still<'a>(
+                tx: &'a mut $crate::kernel::db::Tx,
+                id: i64,
+            ) -> futures_util::future::BoxFuture<'a, Result<(), $crate::kernel::error::AppError>> {
+                Box::pin($still(tx, id))
+            }
+            still = Some(rules_still as $crate::kernel::attachments::StillCheck);
+        )?
+        $crate::kernel::attachments::FileRules {
+            path: $path,
+            max: $max,
+            images_only: $images,
+            may_change: rules_may_change,
+            still,
+        }
+    }};
+}

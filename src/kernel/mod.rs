@@ -7,6 +7,7 @@ pub mod access;
 pub mod attachments;
 pub mod audit;
 pub mod code;
+pub mod comments;
 pub mod db;
 pub mod error;
 pub mod files;

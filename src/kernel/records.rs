@@ -60,6 +60,10 @@ pub struct Kind {
     /// For kinds a form may refer to: what a picker offers, and which ids the actor may
     /// choose (a form given another is refused beside the field).
     pub search: Option<(Search, Readable)>,
+    /// For kinds that take files (photos, documents): how.
+    pub files: Option<crate::kernel::attachments::FileRules>,
+    /// For kinds that have a conversation: who may write, whom a comment tells.
+    pub comments: Option<crate::kernel::comments::CommentRules>,
 }
 
 /// Declares a record kind from a feature's functions:
@@ -118,6 +122,8 @@ macro_rules! record_kind {
             resolve: kind_resolve,
             readable: kind_readable,
             search,
+            files: None,
+            comments: None,
         }
     }};
 }
@@ -167,6 +173,34 @@ pub fn kind(entity: &str) -> Option<&'static Kind> {
     KINDS.get().and_then(|k| k.get(entity))
 }
 
+/// The kind whose records keep their files under `path`, and its rules.
+pub fn with_files(path: &str) -> Option<(&'static str, crate::kernel::attachments::FileRules)> {
+    KINDS
+        .get()?
+        .values()
+        .find_map(|k| k.files.filter(|f| f.path == path).map(|f| (k.entity, f)))
+}
+
+/// The kind whose records have their conversation under `path`, and its rules.
+pub fn with_comments(path: &str) -> Option<(&'static str, crate::kernel::comments::CommentRules)> {
+    KINDS
+        .get()?
+        .values()
+        .find_map(|k| k.comments.filter(|c| c.path == path).map(|c| (k.entity, c)))
+}
+
+/// The path segments of the kinds that take files, sorted.
+pub fn file_paths() -> Vec<&'static str> {
+    let mut out: Vec<&'static str> = KINDS
+        .get()
+        .into_iter()
+        .flat_map(|k| k.values())
+        .filter_map(|k| k.files.map(|f| f.path))
+        .collect();
+    out.sort_unstable();
+    out
+}
+
 /// The entity names of the kinds a picker can search.
 pub fn searchable() -> Vec<&'static str> {
     let mut out: Vec<&'static str> = KINDS
@@ -212,6 +246,14 @@ pub async fn resolve(db: &Db, refs: &[(&str, i64)]) -> Result<Vec<RecordRef>, Ap
                 })
         })
         .collect())
+}
+
+/// Whether this record exists (a known kind names it).
+pub async fn exists(db: &Db, entity: &str, id: i64) -> Result<bool, AppError> {
+    match kind(entity) {
+        Some(k) => Ok(!(k.resolve)(db, &[id]).await?.is_empty()),
+        None => Ok(false),
+    }
 }
 
 /// Whether the actor may read this record (unknown kinds: no).

@@ -674,7 +674,10 @@ async fn targets(t: &TestApp, code: &str) -> Vec<Target> {
         },
         Target {
             what: "action's evidence",
-            path: format!("/api/v1/actions/{}/evidence", int(&f["actions"][0]["id"])),
+            path: format!(
+                "/api/v1/actions/{}/attachments",
+                int(&f["actions"][0]["id"])
+            ),
             page: Some(format!(
                 "/visits/{visit}/actions/{}/evidence",
                 int(&f["actions"][0]["id"])
@@ -684,7 +687,7 @@ async fn targets(t: &TestApp, code: &str) -> Vec<Target> {
         },
         Target {
             what: "finding's photos",
-            path: format!("/api/v1/findings/{}/photos", int(&f["id"])),
+            path: format!("/api/v1/findings/{}/attachments", int(&f["id"])),
             page: Some(format!("/visits/{visit}/findings/{}/photos", int(&f["id"]))),
             role: "pembina",
             max: 10,

@@ -49,7 +49,7 @@ mod recent_changes_link_their_records {
         // A photo of the finding: a change filed under the finding itself.
         let r = pembina
             .upload(
-                &format!("/api/v1/findings/{finding}/photos"),
+                &format!("/api/v1/findings/{finding}/attachments"),
                 &[],
                 "ruang.png",
                 crate::attachments::PNG.to_vec(),

@@ -57,17 +57,10 @@ const EXEMPT: &[(&str, &str, &str)] = &[
     ("post", "/api/v1/reports", "opens a period's report once"),
     (
         "post",
-        "/api/v1/reports/{id}/comments",
+        "/api/v1/{kind}/{id}/comments",
         "adds to a conversation",
     ),
-    ("post", "/api/v1/reports/{id}/attachments", "adds a file"),
     ("post", "/api/v1/partnerships", "creates"),
-    (
-        "post",
-        "/api/v1/partnerships/{id}/attachments",
-        "adds a file",
-    ),
-    ("post", "/api/v1/income/{id}/attachments", "adds a file"),
     ("post", "/api/v1/aid-programs", "creates"),
     (
         "post",
@@ -76,8 +69,11 @@ const EXEMPT: &[(&str, &str, &str)] = &[
     ),
     ("post", "/api/v1/visits", "creates"),
     ("post", "/api/v1/visits/{id}/findings", "creates"),
-    ("post", "/api/v1/findings/{id}/photos", "adds a file"),
-    ("post", "/api/v1/actions/{id}/evidence", "adds a file"),
+    (
+        "post",
+        "/api/v1/{kind}/{id}/attachments",
+        "adds a file to a record",
+    ),
 ];
 
 /// One versioned write: who may make it, on which record, with which otherwise valid body,

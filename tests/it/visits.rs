@@ -133,7 +133,7 @@ async fn scenario(kind: Kind) {
     // Photos are images.
     let res = pembina
         .upload(
-            &format!("/api/v1/findings/{fid}/photos"),
+            &format!("/api/v1/findings/{fid}/attachments"),
             &[],
             "foto.pdf",
             b"%PDF-1.4\n%\xe2\xe3\n".to_vec(),
@@ -142,7 +142,7 @@ async fn scenario(kind: Kind) {
     assert_refused(res.status, &res.json(), "file", "not_an_image");
     let res = pembina
         .upload(
-            &format!("/api/v1/findings/{fid}/photos"),
+            &format!("/api/v1/findings/{fid}/attachments"),
             &[],
             "mesin.png",
             PNG.to_vec(),
@@ -163,7 +163,7 @@ async fn scenario(kind: Kind) {
     assert_eq!(answered["status"], "dijawab");
     let res = c
         .upload(
-            &format!("{apath}/evidence"),
+            &format!("{apath}/attachments"),
             &[],
             "nota-servis.pdf",
             b"%PDF-1.4\n%\xe2\xe3\n".to_vec(),

@@ -3,20 +3,15 @@
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::StatusCode;
-use axum::response::Response;
 use serde::Deserialize;
 
 use super::model::{IncomeInput, IncomeMonth};
 use super::service::{self, IncomeYear, SelfFunding};
 use crate::features::accounts::api::RequireUser;
-use crate::kernel::attachments::Attachment;
 use crate::kernel::error::AppError;
-use crate::kernel::files::UPLOAD_READ;
 use crate::kernel::web::AppState;
 use crate::kernel::web::error::ErrorBody;
-use crate::kernel::web::export;
-use crate::kernel::web::extract::{ApiJson, Path, Query, Upload};
+use crate::kernel::web::extract::{ApiJson, Query};
 use crate::kernel::web::version::{IfMatch, or_current};
 
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
@@ -100,86 +95,6 @@ pub async fn save(
     Ok(Json(
         or_current(saved, service::current_month(&state.db, &actor, &input)).await?,
     ))
-}
-
-/// A receipt, contract or statement.
-#[derive(utoipa::ToSchema)]
-pub struct EvidenceFile {
-    /// PDF, JPEG, PNG, WebP, Word (docx) or Excel (xlsx), recognised from the content; at
-    /// most 10 MB.
-    #[schema(value_type = String, format = Binary)]
-    #[allow(dead_code)]
-    file: Vec<u8>,
-}
-
-/// A recorded month's evidence files.
-#[utoipa::path(get, path = "/api/v1/income/{id}/attachments", tag = "income",
-    operation_id = "income_evidence", params(("id" = i64, Path, description = "Month record id")),
-    security(("session" = [])),
-    responses((status = 200, body = Vec<Attachment>), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn evidence(
-    State(state): State<AppState>,
-    user: RequireUser,
-    Path(id): Path<i64>,
-) -> Result<Json<Vec<Attachment>>, AppError> {
-    Ok(Json(service::evidence(&state.db, &user.actor(), id).await?))
-}
-
-/// Attach evidence to a recorded month (the BLKK's manager; at most 10 files).
-#[utoipa::path(post, path = "/api/v1/income/{id}/attachments", tag = "income",
-    operation_id = "income_attach", params(("id" = i64, Path, description = "Month record id")),
-    request_body(content = EvidenceFile, content_type = "multipart/form-data"),
-    security(("session" = [])),
-    responses((status = 201, body = Attachment),
-        (status = 400, description = "Malformed upload", body = ErrorBody),
-        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 404, body = ErrorBody),
-        (status = 413, description = "Over 20 MB", body = ErrorBody),
-        (status = 415, description = "Not multipart/form-data", body = ErrorBody),
-        (status = 422, description = "Field `file`: missing, not an accepted type, over \
-            10 MB, or one file too many", body = ErrorBody)))]
-pub async fn attach(
-    State(state): State<AppState>,
-    user: RequireUser,
-    Path(id): Path<i64>,
-    upload: Upload<UPLOAD_READ>,
-) -> Result<(StatusCode, Json<Attachment>), AppError> {
-    let a = service::attach(
-        &state.db,
-        &state.config.files,
-        &user.actor(),
-        id,
-        &upload.file_name,
-        upload.bytes,
-    )
-    .await?;
-    Ok((StatusCode::CREATED, Json(a)))
-}
-
-/// An evidence file's content.
-#[utoipa::path(get, path = "/api/v1/income/{id}/attachments/{attachment_id}", tag = "income",
-    operation_id = "income_attachment",
-    params(("id" = i64, Path, description = "Month record id"),
-        ("attachment_id" = i64, Path, description = "Attachment id")),
-    security(("session" = [])),
-    responses(export::StoredFile,
-        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 404, body = ErrorBody)))]
-pub async fn attachment(
-    State(state): State<AppState>,
-    user: RequireUser,
-    Path((id, attachment_id)): Path<(i64, i64)>,
-) -> Result<Response, AppError> {
-    let (a, kind, bytes) = service::attachment(
-        &state.db,
-        &state.config.files,
-        &user.actor(),
-        id,
-        attachment_id,
-    )
-    .await?;
-    Ok(export::file(bytes, kind, &a.name))
 }
 
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]

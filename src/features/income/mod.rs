@@ -14,7 +14,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::kernel::web::AppState;
-use crate::kernel::web::extract::{upload_limit, with_upload_limit};
+use crate::kernel::web::extract::upload_limit;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -32,7 +32,5 @@ pub fn routes() -> Router<AppState> {
 pub fn api() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(api::year, api::save))
-        .routes(with_upload_limit(routes!(api::evidence, api::attach)))
-        .routes(routes!(api::attachment))
         .routes(routes!(api::self_funding))
 }

@@ -254,7 +254,9 @@ async fn form_page(
     let recorded = view.and_then(|m| m.recorded.clone());
     let month_id = recorded.as_ref().map(|r| r.id);
     let evidence = match month_id {
-        Some(id) => service::evidence(&state.db, actor, id).await?,
+        Some(id) => {
+            crate::features::records::service::attachments(&state.db, actor, "income", id).await?
+        }
         None => Vec::new(),
     };
     let (values, note, version) = match (typed, &recorded) {
@@ -396,10 +398,11 @@ pub async fn attach(
     let actor = page.require()?;
     let m = service::recorded_month(&state.db, &actor, id).await?;
     let done = match upload {
-        Ok(up) => service::attach(
+        Ok(up) => crate::features::records::service::attach(
             &state.db,
             &state.config.files,
             &actor,
+            "income",
             id,
             &up.file_name,
             up.bytes,
@@ -441,8 +444,15 @@ pub async fn attachment(
     Path((id, aid)): Path<(i64, i64)>,
 ) -> Result<Response, AppError> {
     let actor = page.require()?;
-    let (a, kind, bytes) =
-        service::attachment(&state.db, &state.config.files, &actor, id, aid).await?;
+    let (a, kind, bytes) = crate::features::records::service::file(
+        &state.db,
+        &state.config.files,
+        &actor,
+        "income",
+        id,
+        aid,
+    )
+    .await?;
     Ok(export::file(bytes, kind, &a.name))
 }
 

@@ -16,7 +16,6 @@ use crate::kernel::attachments::{self, Attachment};
 use crate::kernel::audit;
 use crate::kernel::db::Db;
 use crate::kernel::error::AppError;
-use crate::kernel::files::{self, Files};
 use crate::kernel::time::{now, today};
 
 /// Years shown in a self-funding trend.
@@ -196,52 +195,6 @@ pub async fn year_evidence(
     Ok(out)
 }
 
-/// A month's evidence files (those who may read the BLKK's income).
-pub async fn evidence(db: &Db, actor: &Actor, id: i64) -> Result<Vec<Attachment>, AppError> {
-    writable_month(db, actor, id).await?;
-    Ok(attachments::list(db, INCOME_MONTH, id).await?)
-}
-
-/// The BLKK's manager attaches evidence (a receipt, a contract) to a recorded month.
-pub async fn attach(
-    db: &Db,
-    files: &Files,
-    actor: &Actor,
-    id: i64,
-    file_name: &str,
-    bytes: Vec<u8>,
-) -> Result<Attachment, AppError> {
-    let m = writable_month(db, actor, id).await?;
-    access::allow(model::can_write(actor, m.centre_id))?;
-    attachments::add(
-        db,
-        files,
-        INCOME_MONTH,
-        id,
-        "income",
-        file_name,
-        bytes,
-        actor.user_id,
-        MAX_ATTACHMENTS,
-    )
-    .await
-}
-
-pub async fn attachment(
-    db: &Db,
-    files: &Files,
-    actor: &Actor,
-    id: i64,
-    attachment_id: i64,
-) -> Result<(Attachment, files::Kind, Vec<u8>), AppError> {
-    writable_month(db, actor, id).await?;
-    let a = attachments::find(db, INCOME_MONTH, id, attachment_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let (kind, bytes) = attachments::read(files, &a).await?;
-    Ok((a, kind, bytes))
-}
-
 // ---- Self-funding figures ------------------------------------------------------------
 
 /// Own and all income of a group of BLKK, with the share and how their shares spread.
@@ -367,7 +320,21 @@ pub fn sources() -> Vec<IncomeSource> {
 
 /// A BLKK's month of income as a record others refer to.
 pub fn kinds() -> Vec<crate::kernel::records::Kind> {
-    vec![crate::record_kind!(INCOME_MONTH, resolve, readable_months)]
+    vec![crate::kernel::records::Kind {
+        files: Some(crate::file_rules!(
+            "income",
+            max: MAX_ATTACHMENTS,
+            images_only: false,
+            may_change: files_may_change
+        )),
+        ..crate::record_kind!(INCOME_MONTH, resolve, readable_months)
+    }]
+}
+
+/// A month's evidence: its BLKK's to add and remove.
+async fn files_may_change(db: &Db, actor: &Actor, id: i64) -> Result<(), AppError> {
+    let m = writable_month(db, actor, id).await?;
+    access::allow(model::can_write(actor, m.centre_id))
 }
 
 async fn resolve(db: &Db, ids: &[i64]) -> Result<Vec<crate::kernel::records::RecordRef>, AppError> {

@@ -4,7 +4,6 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::Response;
 use serde::{Deserialize, Serialize};
 
 use super::model::{ListFilter, PartnershipInput, PartnershipRealisation, PartnershipRecord};
@@ -13,11 +12,9 @@ use crate::features::accounts::api::RequireUser;
 use crate::features::trainings::api::PageParam;
 use crate::kernel::attachments::Attachment;
 use crate::kernel::error::AppError;
-use crate::kernel::files::UPLOAD_READ;
 use crate::kernel::web::AppState;
 use crate::kernel::web::error::ErrorBody;
-use crate::kernel::web::export;
-use crate::kernel::web::extract::{ApiJson, Path, Query, Upload};
+use crate::kernel::web::extract::{ApiJson, Path, Query};
 use crate::kernel::web::openapi::Doc;
 use crate::kernel::web::paging::{Paged, page_in_range};
 use crate::kernel::web::version::{IfMatch, Tagged, or_current};
@@ -199,108 +196,4 @@ pub async fn confirm(
     Ok(Json(
         or_current(confirmed, service::get(&state.db, &actor, id)).await?,
     ))
-}
-
-/// A signed document or annex.
-#[derive(utoipa::ToSchema)]
-pub struct PartnershipFile {
-    /// PDF, JPEG, PNG, WebP, Word (docx) or Excel (xlsx), recognised from the content; at
-    /// most 10 MB.
-    #[schema(value_type = String, format = Binary)]
-    #[allow(dead_code)]
-    file: Vec<u8>,
-}
-
-/// An agreement's files (everyone who may see it).
-#[utoipa::path(get, path = "/api/v1/partnerships/{id}/attachments", tag = "partnerships",
-    operation_id = "partnerships_attachments",
-    params(("id" = i64, Path, description = "Agreement id")), security(("session" = [])),
-    responses((status = 200, body = Vec<Attachment>), (status = 401, body = ErrorBody),
-        (status = 404, body = ErrorBody)))]
-pub async fn attachments(
-    State(state): State<AppState>,
-    user: RequireUser,
-    Path(id): Path<i64>,
-) -> Result<Json<Vec<Attachment>>, AppError> {
-    let (_, _, files) = service::show(&state.db, &user.actor(), id).await?;
-    Ok(Json(files))
-}
-
-/// Attach the signed document or an annex (the agreement's holder; at most 10 files).
-#[utoipa::path(post, path = "/api/v1/partnerships/{id}/attachments", tag = "partnerships",
-    operation_id = "partnerships_attach", params(("id" = i64, Path, description = "Agreement id")),
-    request_body(content = PartnershipFile, content_type = "multipart/form-data"),
-    security(("session" = [])),
-    responses((status = 201, body = Attachment),
-        (status = 400, description = "Malformed upload", body = ErrorBody),
-        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 404, body = ErrorBody),
-        (status = 413, description = "Over 20 MB", body = ErrorBody),
-        (status = 415, description = "Not multipart/form-data", body = ErrorBody),
-        (status = 422, description = "Field `file`: missing, not an accepted type, over \
-            10 MB, or one file too many", body = ErrorBody)))]
-pub async fn attach(
-    State(state): State<AppState>,
-    user: RequireUser,
-    Path(id): Path<i64>,
-    upload: Upload<UPLOAD_READ>,
-) -> Result<(StatusCode, Json<Attachment>), AppError> {
-    let a = service::attach(
-        &state.db,
-        &state.config.files,
-        &user.actor(),
-        id,
-        &upload.file_name,
-        upload.bytes,
-    )
-    .await?;
-    Ok((StatusCode::CREATED, Json(a)))
-}
-
-/// A file's content (everyone who may see the agreement).
-#[utoipa::path(get, path = "/api/v1/partnerships/{id}/attachments/{attachment_id}",
-    tag = "partnerships", operation_id = "partnerships_attachment",
-    params(("id" = i64, Path, description = "Agreement id"),
-        ("attachment_id" = i64, Path, description = "Attachment id")),
-    security(("session" = [])),
-    responses(export::StoredFile,
-        (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn attachment(
-    State(state): State<AppState>,
-    user: RequireUser,
-    Path((id, attachment_id)): Path<(i64, i64)>,
-) -> Result<Response, AppError> {
-    let (a, kind, bytes) = service::attachment(
-        &state.db,
-        &state.config.files,
-        &user.actor(),
-        id,
-        attachment_id,
-    )
-    .await?;
-    Ok(export::file(bytes, kind, &a.name))
-}
-
-/// Remove a file (the agreement's holder).
-#[utoipa::path(delete, path = "/api/v1/partnerships/{id}/attachments/{attachment_id}",
-    tag = "partnerships", operation_id = "partnerships_detach",
-    params(("id" = i64, Path, description = "Agreement id"),
-        ("attachment_id" = i64, Path, description = "Attachment id")),
-    security(("session" = [])),
-    responses((status = 204, description = "Removed"), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn detach(
-    State(state): State<AppState>,
-    user: RequireUser,
-    Path((id, attachment_id)): Path<(i64, i64)>,
-) -> Result<StatusCode, AppError> {
-    service::detach(
-        &state.db,
-        &state.config.files,
-        &user.actor(),
-        id,
-        attachment_id,
-    )
-    .await?;
-    Ok(StatusCode::NO_CONTENT)
 }

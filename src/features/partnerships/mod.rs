@@ -15,7 +15,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::kernel::web::AppState;
-use crate::kernel::web::extract::{upload_limit, with_upload_limit};
+use crate::kernel::web::extract::upload_limit;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -48,6 +48,4 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(api::list, api::create))
         .routes(routes!(api::show, api::patch))
         .routes(routes!(api::confirm))
-        .routes(with_upload_limit(routes!(api::attachments, api::attach)))
-        .routes(routes!(api::attachment, api::detach))
 }

@@ -337,10 +337,11 @@ pub async fn attach(
 ) -> Result<Response, AppError> {
     let actor = page.require()?;
     let done = match upload {
-        Ok(up) => service::attach(
+        Ok(up) => crate::features::records::service::attach(
             &state.db,
             &state.config.files,
             &actor,
+            "partnerships",
             id,
             &up.file_name,
             up.bytes,
@@ -364,8 +365,15 @@ pub async fn attachment(
     Path((id, aid)): Path<(i64, i64)>,
 ) -> Result<Response, AppError> {
     let actor = page.require()?;
-    let (a, kind, bytes) =
-        service::attachment(&state.db, &state.config.files, &actor, id, aid).await?;
+    let (a, kind, bytes) = crate::features::records::service::file(
+        &state.db,
+        &state.config.files,
+        &actor,
+        "partnerships",
+        id,
+        aid,
+    )
+    .await?;
     Ok(export::file(bytes, kind, &a.name))
 }
 
@@ -375,7 +383,16 @@ pub async fn detach(
     Path((id, aid)): Path<(i64, i64)>,
 ) -> Result<Response, AppError> {
     let actor = page.require()?;
-    match service::detach(&state.db, &state.config.files, &actor, id, aid).await {
+    match crate::features::records::service::detach(
+        &state.db,
+        &state.config.files,
+        &actor,
+        "partnerships",
+        id,
+        aid,
+    )
+    .await
+    {
         Ok(()) => Ok(
             Redirect::to(&format!("/partnerships/{id}?done=attachment_removed")).into_response(),
         ),

@@ -20,7 +20,6 @@ use crate::kernel::attachments::{self, Attachment};
 use crate::kernel::audit;
 use crate::kernel::db::{Db, Tx};
 use crate::kernel::error::AppError;
-use crate::kernel::files::{self, Files};
 use crate::kernel::time::{now, today};
 use crate::kernel::validate::{FieldErrors, Num, Patch};
 use crate::kernel::web::paging::{Paged, Window};
@@ -341,68 +340,6 @@ pub async fn history(
 
 // ---- The signed document and other files ---------------------------------------------
 
-/// Its holder attaches the signed document (or an annex): at most
-/// [`model::MAX_ATTACHMENTS`]; see [`attachments::keep`] for what is taken.
-pub async fn attach(
-    db: &Db,
-    files: &Files,
-    actor: &Actor,
-    id: i64,
-    file_name: &str,
-    bytes: Vec<u8>,
-) -> Result<Attachment, AppError> {
-    let p = get(db, actor, id).await?;
-    let h = holding(&p);
-    access::allow(model::can_write(actor, h.holder_id, h.holder_is_centre))?;
-    attachments::add(
-        db,
-        files,
-        PARTNERSHIP,
-        id,
-        "partnerships",
-        file_name,
-        bytes,
-        actor.user_id,
-        MAX_ATTACHMENTS,
-    )
-    .await
-}
-
-pub async fn detach(
-    db: &Db,
-    files: &Files,
-    actor: &Actor,
-    id: i64,
-    attachment_id: i64,
-) -> Result<(), AppError> {
-    let p = get(db, actor, id).await?;
-    let h = holding(&p);
-    access::allow(model::can_write(actor, h.holder_id, h.holder_is_centre))?;
-    let mut tx = db.begin().await?;
-    let a = attachments::remove(&mut tx, PARTNERSHIP, id, attachment_id, actor.user_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    tx.commit().await?;
-    files.delete(&a.object_key).await;
-    Ok(())
-}
-
-/// A file's record, kind and content, for those who may see the agreement.
-pub async fn attachment(
-    db: &Db,
-    files: &Files,
-    actor: &Actor,
-    id: i64,
-    attachment_id: i64,
-) -> Result<(Attachment, files::Kind, Vec<u8>), AppError> {
-    get(db, actor, id).await?;
-    let a = attachments::find(db, PARTNERSHIP, id, attachment_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let (kind, bytes) = attachments::read(files, &a).await?;
-    Ok((a, kind, bytes))
-}
-
 // ---- Notifications -------------------------------------------------------------------
 
 /// Who is told on an agreement's holding side: a BLKK's managers, a forum's users.
@@ -485,7 +422,22 @@ pub async fn remind(db: &Db) -> Result<usize, AppError> {
 
 /// Agreements as records others refer to.
 pub fn kinds() -> Vec<crate::kernel::records::Kind> {
-    vec![crate::record_kind!(PARTNERSHIP, resolve, readable)]
+    vec![crate::kernel::records::Kind {
+        files: Some(crate::file_rules!(
+            "partnerships",
+            max: MAX_ATTACHMENTS,
+            images_only: false,
+            may_change: files_may_change
+        )),
+        ..crate::record_kind!(PARTNERSHIP, resolve, readable)
+    }]
+}
+
+/// An agreement's documents: its holder's to add and remove.
+async fn files_may_change(db: &Db, actor: &Actor, id: i64) -> Result<(), AppError> {
+    let p = get(db, actor, id).await?;
+    let h = holding(&p);
+    access::allow(model::can_write(actor, h.holder_id, h.holder_is_centre))
 }
 
 async fn resolve(db: &Db, ids: &[i64]) -> Result<Vec<crate::kernel::records::RecordRef>, AppError> {

@@ -11,11 +11,16 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::kernel::web::AppState;
+use crate::kernel::web::extract::with_upload_limit;
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/records/options", get(pages::options))
 }
 
 pub fn api() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(api::search))
+    OpenApiRouter::new()
+        .routes(routes!(api::search))
+        .routes(with_upload_limit(routes!(api::attachments, api::attach)))
+        .routes(routes!(api::attachment, api::detach))
+        .routes(routes!(api::comments, api::comment))
 }

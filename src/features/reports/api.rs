@@ -7,19 +7,14 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 
-use super::model::{
-    Comment, Report, ReportBody, ReportHead, ReportStatus, ReportType, ReportTypeInput,
-};
+use super::model::{Report, ReportBody, ReportHead, ReportStatus, ReportType, ReportTypeInput};
 use super::service::{self, Allowed, Compliance, IndicatorSum, ListFilter};
 use crate::features::accounts::api::RequireUser;
-use crate::kernel::attachments::Attachment;
 use crate::kernel::error::AppError;
-use crate::kernel::files::UPLOAD_READ;
 use crate::kernel::validate::FieldErrors;
 use crate::kernel::web::AppState;
 use crate::kernel::web::error::ErrorBody;
-use crate::kernel::web::export;
-use crate::kernel::web::extract::{ApiJson, Path, Query, Upload};
+use crate::kernel::web::extract::{ApiJson, Path, Query};
 use crate::kernel::web::paging::{Paged, page_in_range};
 use crate::kernel::web::version::{IfMatch, Tagged, or_current};
 
@@ -354,152 +349,6 @@ pub async fn reopen(
     let stepped = service::reopen(&state.db, &actor, id, version, &b.comment).await;
     or_current(stepped, answer(&state, &actor, id)).await?;
     Ok(Tagged(answer(&state, &actor, id).await?))
-}
-
-/// The conversation on a report, oldest first (everyone who may read the report).
-#[utoipa::path(get, path = "/api/v1/reports/{id}/comments", tag = "reports",
-    operation_id = "reports_comments", params(("id" = i64, Path, description = "Report id")),
-    security(("session" = [])),
-    responses((status = 200, body = Vec<Comment>), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn comments(
-    State(state): State<AppState>,
-    user: RequireUser,
-    Path(id): Path<i64>,
-) -> Result<Json<Vec<Comment>>, AppError> {
-    Ok(Json(service::comments(&state.db, &user.actor(), id).await?))
-}
-
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct NewComment {
-    pub body: String,
-}
-
-/// Write on a report (its BLKK's manager or its pembina); the other side is notified.
-#[utoipa::path(post, path = "/api/v1/reports/{id}/comments", tag = "reports",
-    operation_id = "reports_comment", request_body = NewComment,
-    params(("id" = i64, Path, description = "Report id")), security(("session" = [])),
-    responses((status = 201, body = Comment), (status = 400, body = ErrorBody),
-        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 404, body = ErrorBody), (status = 413, body = ErrorBody),
-        (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn comment(
-    State(state): State<AppState>,
-    user: RequireUser,
-    Path(id): Path<i64>,
-    ApiJson(c): ApiJson<NewComment>,
-) -> Result<(StatusCode, Json<Comment>), AppError> {
-    let c = service::comment(&state.db, &user.actor(), id, &c.body).await?;
-    Ok((StatusCode::CREATED, Json(c)))
-}
-
-/// A photo or document for a report.
-#[derive(utoipa::ToSchema)]
-pub struct AttachmentFile {
-    /// JPEG, PNG, WebP, PDF, Word (docx) or Excel (xlsx), recognised from the content; at
-    /// most 10 MB.
-    #[schema(value_type = String, format = Binary)]
-    #[allow(dead_code)]
-    file: Vec<u8>,
-}
-
-/// The files attached to a report (everyone who may read it).
-#[utoipa::path(get, path = "/api/v1/reports/{id}/attachments", tag = "reports",
-    operation_id = "reports_attachments", params(("id" = i64, Path, description = "Report id")),
-    security(("session" = [])),
-    responses((status = 200, body = Vec<Attachment>), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn attachments(
-    State(state): State<AppState>,
-    user: RequireUser,
-    Path(id): Path<i64>,
-) -> Result<Json<Vec<Attachment>>, AppError> {
-    let o = service::view(&state.db, &user.actor(), id, false).await?;
-    Ok(Json(o.report.attachments))
-}
-
-/// Attach a photo or document to a report its BLKK may still change (its manager). The
-/// type is read from the content, not the name.
-#[utoipa::path(post, path = "/api/v1/reports/{id}/attachments", tag = "reports",
-    operation_id = "reports_attach", params(("id" = i64, Path, description = "Report id")),
-    request_body(content = AttachmentFile, content_type = "multipart/form-data"),
-    security(("session" = [])),
-    responses((status = 201, body = Attachment),
-        (status = 400, description = "Malformed upload", body = ErrorBody),
-        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 404, body = ErrorBody),
-        (status = 413, description = "Over 20 MB", body = ErrorBody),
-        (status = 415, description = "Not multipart/form-data", body = ErrorBody),
-        (status = 422, description = "Field `file`: missing, not an accepted type, over \
-            10 MB, or one file too many (20); field `status`: the report is locked",
-            body = ErrorBody)))]
-pub async fn attach(
-    State(state): State<AppState>,
-    user: RequireUser,
-    Path(id): Path<i64>,
-    upload: Upload<UPLOAD_READ>,
-) -> Result<(StatusCode, Json<Attachment>), AppError> {
-    let a = service::attach(
-        &state.db,
-        &state.config.files,
-        &user.actor(),
-        id,
-        &upload.file_name,
-        upload.bytes,
-    )
-    .await?;
-    Ok((StatusCode::CREATED, Json(a)))
-}
-
-/// An attached file's content (everyone who may read the report).
-#[utoipa::path(get, path = "/api/v1/reports/{id}/attachments/{attachment_id}", tag = "reports",
-    operation_id = "reports_attachment",
-    params(("id" = i64, Path, description = "Report id"),
-        ("attachment_id" = i64, Path, description = "Attachment id")),
-    security(("session" = [])),
-    responses(export::StoredFile,
-        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 404, body = ErrorBody)))]
-pub async fn attachment(
-    State(state): State<AppState>,
-    user: RequireUser,
-    Path((id, attachment_id)): Path<(i64, i64)>,
-) -> Result<axum::response::Response, AppError> {
-    let (a, kind, bytes) = service::attachment(
-        &state.db,
-        &state.config.files,
-        &user.actor(),
-        id,
-        attachment_id,
-    )
-    .await?;
-    Ok(export::file(bytes, kind, &a.name))
-}
-
-/// Remove an attachment from a report its BLKK may still change (its manager).
-#[utoipa::path(delete, path = "/api/v1/reports/{id}/attachments/{attachment_id}", tag = "reports",
-    operation_id = "reports_detach",
-    params(("id" = i64, Path, description = "Report id"),
-        ("attachment_id" = i64, Path, description = "Attachment id")),
-    security(("session" = [])),
-    responses((status = 204, description = "Removed"), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
-        (status = 422, description = "Field `status`: the report is locked", body = ErrorBody)))]
-pub async fn detach(
-    State(state): State<AppState>,
-    user: RequireUser,
-    Path((id, attachment_id)): Path<(i64, i64)>,
-) -> Result<StatusCode, AppError> {
-    service::detach(
-        &state.db,
-        &state.config.files,
-        &user.actor(),
-        id,
-        attachment_id,
-    )
-    .await?;
-    Ok(StatusCode::NO_CONTENT)
 }
 
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]

@@ -16,7 +16,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::kernel::web::AppState;
-use crate::kernel::web::extract::{upload_limit, with_upload_limit};
+use crate::kernel::web::extract::upload_limit;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -53,8 +53,5 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(api::verify))
         .routes(routes!(api::send_back))
         .routes(routes!(api::reopen))
-        .routes(routes!(api::comments, api::comment))
-        .routes(with_upload_limit(routes!(api::attachments, api::attach)))
-        .routes(routes!(api::attachment, api::detach))
         .routes(routes!(api::compliance))
 }

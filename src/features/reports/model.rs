@@ -29,7 +29,6 @@ pub const MAX_COUNT: i64 = 1_000_000_000;
 pub const MAX_RUPIAH: i64 = 100_000_000_000;
 pub const MAX_TEXT: usize = 4000;
 pub const MAX_REASON: usize = 500;
-pub const MAX_COMMENT: usize = 4000;
 
 code_enum! {
     /// What an indicator holds.
@@ -674,20 +673,6 @@ pub struct Report {
 
 /// At most this many files on one report.
 pub const MAX_ATTACHMENTS: i64 = 20;
-
-/// A comment on a report.
-#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
-pub struct Comment {
-    pub id: i64,
-    pub report_id: i64,
-    pub author_id: Option<i64>,
-    pub author_name: String,
-    pub author_role: String,
-    pub body: String,
-    #[serde(with = "time::serde::rfc3339")]
-    #[schema(value_type = String, format = DateTime)]
-    pub created_at: OffsetDateTime,
-}
 
 // ---- Who may do what -----------------------------------------------------------------
 

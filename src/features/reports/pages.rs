@@ -13,7 +13,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::model::{
-    Comment, IndicatorKind, LineView, ReportBody, ReportHead, ReportStatus, ReportType, Source,
+    IndicatorKind, LineView, ReportBody, ReportHead, ReportStatus, ReportType, Source,
 };
 use super::period::Period;
 use super::service::{self, Compliance, ListFilter, Obligation, Opened};
@@ -265,7 +265,7 @@ const NARRATIVE_PARTS: [&str; 4] = ["activities", "obstacles", "plans", "needs"]
 pub struct ShowPage {
     page: Page,
     o: Opened,
-    comments: Vec<Comment>,
+    comments: Vec<crate::kernel::comments::Comment>,
     /// What was typed, when a form comes back refused.
     typed: HashMap<String, String>,
     errors: FieldErrors,
@@ -375,7 +375,8 @@ async fn show_page(
 ) -> Result<ShowPage, AppError> {
     let actor = page.require()?;
     let o = service::view(&state.db, &actor, id, page.is_en()).await?;
-    let comments = service::comments(&state.db, &actor, id).await?;
+    let comments =
+        crate::features::records::service::comments(&state.db, &actor, "reports", id).await?;
     let title = format!(
         "{} {} · {}",
         if page.is_en() {
@@ -598,7 +599,9 @@ pub async fn comment(
 ) -> Result<Response, AppError> {
     let actor = page.require()?;
     let f: CommentForm = body.parse()?;
-    match service::comment(&state.db, &actor, id, &f.body).await {
+    match crate::features::records::service::comment(&state.db, &actor, "reports", id, &f.body)
+        .await
+    {
         Ok(c) => Ok(
             Redirect::to(&format!("/reports/{id}?done=comment_saved#c{}", c.id)).into_response(),
         ),
@@ -653,10 +656,11 @@ pub async fn attach(
         Err(e @ (AppError::Invalid(_) | AppError::Stale)) => Some(e),
         Err(e) => return Err(e),
     };
-    let done = service::attach(
+    let done = crate::features::records::service::attach(
         &state.db,
         &state.config.files,
         &actor,
+        "reports",
         id,
         &up.file_name,
         up.bytes,
@@ -686,8 +690,15 @@ pub async fn attachment(
     Path((id, aid)): Path<(i64, i64)>,
 ) -> Result<Response, AppError> {
     let actor = page.require()?;
-    let (a, kind, bytes) =
-        service::attachment(&state.db, &state.config.files, &actor, id, aid).await?;
+    let (a, kind, bytes) = crate::features::records::service::file(
+        &state.db,
+        &state.config.files,
+        &actor,
+        "reports",
+        id,
+        aid,
+    )
+    .await?;
     Ok(export::file(bytes, kind, &a.name))
 }
 
@@ -703,7 +714,16 @@ pub async fn detach(
     if let Err(e) = save_typed(&state, &actor, id, &mut form).await {
         return refused(&state, page, id, form, e).await;
     }
-    match service::detach(&state.db, &state.config.files, &actor, id, aid).await {
+    match crate::features::records::service::detach(
+        &state.db,
+        &state.config.files,
+        &actor,
+        "reports",
+        id,
+        aid,
+    )
+    .await
+    {
         Ok(()) => Ok(
             Redirect::to(&format!("/reports/{id}?done=attachment_removed#lampiran"))
                 .into_response(),

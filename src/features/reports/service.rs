@@ -11,8 +11,8 @@ use serde_json::{Value, json};
 use time::Duration;
 
 use super::model::{
-    self, Comment, LineView, REPORT, REPORT_TYPE, Report, ReportBody, ReportHead, ReportStatus,
-    ReportType, ReportTypeInput, Stored,
+    self, LineView, REPORT, REPORT_TYPE, Report, ReportBody, ReportHead, ReportStatus, ReportType,
+    ReportTypeInput, Stored,
 };
 use super::period::Period;
 use super::store::{self, Counts, Group, NewReport};
@@ -23,11 +23,10 @@ use crate::features::notifications::{
     service::{Kind, Notice},
 };
 use crate::kernel::access::{self, Actor, Role, Scope};
-use crate::kernel::attachments::{self, Attachment};
+use crate::kernel::attachments::{self};
 use crate::kernel::audit;
 use crate::kernel::db::{Db, Tx};
 use crate::kernel::error::AppError;
-use crate::kernel::files::{self, Files};
 use crate::kernel::records;
 use crate::kernel::time::{now, today};
 use crate::kernel::validate::{FieldErrors, check};
@@ -475,7 +474,7 @@ async fn take_step(
     access::allow((step.may)(actor, head.pembina_id))?;
     let version = AppError::based_on(version)?;
     let comment = comment
-        .map(|(field, text)| reason(text, "comment").map(|t| (field, t)))
+        .map(|(field, text)| crate::kernel::comments::text(text, "comment").map(|t| (field, t)))
         .transpose()?;
     if head.status != step.from {
         return Err(AppError::invalid("status", step.refused));
@@ -487,7 +486,7 @@ async fn take_step(
     }
     let changes = match &comment {
         Some((field, text)) => {
-            store::insert_comment(&mut tx, id, actor.user_id, text, at).await?;
+            crate::kernel::comments::insert(&mut tx, REPORT, id, actor.user_id, text).await?;
             audit::note(field, text.as_str())
         }
         None => audit::note("status", step.to.as_str()),
@@ -531,12 +530,6 @@ pub async fn verify(db: &Db, actor: &Actor, id: i64, version: Option<i64>) -> Re
         ]
     })
     .await
-}
-
-fn reason(text: &str, field: &'static str) -> Result<String, AppError> {
-    let mut e = FieldErrors::new();
-    let r = e.take(field, check::required(text, model::MAX_COMMENT));
-    e.finish(r).map_err(AppError::Invalid)
 }
 
 /// The pembina returns a sent report with a comment saying what to change. Returned for
@@ -629,147 +622,7 @@ pub struct ReportHistory {
 
 // ---- The conversation ----------------------------------------------------------------
 
-pub async fn comments(db: &Db, actor: &Actor, id: i64) -> Result<Vec<Comment>, AppError> {
-    readable(db, actor, id).await?;
-    Ok(store::comments(db, id).await?)
-}
-
-/// The BLKK's manager or its pembina writes on a report; the other side is told.
-pub async fn comment(db: &Db, actor: &Actor, id: i64, body: &str) -> Result<Comment, AppError> {
-    let (head, c) = readable(db, actor, id).await?;
-    access::allow(model::can_comment(actor, head.centre_id, head.pembina_id))?;
-    let body = reason(body, "body")?;
-    let mut tx = db.begin().await?;
-    let cid = store::insert_comment(&mut tx, id, actor.user_id, &body, now()).await?;
-    audit::record_now(
-        &mut tx,
-        Some(actor.user_id),
-        REPORT,
-        id,
-        "comment",
-        &audit::note("comment", cid),
-    )
-    .await?;
-    if model::can_write(actor, head.centre_id) {
-        if let Some(p) = head.pembina_id {
-            tell(
-                &mut tx,
-                p,
-                &["pembina"],
-                Kind::ReportCommented,
-                &head,
-                &c.profile.name,
-            )
-            .await?;
-        }
-    } else {
-        tell(
-            &mut tx,
-            head.centre_id,
-            &["pengelola"],
-            Kind::ReportCommented,
-            &head,
-            &c.profile.name,
-        )
-        .await?;
-    }
-    tx.commit().await?;
-    store::comments(db, id)
-        .await?
-        .into_iter()
-        .find(|x| x.id == cid)
-        .ok_or(AppError::NotFound)
-}
-
 // ---- Attachments --------------------------------------------------------------------
-
-/// The BLKK's manager attaches a photo or document to a report it may still change (at
-/// most [`model::MAX_ATTACHMENTS`]); see [`attachments::keep`] for what is taken.
-pub async fn attach(
-    db: &Db,
-    files: &Files,
-    actor: &Actor,
-    id: i64,
-    file_name: &str,
-    bytes: Vec<u8>,
-) -> Result<Attachment, AppError> {
-    let (head, _) = readable(db, actor, id).await?;
-    access::allow(model::can_write(actor, head.centre_id))?;
-    if !head.status.editable() {
-        return Err(AppError::invalid("status", "report_locked"));
-    }
-    let kept = attachments::keep(files, &format!("reports/{id}"), file_name, bytes).await?;
-    let saved = async {
-        let mut tx = db.begin().await?;
-        match store::status_in(&mut tx, id).await? {
-            Some(s) if s.editable() => {}
-            Some(_) => return Err(AppError::invalid("status", "report_locked")),
-            None => return Err(AppError::NotFound),
-        }
-        let aid = attachments::insert(
-            &mut tx,
-            REPORT,
-            id,
-            &kept,
-            actor.user_id,
-            model::MAX_ATTACHMENTS,
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(aid)
-    }
-    .await;
-    match saved {
-        Ok(aid) => attachments::find(db, REPORT, id, aid)
-            .await?
-            .ok_or(AppError::NotFound),
-        Err(e) => {
-            kept.discard(files).await;
-            Err(e)
-        }
-    }
-}
-
-/// The BLKK's manager removes an attachment while the report may still change.
-pub async fn detach(
-    db: &Db,
-    files: &Files,
-    actor: &Actor,
-    id: i64,
-    attachment_id: i64,
-) -> Result<(), AppError> {
-    let (head, _) = readable(db, actor, id).await?;
-    access::allow(model::can_write(actor, head.centre_id))?;
-    let mut tx = db.begin().await?;
-    if !store::status_in(&mut tx, id)
-        .await?
-        .is_some_and(ReportStatus::editable)
-    {
-        return Err(AppError::invalid("status", "report_locked"));
-    }
-    let a = attachments::remove(&mut tx, REPORT, id, attachment_id, actor.user_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    tx.commit().await?;
-    files.delete(&a.object_key).await;
-    Ok(())
-}
-
-/// An attachment's record, kind and content, for those who may read the report.
-pub async fn attachment(
-    db: &Db,
-    files: &Files,
-    actor: &Actor,
-    id: i64,
-    attachment_id: i64,
-) -> Result<(Attachment, files::Kind, Vec<u8>), AppError> {
-    readable(db, actor, id).await?;
-    let a = attachments::find(db, REPORT, id, attachment_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let (kind, bytes) = attachments::read(files, &a).await?;
-    Ok((a, kind, bytes))
-}
 
 // ---- Lists ---------------------------------------------------------------------------
 
@@ -1178,7 +1031,21 @@ pub async fn remind(db: &Db) -> Result<usize, AppError> {
 /// Reports and report types as records others refer to.
 pub fn kinds() -> Vec<records::Kind> {
     vec![
-        crate::record_kind!(REPORT, resolve_reports, readable_reports),
+        records::Kind {
+            files: Some(crate::file_rules!(
+                "reports",
+                max: model::MAX_ATTACHMENTS,
+                images_only: false,
+                may_change: files_may_change,
+                still: files_still_editable
+            )),
+            comments: Some(crate::comment_rules!(
+                "reports",
+                may_comment: may_comment,
+                tell: tell_comment
+            )),
+            ..crate::record_kind!(REPORT, resolve_reports, readable_reports)
+        },
         crate::record_kind!(
             REPORT_TYPE,
             resolve_types,
@@ -1187,6 +1054,56 @@ pub fn kinds() -> Vec<records::Kind> {
             readable_types
         ),
     ]
+}
+
+/// A report's files change with its values: by its BLKK, while it is a draft or returned.
+async fn files_may_change(db: &Db, actor: &Actor, id: i64) -> Result<(), AppError> {
+    let (head, _) = readable(db, actor, id).await?;
+    access::allow(model::can_write(actor, head.centre_id))?;
+    if !head.status.editable() {
+        return Err(AppError::invalid("status", "report_locked"));
+    }
+    Ok(())
+}
+
+/// Still a draft or returned, read under the transaction's hold (a report sent meanwhile
+/// takes no more files).
+async fn files_still_editable(tx: &mut Tx, id: i64) -> Result<(), AppError> {
+    match store::status_in(tx, id).await? {
+        Some(s) if s.editable() => Ok(()),
+        Some(_) => Err(AppError::invalid("status", "report_locked")),
+        None => Err(AppError::NotFound),
+    }
+}
+
+/// The conversation on a report: between its BLKK's manager and its pembina.
+async fn may_comment(db: &Db, actor: &Actor, id: i64) -> Result<(), AppError> {
+    let (head, _) = readable(db, actor, id).await?;
+    access::allow(model::can_comment(actor, head.centre_id, head.pembina_id))
+}
+
+/// A comment tells the other side: the pembina when the BLKK writes, else the BLKK.
+async fn tell_comment(tx: &mut Tx, actor: &Actor, id: i64) -> Result<(), AppError> {
+    let Some(head) = store::head_in(tx, id).await? else {
+        return Err(AppError::NotFound);
+    };
+    let (org, role) = if model::can_write(actor, head.centre_id) {
+        match head.pembina_id {
+            Some(p) => (p, "pembina"),
+            None => return Ok(()),
+        }
+    } else {
+        (head.centre_id, "pengelola")
+    };
+    tell(
+        tx,
+        org,
+        &[role],
+        Kind::ReportCommented,
+        &head,
+        &head.centre_name,
+    )
+    .await
 }
 
 async fn resolve_reports(db: &Db, ids: &[i64]) -> Result<Vec<records::RecordRef>, AppError> {

@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 use time::{Date, OffsetDateTime};
 
 use super::model::{
-    Audience, Comment, Indicator, Line, Narrative, ReportHead, ReportStatus, ReportType,
-    ReportTypeInput, Source, Stored,
+    Audience, Indicator, Line, Narrative, ReportHead, ReportStatus, ReportType, ReportTypeInput,
+    Source, Stored,
 };
 use super::period::Frequency;
 use crate::features::centres::store::push_scope_on;
@@ -199,6 +199,11 @@ const HEAD_SELECT: &str = "SELECT r.id, r.type_id, t.name_id AS type_name, r.cen
 
 pub async fn head(db: &Db, id: i64) -> Result<Option<ReportHead>, StoreError> {
     db.fetch_optional(Sql::new(format!("{HEAD_SELECT} WHERE r.id = $1")).arg(id))
+        .await
+}
+
+pub async fn head_in(tx: &mut Tx, id: i64) -> Result<Option<ReportHead>, StoreError> {
+    tx.fetch_optional(Sql::new(format!("{HEAD_SELECT} WHERE r.id = $1")).arg(id))
         .await
 }
 
@@ -494,39 +499,6 @@ pub async fn list(
 }
 
 // ---- Comments and attachments --------------------------------------------------------
-
-pub async fn comments(db: &Db, report_id: i64) -> Result<Vec<Comment>, StoreError> {
-    db.fetch_all(
-        Sql::new(
-            "SELECT c.id, c.report_id, c.author_id, COALESCE(u.name, '') AS author_name, \
-             COALESCE(u.role, '') AS author_role, c.body, c.created_at FROM report_comments c \
-             LEFT JOIN users u ON u.id = c.author_id WHERE c.report_id = $1 ORDER BY c.id",
-        )
-        .arg(report_id),
-    )
-    .await
-}
-
-pub async fn insert_comment(
-    tx: &mut Tx,
-    report_id: i64,
-    author: i64,
-    body: &str,
-    now: OffsetDateTime,
-) -> Result<i64, StoreError> {
-    let mut sql = Sql::insert(
-        "report_comments",
-        vec![
-            ("report_id", report_id.into()),
-            ("author_id", author.into()),
-            ("body", body.into()),
-            ("created_at", now.into()),
-        ],
-    );
-    sql.push(" RETURNING id");
-    let (id,): (i64,) = tx.fetch_one(sql).await?;
-    Ok(id)
-}
 
 /// A report's status, read inside the transaction that changes what hangs on it and held
 /// until it ends (PostgreSQL: `FOR UPDATE`; SQLite writes one at a time): a report being

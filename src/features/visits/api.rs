@@ -4,22 +4,19 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::Response;
 use serde::{Deserialize, Serialize};
 
 use super::model::{
-    ACTION, ActionRecord, ActionUpdate, FINDING, FindingRecord, NewFinding, NewVisit, Question,
-    VisitRecord, VisitUpdate,
+    ActionRecord, ActionUpdate, FindingRecord, NewFinding, NewVisit, Question, VisitRecord,
+    VisitUpdate,
 };
 use super::service;
 use crate::features::accounts::api::RequireUser;
 use crate::kernel::attachments::Attachment;
 use crate::kernel::error::AppError;
-use crate::kernel::files::UPLOAD_READ;
 use crate::kernel::web::AppState;
 use crate::kernel::web::error::ErrorBody;
-use crate::kernel::web::export;
-use crate::kernel::web::extract::{ApiJson, Path, Query, Upload};
+use crate::kernel::web::extract::{ApiJson, Path, Query};
 use crate::kernel::web::paging::{Paged, page_in_range};
 use crate::kernel::web::version::{IfMatch, Tagged, or_current};
 
@@ -180,69 +177,6 @@ pub async fn add_finding(
     Ok((StatusCode::CREATED, Json(f)))
 }
 
-/// A photo.
-#[derive(utoipa::ToSchema)]
-pub struct PhotoFile {
-    /// JPEG, PNG or WebP, recognised from the content; at most 10 MB.
-    #[schema(value_type = String, format = Binary)]
-    #[allow(dead_code)]
-    file: Vec<u8>,
-}
-
-/// Add a photo to a finding (the visiting pembina; images only, at most 10).
-#[utoipa::path(post, path = "/api/v1/findings/{id}/photos", tag = "visits",
-    operation_id = "findings_add_photo", params(("id" = i64, Path, description = "Finding id")),
-    request_body(content = PhotoFile, content_type = "multipart/form-data"),
-    security(("session" = [])),
-    responses((status = 201, body = Attachment), (status = 400, body = ErrorBody),
-        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 404, body = ErrorBody), (status = 413, body = ErrorBody),
-        (status = 415, body = ErrorBody),
-        (status = 422, description = "Field `file`: not an image, over 10 MB, one too many",
-            body = ErrorBody)))]
-pub async fn add_photo(
-    State(state): State<AppState>,
-    user: RequireUser,
-    Path(id): Path<i64>,
-    upload: Upload<UPLOAD_READ>,
-) -> Result<(StatusCode, Json<Attachment>), AppError> {
-    let a = service::add_photo(
-        &state.db,
-        &state.config.files,
-        &user.actor(),
-        id,
-        &upload.file_name,
-        upload.bytes,
-    )
-    .await?;
-    Ok((StatusCode::CREATED, Json(a)))
-}
-
-#[utoipa::path(get, path = "/api/v1/findings/{id}/photos/{attachment_id}", tag = "visits",
-    operation_id = "findings_photo",
-    params(("id" = i64, Path, description = "Finding id"),
-        ("attachment_id" = i64, Path, description = "Photo id")),
-    security(("session" = [])),
-    responses(export::StoredImage,
-        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 404, body = ErrorBody)))]
-pub async fn photo(
-    State(state): State<AppState>,
-    user: RequireUser,
-    Path((id, attachment_id)): Path<(i64, i64)>,
-) -> Result<Response, AppError> {
-    let (a, kind, bytes) = service::file(
-        &state.db,
-        &state.config.files,
-        &user.actor(),
-        FINDING,
-        id,
-        attachment_id,
-    )
-    .await?;
-    Ok(export::file(bytes, kind, &a.name))
-}
-
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 #[serde(default)]
 #[into_params(parameter_in = Query)]
@@ -316,65 +250,4 @@ pub async fn update_action(
     let saved = service::update_action(&state.db, &actor, id, &input).await;
     let current = async { Ok::<_, AppError>(service::action(&state.db, &actor, id).await?.0) };
     Ok(Json(or_current(saved, current).await?))
-}
-
-/// A document or photo showing what was done.
-#[derive(utoipa::ToSchema)]
-pub struct EvidenceUpload {
-    /// PDF, JPEG, PNG, WebP, docx or xlsx, recognised from the content; at most 10 MB.
-    #[schema(value_type = String, format = Binary)]
-    #[allow(dead_code)]
-    file: Vec<u8>,
-}
-
-/// Add evidence to an action (the BLKK's manager; at most 10 files).
-#[utoipa::path(post, path = "/api/v1/actions/{id}/evidence", tag = "visits",
-    operation_id = "actions_add_evidence", params(("id" = i64, Path, description = "Action id")),
-    request_body(content = EvidenceUpload, content_type = "multipart/form-data"),
-    security(("session" = [])),
-    responses((status = 201, body = Attachment), (status = 400, body = ErrorBody),
-        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 404, body = ErrorBody), (status = 413, body = ErrorBody),
-        (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn add_evidence(
-    State(state): State<AppState>,
-    user: RequireUser,
-    Path(id): Path<i64>,
-    upload: Upload<UPLOAD_READ>,
-) -> Result<(StatusCode, Json<Attachment>), AppError> {
-    let a = service::add_evidence(
-        &state.db,
-        &state.config.files,
-        &user.actor(),
-        id,
-        &upload.file_name,
-        upload.bytes,
-    )
-    .await?;
-    Ok((StatusCode::CREATED, Json(a)))
-}
-
-#[utoipa::path(get, path = "/api/v1/actions/{id}/evidence/{attachment_id}", tag = "visits",
-    operation_id = "actions_evidence",
-    params(("id" = i64, Path, description = "Action id"),
-        ("attachment_id" = i64, Path, description = "File id")),
-    security(("session" = [])),
-    responses(export::StoredFile,
-        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 404, body = ErrorBody)))]
-pub async fn evidence(
-    State(state): State<AppState>,
-    user: RequireUser,
-    Path((id, attachment_id)): Path<(i64, i64)>,
-) -> Result<Response, AppError> {
-    let (a, kind, bytes) = service::file(
-        &state.db,
-        &state.config.files,
-        &user.actor(),
-        ACTION,
-        id,
-        attachment_id,
-    )
-    .await?;
-    Ok(export::file(bytes, kind, &a.name))
 }

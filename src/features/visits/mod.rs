@@ -15,7 +15,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::kernel::web::AppState;
-use crate::kernel::web::extract::{upload_limit, with_upload_limit};
+use crate::kernel::web::extract::upload_limit;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -48,10 +48,6 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(api::list, api::plan))
         .routes(routes!(api::show, api::record))
         .routes(routes!(api::findings, api::add_finding))
-        .routes(with_upload_limit(routes!(api::add_photo)))
-        .routes(routes!(api::photo))
         .routes(routes!(api::open_actions))
         .routes(routes!(api::action, api::update_action))
-        .routes(with_upload_limit(routes!(api::add_evidence)))
-        .routes(routes!(api::evidence))
 }

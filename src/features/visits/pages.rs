@@ -456,10 +456,11 @@ pub async fn add_photo(
 ) -> Result<Response, AppError> {
     let actor = page.require()?;
     let saved = match upload {
-        Ok(up) => service::add_photo(
+        Ok(up) => crate::features::records::service::attach(
             &state.db,
             &state.config.files,
             &actor,
+            "findings",
             finding,
             &up.file_name,
             up.bytes,
@@ -486,11 +487,11 @@ pub async fn photo(
     Path((_id, finding, aid)): Path<(i64, i64, i64)>,
 ) -> Result<Response, AppError> {
     let actor = page.require()?;
-    let (a, kind, bytes) = service::file(
+    let (a, kind, bytes) = crate::features::records::service::file(
         &state.db,
         &state.config.files,
         &actor,
-        super::model::FINDING,
+        "findings",
         finding,
         aid,
     )
@@ -508,10 +509,11 @@ pub async fn add_evidence(
 ) -> Result<Response, AppError> {
     let actor = page.require()?;
     let saved = match upload {
-        Ok(up) => service::add_evidence(
+        Ok(up) => crate::features::records::service::attach(
             &state.db,
             &state.config.files,
             &actor,
+            "actions",
             action,
             &up.file_name,
             up.bytes,
@@ -561,11 +563,11 @@ pub async fn evidence(
     Path((_id, action, aid)): Path<(i64, i64, i64)>,
 ) -> Result<Response, AppError> {
     let actor = page.require()?;
-    let (a, kind, bytes) = service::file(
+    let (a, kind, bytes) = crate::features::records::service::file(
         &state.db,
         &state.config.files,
         &actor,
-        super::model::ACTION,
+        "actions",
         action,
         aid,
     )

@@ -18,7 +18,6 @@ use crate::kernel::attachments::{self, Attachment};
 use crate::kernel::audit;
 use crate::kernel::db::Db;
 use crate::kernel::error::AppError;
-use crate::kernel::files::{self, Files};
 use crate::kernel::time::{now, this_year, today};
 use crate::kernel::validate::check;
 use crate::kernel::web::paging::{Paged, Window};
@@ -300,65 +299,6 @@ pub async fn add_finding(
         .ok_or(AppError::NotFound)
 }
 
-/// A photo of a finding (the visiting pembina): images only.
-pub async fn add_photo(
-    db: &Db,
-    files: &Files,
-    actor: &Actor,
-    finding_id: i64,
-    file_name: &str,
-    bytes: Vec<u8>,
-) -> Result<Attachment, AppError> {
-    let f = store::finding(db, finding_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let v = visit(db, actor, f.visit_id).await?;
-    access::allow(model::can_visit(actor, Some(v.pembina_id)))?;
-    if files::Kind::sniff(&bytes).is_some_and(|k| !k.is_image()) {
-        return Err(AppError::invalid("file", "not_an_image"));
-    }
-    attachments::add(
-        db,
-        files,
-        FINDING,
-        finding_id,
-        "findings",
-        file_name,
-        bytes,
-        actor.user_id,
-        MAX_FILES,
-    )
-    .await
-}
-
-/// A finding's photo or an action's evidence, for those who may see the visit.
-pub async fn file(
-    db: &Db,
-    files: &Files,
-    actor: &Actor,
-    entity: &'static str,
-    id: i64,
-    attachment_id: i64,
-) -> Result<(Attachment, files::Kind, Vec<u8>), AppError> {
-    let visit_id = if entity == FINDING {
-        store::finding(db, id)
-            .await?
-            .ok_or(AppError::NotFound)?
-            .visit_id
-    } else {
-        store::action(db, id)
-            .await?
-            .ok_or(AppError::NotFound)?
-            .visit_id
-    };
-    visit(db, actor, visit_id).await?;
-    let a = attachments::find(db, entity, id, attachment_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let (kind, bytes) = attachments::read(files, &a).await?;
-    Ok((a, kind, bytes))
-}
-
 /// An action the actor may see, with its evidence.
 pub async fn action(
     db: &Db,
@@ -452,31 +392,6 @@ pub async fn evidence_of_visit(
         }
     }
     Ok(out)
-}
-
-/// Evidence for an action (the BLKK's manager).
-pub async fn add_evidence(
-    db: &Db,
-    files: &Files,
-    actor: &Actor,
-    id: i64,
-    file_name: &str,
-    bytes: Vec<u8>,
-) -> Result<Attachment, AppError> {
-    let (a, _) = action(db, actor, id).await?;
-    access::allow(model::can_answer(actor, a.centre_id))?;
-    attachments::add(
-        db,
-        files,
-        ACTION,
-        id,
-        "actions",
-        file_name,
-        bytes,
-        actor.user_id,
-        MAX_FILES,
-    )
-    .await
 }
 
 /// Open (or only overdue) actions in the actor's scope, the earliest due first.
@@ -591,9 +506,38 @@ pub fn answer_texts(v: &VisitRecord) -> BTreeMap<String, String> {
 pub fn kinds() -> Vec<crate::kernel::records::Kind> {
     vec![
         crate::record_kind!(VISIT, resolve_visits, readable_visits),
-        crate::record_kind!(FINDING, resolve_findings, readable_findings),
-        crate::record_kind!(ACTION, resolve_actions, readable_actions),
+        crate::kernel::records::Kind {
+            files: Some(crate::file_rules!(
+                "findings",
+                max: MAX_FILES,
+                images_only: true,
+                may_change: photos_may_change
+            )),
+            ..crate::record_kind!(FINDING, resolve_findings, readable_findings)
+        },
+        crate::kernel::records::Kind {
+            files: Some(crate::file_rules!(
+                "actions",
+                max: MAX_FILES,
+                images_only: false,
+                may_change: evidence_may_change
+            )),
+            ..crate::record_kind!(ACTION, resolve_actions, readable_actions)
+        },
     ]
+}
+
+/// A finding's photos: its visit's pembina's to add and remove.
+async fn photos_may_change(db: &Db, actor: &Actor, id: i64) -> Result<(), AppError> {
+    let f = store::finding(db, id).await?.ok_or(AppError::NotFound)?;
+    let v = visit(db, actor, f.visit_id).await?;
+    access::allow(model::can_visit(actor, Some(v.pembina_id)))
+}
+
+/// An action's evidence: its BLKK's to add and remove.
+async fn evidence_may_change(db: &Db, actor: &Actor, id: i64) -> Result<(), AppError> {
+    let (a, _) = action(db, actor, id).await?;
+    access::allow(model::can_answer(actor, a.centre_id))
 }
 
 async fn resolve_in(
