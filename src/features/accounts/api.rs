@@ -1,20 +1,17 @@
-//! `/api/v1/session`: sign in, see who is signed in, sign out; and the extractors other
-//! features' API handlers use to know who is calling.
-
-use std::convert::Infallible;
+//! `/api/v1/session`: sign in, see who is signed in, sign out.
 
 use axum::Json;
-use axum::extract::{FromRequestParts, State};
+use axum::extract::State;
 use axum::http::StatusCode;
-use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use tower_sessions::Session;
 
 use super::model::{Account, AccountPatch, AccountQuery, AccountStatus, InviteInput, TokenPurpose};
 use super::service;
-use crate::kernel::access::{Actor, Role};
+use crate::kernel::access::Role;
 use crate::kernel::error::AppError;
+use crate::kernel::web::auth::RequireUser;
 use crate::kernel::web::error::ErrorBody;
 use crate::kernel::web::extract::{ApiJson, Path, Query};
 use crate::kernel::web::paging::{Paged, page_in_range};
@@ -22,41 +19,6 @@ use crate::kernel::web::security::no_store;
 use crate::kernel::web::session::{ClientIp, end, start};
 use crate::kernel::web::version::{IfMatch, Tagged, VersionBody, or_current};
 use crate::kernel::web::{AppState, SignedIn};
-
-/// Who is calling, if anyone signed in.
-pub struct CurrentUser(pub Option<Actor>);
-
-impl<S: Send + Sync> FromRequestParts<S> for CurrentUser {
-    type Rejection = Infallible;
-
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Infallible> {
-        Ok(CurrentUser(
-            parts.extensions.get::<SignedIn>().map(|u| u.actor.clone()),
-        ))
-    }
-}
-
-/// The signed-in caller; 401 when nobody is.
-pub struct RequireUser(pub SignedIn);
-
-impl RequireUser {
-    pub fn actor(&self) -> Actor {
-        self.0.actor.clone()
-    }
-}
-
-impl<S: Send + Sync> FromRequestParts<S> for RequireUser {
-    type Rejection = AppError;
-
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, AppError> {
-        parts
-            .extensions
-            .get::<SignedIn>()
-            .cloned()
-            .map(RequireUser)
-            .ok_or(AppError::Unauthenticated)
-    }
-}
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]

@@ -7,10 +7,10 @@ use axum::http::StatusCode;
 
 use super::model::{AllocationInput, AllocationRecord, ProgramInput, ProgramRecord};
 use super::service;
-use crate::features::accounts::api::RequireUser;
 use crate::features::trainings::api::PageParam;
 use crate::kernel::error::AppError;
 use crate::kernel::web::AppState;
+use crate::kernel::web::auth::RequireUser;
 use crate::kernel::web::error::ErrorBody;
 use crate::kernel::web::extract::{ApiJson, Path, Query};
 use crate::kernel::web::openapi::Doc;

@@ -8,12 +8,12 @@ use serde_json::json;
 
 use super::model::{CentreInput, CentreRecord, DirectoryEntry, DirectoryQuery};
 use super::service::{self, CentreView};
-use crate::features::accounts::api::{CurrentUser, RequireUser};
 use crate::features::kejuruan::model::CATALOGUE;
 use crate::kernel::audit::AuditEntry;
 use crate::kernel::error::AppError;
 use crate::kernel::time::this_year;
 use crate::kernel::web::AppState;
+use crate::kernel::web::auth::{CurrentUser, RequireUser};
 use crate::kernel::web::error::ErrorBody;
 use crate::kernel::web::extract::{ApiJson, Path, Query};
 use crate::kernel::web::openapi::Doc;

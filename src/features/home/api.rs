@@ -4,9 +4,9 @@ use axum::Json;
 use axum::extract::State;
 
 use super::service;
-use crate::features::accounts::api::RequireUser;
 use crate::kernel::error::AppError;
 use crate::kernel::web::AppState;
+use crate::kernel::web::auth::RequireUser;
 use crate::kernel::web::error::ErrorBody;
 use crate::kernel::web::i18n::Lang;
 use crate::kernel::work::WorkItem;

@@ -8,9 +8,9 @@ use serde::Deserialize;
 
 use super::model::{ImportRecord, RowOutcome};
 use super::service::{self, Preview};
-use crate::features::accounts::api::RequireUser;
 use crate::kernel::error::AppError;
 use crate::kernel::web::AppState;
+use crate::kernel::web::auth::RequireUser;
 use crate::kernel::web::error::ErrorBody;
 use crate::kernel::web::extract::{Path, Query, Upload};
 use crate::kernel::web::i18n::Lang;

@@ -7,9 +7,9 @@ use serde::Deserialize;
 
 use super::model::{IncomeInput, IncomeMonth};
 use super::service::{self, IncomeYear, SelfFunding};
-use crate::features::accounts::api::RequireUser;
 use crate::kernel::error::AppError;
 use crate::kernel::web::AppState;
+use crate::kernel::web::auth::RequireUser;
 use crate::kernel::web::error::ErrorBody;
 use crate::kernel::web::extract::{ApiJson, Query};
 use crate::kernel::web::version::{IfMatch, or_current};

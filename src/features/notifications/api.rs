@@ -6,9 +6,9 @@ use axum::extract::State;
 use serde::{Deserialize, Serialize};
 
 use super::service::{self, Notification, Preferences, PreferencesInput};
-use crate::features::accounts::api::RequireUser;
 use crate::kernel::error::AppError;
 use crate::kernel::web::AppState;
+use crate::kernel::web::auth::RequireUser;
 use crate::kernel::web::error::ErrorBody;
 use crate::kernel::web::extract::{ApiJson, Query};
 use crate::kernel::web::paging::{Paged, page_in_range};

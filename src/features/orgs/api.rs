@@ -7,10 +7,10 @@ use serde::Deserialize;
 
 use super::model::{OrgFilter, OrgInput, OrgKind, OrgRecord};
 use super::service;
-use crate::features::accounts::api::RequireUser;
 use crate::kernel::audit::AuditEntry;
 use crate::kernel::error::AppError;
 use crate::kernel::web::AppState;
+use crate::kernel::web::auth::RequireUser;
 use crate::kernel::web::error::ErrorBody;
 use crate::kernel::web::extract::{ApiJson, Path, Query};
 use crate::kernel::web::openapi::Doc;

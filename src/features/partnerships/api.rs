@@ -8,11 +8,11 @@ use serde::{Deserialize, Serialize};
 
 use super::model::{ListFilter, PartnershipInput, PartnershipRealisation, PartnershipRecord};
 use super::service;
-use crate::features::accounts::api::RequireUser;
 use crate::features::trainings::api::PageParam;
 use crate::kernel::attachments::Attachment;
 use crate::kernel::error::AppError;
 use crate::kernel::web::AppState;
+use crate::kernel::web::auth::RequireUser;
 use crate::kernel::web::error::ErrorBody;
 use crate::kernel::web::extract::{ApiJson, Path, Query};
 use crate::kernel::web::openapi::Doc;

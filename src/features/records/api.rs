@@ -8,13 +8,13 @@ use axum::http::StatusCode;
 use serde::Deserialize;
 
 use super::service;
-use crate::features::accounts::api::RequireUser;
 use crate::kernel::attachments::Attachment;
 use crate::kernel::comments::Comment;
 use crate::kernel::error::AppError;
 use crate::kernel::files::UPLOAD_READ;
 use crate::kernel::records::Pickable;
 use crate::kernel::web::AppState;
+use crate::kernel::web::auth::RequireUser;
 use crate::kernel::web::error::ErrorBody;
 use crate::kernel::web::export;
 use crate::kernel::web::extract::{ApiJson, Path, Query, Upload};

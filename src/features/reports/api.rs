@@ -9,10 +9,10 @@ use serde::{Deserialize, Serialize};
 
 use super::model::{Report, ReportBody, ReportHead, ReportStatus, ReportType, ReportTypeInput};
 use super::service::{self, Allowed, Compliance, IndicatorSum, ListFilter};
-use crate::features::accounts::api::RequireUser;
 use crate::kernel::error::AppError;
 use crate::kernel::validate::FieldErrors;
 use crate::kernel::web::AppState;
+use crate::kernel::web::auth::RequireUser;
 use crate::kernel::web::error::ErrorBody;
 use crate::kernel::web::extract::{ApiJson, Path, Query};
 use crate::kernel::web::paging::{Paged, page_in_range};

@@ -13,9 +13,9 @@ use super::model::{
 };
 use super::service::GroupBy;
 use super::service::{self, Correction, MyData};
-use crate::features::accounts::api::RequireUser;
 use crate::kernel::error::AppError;
 use crate::kernel::web::AppState;
+use crate::kernel::web::auth::RequireUser;
 use crate::kernel::web::error::ErrorBody;
 use crate::kernel::web::extract::{ApiJson, Path, Query};
 use crate::kernel::web::openapi::Doc;

@@ -11,10 +11,10 @@ use super::model::{
     VisitUpdate,
 };
 use super::service;
-use crate::features::accounts::api::RequireUser;
 use crate::kernel::attachments::Attachment;
 use crate::kernel::error::AppError;
 use crate::kernel::web::AppState;
+use crate::kernel::web::auth::RequireUser;
 use crate::kernel::web::error::ErrorBody;
 use crate::kernel::web::extract::{ApiJson, Path, Query};
 use crate::kernel::web::paging::{Paged, page_in_range};

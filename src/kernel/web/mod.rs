@@ -3,6 +3,7 @@
 //! static assets. Features add routes; [`finish`] wraps them in the common layers.
 
 pub mod assets;
+pub mod auth;
 pub mod csrf;
 pub mod error;
 pub mod export;
