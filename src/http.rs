@@ -78,7 +78,7 @@ pub fn document(generated: &utoipa::openapi::OpenApi) -> serde_json::Value {
     let mut doc = Doc::new(generated);
     centres::api::document(&mut doc);
     orgs::api::document(&mut doc);
-    trainings::api::document(&mut doc);
+    trainings::document(&mut doc);
     partnerships::api::document(&mut doc);
     aid::api::document(&mut doc);
     doc.0
@@ -90,7 +90,7 @@ pub fn record_kinds() -> Vec<crate::kernel::records::Kind> {
         centres::service::kinds(),
         orgs::service::kinds(),
         accounts::service::kinds(),
-        trainings::service::kinds(),
+        trainings::kinds(),
         reports::service::kinds(),
         partnerships::service::kinds(),
         income::service::kinds(),
@@ -105,7 +105,7 @@ pub fn work_providers() -> Vec<crate::kernel::work::Provider> {
     vec![
         crate::work_provider!(reports::service::work),
         crate::work_provider!(visits::service::work),
-        crate::work_provider!(trainings::service::work),
+        crate::work_provider!(trainings::work),
         crate::work_provider!(partnerships::service::work),
         crate::work_provider!(aid::service::work),
         crate::work_provider!(accounts::service::work),

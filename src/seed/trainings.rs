@@ -12,10 +12,11 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use time::{Date, Duration};
 
-use crate::features::trainings::model::{Competence, Funding, OutcomeStatus};
-use crate::features::trainings::nik;
-use crate::features::trainings::service::{add_months, next_due, today};
-use crate::features::trainings::store::rebuild_figures;
+use crate::features::trainings::batches::model::{Competence, Funding};
+use crate::features::trainings::figures::store::rebuild_figures;
+use crate::features::trainings::tracer::model::OutcomeStatus;
+use crate::features::trainings::tracer::service::{add_months, next_due, today};
+use crate::features::trainings::trainees::nik;
 use crate::kernel::db::{Arg, Db, Dialect, Sql, StoreError, Tx};
 use crate::kernel::time::now;
 
@@ -130,7 +131,7 @@ pub async fn generate(db: &Db, seed: u64, years: i32) -> Result<TrainingSummary,
     let kejuruan: Vec<(String,)> = db
         .fetch_all(Sql::new("SELECT code FROM kejuruan ORDER BY sort"))
         .await?;
-    let schedule = crate::features::trainings::store::schedule(db).await?;
+    let schedule = crate::features::trainings::tracer::store::schedule(db).await?;
     let mut summary = TrainingSummary::default();
     if centres.is_empty() || kejuruan.is_empty() {
         return Ok(summary);

@@ -911,7 +911,7 @@ fn date(text: &str) -> time::Date {
 
 mod the_ministry_changes_the_tracer_schedule {
     use super::*;
-    use simandiri::features::trainings::service::add_months;
+    use simandiri::features::trainings::tracer::service::add_months;
     crate::on_both!(Content::Demo, |t| {
         let c = t.api_as("pengelola").await;
         let admin = t.api_as("admin").await;

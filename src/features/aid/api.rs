@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 
 use super::model::{AllocationInput, AllocationRecord, ProgramInput, ProgramRecord};
 use super::service;
-use crate::features::trainings::api::PageParam;
+use crate::features::trainings::batches::api::PageParam;
 use crate::kernel::error::AppError;
 use crate::kernel::web::AppState;
 use crate::kernel::web::auth::RequireUser;

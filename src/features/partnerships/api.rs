@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::model::{ListFilter, PartnershipInput, PartnershipRealisation, PartnershipRecord};
 use super::service;
-use crate::features::trainings::api::PageParam;
+use crate::features::trainings::batches::api::PageParam;
 use crate::kernel::attachments::Attachment;
 use crate::kernel::error::AppError;
 use crate::kernel::web::AppState;

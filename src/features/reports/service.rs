@@ -223,7 +223,7 @@ async fn computed_for(
     let p = head
         .parsed_period()
         .ok_or_else(|| AppError::internal(anyhow::anyhow!("stored period {}", head.period)))?;
-    let since = crate::features::trainings::service::add_months(p.end(), -12);
+    let since = crate::features::trainings::tracer::service::add_months(p.end(), -12);
     let figures = store::computed(db, head.centre_id, p.start(), p.end(), since).await?;
     Ok(t.input
         .indicators
