@@ -91,7 +91,7 @@ pub fn record_kinds() -> Vec<crate::kernel::records::Kind> {
         orgs::service::kinds(),
         accounts::service::kinds(),
         trainings::kinds(),
-        reports::service::kinds(),
+        reports::kinds(),
         partnerships::service::kinds(),
         income::service::kinds(),
         aid::service::kinds(),
@@ -103,7 +103,7 @@ pub fn record_kinds() -> Vec<crate::kernel::records::Kind> {
 /// Every feature's part of the work queue.
 pub fn work_providers() -> Vec<crate::kernel::work::Provider> {
     vec![
-        crate::work_provider!(reports::service::work),
+        crate::work_provider!(reports::work),
         crate::work_provider!(visits::service::work),
         crate::work_provider!(trainings::work),
         crate::work_provider!(partnerships::service::work),
@@ -180,7 +180,7 @@ pub fn workers(db: &Db, config: &WebConfig) -> anyhow::Result<Workers> {
                 tracing::warn!(error = ?e, "purging old mail failed");
             }
             // Once per user, type, period and kind: running it often adds nothing twice.
-            match reports::service::remind(&purge_db).await {
+            match reports::reminders::service::remind(&purge_db).await {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(reminders = n, "report reminders sent"),
                 Err(e) => tracing::warn!(error = ?e, "report reminders failed"),

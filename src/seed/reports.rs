@@ -4,11 +4,11 @@
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use crate::features::reports::model::{
+use crate::features::reports::period::{Frequency, Period};
+use crate::features::reports::types::model::{
     Audience, Indicator, IndicatorKind, ReportTypeInput, Source,
 };
-use crate::features::reports::period::{Frequency, Period};
-use crate::features::reports::service;
+use crate::features::reports::workflow::service;
 use crate::kernel::access::Actor;
 use crate::kernel::db::{Db, Sql, StoreError};
 use crate::kernel::time::{now, today};
@@ -228,7 +228,8 @@ pub async fn seed_types(db: &Db) -> Result<Vec<i64>, StoreError> {
             Some((id,)) => id,
             None => {
                 let mut tx = db.begin().await?;
-                let id = crate::features::reports::store::insert_type(&mut tx, &t, now()).await?;
+                let id =
+                    crate::features::reports::types::store::insert_type(&mut tx, &t, now()).await?;
                 tx.commit().await?;
                 id
             }
@@ -261,7 +262,7 @@ pub async fn demo_reports(
     if !opened.allowed.submit {
         return Ok(());
     }
-    let mut body = crate::features::reports::model::ReportBody {
+    let mut body = crate::features::reports::workflow::model::ReportBody {
         version: Some(opened.report.head.version),
         values: opened.report.values.clone(),
         ..Default::default()

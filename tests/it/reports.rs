@@ -542,7 +542,7 @@ mod report_types_are_data_checked_field_by_field {
 
 mod reminders_are_sent_once {
     use super::*;
-    use simandiri::features::reports::service::remind;
+    use simandiri::features::reports::reminders::service::remind;
 
     /// The kinds of the pengelola's notifications about the test types ("Laporan uji ...").
     async fn reminders(c: &Client) -> Vec<String> {

@@ -268,7 +268,7 @@ pub async fn self_funding(
             ));
         }
     };
-    let wanted = crate::features::reports::model::parse_scope(scope)
+    let wanted = crate::features::reports::compliance::model::parse_scope(scope)
         .ok_or_else(|| AppError::invalid("scope", "invalid_scope"))?;
     let scopes = [own, wanted];
     let rows = store::provinces(db, year, &scopes).await?;

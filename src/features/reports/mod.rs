@@ -2,56 +2,72 @@
 //! what the BLKK recorded, their workflow (draft, submitted, verified or returned,
 //! reopened) with a conversation between the BLKK and its pembina, live completeness and
 //! timeliness in every scope, and reminders.
+//!
+//! Each part is a sub-feature with its own files: `types` (report types and their
+//! indicators), `workflow` (reports: open, save, submit, verify, return, reopen, history),
+//! `compliance` (completeness and timeliness, the late list) and `reminders` (reminders,
+//! notifications, the work queue). `period` is shared. This file assembles their routes and
+//! record kinds.
 
-pub mod api;
-pub mod model;
-pub mod pages;
+pub mod compliance;
 pub mod period;
-pub mod service;
-pub mod store;
+pub mod reminders;
+pub mod types;
+pub mod workflow;
 
 use axum::Router;
 use axum::routing::{get, post};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use crate::kernel::records;
 use crate::kernel::web::AppState;
 use crate::kernel::web::extract::upload_limit;
 
+/// The report work of each user (see [`reminders::service::work`]).
+pub use reminders::service::work;
+
 pub fn routes() -> Router<AppState> {
+    use workflow::pages::report;
     Router::new()
-        .route("/reports", get(pages::index))
-        .route("/reports/open", post(pages::open))
-        .route("/reports/compliance", get(pages::compliance))
-        .route("/reports/types", get(pages::types))
-        .route("/reports/export", get(pages::export))
-        .route("/reports/{id}/summary.pdf", get(pages::summary_pdf))
-        .route("/reports/{id}", get(pages::show).post(pages::save))
-        .route("/reports/{id}/history", get(pages::history))
-        .route("/reports/{id}/history/export", get(pages::history_export))
-        .route("/reports/{id}/verify", post(pages::verify))
-        .route("/reports/{id}/return", post(pages::send_back))
-        .route("/reports/{id}/reopen", post(pages::reopen))
-        .route("/reports/{id}/comments", post(pages::comment))
+        .route("/reports", get(workflow::pages::index))
+        .route("/reports/open", post(workflow::pages::open))
+        .route("/reports/compliance", get(compliance::pages::compliance))
+        .route("/reports/types", get(types::pages::types))
+        .route("/reports/export", get(workflow::pages::export))
+        .route("/reports/{id}/summary.pdf", get(report::summary_pdf))
+        .route("/reports/{id}", get(report::show).post(report::save))
+        .route("/reports/{id}/history", get(report::history))
+        .route("/reports/{id}/history/export", get(report::history_export))
+        .route("/reports/{id}/verify", post(report::verify))
+        .route("/reports/{id}/return", post(report::send_back))
+        .route("/reports/{id}/reopen", post(report::reopen))
+        .route("/reports/{id}/comments", post(report::comment))
         .route(
             "/reports/{id}/attachments",
-            post(pages::attach).layer(upload_limit()),
+            post(report::attach).layer(upload_limit()),
         )
-        .route("/reports/{id}/attachments/{aid}", get(pages::attachment))
+        .route("/reports/{id}/attachments/{aid}", get(report::attachment))
         .route(
             "/reports/{id}/attachments/{aid}/delete",
-            post(pages::detach),
+            post(report::detach),
         )
 }
 
 pub fn api() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(api::types, api::create_type))
-        .routes(routes!(api::list, api::open))
-        .routes(routes!(api::show, api::save))
-        .routes(routes!(api::submit))
-        .routes(routes!(api::verify))
-        .routes(routes!(api::send_back))
-        .routes(routes!(api::reopen))
-        .routes(routes!(api::compliance))
+        .routes(routes!(types::api::types, types::api::create_type))
+        .routes(routes!(workflow::api::list, workflow::api::open))
+        .routes(routes!(workflow::api::show, workflow::api::save))
+        .routes(routes!(workflow::api::submit))
+        .routes(routes!(workflow::api::verify))
+        .routes(routes!(workflow::api::send_back))
+        .routes(routes!(workflow::api::reopen))
+        .routes(routes!(compliance::api::compliance))
+}
+
+/// Reports (with their files and conversation) and report types as records others refer
+/// to.
+pub fn kinds() -> Vec<records::Kind> {
+    [workflow::service::kinds(), types::service::kinds()].concat()
 }

@@ -1,8 +1,8 @@
-//! E-reporting use cases: the ministry defines report types; a BLKK opens the report of a
-//! period (prefilled from its records), saves and sends it; its pembina verifies or
-//! returns it; a verified report is reopened only with a reason. Comments, notifications
-//! (and their e-mails, queued in the same transaction), and the live compliance figures.
-//! Each checks access once, validates, and writes in one transaction with its audit entry.
+//! Report workflow use cases: a BLKK opens the report of a period (prefilled from its
+//! records), saves and sends it; its pembina verifies or returns it; a verified report is
+//! reopened only with a reason. Its history, the report lists and a BLKK's obligations.
+//! Each checks access once, validates, and writes in one transaction with its audit entry
+//! and the notifications it sends.
 
 use std::collections::BTreeMap;
 
@@ -10,83 +10,25 @@ use serde::Serialize;
 use serde_json::{Value, json};
 use time::Duration;
 
-use super::model::{
-    self, LineView, REPORT, REPORT_TYPE, Report, ReportBody, ReportHead, ReportStatus, ReportType,
-    ReportTypeInput, Stored,
-};
-use super::period::Period;
-use super::store::{self, Counts, Group, NewReport};
-pub use super::store::{Late, ListFilter};
+use super::model::{self, LineView, REPORT, Report, ReportBody, ReportHead, ReportStatus, Stored};
+pub use super::store::ListFilter;
+use super::store::{self, NewReport};
 use crate::features::centres::{self, model::CentreRecord};
-use crate::features::notifications::{
-    self,
-    service::{Kind, Notice},
-};
-use crate::kernel::access::{self, Actor, Role, Scope};
+use crate::features::notifications::service::Kind;
+use crate::features::reports::period::Period;
+use crate::features::reports::types::model::ReportType;
+use crate::features::reports::{reminders, types};
+use crate::kernel::access::{self, Actor, Scope};
 use crate::kernel::attachments::{self};
 use crate::kernel::audit;
 use crate::kernel::db::{Db, Tx};
 use crate::kernel::error::AppError;
 use crate::kernel::records;
 use crate::kernel::time::{now, today};
-use crate::kernel::validate::{FieldErrors, check};
+use crate::kernel::validate::check;
 use crate::kernel::web::paging::{Paged, Window};
-use crate::kernel::work::WorkItem;
 
 pub const PAGE_SIZE: i64 = 50;
-/// Periods shown in a compliance trend.
-pub const TREND: usize = 12;
-
-// ---- Report types --------------------------------------------------------------------
-
-/// Every report type (anyone signed in may read them).
-pub async fn types(db: &Db) -> Result<Vec<ReportType>, AppError> {
-    Ok(store::types(db).await?)
-}
-
-pub async fn report_type(db: &Db, id: i64) -> Result<ReportType, AppError> {
-    store::report_type(db, id).await?.ok_or(AppError::NotFound)
-}
-
-/// The ministry adds a report type; its indicators are data, so no new code is needed.
-pub async fn create_type(
-    db: &Db,
-    actor: &Actor,
-    input: ReportTypeInput,
-) -> Result<ReportType, AppError> {
-    access::admin(actor)?;
-    let t = input.validate().map_err(AppError::Invalid)?;
-    let mut e = FieldErrors::new();
-    if store::type_code_taken(db, &t.code).await? {
-        e.add("code", "duplicate");
-    }
-    if let Some(area) = &t.audience_area {
-        let known = crate::features::areas::store::get(db, area).await?;
-        if known.is_none_or(|a| a.level > 2) {
-            e.add("audience_area", "unknown_area");
-        }
-    }
-    if !t.audience_centres.is_empty() {
-        let active = store::active_centres(db, &t.audience_centres).await?;
-        if active.len() != t.audience_centres.len() {
-            e.add("audience_centres", "invalid_choice");
-        }
-    }
-    e.finish(()).map_err(AppError::Invalid)?;
-    let mut tx = db.begin().await?;
-    let id = store::insert_type(&mut tx, &t, now()).await?;
-    audit::record_now(
-        &mut tx,
-        Some(actor.user_id),
-        REPORT_TYPE,
-        id,
-        "create",
-        &audit::created(&audit::snapshot(&t)),
-    )
-    .await?;
-    tx.commit().await?;
-    report_type(db, id).await
-}
 
 // ---- Opening and reading a report ----------------------------------------------------
 
@@ -106,7 +48,7 @@ pub async fn open(
 ) -> Result<(i64, bool), AppError> {
     let c = centre(db, centre_id).await?;
     access::allow(model::can_write(actor, centre_id))?;
-    let t = store::report_type(db, type_id)
+    let t = types::service::stored_type(db, type_id)
         .await?
         .filter(|t| t.active)
         .ok_or_else(|| AppError::invalid("type_id", "invalid_choice"))?;
@@ -241,7 +183,7 @@ async fn computed_for(
 /// are those of its records now; a report never saved starts from them.
 pub async fn view(db: &Db, actor: &Actor, id: i64, english: bool) -> Result<Opened, AppError> {
     let (head, _) = readable(db, actor, id).await?;
-    let t = report_type(db, head.type_id).await?;
+    let t = types::service::report_type(db, head.type_id).await?;
     let (mut lines, narrative) = store::lines(db, id).await?;
     if head.status.editable() {
         let live = computed_for(db, &t, &head).await?;
@@ -338,7 +280,7 @@ pub async fn save(db: &Db, actor: &Actor, id: i64, body: &ReportBody) -> Result<
     if !head.status.editable() {
         return Err(AppError::invalid("status", "report_locked"));
     }
-    let t = report_type(db, head.type_id).await?;
+    let t = types::service::report_type(db, head.type_id).await?;
     let computed = computed_for(db, &t, &head).await?;
     let (lines, narrative) =
         model::check_body(&t.input, body, &computed, false).map_err(AppError::Invalid)?;
@@ -370,7 +312,7 @@ pub async fn submit(db: &Db, actor: &Actor, id: i64, version: Option<i64>) -> Re
     if closed(db, &head).await? {
         return Err(AppError::invalid("period", "period_closed"));
     }
-    let t = report_type(db, head.type_id).await?;
+    let t = types::service::report_type(db, head.type_id).await?;
     let (stored, narrative) = store::lines(db, id).await?;
     let computed = computed_for(db, &t, &head).await?;
     let body = ReportBody {
@@ -432,7 +374,7 @@ pub async fn submit(db: &Db, actor: &Actor, id: i64, version: Option<i64>) -> Re
     )
     .await?;
     if let Some(p) = head.pembina_id {
-        tell(
+        reminders::service::tell(
             &mut tx,
             p,
             &["pembina"],
@@ -500,7 +442,7 @@ async fn take_step(
         &changes,
     )
     .await?;
-    tell(
+    reminders::service::tell(
         &mut tx,
         head.centre_id,
         &["pengelola"],
@@ -599,7 +541,7 @@ pub async fn history(
 ) -> Result<ReportHistory, AppError> {
     let (head, _) = readable(db, actor, id).await?;
     let entries = audit::history(db, REPORT, id, 200).await?;
-    let t = report_type(db, head.type_id).await?;
+    let t = types::service::report_type(db, head.type_id).await?;
     let indicators = t
         .input
         .indicators
@@ -619,10 +561,6 @@ pub struct ReportHistory {
     pub entries: Vec<audit::AuditEntry>,
     pub indicators: Vec<(String, String)>,
 }
-
-// ---- The conversation ----------------------------------------------------------------
-
-// ---- Attachments --------------------------------------------------------------------
 
 // ---- Lists ---------------------------------------------------------------------------
 
@@ -668,7 +606,7 @@ pub async fn obligations(
     let c = centre(db, centre_id).await?;
     access::allow(centres::model::can_view(Some(actor), &c.facts()))?;
     let mut out = Vec::new();
-    for t in store::types_for(db, centre_id).await? {
+    for t in types::service::types_for(db, centre_id).await? {
         let current = Period::containing(t.input.frequency, today());
         let periods = current.last(6);
         let f = ListFilter {
@@ -693,367 +631,38 @@ pub async fn obligations(
     Ok(out)
 }
 
-// ---- Compliance ----------------------------------------------------------------------
+// ---- For the other parts of reports --------------------------------------------------
 
-/// Completeness and timeliness of one report type and period in a scope, live.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct Compliance {
-    pub type_id: i64,
-    pub period: String,
-    pub scope: String,
-    pub expected: i64,
-    pub sent: i64,
-    pub on_time: i64,
-    /// Sent over expected, percent (`null` when none is expected).
-    pub completeness: Option<f64>,
-    /// Sent by the due date over expected, percent.
-    pub timeliness: Option<f64>,
-    pub provinces: Vec<LeagueRow>,
-    pub uptp: Vec<LeagueRow>,
-    pub trend: Vec<TrendRow>,
-    /// BLKK that have not sent it (first page, in province order).
-    pub late: Vec<Late>,
-    pub late_total: i64,
-}
-
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct LeagueRow {
-    pub key: String,
-    pub name: String,
-    pub expected: i64,
-    pub sent: i64,
-    pub on_time: i64,
-    pub completeness: Option<f64>,
-    pub timeliness: Option<f64>,
-}
-
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct TrendRow {
-    pub period: String,
-    pub expected: i64,
-    pub sent: i64,
-    pub on_time: i64,
-    pub completeness: Option<f64>,
-    pub timeliness: Option<f64>,
-}
-
-fn rate(part: i64, whole: i64) -> Option<f64> {
-    (whole > 0).then(|| (1000.0 * part as f64 / whole as f64).round() / 10.0)
-}
-
-fn league_row(key: String, name: String, c: &Counts) -> LeagueRow {
-    LeagueRow {
-        key,
-        name,
-        expected: c.expected,
-        sent: c.sent,
-        on_time: c.on_time,
-        completeness: rate(c.sent, c.expected),
-        timeliness: rate(c.on_time, c.expected),
-    }
-}
-
-fn add(to: &mut Counts, c: &Counts) {
-    to.expected += c.expected;
-    to.sent += c.sent;
-    to.on_time += c.on_time;
-}
-
-/// The totals and the two league tables (best completeness first) from the counts by
-/// province and UPTP.
-fn fold(groups: &[Group]) -> (Counts, Vec<LeagueRow>, Vec<LeagueRow>) {
-    use std::collections::BTreeMap;
-    let mut total = Counts::default();
-    let mut provinces: BTreeMap<&str, (&str, Counts)> = BTreeMap::new();
-    let mut uptp: BTreeMap<i64, (&str, Counts)> = BTreeMap::new();
-    for g in groups {
-        add(&mut total, &g.counts);
-        let p = provinces
-            .entry(&g.province_code)
-            .or_insert((&g.province_name, Counts::default()));
-        add(&mut p.1, &g.counts);
-        if let Some(id) = g.pembina_id {
-            let u = uptp
-                .entry(id)
-                .or_insert((g.pembina_name.as_deref().unwrap_or(""), Counts::default()));
-            add(&mut u.1, &g.counts);
-        }
-    }
-    let best_first = |mut rows: Vec<LeagueRow>| {
-        rows.sort_by(|a, b| {
-            b.completeness
-                .partial_cmp(&a.completeness)
-                .unwrap_or(std::cmp::Ordering::Equal)
-                .then_with(|| a.key.cmp(&b.key))
-        });
-        rows
-    };
-    let provinces = provinces
-        .into_iter()
-        .map(|(k, (n, c))| league_row(k.to_owned(), n.to_owned(), &c))
-        .collect();
-    let uptp = uptp
-        .into_iter()
-        .map(|(k, (n, c))| league_row(k.to_string(), n.to_owned(), &c))
-        .collect();
-    (total, best_first(provinces), best_first(uptp))
-}
-
-/// The period a compliance view shows by default: the latest one already due.
-pub fn default_period(t: &ReportType) -> Period {
-    let mut p = Period::containing(t.input.frequency, today()).previous();
-    while p.due(t.input.due_day) > today() {
-        p = p.previous();
-    }
-    p
-}
-
-pub async fn compliance(
+/// Reports in `scope`, newest period first, and how many match (the caller checks access).
+pub(crate) async fn heads(
     db: &Db,
-    actor: &Actor,
-    type_id: i64,
-    period: Option<&str>,
-    scope: &str,
-    late_page: i64,
-) -> Result<Compliance, AppError> {
-    let own = actor.centre_scope();
-    access::allow(own != Scope::Nothing)?;
-    let t = store::report_type(db, type_id)
-        .await?
-        .ok_or_else(|| AppError::invalid("type", "invalid_choice"))?;
-    let p = match period.map(str::trim).filter(|p| !p.is_empty()) {
-        Some(text) => Period::parse(text)
-            .filter(|p| p.frequency == t.input.frequency)
-            .ok_or_else(|| AppError::invalid("period", "invalid_period"))?,
-        None => default_period(&t),
-    };
-    let wanted =
-        model::parse_scope(scope).ok_or_else(|| AppError::invalid("scope", "invalid_scope"))?;
-    let scopes = [own, wanted];
-    let text = p.to_string();
-    let groups = store::groups(db, &t, &text, &scopes).await?;
-    let (
-        Counts {
-            expected,
-            sent,
-            on_time,
-        },
-        provinces,
-        uptp,
-    ) = fold(&groups);
-    let periods: Vec<String> = p.last(TREND).iter().map(Period::to_string).collect();
-    let sent_by = store::trend(db, &t, &periods, &scopes).await?;
-    let trend = periods
-        .iter()
-        .map(|period| {
-            let (s, o) = sent_by
-                .iter()
-                .find(|(q, _, _)| q == period)
-                .map_or((0, 0), |(_, s, o)| (*s, *o));
-            TrendRow {
-                period: period.clone(),
-                expected,
-                sent: s,
-                on_time: o,
-                completeness: rate(s, expected),
-                timeliness: rate(o, expected),
-            }
-        })
-        .collect();
-    let w = Window::new(late_page, PAGE_SIZE);
-    // Not sent: none started, a draft, or returned.
-    let late_total = expected - sent;
-    let late = store::late(db, &t, &text, &scopes, w.size, w.offset()).await?;
-    Ok(Compliance {
-        type_id,
-        period: text,
-        scope: if scope.trim().is_empty() {
-            "nation".to_owned()
-        } else {
-            scope.trim().to_owned()
-        },
-        expected,
-        sent,
-        on_time,
-        completeness: rate(sent, expected),
-        timeliness: rate(on_time, expected),
-        provinces,
-        uptp,
-        trend,
-        late,
-        late_total,
-    })
-}
-
-/// An indicator summed over the sent reports of a type in a scope, for a period: its own
-/// periods, or the periods of the type inside a longer one (the months of `2025-S1`).
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct IndicatorSum {
-    pub code: String,
-    pub period: String,
-    pub scope: String,
-    pub total: i64,
-    pub reports: i64,
-    pub mean: Option<f64>,
-}
-
-pub async fn indicator_sum(
-    db: &Db,
-    actor: &Actor,
-    type_id: i64,
-    code: &str,
-    period: &str,
-    scope: &str,
-) -> Result<IndicatorSum, AppError> {
-    let own = actor.centre_scope();
-    access::allow(own != Scope::Nothing)?;
-    let t = report_type(db, type_id).await?;
-    let i = t
-        .input
-        .indicator(code)
-        .filter(|i| {
-            !matches!(
-                i.kind,
-                model::IndicatorKind::Text | model::IndicatorKind::Choice
-            )
-        })
-        .ok_or_else(|| AppError::invalid("indicator", "invalid_choice"))?;
-    let p = Period::parse(period)
-        .filter(|p| p.frequency.months() >= t.input.frequency.months())
-        .ok_or_else(|| AppError::invalid("period", "invalid_period"))?;
-    let wanted =
-        model::parse_scope(scope).ok_or_else(|| AppError::invalid("scope", "invalid_scope"))?;
-    let periods: Vec<String> = p
-        .parts(t.input.frequency)
-        .iter()
-        .map(Period::to_string)
-        .collect();
-    let (total, reports) = store::indicator_sum(db, &t, code, &periods, &[own, wanted]).await?;
-    let scale = if i.kind == model::IndicatorKind::Percent {
-        100.0
-    } else {
-        1.0
-    };
-    Ok(IndicatorSum {
-        code: code.to_owned(),
-        period: p.to_string(),
-        scope: scope.to_owned(),
-        total: if i.kind == model::IndicatorKind::Percent {
-            0
-        } else {
-            total
-        },
-        reports,
-        mean: (reports > 0)
-            .then(|| (total as f64 / reports as f64 / scale * 100.0).round() / 100.0),
-    })
-}
-
-// ---- Notifications -------------------------------------------------------------------
-
-/// Tells the users of `org` with `roles` about a step of a report, in its transaction.
-async fn tell(
-    tx: &mut Tx,
-    org: i64,
-    roles: &[&str],
-    kind: Kind,
-    head: &ReportHead,
-    centre_name: &str,
-) -> Result<(), AppError> {
-    notifications::service::tell(
-        tx,
-        org,
-        roles,
-        &Notice {
-            kind,
-            entity: REPORT,
-            entity_id: head.id,
-            link: &format!("/reports/{}", head.id),
-            reference: "",
-            text: &format!("{} {} · {}", head.type_name, head.period, centre_name),
-        },
-    )
-    .await?;
-    Ok(())
-}
-
-/// The daily reminders: to the managers of every expected BLKK that has not sent a report
-/// due within three days (`report_due_soon`), or overdue while late reports are still taken
-/// (`report_overdue`); each once per user, report type, period and kind. Answers how many.
-pub async fn remind(db: &Db) -> Result<usize, AppError> {
-    let day = today();
-    let mut added = 0;
-    for t in store::types(db).await?.into_iter().filter(|t| t.active) {
-        let current = Period::containing(t.input.frequency, day);
-        for p in current.last(3) {
-            let due = p.due(t.input.due_day);
-            let closes = due + Duration::days(t.input.grace_days);
-            let kind = if day <= due && due - day <= Duration::days(3) {
-                Kind::ReportDueSoon
-            } else if day > due && day <= closes {
-                Kind::ReportOverdue
-            } else {
-                continue;
-            };
-            let text = format!("{} {p}, batas {due}", t.input.name_id);
-            let unsent = store::unsent(db, &t, &p.to_string()).await?;
-            for chunk in unsent.chunks(200) {
-                let mut tx = db.begin().await?;
-                for (centre_id, report_id) in chunk {
-                    // About the type's period for the BLKK, whether its report was opened.
-                    let reference = format!("{p}:{centre_id}");
-                    let link = report_id
-                        .map_or_else(|| "/reports".to_owned(), |r| format!("/reports/{r}"));
-                    added += notifications::service::tell(
-                        &mut tx,
-                        *centre_id,
-                        &["pengelola"],
-                        &Notice {
-                            kind,
-                            entity: REPORT_TYPE,
-                            entity_id: t.id,
-                            link: &link,
-                            reference: &reference,
-                            text: &text,
-                        },
-                    )
-                    .await?;
-                }
-                tx.commit().await?;
-            }
-        }
-    }
-    Ok(added)
+    f: &ListFilter,
+    scope: &Scope,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<ReportHead>, i64), AppError> {
+    Ok(store::list(db, f, scope, limit, offset).await?)
 }
 
 // ---- The record kinds ----------------------------------------------------------------
 
-/// Reports and report types as records others refer to.
+/// Reports as records others refer to, with their files and their conversation.
 pub fn kinds() -> Vec<records::Kind> {
-    vec![
-        records::Kind {
-            files: Some(crate::file_rules!(
-                "reports",
-                max: model::MAX_ATTACHMENTS,
-                images_only: false,
-                may_change: files_may_change,
-                still: files_still_editable
-            )),
-            comments: Some(crate::comment_rules!(
-                "reports",
-                may_comment: may_comment,
-                tell: tell_comment
-            )),
-            ..crate::record_kind!(REPORT, resolve_reports, readable_reports)
-        },
-        crate::record_kind!(
-            REPORT_TYPE,
-            resolve_types,
-            readable_types,
-            pick_types,
-            readable_types
-        ),
-    ]
+    vec![records::Kind {
+        files: Some(crate::file_rules!(
+            "reports",
+            max: model::MAX_ATTACHMENTS,
+            images_only: false,
+            may_change: files_may_change,
+            still: files_still_editable
+        )),
+        comments: Some(crate::comment_rules!(
+            "reports",
+            may_comment: may_comment,
+            tell: tell_comment
+        )),
+        ..crate::record_kind!(REPORT, resolve_reports, readable_reports)
+    }]
 }
 
 /// A report's files change with its values: by its BLKK, while it is a draft or returned.
@@ -1095,7 +704,7 @@ async fn tell_comment(tx: &mut Tx, actor: &Actor, id: i64) -> Result<(), AppErro
     } else {
         (head.centre_id, "pengelola")
     };
-    tell(
+    reminders::service::tell(
         tx,
         org,
         &[role],
@@ -1106,155 +715,14 @@ async fn tell_comment(tx: &mut Tx, actor: &Actor, id: i64) -> Result<(), AppErro
     .await
 }
 
-async fn resolve_reports(db: &Db, ids: &[i64]) -> Result<Vec<records::RecordRef>, AppError> {
+pub(crate) async fn resolve_reports(
+    db: &Db,
+    ids: &[i64],
+) -> Result<Vec<records::RecordRef>, AppError> {
     let rows = store::names(db, ids).await?;
     Ok(records::named(REPORT, rows, |id| format!("/reports/{id}")))
 }
 
 async fn readable_reports(db: &Db, actor: &Actor, ids: &[i64]) -> Result<Vec<i64>, AppError> {
     Ok(records::each_readable(ids, |id| readable(db, actor, id)).await)
-}
-
-async fn resolve_types(db: &Db, ids: &[i64]) -> Result<Vec<records::RecordRef>, AppError> {
-    let rows = store::type_names(db, ids).await?;
-    Ok(records::named(REPORT_TYPE, rows, |_| {
-        "/reports/types".to_owned()
-    }))
-}
-
-async fn readable_types(db: &Db, _actor: &Actor, ids: &[i64]) -> Result<Vec<i64>, AppError> {
-    Ok(store::type_names(db, ids)
-        .await?
-        .into_iter()
-        .map(|(id, _)| id)
-        .collect())
-}
-
-/// Report types by name or code (a short list, read whole).
-async fn pick_types(
-    db: &Db,
-    _actor: &Actor,
-    q: &str,
-    limit: i64,
-) -> Result<Vec<records::Pickable>, AppError> {
-    let q = q.to_lowercase();
-    Ok(types(db)
-        .await?
-        .into_iter()
-        .filter(|t| {
-            q.is_empty()
-                || t.input.code.to_lowercase().contains(&q)
-                || t.input.name_id.to_lowercase().contains(&q)
-                || t.input.name_en.to_lowercase().contains(&q)
-        })
-        .take(usize::try_from(limit).unwrap_or(0))
-        .map(|t| records::Pickable {
-            id: t.id,
-            name: t.input.name_id,
-            detail: t.input.code,
-        })
-        .collect())
-}
-
-// ---- The work queue ------------------------------------------------------------------
-
-/// The latest period of a type whose due date has passed by `day`.
-fn last_due(t: &ReportType, day: time::Date) -> Period {
-    let current = Period::containing(t.input.frequency, day);
-    if current.due(t.input.due_day) < day {
-        current
-    } else {
-        current.previous()
-    }
-}
-
-/// The report work of the actor: a BLKK's reports due (within two weeks), overdue or
-/// returned; a pembina's reports to verify; and for everyone overseeing BLKK, those in
-/// their scope that have not sent the last period due.
-pub async fn work(db: &Db, actor: &Actor) -> Result<Vec<WorkItem>, AppError> {
-    let day = today();
-    let mut out = Vec::new();
-    if let (Role::Pengelola, Some(centre)) = (actor.role, actor.org_id) {
-        for t in store::types_for(db, centre).await? {
-            let f = ListFilter {
-                centre: Some(centre),
-                type_id: Some(t.id),
-                ..Default::default()
-            };
-            let (heads, _) = store::list(db, &f, &Scope::Centre(centre), 6, 0).await?;
-            for p in Period::containing(t.input.frequency, day).last(3) {
-                let due = p.due(t.input.due_day);
-                let closes = due + Duration::days(t.input.grace_days);
-                let head = heads.iter().find(|h| h.period == p.to_string());
-                let item = match head {
-                    Some(h) if h.status == ReportStatus::Returned => {
-                        let named = resolve_reports(db, &[h.id]).await?;
-                        named
-                            .into_iter()
-                            .next()
-                            .map(|r| WorkItem::about("report_returned", r).due(closes, day))
-                    }
-                    Some(h) if !h.status.editable() => None,
-                    _ if day > closes || due - day > Duration::days(14) => None,
-                    Some(h) => resolve_reports(db, &[h.id])
-                        .await?
-                        .into_iter()
-                        .next()
-                        .map(|r| WorkItem::about("report_due", r).due(due, day)),
-                    None => Some(WorkItem {
-                        record: Some(records::RecordRef {
-                            entity: REPORT_TYPE.to_owned(),
-                            id: t.id,
-                            name: format!("{} {p}", t.input.name_id),
-                            href: "/reports".to_owned(),
-                        }),
-                        ..WorkItem::new("report_due", 1, "/reports").due(due, day)
-                    }),
-                };
-                out.extend(item);
-            }
-        }
-        return Ok(out);
-    }
-    if let (Role::Pembina, Some(uptp)) = (actor.role, actor.org_id) {
-        out.push(WorkItem::new(
-            "report_to_verify",
-            store::to_verify(db, uptp).await?,
-            "/reports?status=submitted",
-        ));
-    }
-    let scope = actor.centre_scope();
-    if matches!(
-        scope,
-        Scope::All | Scope::Pembina(_) | Scope::Region(_) | Scope::Forum(_)
-    ) {
-        let scope_param = match &scope {
-            Scope::Pembina(id) => format!("uptp:{id}"),
-            Scope::Forum(id) => format!("forum:{id}"),
-            Scope::Region(a) if a.len() == 2 => format!("province:{a}"),
-            Scope::Region(a) => format!("regency:{a}"),
-            _ => "nation".to_owned(),
-        };
-        for t in store::types(db).await?.into_iter().filter(|t| t.active) {
-            let p = last_due(&t, day);
-            let (_, unsent) = store::unsent_count(db, &t, &p.to_string(), &scope).await?;
-            let mut item = WorkItem::new(
-                "report_late",
-                unsent,
-                format!(
-                    "/reports/compliance?type={}&period={p}&scope={scope_param}",
-                    t.id
-                ),
-            )
-            .due(p.due(t.input.due_day), day);
-            item.record = Some(records::RecordRef {
-                entity: REPORT_TYPE.to_owned(),
-                id: t.id,
-                name: format!("{} {p}", t.input.name_id),
-                href: item.href.clone(),
-            });
-            out.push(item);
-        }
-    }
-    Ok(out)
 }

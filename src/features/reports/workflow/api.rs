@@ -1,14 +1,12 @@
-//! `/api/v1/report-types`, `/api/v1/reports`, `/api/v1/compliance` and
-//! `/api/v1/notifications`: report types, reports and their workflow, the conversation,
-//! live completeness and timeliness, and each user's notifications.
+//! `/api/v1/reports`: reports and their workflow.
 
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 
-use super::model::{Report, ReportBody, ReportHead, ReportStatus, ReportType, ReportTypeInput};
-use super::service::{self, Allowed, Compliance, IndicatorSum, ListFilter};
+use super::model::{Report, ReportBody, ReportHead, ReportStatus};
+use super::service::{self, Allowed, ListFilter};
 use crate::kernel::error::AppError;
 use crate::kernel::validate::FieldErrors;
 use crate::kernel::web::AppState;
@@ -17,38 +15,6 @@ use crate::kernel::web::error::ErrorBody;
 use crate::kernel::web::extract::{ApiJson, Path, Query};
 use crate::kernel::web::paging::{Paged, page_in_range};
 use crate::kernel::web::version::{IfMatch, Tagged, or_current};
-
-/// Every report type with its indicators.
-#[utoipa::path(get, path = "/api/v1/report-types", tag = "reports",
-    operation_id = "report_types_list", security(("session" = [])),
-    responses((status = 200, description = "The report types", body = Vec<ReportType>),
-        (status = 401, body = ErrorBody)))]
-pub async fn types(
-    State(state): State<AppState>,
-    _user: RequireUser,
-) -> Result<Json<Vec<ReportType>>, AppError> {
-    Ok(Json(service::types(&state.db).await?))
-}
-
-/// Define a report type (ministry admin). Its indicators are data: a new type or indicator
-/// needs no new code.
-#[utoipa::path(post, path = "/api/v1/report-types", tag = "reports",
-    operation_id = "report_types_create", request_body = ReportTypeInput,
-    security(("session" = [])),
-    responses((status = 201, description = "Created", body = ReportType),
-        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 413, body = ErrorBody),
-        (status = 415, body = ErrorBody),
-        (status = 422, description = "Invalid fields (`indicators.<n>.<field>` for an \
-            indicator)", body = ErrorBody)))]
-pub async fn create_type(
-    State(state): State<AppState>,
-    user: RequireUser,
-    ApiJson(input): ApiJson<ReportTypeInput>,
-) -> Result<(StatusCode, Json<ReportType>), AppError> {
-    let t = service::create_type(&state.db, &user.actor(), input).await?;
-    Ok((StatusCode::CREATED, Json(t)))
-}
 
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 #[serde(default)]
@@ -88,7 +54,7 @@ pub async fn list(
     let mut e = FieldErrors::new();
     let period = q.period.as_deref().map(str::trim).filter(|p| !p.is_empty());
     if let Some(p) = period
-        && super::period::Period::parse(p).is_none()
+        && crate::features::reports::period::Period::parse(p).is_none()
     {
         e.add("period", "invalid_period");
     }
@@ -349,83 +315,4 @@ pub async fn reopen(
     let stepped = service::reopen(&state.db, &actor, id, version, &b.comment).await;
     or_current(stepped, answer(&state, &actor, id)).await?;
     Ok(Tagged(answer(&state, &actor, id).await?))
-}
-
-#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
-#[serde(default)]
-#[into_params(parameter_in = Query)]
-pub struct ComplianceParams {
-    /// A report type id.
-    #[serde(
-        rename = "type",
-        deserialize_with = "crate::kernel::validate::whole_number"
-    )]
-    #[param(rename = "type", minimum = 1)]
-    pub type_id: Option<i64>,
-    /// The period (default: the latest one already due).
-    pub period: Option<String>,
-    /// `nation` (default), `province:32`, `regency:32.04`, `uptp:12` or `forum:40`;
-    /// always within the caller's own scope.
-    pub scope: Option<String>,
-    /// An indicator code: also sum it over the scope and period.
-    pub indicator: Option<String>,
-    /// Page of the late list.
-    #[serde(deserialize_with = "crate::kernel::validate::whole_number")]
-    #[param(minimum = 1, maximum = 100000)]
-    pub page: Option<i64>,
-}
-
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct ComplianceAnswer {
-    #[serde(flatten)]
-    pub compliance: Compliance,
-    /// With `indicator`: its total and mean over the sent reports.
-    pub indicator: Option<IndicatorSum>,
-}
-
-/// Completeness (sent / expected) and timeliness (sent by the due date / expected) of a
-/// report type for a period and scope, live: a league table of provinces and UPTP, the
-/// last 12 periods, and the BLKK that have not sent it.
-#[utoipa::path(get, path = "/api/v1/compliance", tag = "reports", operation_id = "compliance",
-    params(ComplianceParams), security(("session" = [])),
-    responses((status = 200, body = ComplianceAnswer), (status = 400, body = ErrorBody),
-        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 422, description = "An unknown type, period or scope", body = ErrorBody)))]
-pub async fn compliance(
-    State(state): State<AppState>,
-    user: RequireUser,
-    Query(q): Query<ComplianceParams>,
-) -> Result<Json<ComplianceAnswer>, AppError> {
-    let actor = user.actor();
-    let page = page_in_range(q.page)?;
-    let type_id = q
-        .type_id
-        .filter(|t| *t > 0)
-        .ok_or_else(|| AppError::invalid("type", "required"))?;
-    let scope = q.scope.unwrap_or_default();
-    let compliance = service::compliance(
-        &state.db,
-        &actor,
-        type_id,
-        q.period.as_deref(),
-        &scope,
-        page,
-    )
-    .await?;
-    let indicator = match q
-        .indicator
-        .as_deref()
-        .map(str::trim)
-        .filter(|i| !i.is_empty())
-    {
-        Some(code) => Some(
-            service::indicator_sum(&state.db, &actor, type_id, code, &compliance.period, &scope)
-                .await?,
-        ),
-        None => None,
-    };
-    Ok(Json(ComplianceAnswer {
-        compliance,
-        indicator,
-    }))
 }

@@ -1,196 +1,15 @@
-//! Reports in the database: report types, reports and their values, versions, comments,
-//! attachments, notifications, the figures reports are prefilled from, and the compliance
-//! counts (by index: each reads at most one row per BLKK of the scope and period).
+//! Reports in the database: their values and narrative, status, versions, the list, and
+//! the figures a report is prefilled from.
 
 use std::collections::BTreeMap;
 
 use time::{Date, OffsetDateTime};
 
-use super::model::{
-    Audience, Indicator, Line, Narrative, ReportHead, ReportStatus, ReportType, ReportTypeInput,
-    Source, Stored,
-};
-use super::period::Frequency;
+use super::model::{Line, Narrative, ReportHead, ReportStatus, Stored};
 use crate::features::centres::store::push_scope_on;
+use crate::features::reports::types::model::Source;
 use crate::kernel::access::Scope;
 use crate::kernel::db::{Arg, Db, Dialect, Sql, StoreError, Tx};
-
-// ---- Report types --------------------------------------------------------------------
-
-#[derive(sqlx::FromRow)]
-struct TypeRow {
-    id: i64,
-    code: String,
-    name_id: String,
-    name_en: String,
-    frequency: Frequency,
-    due_day: i64,
-    grace_days: i64,
-    audience: Audience,
-    audience_year: Option<i64>,
-    audience_area: Option<String>,
-    indicators: String,
-    active: bool,
-}
-
-const TYPE_SELECT: &str = "SELECT id, code, name_id, name_en, frequency, due_day, grace_days, \
-    audience, audience_year, audience_area, indicators, active FROM report_types";
-
-async fn with_centres(db: &Db, r: TypeRow) -> Result<ReportType, StoreError> {
-    let indicators: Vec<Indicator> = serde_json::from_str(&r.indicators)
-        .map_err(|e| StoreError::Data(format!("report_types.indicators: {e}")))?;
-    let centres: Vec<(i64,)> = if r.audience == Audience::Daftar {
-        db.fetch_all(
-            Sql::new(
-                "SELECT centre_id FROM report_type_centres WHERE type_id = $1 ORDER BY centre_id",
-            )
-            .arg(r.id),
-        )
-        .await?
-    } else {
-        Vec::new()
-    };
-    Ok(ReportType {
-        id: r.id,
-        active: r.active,
-        input: ReportTypeInput {
-            code: r.code,
-            name_id: r.name_id,
-            name_en: r.name_en,
-            frequency: r.frequency,
-            due_day: r.due_day,
-            grace_days: r.grace_days,
-            audience: r.audience,
-            audience_year: r.audience_year,
-            audience_area: r.audience_area,
-            audience_centres: centres.into_iter().map(|(c,)| c).collect(),
-            indicators,
-        },
-    })
-}
-
-pub async fn types(db: &Db) -> Result<Vec<ReportType>, StoreError> {
-    let rows: Vec<TypeRow> = db
-        .fetch_all(Sql::new(format!("{TYPE_SELECT} ORDER BY id")))
-        .await?;
-    let mut out = Vec::with_capacity(rows.len());
-    for r in rows {
-        out.push(with_centres(db, r).await?);
-    }
-    Ok(out)
-}
-
-pub async fn report_type(db: &Db, id: i64) -> Result<Option<ReportType>, StoreError> {
-    match db
-        .fetch_optional::<TypeRow>(Sql::new(format!("{TYPE_SELECT} WHERE id = $1")).arg(id))
-        .await?
-    {
-        Some(r) => Ok(Some(with_centres(db, r).await?)),
-        None => Ok(None),
-    }
-}
-
-pub async fn type_code_taken(db: &Db, code: &str) -> Result<bool, StoreError> {
-    let n: Option<(i64,)> = db
-        .fetch_optional(Sql::new("SELECT id FROM report_types WHERE code = $1").arg(code))
-        .await?;
-    Ok(n.is_some())
-}
-
-pub async fn insert_type(
-    tx: &mut Tx,
-    t: &ReportTypeInput,
-    now: OffsetDateTime,
-) -> Result<i64, StoreError> {
-    let indicators = serde_json::to_string(&t.indicators)
-        .map_err(|e| StoreError::Data(format!("indicators: {e}")))?;
-    let mut sql = Sql::insert(
-        "report_types",
-        vec![
-            ("code", t.code.as_str().into()),
-            ("name_id", t.name_id.as_str().into()),
-            ("name_en", t.name_en.as_str().into()),
-            ("frequency", t.frequency.as_str().into()),
-            ("due_day", t.due_day.into()),
-            ("grace_days", t.grace_days.into()),
-            ("audience", t.audience.as_str().into()),
-            ("audience_year", t.audience_year.into()),
-            ("audience_area", t.audience_area.as_deref().into()),
-            ("indicators", indicators.as_str().into()),
-            ("created_at", now.into()),
-        ],
-    );
-    sql.push(" RETURNING id");
-    let (id,): (i64,) = tx.fetch_one(sql).await?;
-    if !t.audience_centres.is_empty() {
-        let mut sql = Sql::new("INSERT INTO report_type_centres (type_id, centre_id) VALUES ");
-        sql.push_rows(
-            t.audience_centres
-                .iter()
-                .map(|c| [Arg::from(id), Arg::from(*c)]),
-        );
-        tx.execute(sql).await?;
-    }
-    Ok(id)
-}
-
-/// The active BLKK among `ids` (to check an explicit audience).
-pub async fn active_centres(db: &Db, ids: &[i64]) -> Result<Vec<i64>, StoreError> {
-    let mut sql = Sql::new("SELECT org_id FROM centres WHERE status = 'aktif' AND org_id IN ");
-    sql.push_list(ids.iter().copied());
-    let rows: Vec<(i64,)> = db.fetch_all(sql).await?;
-    Ok(rows.into_iter().map(|(id,)| id).collect())
-}
-
-// ---- Who must report -----------------------------------------------------------------
-
-/// ` AND ...` limiting centres `c` to the type's audience: active BLKK, and its cohort,
-/// region or list.
-fn push_audience(sql: &mut Sql, t: &ReportType) {
-    sql.push(" AND c.status = 'aktif'");
-    match t.input.audience {
-        Audience::Semua => {}
-        Audience::Angkatan => {
-            sql.push(" AND c.aid_year = ")
-                .push_bind(t.input.audience_year.unwrap_or(0));
-        }
-        Audience::Wilayah => {
-            let area = t.input.audience_area.clone().unwrap_or_default();
-            sql.push(" AND (c.province_code = ")
-                .push_bind(area.as_str())
-                .push(" OR c.regency_code = ")
-                .push_bind(area.as_str())
-                .push(")");
-        }
-        Audience::Daftar => {
-            sql.push(" AND c.org_id IN (SELECT a.centre_id FROM report_type_centres a WHERE a.type_id = ")
-                .push_bind(t.id)
-                .push(")");
-        }
-    }
-}
-
-fn push_scopes(sql: &mut Sql, scopes: &[Scope]) {
-    for s in scopes {
-        push_scope_on(sql, s, "c.org_id", "c.province_code", "c.regency_code");
-    }
-}
-
-/// The report types a BLKK must send (active ones whose audience includes it).
-pub async fn types_for(db: &Db, centre_id: i64) -> Result<Vec<ReportType>, StoreError> {
-    let mut out = Vec::new();
-    for t in types(db).await?.into_iter().filter(|t| t.active) {
-        let mut sql = Sql::new("SELECT c.org_id FROM centres c WHERE c.org_id = ");
-        sql.push_bind(centre_id);
-        push_audience(&mut sql, &t);
-        if db.fetch_optional::<(i64,)>(sql).await?.is_some() {
-            out.push(t);
-        }
-    }
-    Ok(out)
-}
-
-// ---- Reports -------------------------------------------------------------------------
 
 const HEAD_SELECT: &str = "SELECT r.id, r.type_id, t.name_id AS type_name, r.centre_id, \
     o.name AS centre_name, r.period, r.due_date, r.closes_date, r.status, r.version, \
@@ -445,6 +264,14 @@ pub async fn versions(db: &Db, id: i64) -> Result<i64, StoreError> {
     Ok(n)
 }
 
+/// Whether a report was reopened (it may then be sent after its period closed).
+pub async fn reopened(db: &Db, id: i64) -> Result<bool, StoreError> {
+    let (r,): (bool,) = db
+        .fetch_one(Sql::new("SELECT reopened FROM reports WHERE id = $1").arg(id))
+        .await?;
+    Ok(r)
+}
+
 /// Filters of the report list.
 #[derive(Debug, Clone, Default)]
 pub struct ListFilter {
@@ -496,6 +323,19 @@ pub async fn list(
         .push(" OFFSET ")
         .push_bind(offset);
     Ok((db.fetch_all(sql).await?, total))
+}
+
+/// `(id, "type period · BLKK")` of those of `ids` that exist.
+pub async fn names(db: &Db, ids: &[i64]) -> Result<Vec<(i64, String)>, StoreError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut sql = Sql::new(
+        "SELECT r.id, t.name_id || ' ' || r.period || ' · ' || o.name FROM reports r \
+         JOIN report_types t ON t.id = r.type_id JOIN orgs o ON o.id = r.centre_id WHERE r.id IN ",
+    );
+    sql.push_list(ids.iter().copied());
+    db.fetch_all(sql).await
 }
 
 // ---- Comments and attachments --------------------------------------------------------
@@ -671,230 +511,4 @@ pub async fn computed(
         .await?;
     out.insert(Source::OpenActions, open);
     Ok(out)
-}
-
-// ---- Compliance ----------------------------------------------------------------------
-
-/// Expected, sent and on-time reports of a type and period.
-#[derive(Debug, Clone, Default, PartialEq, Eq, sqlx::FromRow)]
-pub struct Counts {
-    pub expected: i64,
-    pub sent: i64,
-    pub on_time: i64,
-}
-
-/// Expected, sent and on-time reports of one province and UPTP pair (a BLKK without a
-/// pembina has none), with their names: folded into the totals and both league tables.
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
-pub struct Group {
-    pub province_code: String,
-    pub province_name: String,
-    pub pembina_id: Option<i64>,
-    pub pembina_name: Option<String>,
-    #[sqlx(flatten)]
-    pub counts: Counts,
-}
-
-const COUNTS: &str = "CAST(COUNT(*) AS BIGINT) AS expected, \
-    CAST(COUNT(CASE WHEN r.status IN ('submitted', 'verified') THEN 1 END) AS BIGINT) AS sent, \
-    CAST(COUNT(CASE WHEN r.status IN ('submitted', 'verified') AND r.on_time THEN 1 END) AS BIGINT) AS on_time";
-
-/// Every BLKK expected to send `t` for `period` in all `scopes`, each with its report if
-/// it has one (`r`), as a `FROM ... WHERE ...` to select from; `join` adds a table.
-fn expected_from(t: &ReportType, period: &str, scopes: &[Scope], join: &str) -> Sql {
-    let mut sql =
-        Sql::new(" FROM centres c LEFT JOIN reports r ON r.centre_id = c.org_id AND r.type_id = ");
-    sql.push_bind(t.id)
-        .push(" AND r.period = ")
-        .push_bind(period)
-        .push(" ")
-        .push(join)
-        .push(" WHERE 1 = 1");
-    push_audience(&mut sql, t);
-    push_scopes(&mut sql, scopes);
-    sql
-}
-
-/// Every expected BLKK of a type and period in all `scopes`, counted by province and UPTP
-/// in one pass (one index lookup per BLKK).
-pub async fn groups(
-    db: &Db,
-    t: &ReportType,
-    period: &str,
-    scopes: &[Scope],
-) -> Result<Vec<Group>, StoreError> {
-    let mut sql = Sql::new(format!(
-        "SELECT c.province_code, MIN(a.name) AS province_name, c.pembina_id, \
-         MIN(p.name) AS pembina_name, {COUNTS}"
-    ));
-    sql.append(expected_from(
-        t,
-        period,
-        scopes,
-        "JOIN areas a ON a.code = c.province_code LEFT JOIN orgs p ON p.id = c.pembina_id",
-    ));
-    sql.push(" GROUP BY c.province_code, c.pembina_id");
-    db.fetch_all(sql).await
-}
-
-/// Sent and on-time reports of each of `periods` (the expected count is today's audience,
-/// the same for every period). Reads the reports of those periods by index.
-pub async fn trend(
-    db: &Db,
-    t: &ReportType,
-    periods: &[String],
-    scopes: &[Scope],
-) -> Result<Vec<(String, i64, i64)>, StoreError> {
-    let mut sql = Sql::new(
-        "SELECT r.period, \
-         CAST(COUNT(CASE WHEN r.status IN ('submitted', 'verified') THEN 1 END) AS BIGINT), \
-         CAST(COUNT(CASE WHEN r.status IN ('submitted', 'verified') AND r.on_time THEN 1 END) AS BIGINT) \
-         FROM reports r JOIN centres c ON c.org_id = r.centre_id WHERE r.type_id = ",
-    );
-    sql.push_bind(t.id).push(" AND r.period IN ");
-    sql.push_list(periods.iter().map(String::as_str));
-    push_audience(&mut sql, t);
-    push_scopes(&mut sql, scopes);
-    sql.push(" GROUP BY r.period");
-    db.fetch_all(sql).await
-}
-
-/// An expected BLKK that has not sent its report (yet), for the late list.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, sqlx::FromRow, utoipa::ToSchema)]
-pub struct Late {
-    pub centre_id: i64,
-    pub centre_name: String,
-    pub province_code: String,
-    pub regency_code: String,
-    pub contact_phone: String,
-    pub contact_email: String,
-    /// Its report, if one was started.
-    pub report_id: Option<i64>,
-    pub status: Option<ReportStatus>,
-}
-
-pub async fn late(
-    db: &Db,
-    t: &ReportType,
-    period: &str,
-    scopes: &[Scope],
-    limit: i64,
-    offset: i64,
-) -> Result<Vec<Late>, StoreError> {
-    let mut sql = Sql::new(
-        "SELECT c.org_id AS centre_id, o.name AS centre_name, c.province_code, c.regency_code, \
-         c.contact_phone, c.contact_email, r.id AS report_id, r.status",
-    );
-    sql.append(expected_from(
-        t,
-        period,
-        scopes,
-        "JOIN orgs o ON o.id = c.org_id",
-    ));
-    sql.push(" AND (r.id IS NULL OR r.status IN ('draft', 'returned'))")
-        .push(" ORDER BY c.province_code, o.name_key, c.org_id LIMIT ")
-        .push_bind(limit)
-        .push(" OFFSET ")
-        .push_bind(offset);
-    db.fetch_all(sql).await
-}
-
-/// An indicator summed (and averaged) over the sent reports of a type in the scope whose
-/// periods are `periods`: its total, how many reports gave it, and their mean.
-pub async fn indicator_sum(
-    db: &Db,
-    t: &ReportType,
-    code: &str,
-    periods: &[String],
-    scopes: &[Scope],
-) -> Result<(i64, i64), StoreError> {
-    let mut sql = Sql::new(
-        "SELECT CAST(COALESCE(SUM(v.num), 0) AS BIGINT), CAST(COUNT(v.num) AS BIGINT) \
-         FROM reports r JOIN centres c ON c.org_id = r.centre_id \
-         JOIN report_values v ON v.report_id = r.id AND v.code = ",
-    );
-    sql.push_bind(code)
-        .push(" WHERE r.status IN ('submitted', 'verified') AND r.type_id = ")
-        .push_bind(t.id)
-        .push(" AND r.period IN ");
-    sql.push_list(periods.iter().map(String::as_str));
-    push_scopes(&mut sql, scopes);
-    db.fetch_one(sql).await
-}
-
-// ---- Reminders ----------------------------------------------------------------------
-
-/// The expected BLKK of a type and period that have not sent their report: `(BLKK, its
-/// report if started)`, for the daily reminders.
-pub async fn unsent(
-    db: &Db,
-    t: &ReportType,
-    period: &str,
-) -> Result<Vec<(i64, Option<i64>)>, StoreError> {
-    let mut sql = Sql::new("SELECT c.org_id, r.id");
-    sql.append(expected_from(t, period, &[], ""));
-    sql.push(" AND (r.id IS NULL OR r.status IN ('draft', 'returned'))");
-    db.fetch_all(sql).await
-}
-
-/// Whether a report was reopened (it may then be sent after its period closed).
-pub async fn reopened(db: &Db, id: i64) -> Result<bool, StoreError> {
-    let (r,): (bool,) = db
-        .fetch_one(Sql::new("SELECT reopened FROM reports WHERE id = $1").arg(id))
-        .await?;
-    Ok(r)
-}
-
-/// `(id, "type period · BLKK")` of those of `ids` that exist.
-pub async fn names(db: &Db, ids: &[i64]) -> Result<Vec<(i64, String)>, StoreError> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut sql = Sql::new(
-        "SELECT r.id, t.name_id || ' ' || r.period || ' · ' || o.name FROM reports r \
-         JOIN report_types t ON t.id = r.type_id JOIN orgs o ON o.id = r.centre_id WHERE r.id IN ",
-    );
-    sql.push_list(ids.iter().copied());
-    db.fetch_all(sql).await
-}
-
-/// `(id, name)` of those of `ids` that are report types.
-pub async fn type_names(db: &Db, ids: &[i64]) -> Result<Vec<(i64, String)>, StoreError> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut sql = Sql::new("SELECT id, name_id FROM report_types WHERE id IN ");
-    sql.push_list(ids.iter().copied());
-    db.fetch_all(sql).await
-}
-
-/// How many BLKK of `scope` a type expects a report from for `period`, and how many have
-/// not sent it: one pass over the expected BLKK (one index lookup each).
-pub async fn unsent_count(
-    db: &Db,
-    t: &ReportType,
-    period: &str,
-    scope: &Scope,
-) -> Result<(i64, i64), StoreError> {
-    let mut sql = Sql::new(
-        "SELECT CAST(COUNT(*) AS BIGINT), \
-         CAST(COALESCE(SUM(CASE WHEN r.id IS NULL OR r.status IN ('draft', 'returned') \
-         THEN 1 ELSE 0 END), 0) AS BIGINT)",
-    );
-    sql.append(expected_from(t, period, std::slice::from_ref(scope), ""));
-    db.fetch_one(sql).await
-}
-
-/// Reports sent to a UPTP and waiting for its verification.
-pub async fn to_verify(db: &Db, pembina: i64) -> Result<i64, StoreError> {
-    let (n,): (i64,) = db
-        .fetch_one(
-            Sql::new(
-                "SELECT CAST(COUNT(*) AS BIGINT) FROM reports WHERE pembina_id = $1 \
-                 AND status = 'submitted'",
-            )
-            .arg(pembina),
-        )
-        .await?;
-    Ok(n)
 }

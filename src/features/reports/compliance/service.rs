@@ -1,0 +1,270 @@
+//! Compliance use cases: the completeness and timeliness of a report type for a period in a
+//! scope, live (league tables of provinces and UPTP, the trend, the BLKK that have not sent
+//! it), and an indicator summed over the sent reports.
+
+use serde::Serialize;
+
+use super::model;
+pub use super::store::Late;
+use super::store::{self, Counts, Group};
+use crate::features::reports::period::Period;
+use crate::features::reports::types;
+use crate::features::reports::types::model::{IndicatorKind, ReportType};
+pub use crate::features::reports::workflow::service::PAGE_SIZE;
+use crate::kernel::access::{self, Actor, Scope};
+use crate::kernel::db::Db;
+use crate::kernel::error::AppError;
+use crate::kernel::time::today;
+use crate::kernel::web::paging::Window;
+
+/// Periods shown in a compliance trend.
+pub const TREND: usize = 12;
+
+/// Completeness and timeliness of one report type and period in a scope, live.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Compliance {
+    pub type_id: i64,
+    pub period: String,
+    pub scope: String,
+    pub expected: i64,
+    pub sent: i64,
+    pub on_time: i64,
+    /// Sent over expected, percent (`null` when none is expected).
+    pub completeness: Option<f64>,
+    /// Sent by the due date over expected, percent.
+    pub timeliness: Option<f64>,
+    pub provinces: Vec<LeagueRow>,
+    pub uptp: Vec<LeagueRow>,
+    pub trend: Vec<TrendRow>,
+    /// BLKK that have not sent it (first page, in province order).
+    pub late: Vec<Late>,
+    pub late_total: i64,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct LeagueRow {
+    pub key: String,
+    pub name: String,
+    pub expected: i64,
+    pub sent: i64,
+    pub on_time: i64,
+    pub completeness: Option<f64>,
+    pub timeliness: Option<f64>,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct TrendRow {
+    pub period: String,
+    pub expected: i64,
+    pub sent: i64,
+    pub on_time: i64,
+    pub completeness: Option<f64>,
+    pub timeliness: Option<f64>,
+}
+
+fn rate(part: i64, whole: i64) -> Option<f64> {
+    (whole > 0).then(|| (1000.0 * part as f64 / whole as f64).round() / 10.0)
+}
+
+fn league_row(key: String, name: String, c: &Counts) -> LeagueRow {
+    LeagueRow {
+        key,
+        name,
+        expected: c.expected,
+        sent: c.sent,
+        on_time: c.on_time,
+        completeness: rate(c.sent, c.expected),
+        timeliness: rate(c.on_time, c.expected),
+    }
+}
+
+fn add(to: &mut Counts, c: &Counts) {
+    to.expected += c.expected;
+    to.sent += c.sent;
+    to.on_time += c.on_time;
+}
+
+/// The totals and the two league tables (best completeness first) from the counts by
+/// province and UPTP.
+fn fold(groups: &[Group]) -> (Counts, Vec<LeagueRow>, Vec<LeagueRow>) {
+    use std::collections::BTreeMap;
+    let mut total = Counts::default();
+    let mut provinces: BTreeMap<&str, (&str, Counts)> = BTreeMap::new();
+    let mut uptp: BTreeMap<i64, (&str, Counts)> = BTreeMap::new();
+    for g in groups {
+        add(&mut total, &g.counts);
+        let p = provinces
+            .entry(&g.province_code)
+            .or_insert((&g.province_name, Counts::default()));
+        add(&mut p.1, &g.counts);
+        if let Some(id) = g.pembina_id {
+            let u = uptp
+                .entry(id)
+                .or_insert((g.pembina_name.as_deref().unwrap_or(""), Counts::default()));
+            add(&mut u.1, &g.counts);
+        }
+    }
+    let best_first = |mut rows: Vec<LeagueRow>| {
+        rows.sort_by(|a, b| {
+            b.completeness
+                .partial_cmp(&a.completeness)
+                .unwrap_or(std::cmp::Ordering::Equal)
+                .then_with(|| a.key.cmp(&b.key))
+        });
+        rows
+    };
+    let provinces = provinces
+        .into_iter()
+        .map(|(k, (n, c))| league_row(k.to_owned(), n.to_owned(), &c))
+        .collect();
+    let uptp = uptp
+        .into_iter()
+        .map(|(k, (n, c))| league_row(k.to_string(), n.to_owned(), &c))
+        .collect();
+    (total, best_first(provinces), best_first(uptp))
+}
+
+/// The period a compliance view shows by default: the latest one already due.
+pub fn default_period(t: &ReportType) -> Period {
+    let mut p = Period::containing(t.input.frequency, today()).previous();
+    while p.due(t.input.due_day) > today() {
+        p = p.previous();
+    }
+    p
+}
+
+pub async fn compliance(
+    db: &Db,
+    actor: &Actor,
+    type_id: i64,
+    period: Option<&str>,
+    scope: &str,
+    late_page: i64,
+) -> Result<Compliance, AppError> {
+    let own = actor.centre_scope();
+    access::allow(own != Scope::Nothing)?;
+    let t = types::service::stored_type(db, type_id)
+        .await?
+        .ok_or_else(|| AppError::invalid("type", "invalid_choice"))?;
+    let p = match period.map(str::trim).filter(|p| !p.is_empty()) {
+        Some(text) => Period::parse(text)
+            .filter(|p| p.frequency == t.input.frequency)
+            .ok_or_else(|| AppError::invalid("period", "invalid_period"))?,
+        None => default_period(&t),
+    };
+    let wanted =
+        model::parse_scope(scope).ok_or_else(|| AppError::invalid("scope", "invalid_scope"))?;
+    let scopes = [own, wanted];
+    let text = p.to_string();
+    let groups = store::groups(db, &t, &text, &scopes).await?;
+    let (
+        Counts {
+            expected,
+            sent,
+            on_time,
+        },
+        provinces,
+        uptp,
+    ) = fold(&groups);
+    let periods: Vec<String> = p.last(TREND).iter().map(Period::to_string).collect();
+    let sent_by = store::trend(db, &t, &periods, &scopes).await?;
+    let trend = periods
+        .iter()
+        .map(|period| {
+            let (s, o) = sent_by
+                .iter()
+                .find(|(q, _, _)| q == period)
+                .map_or((0, 0), |(_, s, o)| (*s, *o));
+            TrendRow {
+                period: period.clone(),
+                expected,
+                sent: s,
+                on_time: o,
+                completeness: rate(s, expected),
+                timeliness: rate(o, expected),
+            }
+        })
+        .collect();
+    let w = Window::new(late_page, PAGE_SIZE);
+    // Not sent: none started, a draft, or returned.
+    let late_total = expected - sent;
+    let late = store::late(db, &t, &text, &scopes, w.size, w.offset()).await?;
+    Ok(Compliance {
+        type_id,
+        period: text,
+        scope: if scope.trim().is_empty() {
+            "nation".to_owned()
+        } else {
+            scope.trim().to_owned()
+        },
+        expected,
+        sent,
+        on_time,
+        completeness: rate(sent, expected),
+        timeliness: rate(on_time, expected),
+        provinces,
+        uptp,
+        trend,
+        late,
+        late_total,
+    })
+}
+
+/// An indicator summed over the sent reports of a type in a scope, for a period: its own
+/// periods, or the periods of the type inside a longer one (the months of `2025-S1`).
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct IndicatorSum {
+    pub code: String,
+    pub period: String,
+    pub scope: String,
+    pub total: i64,
+    pub reports: i64,
+    pub mean: Option<f64>,
+}
+
+pub async fn indicator_sum(
+    db: &Db,
+    actor: &Actor,
+    type_id: i64,
+    code: &str,
+    period: &str,
+    scope: &str,
+) -> Result<IndicatorSum, AppError> {
+    let own = actor.centre_scope();
+    access::allow(own != Scope::Nothing)?;
+    let t = types::service::report_type(db, type_id).await?;
+    let i = t
+        .input
+        .indicator(code)
+        .filter(|i| !matches!(i.kind, IndicatorKind::Text | IndicatorKind::Choice))
+        .ok_or_else(|| AppError::invalid("indicator", "invalid_choice"))?;
+    let p = Period::parse(period)
+        .filter(|p| p.frequency.months() >= t.input.frequency.months())
+        .ok_or_else(|| AppError::invalid("period", "invalid_period"))?;
+    let wanted =
+        model::parse_scope(scope).ok_or_else(|| AppError::invalid("scope", "invalid_scope"))?;
+    let periods: Vec<String> = p
+        .parts(t.input.frequency)
+        .iter()
+        .map(Period::to_string)
+        .collect();
+    let (total, reports) = store::indicator_sum(db, &t, code, &periods, &[own, wanted]).await?;
+    let scale = if i.kind == IndicatorKind::Percent {
+        100.0
+    } else {
+        1.0
+    };
+    Ok(IndicatorSum {
+        code: code.to_owned(),
+        period: p.to_string(),
+        scope: scope.to_owned(),
+        total: if i.kind == IndicatorKind::Percent {
+            0
+        } else {
+            total
+        },
+        reports,
+        mean: (reports > 0)
+            .then(|| (total as f64 / reports as f64 / scale * 100.0).round() / 100.0),
+    })
+}
