@@ -1,6 +1,6 @@
-//! The code's shape, checked: the kernel uses no feature; inside a feature, pages and API go
-//! through the service (never the store or the database), and the model does no I/O. A
-//! newcomer can trust the folder names.
+//! The code's shape, checked: the kernel uses no feature; inside a feature or a sub-feature
+//! (a folder of its own under a feature), pages and API go through the service (never the
+//! store or the database), and the model does no I/O. A newcomer can trust the folder names.
 
 use std::path::{Path, PathBuf};
 
@@ -39,53 +39,95 @@ fn the_kernel_uses_no_feature() {
     }
 }
 
+/// The part of a feature a file is (`pages`, `api`, `model`, `service`, `store`), by its name,
+/// or by its folder's when a part grew into a folder of files (`pages/batch.rs`).
+fn part(f: &Path) -> Option<&str> {
+    const PARTS: [&str; 5] = ["pages", "api", "model", "service", "store"];
+    let stem = f.file_stem().and_then(|s| s.to_str());
+    let folder = f
+        .parent()
+        .and_then(Path::file_name)
+        .and_then(|s| s.to_str());
+    [stem, folder]
+        .into_iter()
+        .flatten()
+        .find(|n| PARTS.contains(n))
+}
+
 #[test]
 fn pages_and_api_go_through_the_service() {
-    let features = src().join("features");
     let mut checked = 0;
-    for dir in std::fs::read_dir(&features).expect("features").flatten() {
-        if !dir.path().is_dir() {
-            continue;
-        }
-        for file in ["pages.rs", "api.rs"] {
-            let p = dir.path().join(file);
-            if !p.exists() {
-                continue;
+    for p in rust_files(&src().join("features")) {
+        match part(&p) {
+            Some("pages" | "api") => {
+                checked += 1;
+                let c = code(&p);
+                for forbidden in [
+                    "store::",
+                    "::store",
+                    "Sql::",
+                    "kernel::db",
+                    ".fetch_",
+                    "access::allow",
+                    "access::admin",
+                    "access::signed_in",
+                    "is_admin()",
+                    "can_administer",
+                ] {
+                    assert!(
+                        !c.contains(forbidden),
+                        "{} uses {forbidden}: pages and API call the service, which checks access",
+                        p.display()
+                    );
+                }
             }
+            Some("model") => {
+                let c = code(&p);
+                for forbidden in ["async fn", "kernel::db::{Db", "Tx", "store::"] {
+                    assert!(
+                        !c.contains(forbidden),
+                        "{} has I/O ({forbidden})",
+                        p.display()
+                    );
+                }
+            }
+            _ => {}
+        }
+    }
+    assert!(checked >= 30, "{checked} files checked");
+}
+
+/// A feature split into sub-features (`trainings/batches`, `trainings/tracer`, ...) keeps the
+/// same layering across them: a sub-feature's service calls another's service (which checks
+/// access), never its store.
+#[test]
+fn sub_features_call_each_others_services_not_stores() {
+    let mut checked = 0;
+    for feature in std::fs::read_dir(src().join("features"))
+        .expect("features")
+        .flatten()
+    {
+        let subs: Vec<String> = std::fs::read_dir(feature.path())
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter(|e| e.path().join("service.rs").exists())
+            .filter_map(|e| e.file_name().into_string().ok())
+            .collect();
+        for sub in &subs {
+            let service = feature.path().join(sub).join("service.rs");
             checked += 1;
-            let c = code(&p);
-            for forbidden in [
-                "store::",
-                "::store",
-                "Sql::",
-                "kernel::db",
-                ".fetch_",
-                "access::allow",
-                "access::admin",
-                "access::signed_in",
-                "is_admin()",
-                "can_administer",
-            ] {
+            let c = code(&service);
+            for other in subs.iter().filter(|o| *o != sub) {
                 assert!(
-                    !c.contains(forbidden),
-                    "{} uses {forbidden}: pages and API call the service, which checks access",
-                    p.display()
-                );
-            }
-        }
-        let model = dir.path().join("model.rs");
-        if model.exists() {
-            let c = code(&model);
-            for forbidden in ["async fn", "kernel::db::{Db", "Tx", "store::"] {
-                assert!(
-                    !c.contains(forbidden),
-                    "{} has I/O ({forbidden})",
-                    model.display()
+                    !c.contains(&format!("{other}::store")),
+                    "{} uses the store of {other}: call its service",
+                    service.display()
                 );
             }
         }
     }
-    assert!(checked >= 8, "{checked} files checked");
+    assert!(checked >= 5, "{checked} sub-features checked");
 }
 
 fn templates(dir: &Path) -> Vec<PathBuf> {
