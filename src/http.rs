@@ -100,6 +100,22 @@ pub fn record_kinds() -> Vec<crate::kernel::records::Kind> {
     .concat()
 }
 
+/// Every table a list is scoped on (see [`crate::kernel::scope`]).
+pub fn scoped_tables() -> Vec<crate::kernel::scope::On> {
+    use crate::kernel::scope::On;
+    vec![
+        On::CENTRES,
+        trainings::store::BATCHES,
+        trainings::store::FIGURES,
+        reports::store::REPORTS,
+        partnerships::store::MEMBERS,
+        income::store::YEARS,
+        aid::store::ALLOCATIONS,
+        visits::store::VISITS,
+        visits::store::ACTIONS,
+    ]
+}
+
 /// Every feature's part of the work queue.
 pub fn work_providers() -> Vec<crate::kernel::work::Provider> {
     vec![

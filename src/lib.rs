@@ -24,4 +24,5 @@ pub mod seed;
 pub fn init() {
     kernel::records::register(http::record_kinds);
     kernel::work::register(http::work_providers);
+    kernel::scope::register(http::scoped_tables);
 }

@@ -24,6 +24,7 @@ mod report_pages;
 mod reports;
 mod resubmit;
 mod schema;
+mod scope;
 mod security;
 mod training_pages;
 mod trainings;

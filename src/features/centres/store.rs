@@ -384,55 +384,9 @@ pub async fn add_forum_members(
     Ok(())
 }
 
-/// Appends ` AND (...)` restricting `c` (centres) to a scope. Mirrors
-/// [`Scope::covers`](crate::kernel::access::Scope::covers).
+/// Appends ` AND (...)` restricting `c` (centres) to a scope.
 pub fn push_scope(sql: &mut Sql, scope: &Scope) {
-    match scope {
-        Scope::Pembina(org) => {
-            sql.push(" AND c.pembina_id = ").push_bind(*org);
-        }
-        _ => push_scope_on(sql, scope, "c.org_id", "c.province_code", "c.regency_code"),
-    }
-}
-
-/// [`push_scope`] for rows of another table that carry a BLKK's id and area codes in the
-/// given columns (batches, figures).
-pub fn push_scope_on(sql: &mut Sql, scope: &Scope, centre: &str, province: &str, regency: &str) {
-    match scope {
-        Scope::All => {}
-        Scope::Pembina(org) => {
-            sql.push(" AND ")
-                .push(centre)
-                .push(" IN (SELECT p.org_id FROM centres p WHERE p.pembina_id = ")
-                .push_bind(*org)
-                .push(")");
-        }
-        Scope::Region(area) => {
-            sql.push(" AND (")
-                .push(province)
-                .push(" = ")
-                .push_bind(area.as_str())
-                .push(" OR ")
-                .push(regency)
-                .push(" = ")
-                .push_bind(area.as_str())
-                .push(")");
-        }
-        Scope::Forum(org) => {
-            // Driven from the forum's member list (its key), not from every BLKK.
-            sql.push(" AND ")
-                .push(centre)
-                .push(" IN (SELECT m.centre_id FROM forum_members m WHERE m.forum_id = ")
-                .push_bind(*org)
-                .push(")");
-        }
-        Scope::Centre(id) => {
-            sql.push(" AND ").push(centre).push(" = ").push_bind(*id);
-        }
-        Scope::Nothing => {
-            sql.push(" AND 1 = 0");
-        }
-    }
+    sql.scoped(scope, &crate::kernel::scope::On::CENTRES);
 }
 
 /// Appends ` AND ...` for every filter but the name search, on `c` (centres).

@@ -11,9 +11,19 @@ use super::model::{
     Source, Stored,
 };
 use super::period::Frequency;
-use crate::features::centres::store::push_scope_on;
 use crate::kernel::access::Scope;
 use crate::kernel::db::{Arg, Db, Dialect, Sql, StoreError, Tx};
+use crate::kernel::scope::On;
+
+/// Reports, by where their BLKK is now.
+pub const REPORTS: On = On {
+    name: "reports",
+    from: "reports r JOIN centres c ON c.org_id = r.centre_id",
+    centre: "r.centre_id",
+    province: "c.province_code",
+    regency: "c.regency_code",
+    pembina: Some("c.pembina_id"),
+};
 
 // ---- Report types --------------------------------------------------------------------
 
@@ -167,12 +177,6 @@ fn push_audience(sql: &mut Sql, t: &ReportType) {
                 .push_bind(t.id)
                 .push(")");
         }
-    }
-}
-
-fn push_scopes(sql: &mut Sql, scopes: &[Scope]) {
-    for s in scopes {
-        push_scope_on(sql, s, "c.org_id", "c.province_code", "c.regency_code");
     }
 }
 
@@ -466,13 +470,7 @@ pub async fn list(
         // Where the BLKK is now (it may have moved since a report was opened).
         let mut sql = Sql::new(select);
         sql.push(" JOIN centres c ON c.org_id = r.centre_id WHERE 1 = 1");
-        push_scope_on(
-            &mut sql,
-            scope,
-            "r.centre_id",
-            "c.province_code",
-            "c.regency_code",
-        );
+        sql.scoped(scope, &REPORTS);
         if let Some(c) = f.centre {
             sql.push(" AND r.centre_id = ").push_bind(c);
         }
@@ -711,7 +709,7 @@ fn expected_from(t: &ReportType, period: &str, scopes: &[Scope], join: &str) -> 
         .push(join)
         .push(" WHERE 1 = 1");
     push_audience(&mut sql, t);
-    push_scopes(&mut sql, scopes);
+    sql.scoped_all(scopes, &On::CENTRES);
     sql
 }
 
@@ -754,7 +752,7 @@ pub async fn trend(
     sql.push_bind(t.id).push(" AND r.period IN ");
     sql.push_list(periods.iter().map(String::as_str));
     push_audience(&mut sql, t);
-    push_scopes(&mut sql, scopes);
+    sql.scoped_all(scopes, &On::CENTRES);
     sql.push(" GROUP BY r.period");
     db.fetch_all(sql).await
 }
@@ -818,7 +816,7 @@ pub async fn indicator_sum(
         .push_bind(t.id)
         .push(" AND r.period IN ");
     sql.push_list(periods.iter().map(String::as_str));
-    push_scopes(&mut sql, scopes);
+    sql.scoped_all(scopes, &On::CENTRES);
     db.fetch_one(sql).await
 }
 

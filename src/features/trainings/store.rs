@@ -7,9 +7,29 @@ use super::model::{
     Application, ApplicationStatus, CheckedPerson, Enrolment, Figures, Outcome, OutcomeRecord,
     Person, PublicFilter, PublicTraining, ResultFields, Training, TrainingFilter, TrainingRecord,
 };
-use crate::features::centres::store::push_scope_on;
 use crate::kernel::access::Scope;
 use crate::kernel::db::{Arg, Columns, Db, Sql, StoreError, Tx};
+use crate::kernel::scope::On;
+
+/// Batches carry their BLKK's id and area codes.
+pub const BATCHES: On = On {
+    name: "trainings",
+    from: "trainings t",
+    centre: "t.centre_id",
+    province: "t.province_code",
+    regency: "t.regency_code",
+    pembina: None,
+};
+
+/// The kept training figures, one row per BLKK and group.
+pub const FIGURES: On = On {
+    name: "training figures",
+    from: "training_figures f",
+    centre: "f.centre_id",
+    province: "f.province_code",
+    regency: "f.regency_code",
+    pembina: None,
+};
 
 /// The one list of a batch's columns, for both `INSERT` and `UPDATE`.
 fn columns(t: &Training) -> Columns {
@@ -192,15 +212,10 @@ pub async fn instructors(db: &Db, centre_id: i64) -> Result<Vec<(i64, String)>, 
 
 /// Appends ` AND ...` for a scope and the batch filters on `alias`: the batches (`t`) and
 /// the figures (`f`) carry the same columns.
-fn push_filter(sql: &mut Sql, alias: &str, f: &TrainingFilter, scope: &Scope) {
+fn push_filter(sql: &mut Sql, on: &On, f: &TrainingFilter, scope: &Scope) {
+    let alias = on.centre.split('.').next().unwrap_or_default();
     let col = |c: &str| format!("{alias}.{c}");
-    push_scope_on(
-        sql,
-        scope,
-        &col("centre_id"),
-        &col("province_code"),
-        &col("regency_code"),
-    );
+    sql.scoped(scope, on);
     if let Some(c) = f.centre {
         sql.push(" AND ")
             .push(&col("centre_id"))
@@ -236,7 +251,7 @@ fn push_filter(sql: &mut Sql, alias: &str, f: &TrainingFilter, scope: &Scope) {
 fn filtered(select: &str, f: &TrainingFilter, scope: &Scope) -> Sql {
     let mut sql = Sql::new(select);
     sql.push(" WHERE 1 = 1");
-    push_filter(&mut sql, "t", f, scope);
+    push_filter(&mut sql, &BATCHES, f, scope);
     sql
 }
 
@@ -1494,9 +1509,9 @@ fn figures_sql(key: Option<GroupBy>, f: &TrainingFilter, scope: &Scope) -> Sql {
                 sql.push(" AND f.province_code = ").push_bind(p);
             }
             // No BLKK or regency filter here (see `province_level`), so no such column.
-            push_filter(&mut sql, "f", f, &Scope::All);
+            push_filter(&mut sql, &FIGURES, f, &Scope::All);
         }
-        None => push_filter(&mut sql, "f", f, scope),
+        None => push_filter(&mut sql, &FIGURES, f, scope),
     }
     if let Some(k) = key {
         sql.push(" GROUP BY ").push(k.column()).push(" ORDER BY 1");
