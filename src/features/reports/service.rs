@@ -61,7 +61,7 @@ pub async fn create_type(
         e.add("code", "duplicate");
     }
     if let Some(area) = &t.audience_area {
-        let known = crate::features::areas::store::get(db, area).await?;
+        let known = crate::features::areas::service::find(db, area).await?;
         if known.is_none_or(|a| a.level > 2) {
             e.add("audience_area", "unknown_area");
         }
@@ -91,7 +91,9 @@ pub async fn create_type(
 // ---- Opening and reading a report ----------------------------------------------------
 
 async fn centre(db: &Db, id: i64) -> Result<CentreRecord, AppError> {
-    centres::store::get(db, id).await?.ok_or(AppError::NotFound)
+    centres::service::find(db, id)
+        .await?
+        .ok_or(AppError::NotFound)
 }
 
 /// The BLKK's manager opens its report of `period`: the existing one, or a new draft.

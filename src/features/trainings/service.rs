@@ -57,7 +57,9 @@ fn created(values: Value) -> Vec<audit::Change> {
 }
 
 async fn centre(db: &Db, id: i64) -> Result<CentreRecord, AppError> {
-    centres::store::get(db, id).await?.ok_or(AppError::NotFound)
+    centres::service::find(db, id)
+        .await?
+        .ok_or(AppError::NotFound)
 }
 
 /// A batch the actor may see (its BLKK is in their scope).
@@ -130,7 +132,7 @@ async fn check_references(db: &Db, t: &model::Training) -> Result<(), AppError> 
         e.add("kejuruan", "invalid_choice");
     }
     if let Some(p) = t.partner_id {
-        match orgs::store::get(db, p).await? {
+        match orgs::service::find(db, p).await? {
             Some(o) if o.org.kind == orgs::model::OrgKind::Mitra => {}
             _ => e.add("partner_id", "invalid_choice"),
         }
@@ -152,7 +154,7 @@ pub async fn create(
     input: &TrainingInput,
 ) -> Result<TrainingRecord, AppError> {
     let centre_id = planning_centre(actor, input.centre_id)?;
-    let c = match centres::store::get(db, centre_id).await? {
+    let c = match centres::service::find(db, centre_id).await? {
         Some(c) => c,
         None => return Err(AppError::invalid("centre_id", "not_found")),
     };
@@ -658,7 +660,7 @@ pub async fn add_outcome(
         return Err(AppError::invalid("reported_by", "not_yours"));
     }
     if let Some(p) = o.partner_id {
-        match orgs::store::get(db, p).await? {
+        match orgs::service::find(db, p).await? {
             Some(org) if org.org.kind == orgs::model::OrgKind::Mitra => {}
             _ => return Err(AppError::invalid("partner_id", "invalid_choice")),
         }
@@ -1423,7 +1425,7 @@ pub async fn outcome_page(
 
 /// The names of BLKK (or any organisations) by id, for the figures' rows.
 pub async fn names(db: &Db, ids: &[i64]) -> Result<Vec<(i64, String)>, AppError> {
-    Ok(orgs::store::names(db, ids).await?)
+    orgs::service::names(db, ids).await
 }
 
 // ---- The follow-up schedule ----------------------------------------------------------
