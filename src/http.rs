@@ -116,6 +116,23 @@ pub fn scoped_tables() -> Vec<crate::kernel::scope::On> {
     ]
 }
 
+/// Every feature's entries in the main menu.
+pub fn menu() -> Vec<crate::kernel::web::menu::Entry> {
+    [
+        centres::menu(),
+        trainings::menu(),
+        reports::menu(),
+        partnerships::menu(),
+        visits::menu(),
+        aid::menu(),
+        income::menu(),
+        orgs::menu(),
+        accounts::menu(),
+        imports::menu(),
+    ]
+    .concat()
+}
+
 /// Every feature's part of the work queue.
 pub fn work_providers() -> Vec<crate::kernel::work::Provider> {
     vec![

@@ -15,6 +15,7 @@ mod home;
 mod imports;
 mod income;
 mod layout;
+mod menu;
 mod notifications;
 mod orgs;
 mod partnerships;
