@@ -100,6 +100,39 @@ pub fn record_kinds() -> Vec<crate::kernel::records::Kind> {
     .concat()
 }
 
+/// Every table a list is scoped on (see [`crate::kernel::scope`]).
+pub fn scoped_tables() -> Vec<crate::kernel::scope::On> {
+    use crate::kernel::scope::On;
+    vec![
+        On::CENTRES,
+        trainings::batches::store::BATCHES,
+        trainings::figures::store::FIGURES,
+        reports::workflow::store::REPORTS,
+        partnerships::store::MEMBERS,
+        income::store::YEARS,
+        aid::store::ALLOCATIONS,
+        visits::store::VISITS,
+        visits::store::ACTIONS,
+    ]
+}
+
+/// Every feature's entries in the main menu.
+pub fn menu() -> Vec<crate::kernel::web::menu::Entry> {
+    [
+        centres::menu(),
+        trainings::menu(),
+        reports::menu(),
+        partnerships::menu(),
+        visits::menu(),
+        aid::menu(),
+        income::menu(),
+        orgs::menu(),
+        accounts::menu(),
+        imports::menu(),
+    ]
+    .concat()
+}
+
 /// Every feature's part of the work queue.
 pub fn work_providers() -> Vec<crate::kernel::work::Provider> {
     vec![

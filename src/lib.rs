@@ -24,4 +24,6 @@ pub mod seed;
 pub fn init() {
     kernel::records::register(http::record_kinds);
     kernel::work::register(http::work_providers);
+    kernel::scope::register(http::scoped_tables);
+    kernel::web::menu::register(http::menu);
 }

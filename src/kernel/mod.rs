@@ -13,6 +13,7 @@ pub mod error;
 pub mod files;
 pub mod pdf;
 pub mod records;
+pub mod scope;
 pub mod text;
 pub mod time;
 pub mod validate;

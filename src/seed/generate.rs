@@ -479,7 +479,8 @@ pub async fn insert_centre(
         pembina_id: pembina,
         forum_ids: Vec::new(),
     };
-    let id = centres::insert_uncounted(tx, c, &assignment, at).await?;
+    let id = crate::features::orgs::store::insert(tx, &centres::org_of(c), at).await?;
+    centres::insert_uncounted(tx, id, c, &assignment).await?;
     let mut values = audit::snapshot(c);
     values.insert("pembina_id".into(), json!(pembina));
     audit::record(

@@ -2,9 +2,9 @@
 //! shown; records inside are served; nothing changes on a refusal.
 
 use serde_json::{Value, json};
-use simandiri::kernel::access::CentreFacts;
 use simandiri::kernel::db::{Db, Sql};
 
+use crate::scope::all_facts;
 use crate::support::{self, Content, Kind, TestApp};
 
 /// Out of every demo user's scope but the admin's: supervised by BLK Makassar, in Pinrang.
@@ -37,34 +37,6 @@ async fn snapshot(db: &Db, id: i64) -> (String, i64, String) {
 }
 
 /// Every BLKK's scope facts, read straight from the tables.
-async fn all_facts(db: &Db) -> Vec<CentreFacts> {
-    let rows: Vec<(i64, Option<i64>, String, String)> = db
-        .fetch_all(Sql::new(
-            "SELECT org_id, pembina_id, province_code, regency_code FROM centres",
-        ))
-        .await
-        .expect("centres");
-    let members: Vec<(i64, i64)> = db
-        .fetch_all(Sql::new("SELECT forum_id, centre_id FROM forum_members"))
-        .await
-        .expect("members");
-    rows.into_iter()
-        .map(
-            |(id, pembina_id, province_code, regency_code)| CentreFacts {
-                id,
-                pembina_id,
-                province_code,
-                regency_code,
-                forum_ids: members
-                    .iter()
-                    .filter(|(_, c)| *c == id)
-                    .map(|(f, _)| *f)
-                    .collect(),
-            },
-        )
-        .collect()
-}
-
 /// What every non-admin role must be refused for a BLKK outside its scope.
 async fn refused_outside_scope(role: &str, kind: Kind) {
     let Some(t) = TestApp::demo(kind).await else {

@@ -170,3 +170,30 @@ fn wide_tables_scroll_in_a_named_box_the_keyboard_reaches() {
     }
     assert!(uses > 15, "{uses} tables");
 }
+
+/// A feature reads another feature's data through that feature's published (service)
+/// functions, never through its store.
+#[test]
+fn features_talk_through_functions() {
+    let features = src().join("features");
+    let names: Vec<String> = std::fs::read_dir(&features)
+        .expect("features")
+        .flatten()
+        .filter(|d| d.path().is_dir())
+        .map(|d| d.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(names.len() >= 10, "{names:?}");
+    for own in &names {
+        for f in rust_files(&features.join(own)) {
+            let c = code(&f);
+            for other in names.iter().filter(|n| *n != own) {
+                let forbidden = format!("{other}::store");
+                assert!(
+                    !c.contains(&forbidden),
+                    "{} uses {forbidden}: call {other}'s service instead",
+                    f.display()
+                );
+            }
+        }
+    }
+}

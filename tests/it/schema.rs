@@ -128,3 +128,216 @@ async fn sqlite_and_postgres_schemas_match() {
         "indexes only in PostgreSQL"
     );
 }
+
+/// `(table, column)` → the codes its CHECK list allows.
+type Checks = std::collections::BTreeMap<(String, String), BTreeSet<String>>;
+
+fn quoted(text: &str) -> BTreeSet<String> {
+    text.split('\'')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_owned)
+        .collect()
+}
+
+async fn sqlite_checks(db: &Db) -> Checks {
+    let tables: Vec<(String, String)> = db
+        .fetch_all(Sql::new(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'table' \
+             AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_sqlx%'",
+        ))
+        .await
+        .unwrap();
+    let mut out = Checks::new();
+    for (table, sql) in tables {
+        for part in sql.split("CHECK").skip(1) {
+            // ` (column IN ('a', 'b'))`: the column, then the quoted codes up to `))`.
+            let part = part.trim_start().trim_start_matches('(').trim_start();
+            let Some((column, rest)) = part.split_once(char::is_whitespace) else {
+                continue;
+            };
+            let rest = rest.trim_start();
+            if !rest.starts_with("IN") {
+                continue;
+            }
+            let list = rest.split(')').next().unwrap_or_default();
+            out.insert((table.clone(), column.to_owned()), quoted(list));
+        }
+    }
+    out
+}
+
+async fn postgres_checks(db: &Db) -> Checks {
+    let defs: Vec<(String, String)> = db
+        .fetch_all(Sql::new(
+            "SELECT c.conrelid::regclass::text, pg_get_constraintdef(c.oid) FROM pg_constraint c \
+             JOIN pg_namespace n ON n.oid = c.connamespace \
+             WHERE c.contype = 'c' AND n.nspname = 'public'",
+        ))
+        .await
+        .unwrap();
+    let mut out = Checks::new();
+    for (table, def) in defs {
+        // `CHECK ((status = ANY (ARRAY['aktif'::text, ...])))`
+        let Some((head, list)) = def.split_once("= ANY (ARRAY[") else {
+            continue;
+        };
+        let column = head
+            .trim_start_matches("CHECK")
+            .trim()
+            .trim_start_matches('(')
+            .trim()
+            .trim_end();
+        out.insert((table, column.to_owned()), quoted(list));
+    }
+    out
+}
+
+/// Every CHECK list is the same on both databases and is exactly the codes of the Rust enum
+/// the column stores, so a value added to one cannot be refused by the other.
+#[tokio::test]
+async fn check_lists_match_their_enums() {
+    let sqlite = support::database(Kind::Sqlite, Content::Reference)
+        .await
+        .unwrap();
+    let Some(pg) = support::database(Kind::Postgres, Content::Reference).await else {
+        return;
+    };
+    let lite = sqlite_checks(&sqlite.db).await;
+    let pg = postgres_checks(&pg.db).await;
+    assert_eq!(lite, pg, "CHECK lists differ between SQLite and PostgreSQL");
+    let enums = enums();
+    for (key, codes) in &lite {
+        let Some(expected) = enums.get(key) else {
+            panic!("{key:?} has a CHECK list {codes:?}: name the Rust enum it stores in `enums`");
+        };
+        assert_eq!(
+            codes, expected,
+            "{key:?}: the CHECK list and the Rust enum differ"
+        );
+    }
+    for key in enums.keys() {
+        assert!(lite.contains_key(key), "{key:?} has no CHECK list any more");
+    }
+}
+
+/// The codes of a `code_enum!`.
+macro_rules! codes {
+    ($t:ty) => {
+        <$t>::ALL
+            .iter()
+            .map(|v| v.as_str().to_owned())
+            .collect::<BTreeSet<String>>()
+    };
+}
+
+/// The Rust enum each CHECK-listed column stores.
+fn enums() -> Checks {
+    use simandiri::features::{
+        accounts, aid, centres, imports, income, notifications, orgs, partnerships, reports,
+        trainings, visits,
+    };
+    use simandiri::kernel::access::Role;
+    let delivery = codes!(notifications::model::Delivery);
+    [
+        (
+            "account_tokens",
+            "purpose",
+            codes!(accounts::model::TokenPurpose),
+        ),
+        ("aid_programs", "kind", codes!(aid::model::AidKind)),
+        (
+            "applications",
+            "status",
+            codes!(trainings::applications::model::ApplicationStatus),
+        ),
+        ("centres", "host_type", codes!(centres::model::HostType)),
+        ("centres", "status", codes!(centres::model::CentreStatus)),
+        (
+            "consents",
+            "purpose",
+            codes!(trainings::trainees::model::ConsentPurpose),
+        ),
+        (
+            "enrolments",
+            "result",
+            codes!(trainings::batches::model::Competence),
+        ),
+        ("imports", "status", codes!(imports::model::ImportStatus)),
+        (
+            "income_lines",
+            "source",
+            codes!(income::model::IncomeSource),
+        ),
+        ("notification_kinds", "delivery", delivery.clone()),
+        ("notification_preferences", "delivery", delivery.clone()),
+        ("notifications", "delivery", delivery),
+        ("orgs", "kind", codes!(orgs::model::OrgKind)),
+        (
+            "outcomes",
+            "reported_by",
+            codes!(trainings::tracer::model::Reporter),
+        ),
+        (
+            "outcomes",
+            "status",
+            codes!(trainings::tracer::model::OutcomeStatus),
+        ),
+        (
+            "partnerships",
+            "document",
+            codes!(partnerships::model::Document),
+        ),
+        (
+            "partnerships",
+            "status",
+            codes!(partnerships::model::PartnershipStatus),
+        ),
+        (
+            "personal_data_access",
+            "action",
+            codes!(trainings::trainees::model::AccessAction),
+        ),
+        ("persons", "sex", codes!(trainings::trainees::model::Sex)),
+        (
+            "report_types",
+            "audience",
+            codes!(reports::types::model::Audience),
+        ),
+        (
+            "report_types",
+            "frequency",
+            codes!(reports::period::Frequency),
+        ),
+        (
+            "reports",
+            "status",
+            codes!(reports::workflow::model::ReportStatus),
+        ),
+        (
+            "trainings",
+            "funding",
+            codes!(trainings::batches::model::Funding),
+        ),
+        ("users", "role", codes!(Role)),
+        (
+            "visit_actions",
+            "status",
+            codes!(visits::model::ActionStatus),
+        ),
+        (
+            "visit_findings",
+            "severity",
+            codes!(visits::model::Severity),
+        ),
+        (
+            "visit_questions",
+            "kind",
+            codes!(visits::model::QuestionKind),
+        ),
+        ("visits", "status", codes!(visits::model::VisitStatus)),
+    ]
+    .into_iter()
+    .map(|(t, c, codes)| ((t.to_owned(), c.to_owned()), codes))
+    .collect()
+}

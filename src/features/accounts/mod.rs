@@ -46,6 +46,20 @@ pub fn keep_device(res: &mut Response, config: &WebConfig, token: &str) {
     set_cookie(res, config, DEVICE_COOKIE, token, &attrs);
 }
 
+/// Users, for those who manage some accounts.
+pub fn menu() -> Vec<crate::kernel::web::menu::Entry> {
+    use crate::kernel::access::Actor;
+    vec![crate::kernel::web::menu::Entry {
+        order: 100,
+        href: "/users",
+        label: "nav.users",
+        section: "/users",
+        may_see: |a: Option<&Actor>| {
+            a.is_some_and(|a| model::managed(a) != model::Managed::Nothing)
+        },
+    }]
+}
+
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/login", get(pages::login_form).post(pages::login))

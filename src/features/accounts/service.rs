@@ -222,7 +222,7 @@ pub async fn create(db: &Db, actor_id: Option<i64>, a: &NewAccount<'_>) -> Resul
     match a.org_id {
         None if model::requires_org(a.role) => e.add("org_id", "required"),
         None => {}
-        Some(id) => match orgs::store::get(db, id).await? {
+        Some(id) => match orgs::service::find(db, id).await? {
             Some(o) if o.org.kind == model::org_kind(a.role) => {}
             Some(_) => e.add("org_id", "wrong_org_kind"),
             None => e.add("org_id", "not_found"),
@@ -261,7 +261,7 @@ pub async fn create(db: &Db, actor_id: Option<i64>, a: &NewAccount<'_>) -> Resul
 
 /// The users of an organisation, for those who may see the organisation.
 pub async fn members(db: &Db, actor: &Actor, org_id: i64) -> Result<Vec<Member>, AppError> {
-    let org = orgs::store::get(db, org_id)
+    let org = orgs::service::find(db, org_id)
         .await?
         .ok_or(AppError::NotFound)?;
     access::allow(orgs::model::can_view(actor, org.id, org.org.kind))?;
@@ -411,7 +411,7 @@ async fn check_org(
     let Some(id) = org_id else {
         return Ok(None);
     };
-    match orgs::store::get_in(tx, id).await? {
+    match orgs::service::find_in(tx, id).await? {
         Some(o) if o.org.kind == model::org_kind(role) => Ok(Some(o.org.name)),
         Some(_) => Err(AppError::invalid("org_id", "wrong_org_kind")),
         None => Err(AppError::invalid("org_id", "not_found")),
@@ -896,4 +896,10 @@ pub async fn work(db: &Db, actor: &Actor) -> Result<Vec<crate::kernel::work::Wor
         store::pending_count(db).await?,
         "/users?status=diundang",
     )])
+}
+
+/// The account with this e-mail address, if any, for another feature that has checked
+/// access itself (an import matching its managers).
+pub async fn find_by_email(db: &Db, email: &str) -> Result<Option<User>, AppError> {
+    Ok(store::by_email(db, email).await?)
 }

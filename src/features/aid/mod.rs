@@ -15,6 +15,25 @@ use utoipa_axum::routes;
 
 use crate::kernel::web::AppState;
 
+/// Aid programs, for supervisors and the BLKK that receive aid.
+pub fn menu() -> Vec<crate::kernel::web::menu::Entry> {
+    use crate::kernel::access::{Actor, Role};
+    vec![crate::kernel::web::menu::Entry {
+        order: 60,
+        href: "/aid",
+        label: "nav.aid",
+        section: "/aid",
+        may_see: |a: Option<&Actor>| {
+            a.is_some_and(|a| {
+                matches!(
+                    a.role,
+                    Role::Admin | Role::Pembina | Role::Disnaker | Role::Forum | Role::Pengelola
+                )
+            })
+        },
+    }]
+}
+
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/aid", get(pages::list).post(pages::create))

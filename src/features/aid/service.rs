@@ -76,7 +76,7 @@ pub async fn allocate(
     if !crate::kernel::records::may_choose(db, actor, centres::model::ENTITY, a.centre_id).await? {
         return Err(AppError::invalid("centre_id", "not_choosable"));
     }
-    let c = centres::store::get(db, a.centre_id)
+    let c = centres::service::find(db, a.centre_id)
         .await?
         .ok_or(AppError::invalid("centre_id", "not_found"))?;
     if let Some(area) = &p.program.area_code
@@ -212,4 +212,10 @@ pub async fn work(db: &Db, actor: &Actor) -> Result<Vec<crate::kernel::work::Wor
         n,
         "/aid",
     )])
+}
+
+/// An aid program, if it exists, for another feature that has checked access itself (a
+/// visit planned under a program).
+pub async fn find_program(db: &Db, id: i64) -> Result<Option<ProgramRecord>, AppError> {
+    Ok(store::program(db, id).await?)
 }

@@ -6,9 +6,19 @@ use time::OffsetDateTime;
 use super::model::{
     AidKind, Allocation, AllocationRealisation, AllocationRecord, Program, ProgramRecord,
 };
-use crate::features::centres::store::push_scope_on;
 use crate::kernel::access::Scope;
 use crate::kernel::db::{Arg, Db, Sql, StoreError, Tx};
+use crate::kernel::scope::On;
+
+/// Aid allocations, by their BLKK.
+pub const ALLOCATIONS: On = On {
+    name: "aid allocations",
+    from: "aid_allocations x JOIN centres c ON c.org_id = x.centre_id",
+    centre: "x.centre_id",
+    province: "c.province_code",
+    regency: "c.regency_code",
+    pembina: Some("c.pembina_id"),
+};
 
 #[derive(sqlx::FromRow)]
 struct ProgramRow {
@@ -175,13 +185,7 @@ pub async fn allocations(
          WHERE x.program_id = ",
     );
     count.push_bind(program);
-    push_scope_on(
-        &mut count,
-        scope,
-        "x.centre_id",
-        "c.province_code",
-        "c.regency_code",
-    );
+    count.scoped(scope, &ALLOCATIONS);
     let (total,): (i64,) = db.fetch_one(count).await?;
     let mut sql = Sql::new(
         "SELECT x.id, x.program_id, x.centre_id, x.amount_rupiah, x.packages, \
@@ -190,13 +194,7 @@ pub async fn allocations(
          JOIN orgs o ON o.id = x.centre_id WHERE x.program_id = ",
     );
     sql.push_bind(program);
-    push_scope_on(
-        &mut sql,
-        scope,
-        "x.centre_id",
-        "c.province_code",
-        "c.regency_code",
-    );
+    sql.scoped(scope, &ALLOCATIONS);
     sql.push(" ORDER BY o.name_key, x.id LIMIT ")
         .push_bind(limit)
         .push(" OFFSET ")

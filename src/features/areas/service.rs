@@ -222,3 +222,16 @@ pub async fn picker(db: &Db, levels: u8, q: &PickerChoice) -> Result<Picker, App
     }
     Ok(p)
 }
+
+/// One area by its code, if it exists.
+pub async fn find(db: &Db, code: &str) -> Result<Option<Area>, AppError> {
+    Ok(store::get(db, code).await?)
+}
+
+/// [`place`] inside a transaction.
+pub async fn place_in(
+    tx: &mut crate::kernel::db::Tx,
+    village: &AreaCode,
+) -> Result<Option<Place>, AppError> {
+    Ok(store::place_in(tx, village).await?)
+}

@@ -15,6 +15,17 @@ use utoipa_axum::routes;
 
 use crate::kernel::web::AppState;
 
+/// The directory, for everyone.
+pub fn menu() -> Vec<crate::kernel::web::menu::Entry> {
+    vec![crate::kernel::web::menu::Entry {
+        order: 10,
+        href: "/centres",
+        label: "nav.directory",
+        section: "/centres",
+        may_see: crate::kernel::web::menu::everyone,
+    }]
+}
+
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/centres", get(pages::directory).post(pages::create))

@@ -15,7 +15,6 @@ use crate::features::kejuruan;
 use crate::features::orgs::model::OrgFilter;
 use crate::features::orgs::model::{OrgKind, OrgRef};
 use crate::features::orgs::service as orgs;
-use crate::features::orgs::store::refs_of;
 use crate::kernel::access::{self, Actor, Scope};
 use crate::kernel::audit::{self, AuditEntry, Change, Entry, Labels};
 use crate::kernel::db::{Db, Tx};
@@ -201,11 +200,11 @@ async fn references(
     a: &Assignment,
 ) -> Result<(areas::model::Place, Option<OrgRef>, Vec<OrgRef>), AppError> {
     let mut e = FieldErrors::new();
-    let place = areas::store::place_in(tx, &c.profile.village_code).await?;
+    let place = areas::service::place_in(tx, &c.profile.village_code).await?;
     if place.is_none() {
         e.add("village_code", "unknown_area");
     }
-    if !kejuruan::store::unknown(tx, &c.profile.kejuruan)
+    if !kejuruan::service::unknown(tx, &c.profile.kejuruan)
         .await?
         .is_empty()
     {
@@ -213,7 +212,7 @@ async fn references(
     }
     let mut ids = a.forum_ids.clone();
     ids.extend(a.pembina_id);
-    let mut refs = refs_of(tx, &ids).await?;
+    let mut refs = orgs::refs_in(tx, &ids).await?;
     let pembina = a.pembina_id.and_then(|p| {
         let i = refs
             .iter()
@@ -252,7 +251,8 @@ pub async fn create_in(
     let (centre, assignment) = validated(input, None, &Assignment::default())?;
     let at = now();
     let (place, pembina, forums) = references(tx, &centre, &assignment).await?;
-    let id = store::insert(tx, &centre, &assignment, at).await?;
+    let id = orgs::insert_in(tx, &store::org_of(&centre), at).await?;
+    store::insert(tx, id, &centre, &assignment).await?;
     audit::record(
         tx,
         Entry {
@@ -355,7 +355,8 @@ pub async fn update_in(
     }
     let at = now();
     let (place, pembina, forums) = references(tx, &centre, &assignment).await?;
-    store::update(tx, id, version, &old, &centre, at).await?;
+    orgs::update_in(tx, id, version, &store::org_of(&centre), at).await?;
+    store::update(tx, id, &old, &centre).await?;
     if assigned && assignment != old_assignment {
         store::set_assignment(tx, id, &assignment).await?;
     }
@@ -535,4 +536,10 @@ pub async fn work(db: &Db, actor: &Actor) -> Result<Vec<crate::kernel::work::Wor
         i64::try_from(missing).unwrap_or(0),
         format!("/centres/{id}/edit"),
     )])
+}
+
+/// One BLKK, if it exists, for another feature that checks access with the record's scope
+/// facts itself.
+pub async fn find(db: &Db, id: i64) -> Result<Option<CentreRecord>, AppError> {
+    Ok(store::get(db, id).await?)
 }

@@ -1,15 +1,12 @@
 //! BLKK profiles in the database: the directory, one record, writes, and the national
 //! counters kept in the same transaction as every write.
 
-use time::OffsetDateTime;
-
 use super::model::{
     Assignment, Centre, CentreRecord, CentreStatus, DirectoryEntry, DirectoryFilter, ExportDetail,
     HostType, NAME_STOPWORDS, ProvinceCount, ScopeRow, ScopeSort, Totals,
 };
 use crate::features::areas::model::AreaLevel;
 use crate::features::orgs::model::{Org, OrgKind, OrgRef};
-use crate::features::orgs::store as orgs;
 use crate::kernel::access::Scope;
 use crate::kernel::db::{Columns, Db, Sql, StoreError, Tx};
 use crate::kernel::text::{name_terms, query_phrase, query_terms, search_key};
@@ -43,7 +40,7 @@ fn columns(c: &Centre) -> Columns {
 }
 
 /// The organisation row every BLKK also is.
-fn org_of(c: &Centre) -> Org {
+pub fn org_of(c: &Centre) -> Org {
     Org {
         kind: OrgKind::Blkk,
         subtype: "blkk".into(),
@@ -257,13 +254,9 @@ pub async fn index_missing_terms(db: &Db) -> Result<usize, StoreError> {
 }
 
 /// Inserts a BLKK (its organisation row, profile, kejuruan and assignment); returns its id.
-pub async fn insert(
-    tx: &mut Tx,
-    c: &Centre,
-    a: &Assignment,
-    now: OffsetDateTime,
-) -> Result<i64, StoreError> {
-    let id = insert_uncounted(tx, c, a, now).await?;
+/// The BLKK's own row for organisation `id` (inserted first, see [`org_of`]).
+pub async fn insert(tx: &mut Tx, id: i64, c: &Centre, a: &Assignment) -> Result<i64, StoreError> {
+    insert_uncounted(tx, id, c, a).await?;
     count(tx, c, 1).await?;
     count_terms(tx, &c.profile.name, 1).await?;
     Ok(id)
@@ -274,11 +267,10 @@ pub async fn insert(
 /// a row version the next must step over until the transaction ends).
 pub async fn insert_uncounted(
     tx: &mut Tx,
+    id: i64,
     c: &Centre,
     a: &Assignment,
-    now: OffsetDateTime,
 ) -> Result<i64, StoreError> {
-    let id = orgs::insert(tx, &org_of(c), now).await?;
     let mut cols = columns(c);
     cols.insert(0, ("org_id", id.into()));
     cols.push(("pembina_id", a.pembina_id.into()));
@@ -309,17 +301,9 @@ pub async fn recount(tx: &mut Tx) -> Result<(), StoreError> {
     recount_terms(tx).await
 }
 
-/// Stores a changed profile if the record is still at `version`; bumps the version.
+/// Stores a changed profile (its organisation row, with the version, is stored first).
 /// `old` is the profile being replaced (for the counters).
-pub async fn update(
-    tx: &mut Tx,
-    id: i64,
-    version: i64,
-    old: &Centre,
-    c: &Centre,
-    now: OffsetDateTime,
-) -> Result<(), StoreError> {
-    orgs::update(tx, id, version, &org_of(c), now).await?;
+pub async fn update(tx: &mut Tx, id: i64, old: &Centre, c: &Centre) -> Result<(), StoreError> {
     let mut sql = Sql::update("centres", columns(c));
     sql.push(" WHERE org_id = ").push_bind(id);
     tx.execute(sql).await?;
@@ -384,55 +368,9 @@ pub async fn add_forum_members(
     Ok(())
 }
 
-/// Appends ` AND (...)` restricting `c` (centres) to a scope. Mirrors
-/// [`Scope::covers`](crate::kernel::access::Scope::covers).
+/// Appends ` AND (...)` restricting `c` (centres) to a scope.
 pub fn push_scope(sql: &mut Sql, scope: &Scope) {
-    match scope {
-        Scope::Pembina(org) => {
-            sql.push(" AND c.pembina_id = ").push_bind(*org);
-        }
-        _ => push_scope_on(sql, scope, "c.org_id", "c.province_code", "c.regency_code"),
-    }
-}
-
-/// [`push_scope`] for rows of another table that carry a BLKK's id and area codes in the
-/// given columns (batches, figures).
-pub fn push_scope_on(sql: &mut Sql, scope: &Scope, centre: &str, province: &str, regency: &str) {
-    match scope {
-        Scope::All => {}
-        Scope::Pembina(org) => {
-            sql.push(" AND ")
-                .push(centre)
-                .push(" IN (SELECT p.org_id FROM centres p WHERE p.pembina_id = ")
-                .push_bind(*org)
-                .push(")");
-        }
-        Scope::Region(area) => {
-            sql.push(" AND (")
-                .push(province)
-                .push(" = ")
-                .push_bind(area.as_str())
-                .push(" OR ")
-                .push(regency)
-                .push(" = ")
-                .push_bind(area.as_str())
-                .push(")");
-        }
-        Scope::Forum(org) => {
-            // Driven from the forum's member list (its key), not from every BLKK.
-            sql.push(" AND ")
-                .push(centre)
-                .push(" IN (SELECT m.centre_id FROM forum_members m WHERE m.forum_id = ")
-                .push_bind(*org)
-                .push(")");
-        }
-        Scope::Centre(id) => {
-            sql.push(" AND ").push(centre).push(" = ").push_bind(*id);
-        }
-        Scope::Nothing => {
-            sql.push(" AND 1 = 0");
-        }
-    }
+    sql.scoped(scope, &crate::kernel::scope::On::CENTRES);
 }
 
 /// Appends ` AND ...` for every filter but the name search, on `c` (centres).

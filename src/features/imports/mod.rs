@@ -19,6 +19,17 @@ use crate::kernel::web::AppState;
 /// Uploads up to the file limit, with room for the form around it.
 const BODY_LIMIT: usize = sheet::MAX_FILE_BYTES + 64 * 1024;
 
+/// Bulk imports, for ministry administrators.
+pub fn menu() -> Vec<crate::kernel::web::menu::Entry> {
+    vec![crate::kernel::web::menu::Entry {
+        order: 110,
+        href: "/imports/centres",
+        label: "nav.imports",
+        section: "/imports",
+        may_see: crate::kernel::web::menu::admins,
+    }]
+}
+
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route(

@@ -12,7 +12,6 @@ use super::sheet::{self, FileProblem};
 use super::store::{self, Counts};
 use crate::features::accounts::model::InviteInput;
 use crate::features::accounts::service as accounts;
-use crate::features::accounts::store as account_store;
 use crate::features::areas::service as areas;
 use crate::features::centres::service as centres;
 use crate::features::kejuruan::service as kejuruan;
@@ -280,7 +279,7 @@ async fn manager_of(
         e.add("manager_email", "import_repeated");
         return Ok(ManagerAction::Tidak);
     }
-    match account_store::by_email(db, &email).await? {
+    match accounts::find_by_email(db, &email).await? {
         None => Ok(ManagerAction::Undang),
         Some(u) if u.role == Role::Pengelola && u.org_id.is_some() && u.org_id == centre_id => {
             Ok(ManagerAction::SudahAda)

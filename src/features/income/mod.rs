@@ -16,6 +16,34 @@ use utoipa_axum::routes;
 use crate::kernel::web::AppState;
 use crate::kernel::web::extract::upload_limit;
 
+/// A BLKK's own income; the self-funding figures for supervisors.
+pub fn menu() -> Vec<crate::kernel::web::menu::Entry> {
+    use crate::kernel::access::{Actor, Role};
+    vec![
+        crate::kernel::web::menu::Entry {
+            order: 70,
+            href: "/income",
+            label: "nav.income",
+            section: "/income",
+            may_see: |a: Option<&Actor>| a.is_some_and(|a| a.role == Role::Pengelola),
+        },
+        crate::kernel::web::menu::Entry {
+            order: 70,
+            href: "/income/stats",
+            label: "nav.self_funding",
+            section: "/income",
+            may_see: |a: Option<&Actor>| {
+                a.is_some_and(|a| {
+                    matches!(
+                        a.role,
+                        Role::Admin | Role::Pembina | Role::Disnaker | Role::Forum
+                    )
+                })
+            },
+        },
+    ]
+}
+
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/income", get(pages::year))

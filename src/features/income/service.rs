@@ -22,7 +22,7 @@ use crate::kernel::time::{now, today};
 pub const TREND_YEARS: i32 = 10;
 
 async fn readable(db: &Db, actor: &Actor, centre: i64) -> Result<CentreRecord, AppError> {
-    let c = centres::store::get(db, centre)
+    let c = centres::service::find(db, centre)
         .await?
         .ok_or(AppError::NotFound)?;
     access::allow(centres::model::can_view(Some(actor), &c.facts()))?;
@@ -102,7 +102,7 @@ fn centre_of(actor: &Actor, named: Option<i64>) -> Result<i64, AppError> {
 /// the audit entry in one transaction.
 pub async fn save(db: &Db, actor: &Actor, input: &IncomeInput) -> Result<IncomeMonth, AppError> {
     let centre = centre_of(actor, input.centre_id)?;
-    let c = match centres::store::get(db, centre).await? {
+    let c = match centres::service::find(db, centre).await? {
         Some(c) => c,
         None => return Err(AppError::invalid("centre_id", "not_found")),
     };

@@ -7,9 +7,19 @@ use std::collections::BTreeMap;
 use time::OffsetDateTime;
 
 use super::model::{CheckedMonth, IncomeMonth, IncomeSource, YearMonth};
-use crate::features::centres::store::push_scope_on;
 use crate::kernel::access::Scope;
 use crate::kernel::db::{Arg, Db, Sql, StoreError, Tx};
+use crate::kernel::scope::On;
+
+/// A BLKK's income year carries its id and area codes.
+pub const YEARS: On = On {
+    name: "income years",
+    from: "income_years y",
+    centre: "y.centre_id",
+    province: "y.province_code",
+    regency: "y.regency_code",
+    pembina: None,
+};
 
 #[derive(sqlx::FromRow)]
 struct MonthRow {
@@ -229,12 +239,6 @@ pub struct ProvinceRow {
     pub band4: i64,
 }
 
-fn push_scopes(sql: &mut Sql, scopes: &[Scope]) {
-    for s in scopes {
-        push_scope_on(sql, s, "y.centre_id", "y.province_code", "y.regency_code");
-    }
-}
-
 /// The year's figures by province, within every one of `scopes` (one row per BLKK read).
 pub async fn provinces(
     db: &Db,
@@ -254,7 +258,7 @@ pub async fn provinces(
          WHERE y.total > 0 AND y.year = ",
     );
     sql.push_bind(i64::from(year));
-    push_scopes(&mut sql, scopes);
+    sql.scoped_all(scopes, &YEARS);
     sql.push(" GROUP BY y.province_code ORDER BY y.province_code");
     db.fetch_all(sql).await
 }
@@ -273,7 +277,7 @@ pub async fn trend(
     sql.push_bind(i64::from(from))
         .push(" AND ")
         .push_bind(i64::from(to));
-    push_scopes(&mut sql, scopes);
+    sql.scoped_all(scopes, &YEARS);
     sql.push(" GROUP BY y.year ORDER BY y.year");
     db.fetch_all(sql).await
 }

@@ -15,6 +15,17 @@ use utoipa_axum::routes;
 
 use crate::kernel::web::AppState;
 
+/// Organisations, for ministry administrators.
+pub fn menu() -> Vec<crate::kernel::web::menu::Entry> {
+    vec![crate::kernel::web::menu::Entry {
+        order: 90,
+        href: "/orgs",
+        label: "nav.orgs",
+        section: "/orgs",
+        may_see: crate::kernel::web::menu::admins,
+    }]
+}
+
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/orgs", get(pages::list).post(pages::create))

@@ -357,3 +357,50 @@ pub async fn merge_picker(
         .await?;
     Ok(Some(p))
 }
+
+// What other features read about organisations. These do not check access: the calling
+// feature has already decided the caller may see what it shows.
+
+/// One organisation, if it exists.
+pub async fn find(db: &Db, id: i64) -> Result<Option<OrgRecord>, AppError> {
+    Ok(store::get(db, id).await?)
+}
+
+/// [`find`] inside a transaction.
+pub async fn find_in(
+    tx: &mut crate::kernel::db::Tx,
+    id: i64,
+) -> Result<Option<OrgRecord>, AppError> {
+    Ok(store::get_in(tx, id).await?)
+}
+
+/// Inserts the organisation row of a record that is also an organisation (a BLKK); the
+/// caller audits the whole record.
+pub async fn insert_in(
+    tx: &mut crate::kernel::db::Tx,
+    o: &Org,
+    at: time::OffsetDateTime,
+) -> Result<i64, AppError> {
+    Ok(store::insert(tx, o, at).await?)
+}
+
+/// Stores the organisation row of such a record if it is still at `version`.
+pub async fn update_in(
+    tx: &mut crate::kernel::db::Tx,
+    id: i64,
+    version: i64,
+    o: &Org,
+    at: time::OffsetDateTime,
+) -> Result<(), AppError> {
+    Ok(store::update(tx, id, version, o, at).await?)
+}
+
+/// The names of these organisations (those that exist), as `(id, name)`.
+pub async fn names(db: &Db, ids: &[i64]) -> Result<Vec<(i64, String)>, AppError> {
+    Ok(store::names(db, ids).await?)
+}
+
+/// References (id, kind, name) to these organisations, by name, inside a transaction.
+pub async fn refs_in(tx: &mut crate::kernel::db::Tx, ids: &[i64]) -> Result<Vec<OrgRef>, AppError> {
+    Ok(store::refs_of(tx, ids).await?)
+}

@@ -17,6 +17,20 @@ use utoipa_axum::routes;
 use crate::kernel::web::AppState;
 use crate::kernel::web::extract::upload_limit;
 
+/// Partnerships, for BLKK, supervisors and partners.
+pub fn menu() -> Vec<crate::kernel::web::menu::Entry> {
+    use crate::kernel::access::{Actor, Role};
+    vec![crate::kernel::web::menu::Entry {
+        order: 40,
+        href: "/partnerships",
+        label: "nav.partnerships",
+        section: "/partnerships",
+        may_see: |a: Option<&Actor>| {
+            a.is_some_and(|a| !matches!(a.role, Role::Peserta | Role::Instruktur))
+        },
+    }]
+}
+
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/partnerships", get(pages::list).post(pages::create))

@@ -9,9 +9,19 @@ use super::model::{
     Coverage, Document, ListFilter, Partnership, PartnershipRealisation, PartnershipRecord,
     PartnershipStatus,
 };
-use crate::features::centres::store::push_scope_on;
 use crate::kernel::access::Scope;
 use crate::kernel::db::{Arg, Columns, Db, Sql, StoreError, Tx};
+use crate::kernel::scope::On;
+
+/// Where a partnership's members are: the scope of a partnership list.
+pub const MEMBERS: On = On {
+    name: "partnership members",
+    from: "partnership_members m JOIN centres c ON c.org_id = m.centre_id",
+    centre: "m.centre_id",
+    province: "c.province_code",
+    regency: "c.regency_code",
+    pembina: Some("c.pembina_id"),
+};
 
 #[derive(sqlx::FromRow)]
 struct Row {
@@ -285,13 +295,7 @@ fn push_filter(sql: &mut Sql, seen: &Seen, f: &ListFilter, today: Date) {
                 " AND p.id IN (SELECT m.partnership_id FROM partnership_members m \
                  JOIN centres c ON c.org_id = m.centre_id WHERE 1 = 1",
             );
-            push_scope_on(
-                sql,
-                scope,
-                "m.centre_id",
-                "c.province_code",
-                "c.regency_code",
-            );
+            sql.scoped(scope, &MEMBERS);
             sql.push(")");
         }
     }

@@ -27,6 +27,20 @@ use crate::kernel::web::extract::upload_limit;
 /// The report work of each user (see [`reminders::service::work`]).
 pub use reminders::service::work;
 
+/// Reports, for those who send or read them.
+pub fn menu() -> Vec<crate::kernel::web::menu::Entry> {
+    use crate::kernel::access::{Actor, Role};
+    vec![crate::kernel::web::menu::Entry {
+        order: 30,
+        href: "/reports",
+        label: "nav.reports",
+        section: "/reports",
+        may_see: |a: Option<&Actor>| {
+            a.is_some_and(|a| !matches!(a.role, Role::Peserta | Role::Mitra | Role::Instruktur))
+        },
+    }]
+}
+
 pub fn routes() -> Router<AppState> {
     use workflow::pages::report;
     Router::new()

@@ -27,6 +27,36 @@ use crate::kernel::web::AppState;
 use crate::kernel::web::openapi::Doc;
 use crate::kernel::work::WorkItem;
 
+/// A trainee's own trainings; the BLKK's batches for staff; open trainings for everyone.
+pub fn menu() -> Vec<crate::kernel::web::menu::Entry> {
+    use crate::kernel::access::{Actor, Role};
+    vec![
+        crate::kernel::web::menu::Entry {
+            order: 20,
+            href: "/me/trainings",
+            label: "nav.my_trainings",
+            section: "/me/trainings",
+            may_see: |a: Option<&Actor>| a.is_some_and(|a| a.role == Role::Peserta),
+        },
+        crate::kernel::web::menu::Entry {
+            order: 20,
+            href: "/trainings",
+            label: "nav.trainings",
+            section: "/trainings",
+            may_see: |a: Option<&Actor>| {
+                a.is_some_and(|a| !matches!(a.role, Role::Peserta | Role::Mitra))
+            },
+        },
+        crate::kernel::web::menu::Entry {
+            order: 80,
+            href: "/pelatihan",
+            label: "nav.open_trainings",
+            section: "/pelatihan",
+            may_see: crate::kernel::web::menu::everyone,
+        },
+    ]
+}
+
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route(

@@ -17,6 +17,25 @@ use utoipa_axum::routes;
 use crate::kernel::web::AppState;
 use crate::kernel::web::extract::upload_limit;
 
+/// Monitoring visits, for supervisors and the BLKK visited.
+pub fn menu() -> Vec<crate::kernel::web::menu::Entry> {
+    use crate::kernel::access::{Actor, Role};
+    vec![crate::kernel::web::menu::Entry {
+        order: 50,
+        href: "/visits",
+        label: "nav.visits",
+        section: "/visits",
+        may_see: |a: Option<&Actor>| {
+            a.is_some_and(|a| {
+                matches!(
+                    a.role,
+                    Role::Admin | Role::Pembina | Role::Disnaker | Role::Forum | Role::Pengelola
+                )
+            })
+        },
+    }]
+}
+
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/visits", get(pages::list).post(pages::plan))

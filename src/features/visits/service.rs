@@ -26,7 +26,7 @@ use crate::kernel::work::WorkItem;
 pub const PAGE_SIZE: i64 = 50;
 
 async fn centre_in_scope(db: &Db, actor: &Actor, id: i64) -> Result<CentreRecord, AppError> {
-    let c = centres::store::get(db, id)
+    let c = centres::service::find(db, id)
         .await?
         .ok_or(AppError::NotFound)?;
     access::allow(centres::model::can_view(Some(actor), &c.facts()))?;
@@ -121,7 +121,7 @@ pub async fn plan(db: &Db, actor: &Actor, input: &NewVisit) -> Result<VisitRecor
     e.finish(()).map_err(AppError::Invalid)?;
     let centre_id = centre_id.unwrap_or_default();
     let planned = planned.unwrap_or(time::Date::MIN);
-    let c = centres::store::get(db, centre_id)
+    let c = centres::service::find(db, centre_id)
         .await?
         .ok_or(AppError::invalid("centre_id", "not_found"))?;
     let pembina = c.pembina.as_ref().map(|p| p.id);
@@ -137,7 +137,7 @@ pub async fn plan(db: &Db, actor: &Actor, input: &NewVisit) -> Result<VisitRecor
         {
             return Err(AppError::invalid("aid_program_id", "not_choosable"));
         }
-        let Some(program) = crate::features::aid::store::program(db, p).await? else {
+        let Some(program) = crate::features::aid::service::find_program(db, p).await? else {
             return Err(AppError::invalid("aid_program_id", "not_found"));
         };
         if let Some(area) = &program.program.area_code

@@ -6,9 +6,29 @@ use std::collections::BTreeMap;
 use time::{Date, OffsetDateTime};
 
 use super::model::{ActionDraft, ActionRecord, ActionStatus, Question, Severity, VisitRecord};
-use crate::features::centres::store::push_scope_on;
 use crate::kernel::access::Scope;
 use crate::kernel::db::{Db, Sql, StoreError, Tx};
+use crate::kernel::scope::On;
+
+/// Visits, by where their BLKK is now.
+pub const VISITS: On = On {
+    name: "visits",
+    from: "visits v JOIN centres c ON c.org_id = v.centre_id",
+    centre: "v.centre_id",
+    province: "c.province_code",
+    regency: "c.regency_code",
+    pembina: Some("c.pembina_id"),
+};
+
+/// Follow-up actions, by where their BLKK is now.
+pub const ACTIONS: On = On {
+    name: "follow-up actions",
+    from: "visit_actions a JOIN centres c ON c.org_id = a.centre_id",
+    centre: "a.centre_id",
+    province: "c.province_code",
+    regency: "c.regency_code",
+    pembina: Some("c.pembina_id"),
+};
 
 pub async fn questions(db: &Db) -> Result<Vec<Question>, StoreError> {
     db.fetch_all(Sql::new(
@@ -62,13 +82,7 @@ pub async fn visits(
     offset: i64,
 ) -> Result<(Vec<VisitRecord>, i64), StoreError> {
     let filter = |sql: &mut Sql| {
-        push_scope_on(
-            sql,
-            scope,
-            "v.centre_id",
-            "c.province_code",
-            "c.regency_code",
-        );
+        sql.scoped(scope, &VISITS);
         if let Some(c) = centre {
             sql.push(" AND v.centre_id = ").push_bind(c);
         }
@@ -276,13 +290,7 @@ pub async fn open_actions(
         if overdue {
             sql.push(" AND a.due_date < ").push_bind(today);
         }
-        push_scope_on(
-            sql,
-            scope,
-            "a.centre_id",
-            "c.province_code",
-            "c.regency_code",
-        );
+        sql.scoped(scope, &ACTIONS);
     };
     let mut count =
         Sql::new("SELECT COUNT(*) FROM visit_actions a JOIN centres c ON c.org_id = a.centre_id");
@@ -410,13 +418,9 @@ pub async fn action_count(
         Scope::Centre(id) => {
             sql.push(" AND a.centre_id = ").push_bind(*id);
         }
-        other => push_scope_on(
-            &mut sql,
-            other,
-            "a.centre_id",
-            "c.province_code",
-            "c.regency_code",
-        ),
+        other => {
+            sql.scoped(other, &ACTIONS);
+        }
     }
     let (n,): (i64,) = db.fetch_one(sql).await?;
     Ok(n)

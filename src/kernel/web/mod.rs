@@ -10,6 +10,7 @@ pub mod export;
 pub mod extract;
 pub mod history;
 pub mod i18n;
+pub mod menu;
 pub mod nav;
 pub mod openapi;
 pub mod page;

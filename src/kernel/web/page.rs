@@ -199,22 +199,18 @@ impl Page {
             .is_some_and(|u| u.actor.role == access::Role::Pengelola)
     }
 
-    /// Manages some accounts: ministry admins, a BLKK's managers, and admin-flagged users of
-    /// a UPTP, Disnaker or forum (the "Pengguna" menu).
-    pub fn manages_accounts(&self) -> bool {
-        self.user.as_ref().is_some_and(|u| {
-            let a = &u.actor;
-            a.is_admin()
-                || (a.org_id.is_some()
-                    && (a.role == access::Role::Pengelola
-                        || (a.org_admin
-                            && matches!(
-                                a.role,
-                                access::Role::Pembina
-                                    | access::Role::Disnaker
-                                    | access::Role::Forum
-                            ))))
-        })
+    /// The main menu for this user: `(href, label, current)` for every entry they may see.
+    pub fn menu(&self) -> Vec<(&'static str, String, bool)> {
+        let actor = self.actor();
+        super::menu::for_actor(actor.as_ref())
+            .map(|e| {
+                (
+                    e.href,
+                    self.t(e.label).to_string(),
+                    self.path.starts_with(e.section),
+                )
+            })
+            .collect()
     }
 
     pub fn is_en(&self) -> bool {

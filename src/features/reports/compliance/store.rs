@@ -2,10 +2,11 @@
 //! period).
 
 use crate::features::reports::types::model::ReportType;
-use crate::features::reports::types::store::{expected_from, push_audience, push_scopes};
+use crate::features::reports::types::store::{expected_from, push_audience};
 use crate::features::reports::workflow::model::ReportStatus;
 use crate::kernel::access::Scope;
 use crate::kernel::db::{Db, Sql, StoreError};
+use crate::kernel::scope::On;
 
 /// Expected, sent and on-time reports of a type and period.
 #[derive(Debug, Clone, Default, PartialEq, Eq, sqlx::FromRow)]
@@ -70,7 +71,7 @@ pub async fn trend(
     sql.push_bind(t.id).push(" AND r.period IN ");
     sql.push_list(periods.iter().map(String::as_str));
     push_audience(&mut sql, t);
-    push_scopes(&mut sql, scopes);
+    sql.scoped_all(scopes, &On::CENTRES);
     sql.push(" GROUP BY r.period");
     db.fetch_all(sql).await
 }
@@ -134,6 +135,6 @@ pub async fn indicator_sum(
         .push_bind(t.id)
         .push(" AND r.period IN ");
     sql.push_list(periods.iter().map(String::as_str));
-    push_scopes(&mut sql, scopes);
+    sql.scoped_all(scopes, &On::CENTRES);
     db.fetch_one(sql).await
 }

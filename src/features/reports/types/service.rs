@@ -34,7 +34,7 @@ pub async fn create_type(
         e.add("code", "duplicate");
     }
     if let Some(area) = &t.audience_area {
-        let known = crate::features::areas::store::get(db, area).await?;
+        let known = crate::features::areas::service::find(db, area).await?;
         if known.is_none_or(|a| a.level > 2) {
             e.add("audience_area", "unknown_area");
         }

@@ -4,10 +4,10 @@
 use time::OffsetDateTime;
 
 use super::model::{Audience, Indicator, ReportType, ReportTypeInput};
-use crate::features::centres::store::push_scope_on;
 use crate::features::reports::period::Frequency;
 use crate::kernel::access::Scope;
 use crate::kernel::db::{Arg, Db, Sql, StoreError, Tx};
+use crate::kernel::scope::On;
 
 #[derive(sqlx::FromRow)]
 struct TypeRow {
@@ -172,12 +172,6 @@ pub(crate) fn push_audience(sql: &mut Sql, t: &ReportType) {
     }
 }
 
-pub(crate) fn push_scopes(sql: &mut Sql, scopes: &[Scope]) {
-    for s in scopes {
-        push_scope_on(sql, s, "c.org_id", "c.province_code", "c.regency_code");
-    }
-}
-
 /// Every BLKK expected to send `t` for `period` in all `scopes`, each with its report if
 /// it has one (`r`), as a `FROM ... WHERE ...` to select from; `join` adds a table.
 pub(crate) fn expected_from(t: &ReportType, period: &str, scopes: &[Scope], join: &str) -> Sql {
@@ -190,7 +184,7 @@ pub(crate) fn expected_from(t: &ReportType, period: &str, scopes: &[Scope], join
         .push(join)
         .push(" WHERE 1 = 1");
     push_audience(&mut sql, t);
-    push_scopes(&mut sql, scopes);
+    sql.scoped_all(scopes, &On::CENTRES);
     sql
 }
 

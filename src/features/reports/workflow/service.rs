@@ -33,7 +33,9 @@ pub const PAGE_SIZE: i64 = 50;
 // ---- Opening and reading a report ----------------------------------------------------
 
 async fn centre(db: &Db, id: i64) -> Result<CentreRecord, AppError> {
-    centres::store::get(db, id).await?.ok_or(AppError::NotFound)
+    centres::service::find(db, id)
+        .await?
+        .ok_or(AppError::NotFound)
 }
 
 /// The BLKK's manager opens its report of `period`: the existing one, or a new draft.

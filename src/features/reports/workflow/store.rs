@@ -6,10 +6,20 @@ use std::collections::BTreeMap;
 use time::{Date, OffsetDateTime};
 
 use super::model::{Line, Narrative, ReportHead, ReportStatus, Stored};
-use crate::features::centres::store::push_scope_on;
 use crate::features::reports::types::model::Source;
 use crate::kernel::access::Scope;
 use crate::kernel::db::{Arg, Db, Dialect, Sql, StoreError, Tx};
+use crate::kernel::scope::On;
+
+/// Reports, by where their BLKK is now.
+pub const REPORTS: On = On {
+    name: "reports",
+    from: "reports r JOIN centres c ON c.org_id = r.centre_id",
+    centre: "r.centre_id",
+    province: "c.province_code",
+    regency: "c.regency_code",
+    pembina: Some("c.pembina_id"),
+};
 
 const HEAD_SELECT: &str = "SELECT r.id, r.type_id, t.name_id AS type_name, r.centre_id, \
     o.name AS centre_name, r.period, r.due_date, r.closes_date, r.status, r.version, \
@@ -293,13 +303,7 @@ pub async fn list(
         // Where the BLKK is now (it may have moved since a report was opened).
         let mut sql = Sql::new(select);
         sql.push(" JOIN centres c ON c.org_id = r.centre_id WHERE 1 = 1");
-        push_scope_on(
-            &mut sql,
-            scope,
-            "r.centre_id",
-            "c.province_code",
-            "c.regency_code",
-        );
+        sql.scoped(scope, &REPORTS);
         if let Some(c) = f.centre {
             sql.push(" AND r.centre_id = ").push_bind(c);
         }

@@ -33,7 +33,9 @@ pub(crate) fn created(values: Value) -> Vec<audit::Change> {
 }
 
 pub(crate) async fn centre(db: &Db, id: i64) -> Result<CentreRecord, AppError> {
-    centres::store::get(db, id).await?.ok_or(AppError::NotFound)
+    centres::service::find(db, id)
+        .await?
+        .ok_or(AppError::NotFound)
 }
 
 /// A batch the actor may see (its BLKK is in their scope).
@@ -106,7 +108,7 @@ async fn check_references(db: &Db, t: &model::Training) -> Result<(), AppError> 
         e.add("kejuruan", "invalid_choice");
     }
     if let Some(p) = t.partner_id {
-        match orgs::store::get(db, p).await? {
+        match orgs::service::find(db, p).await? {
             Some(o) if o.org.kind == orgs::model::OrgKind::Mitra => {}
             _ => e.add("partner_id", "invalid_choice"),
         }
@@ -128,7 +130,7 @@ pub async fn create(
     input: &TrainingInput,
 ) -> Result<TrainingRecord, AppError> {
     let centre_id = planning_centre(actor, input.centre_id)?;
-    let c = match centres::store::get(db, centre_id).await? {
+    let c = match centres::service::find(db, centre_id).await? {
         Some(c) => c,
         None => return Err(AppError::invalid("centre_id", "not_found")),
     };

@@ -4,9 +4,19 @@
 use time::{Date, OffsetDateTime};
 
 use super::model::{Enrolment, ResultFields, Training, TrainingFilter, TrainingRecord};
-use crate::features::centres::store::push_scope_on;
 use crate::kernel::access::Scope;
 use crate::kernel::db::{Arg, Columns, Db, Sql, StoreError, Tx};
+use crate::kernel::scope::On;
+
+/// Batches carry their BLKK's id and area codes.
+pub const BATCHES: On = On {
+    name: "trainings",
+    from: "trainings t",
+    centre: "t.centre_id",
+    province: "t.province_code",
+    regency: "t.regency_code",
+    pembina: None,
+};
 
 /// The one list of a batch's columns, for both `INSERT` and `UPDATE`.
 fn columns(t: &Training) -> Columns {
@@ -189,15 +199,10 @@ pub async fn instructors(db: &Db, centre_id: i64) -> Result<Vec<(i64, String)>, 
 
 /// Appends ` AND ...` for a scope and the batch filters on `alias`: the batches (`t`) and
 /// the figures (`f`) carry the same columns.
-pub(crate) fn push_filter(sql: &mut Sql, alias: &str, f: &TrainingFilter, scope: &Scope) {
+pub(crate) fn push_filter(sql: &mut Sql, on: &On, f: &TrainingFilter, scope: &Scope) {
+    let alias = on.centre.split('.').next().unwrap_or_default();
     let col = |c: &str| format!("{alias}.{c}");
-    push_scope_on(
-        sql,
-        scope,
-        &col("centre_id"),
-        &col("province_code"),
-        &col("regency_code"),
-    );
+    sql.scoped(scope, on);
     if let Some(c) = f.centre {
         sql.push(" AND ")
             .push(&col("centre_id"))
@@ -233,7 +238,7 @@ pub(crate) fn push_filter(sql: &mut Sql, alias: &str, f: &TrainingFilter, scope:
 fn filtered(select: &str, f: &TrainingFilter, scope: &Scope) -> Sql {
     let mut sql = Sql::new(select);
     sql.push(" WHERE 1 = 1");
-    push_filter(&mut sql, "t", f, scope);
+    push_filter(&mut sql, &BATCHES, f, scope);
     sql
 }
 

@@ -30,7 +30,7 @@ pub async fn stats(
 
 /// The names of BLKK (or any organisations) by id, for the figures' rows.
 pub async fn names(db: &Db, ids: &[i64]) -> Result<Vec<(i64, String)>, AppError> {
-    Ok(orgs::store::names(db, ids).await?)
+    orgs::service::names(db, ids).await
 }
 
 // ---- For the other parts of trainings ------------------------------------------------

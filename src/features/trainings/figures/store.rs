@@ -6,6 +6,17 @@ use crate::features::trainings::batches::model::TrainingFilter;
 use crate::features::trainings::batches::store::push_filter;
 use crate::kernel::access::Scope;
 use crate::kernel::db::{Db, Sql, StoreError, Tx};
+use crate::kernel::scope::On;
+
+/// The kept training figures, one row per BLKK and group.
+pub const FIGURES: On = On {
+    name: "training figures",
+    from: "training_figures f",
+    centre: "f.centre_id",
+    province: "f.province_code",
+    regency: "f.regency_code",
+    pembina: None,
+};
 
 const COUNTERS: [&str; 10] = [
     "trainees",
@@ -209,9 +220,9 @@ fn figures_sql(key: Option<GroupBy>, f: &TrainingFilter, scope: &Scope) -> Sql {
                 sql.push(" AND f.province_code = ").push_bind(p);
             }
             // No BLKK or regency filter here (see `province_level`), so no such column.
-            push_filter(&mut sql, "f", f, &Scope::All);
+            push_filter(&mut sql, &FIGURES, f, &Scope::All);
         }
-        None => push_filter(&mut sql, "f", f, scope),
+        None => push_filter(&mut sql, &FIGURES, f, scope),
     }
     if let Some(k) = key {
         sql.push(" GROUP BY ").push(k.column()).push(" ORDER BY 1");

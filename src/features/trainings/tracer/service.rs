@@ -109,7 +109,7 @@ pub async fn add_outcome(
         return Err(AppError::invalid("reported_by", "not_yours"));
     }
     if let Some(p) = o.partner_id {
-        match orgs::store::get(db, p).await? {
+        match orgs::service::find(db, p).await? {
             Some(org) if org.org.kind == orgs::model::OrgKind::Mitra => {}
             _ => return Err(AppError::invalid("partner_id", "invalid_choice")),
         }

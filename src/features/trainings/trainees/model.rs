@@ -21,6 +21,25 @@ code_enum! {
     }
 }
 
+code_enum! {
+    /// What a person consented to, under which notice.
+    pub enum ConsentPurpose {
+        /// Applying for a training (the public application).
+        Pendaftaran = "pendaftaran",
+        /// Being enrolled and trained.
+        Pelatihan = "pelatihan",
+    }
+}
+
+code_enum! {
+    /// What someone did with a person's data, in that person's access log.
+    pub enum AccessAction {
+        View = "view",
+        Export = "export",
+        Correct = "correct",
+    }
+}
+
 /// A person's fields (a trainee or an applicant), validated.
 #[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct Person {
