@@ -1,6 +1,7 @@
 //! The code's shape, checked: the kernel uses no feature; inside a feature or a sub-feature
 //! (a folder of its own under a feature), pages and API go through the service (never the
-//! store or the database), and the model does no I/O. A newcomer can trust the folder names.
+//! store or the database), and the model does no I/O; no source file grows past 800 lines. A
+//! newcomer can trust the folder names.
 
 use std::path::{Path, PathBuf};
 
@@ -37,6 +38,27 @@ fn the_kernel_uses_no_feature() {
         let c = code(&f);
         assert!(!c.contains("features::"), "{} uses a feature", f.display());
     }
+}
+
+/// At most this many lines in a source file: past it, a feature splits into sub-features and
+/// a file into a folder of files.
+const MAX_LINES: usize = 800;
+
+#[test]
+fn no_source_file_is_over_800_lines() {
+    let mut long: Vec<String> = rust_files(&src())
+        .into_iter()
+        .filter_map(|f| {
+            let n = std::fs::read_to_string(&f).expect("read").lines().count();
+            (n > MAX_LINES).then(|| format!("{} has {n} lines", f.display()))
+        })
+        .collect();
+    long.sort();
+    assert!(
+        long.is_empty(),
+        "over {MAX_LINES} lines, split: {}",
+        long.join("; ")
+    );
 }
 
 /// The part of a feature a file is (`pages`, `api`, `model`, `service`, `store`), by its name,
