@@ -35,7 +35,9 @@ Usage: bench/run.sh [--sizes N,N,...] [--years N] [--duration SECONDS] [--runs N
                       create databases, and dropped at exit; URL's own database is only used
                       to connect.
   --groups A,B,...    measure only these endpoint groups (default: all of name, home, area,
-                      profile, batches, placement, public, compliance, selffunding)
+                      profile, batches, placement, public, compliance, selffunding,
+                      home_admin, home_pengelola, home_pembina, home_disnaker, home_forum,
+                      home_mitra, picker)
   --no-build          do not run cargo; use the binaries already built
   -h, --help          this help
 
@@ -101,11 +103,16 @@ NOISE_PCT=5
 FIGURES_YEAR=$(($(date +%Y) - 1))
 # Compliance of the monthly activity report (type 1 in a generated database) for last month.
 LAST_MONTH=$(date -d "$(date +%Y-%m-01) -1 day" +%Y-%m)
-EP_GROUPS=(name home area profile batches placement public compliance selffunding)
+EP_GROUPS=(name home area profile batches placement public compliance selffunding
+  home_admin home_pengelola home_pembina home_disnaker home_forum home_mitra picker)
 if [[ -n $GROUPS_ARG ]]; then
   mapfile -t EP_GROUPS < <(tr ',' '\n' <<<"$GROUPS_ARG")
 fi
-SIGNED_IN=" batches placement compliance selffunding "
+SIGNED_IN=" batches placement compliance selffunding picker "
+# Each role's home with its work queue (page and API), signed in as a user of that role
+# created in each benchmark database (GROUP_COOKIE).
+ROLE_GROUPS=(home_admin home_pengelola home_pembina home_disnaker home_forum home_mitra)
+declare -A GROUP_COOKIE=()
 declare -A GROUP_LABEL=(
   [name]="name search"
   [home]="home page"
@@ -116,6 +123,13 @@ declare -A GROUP_LABEL=(
   [public]="public training search"
   [compliance]="report compliance"
   [selffunding]="self-funding figures"
+  [home_admin]="home + queue: admin"
+  [home_pengelola]="home + queue: pengelola"
+  [home_pembina]="home + queue: pembina"
+  [home_disnaker]="home + queue: disnaker"
+  [home_forum]="home + queue: forum"
+  [home_mitra]="home + queue: mitra"
+  [picker]="picker search"
 )
 declare -A GROUP_PATHS=(
   [name]="/centres?q=darul /centres?q=nurul /api/v1/centres?q=al-hikmah /centres?q=bina+insani /api/v1/centres?q=darul+ulum /centres?q=gki"
@@ -127,6 +141,13 @@ declare -A GROUP_PATHS=(
   [public]="/pelatihan /pelatihan?province=35 /api/v1/public/trainings?kejuruan=menjahit /api/v1/public/trainings?regency=33.74 /pelatihan?province=32&cost=gratis"
   [compliance]="/api/v1/compliance?type=1&period=$LAST_MONTH&scope=nation /api/v1/compliance?type=1&period=$LAST_MONTH&scope=province:35 /reports/compliance?type=1&period=$LAST_MONTH /reports/compliance?type=1&period=$LAST_MONTH&scope=province:32"
   [selffunding]="/api/v1/stats/self-funding?year=$FIGURES_YEAR&scope=nation /api/v1/stats/self-funding?year=$FIGURES_YEAR&scope=province:35 /income/stats?year=$FIGURES_YEAR /income/stats?year=$FIGURES_YEAR&scope=province:32"
+  [home_admin]="/ /api/v1/work"
+  [home_pengelola]="/ /api/v1/work"
+  [home_pembina]="/ /api/v1/work"
+  [home_disnaker]="/ /api/v1/work"
+  [home_forum]="/ /api/v1/work"
+  [home_mitra]="/ /api/v1/work"
+  [picker]="/api/v1/records/search?kind=centre&q=darul /api/v1/records/search?kind=centre&q=nurul+huda /api/v1/records/search?kind=org&q=dinas /api/v1/records/search?kind=org&q=bbpvp /api/v1/records/search?kind=aid_program&q=pbk /api/v1/records/search?kind=report_type&q=bulanan"
 )
 # Reports sent at once, over HTTP, by as many BLKK managers (bench/submit.rs).
 SUBMITS=500
@@ -324,18 +345,65 @@ profile_paths() {
   echo "${paths[*]}"
 }
 
-# sign_in: the session cookie of the benchmark's admin (COOKIE), through the login form.
+# sign_in [EMAIL]: the session cookie of the benchmark's admin (COOKIE), or of EMAIL (printed),
+# through the login form.
 sign_in() {
-  local headers=$DIR/login-headers csrf session
+  local email=${1:-$BENCH_EMAIL} headers=$DIR/login-headers csrf session
   curl -sf --max-time 30 -D "$headers" -o /dev/null "$BASE/login" || die "GET /login failed"
   csrf=$(sed -n 's/^[Ss]et-[Cc]ookie: simandiri_csrf=\([^;]*\).*/\1/p' "$headers" | tr -d '\r' | tail -n1)
   [[ -n $csrf ]] || die "GET /login set no CSRF cookie"
   curl -s --max-time 30 -D "$headers" -o /dev/null -H "Cookie: simandiri_csrf=$csrf" \
-    --data-urlencode "_csrf=$csrf" --data-urlencode "email=$BENCH_EMAIL" \
+    --data-urlencode "_csrf=$csrf" --data-urlencode "email=$email" \
     --data-urlencode "password=$BENCH_PASSWORD" "$BASE/login" || die "POST /login failed"
   session=$(sed -n 's/^[Ss]et-[Cc]ookie: simandiri_session=\([^;]*\).*/\1/p' "$headers" | tr -d '\r' | tail -n1)
-  [[ -n $session ]] || { cat "$headers" >&2; die "signing in as $BENCH_EMAIL gave no session"; }
-  COOKIE="simandiri_session=$session"
+  [[ -n $session ]] || { cat "$headers" >&2; die "signing in as $email gave no session"; }
+  if [[ -n ${1:-} ]]; then echo "simandiri_session=$session"; else COOKIE="simandiri_session=$session"; fi
+}
+
+# first_org KIND: the id of the first organisation of KIND, read as the admin.
+first_org() {
+  local json
+  json=$(curl -sf --max-time 30 -H "Cookie: $COOKIE" "$BASE/api/v1/orgs?kind=$1&q=&page=1") ||
+    die "GET /api/v1/orgs?kind=$1 failed"
+  grep -o '"id":[0-9][0-9]*' <<<"$json" | head -n1 | cut -d: -f2
+}
+
+# role_users URL CENTRE_ID: a user of every role in ROLE_GROUPS (the BLKK manager's of
+# CENTRE_ID), created with the CLI, each signed in (GROUP_COOKIE).
+role_users() {
+  local url=$1 centre=$2 role org email
+  for g in "${ROLE_GROUPS[@]}"; do
+    role=${g#home_}
+    case $role in
+      admin) GROUP_COOKIE[$g]=$COOKIE; continue ;;
+      pengelola) org=$centre ;;
+      pembina) org=$(first_org uptp) ;;
+      *) org=$(first_org "$role") ;;
+    esac
+    [[ $org =~ ^[0-9]+$ ]] || die "no organisation for the $role user"
+    email="bench-$role@simandiri.test"
+    printf '%s\n' "$BENCH_PASSWORD" |
+      "$BIN" user create --email "$email" --role "$role" --org "$org" --name "Benchmark $role" \
+        --database-url "$url" >"$DIR/user-$role.log" 2>&1 ||
+      { cat "$DIR/user-$role.log" >&2; die "could not create $email"; }
+    GROUP_COOKIE[$g]=$(sign_in "$email")
+  done
+}
+
+# one_at_a_time PREFIX GROUP: each path of GROUP asked 30 times in a row (warm, one request
+# at a time, curl's total time); stores the median in ms as R[PREFIX.GROUP.one].
+one_at_a_time() {
+  local prefix=$1 g=$2 u i times=() t
+  local -a paths
+  read -r -a paths <<<"${GROUP_PATHS[$g]}"
+  for u in "${paths[@]}"; do
+    for i in $(seq 33); do
+      t=$(curl -s -o /dev/null -w '%{time_total}' --max-time 30 ${COOKIE:+-H "Cookie: $COOKIE"} "$BASE$u")
+      if ((i > 3)); then times+=("$(awk -v t="$t" 'BEGIN { printf "%.0f", t * 1000000 }')"); fi
+    done
+  done
+  R[$prefix.$g.one]=$(us_to_ms "$(median "${times[@]}")")
+  say "  ${GROUP_LABEL[$g]} one at a time: median ${R[$prefix.$g.one]} ms over ${#times[@]} requests"
 }
 
 # run_wrk GROUP SECONDS PATH... -> the WRK_RESULT line (signed in for the SIGNED_IN groups)
@@ -343,6 +411,7 @@ run_wrk() {
   local group=$1 secs=$2 out=$DIR/wrk.out line cookie=""
   shift 2
   if [[ $SIGNED_IN == *" $group "* ]]; then cookie=$COOKIE; fi
+  if [[ -n ${GROUP_COOKIE[$group]:-} ]]; then cookie=${GROUP_COOKIE[$group]}; fi
   BENCH_COOKIE=$cookie wrk -t"$THREADS" -c"$CONNECTIONS" -d"${secs}s" --timeout 10s -s "$LUA" "$BASE" -- "$@" >"$out" 2>&1 ||
     { cat "$out" >&2; die "wrk failed"; }
   line=$(grep '^WRK_RESULT ' "$out") || { cat "$out" >&2; die "wrk printed no WRK_RESULT line"; }
@@ -483,14 +552,23 @@ bench_size() {
   GROUP_PATHS[batches]=${batches[*]}
   R[$p.batches_paths]=${GROUP_PATHS[batches]}
   COOKIE=""
+  GROUP_COOKIE=()
   sign_in
+  local first_centre=${GROUP_PATHS[profile]%% *}
+  role_users "$url" "${first_centre#/centres/}"
   local all=() paths
   for g in "${EP_GROUPS[@]}"; do
     read -r -a paths <<<"${GROUP_PATHS[$g]}"
     all+=("${paths[@]}")
   done
   check_paths "${all[@]}" /healthz
+  for g in "${ROLE_GROUPS[@]}"; do
+    if [[ " ${EP_GROUPS[*]} " == *" $g "* ]]; then
+      COOKIE=${GROUP_COOKIE[$g]} check_paths ${GROUP_PATHS[$g]}
+    fi
+  done
   measure "$p" "${EP_GROUPS[@]}"
+  if [[ " ${EP_GROUPS[*]} " == *" picker "* ]]; then one_at_a_time "$p" picker; fi
   step "[$label] $SUBMITS reports sent at once, then until the national figures show them"
   local line
   line=$("$SUBMIT" --base "$BASE" --database-url "$url" --admin "$BENCH_EMAIL" \
@@ -600,13 +678,37 @@ codes() {
 # verdict OK(0/1) -> "yes"/"**no**"
 verdict() { if (($1)); then echo "yes"; else echo "**no**"; fi; }
 
+# role_targets: every home with its work queue above TARGET_HOME_PCT % of the hello-world,
+# and the picker under 10 ms one request at a time, at national scale (SIZE_MIN).
+role_targets() {
+  local key name lo g share ok
+  for key in "${BACKENDS[@]}"; do
+    name=${BACKEND_NAME[$key]}
+    lo="$key.$SIZE_MIN"
+    for g in "${ROLE_GROUPS[@]}"; do
+      [[ -n ${R[$lo.$g.rps]:-} ]] || continue
+      share=$(pct "${R[$lo.$g.rps]}" "$HELLO_RPS")
+      ok=0
+      if awk -v a="$share" -v b="$TARGET_HOME_PCT" 'BEGIN { exit !(a > b) }'; then ok=1; fi
+      echo "- $name, $(thousands "$SIZE_MIN") centres, ${GROUP_LABEL[$g]} above $TARGET_HOME_PCT % of hello-world: $(verdict $ok) ($share %)"
+    done
+    if [[ -n ${R[$lo.picker.one]:-} ]]; then
+      ok=0
+      if awk -v a="${R[$lo.picker.one]}" 'BEGIN { exit !(a < 10) }'; then ok=1; fi
+      echo "- $name, $(thousands "$SIZE_MIN") centres, picker search under 10 ms one at a time: $(verdict $ok) (median ${R[$lo.picker.one]} ms)"
+    fi
+  done
+}
+
 targets() {
   local key name lo hi g target share ok ratio note
+  role_targets
   for key in "${BACKENDS[@]}"; do
     name=${BACKEND_NAME[$key]}
     hi="$key.$SIZE_MAX"
     lo="$key.$SIZE_MIN"
     for g in name home; do
+      [[ " ${EP_GROUPS[*]} " == *" $g "* ]] || continue
       if [[ $g == name ]]; then target=$TARGET_NAME_PCT; else target=$TARGET_HOME_PCT; fi
       share=$(pct "${R[$hi.$g.rps]}" "$HELLO_RPS")
       ok=0
@@ -647,6 +749,10 @@ report() {
       echo "- ${GROUP_LABEL[$g]}: \`/centres/{id}\`, two ids each from the first, middle and last page of \`/api/v1/centres\` (at $(thousands "$SIZE_MAX") with SQLite: $(codes "${R[sqlite.$SIZE_MAX.profile_paths]}"))"
     elif [[ $g == batches ]]; then
       echo "- ${GROUP_LABEL[$g]} (signed in as the ministry admin): \`/trainings?centre={id}\` and \`/api/v1/trainings?centre={id}\` for the same BLKK (at $(thousands "$SIZE_MIN") with SQLite: $(codes "${R[sqlite.$SIZE_MIN.batches_paths]}"))"
+    elif [[ $g == home_* ]]; then
+      echo "- ${GROUP_LABEL[$g]} (signed in as a ${g#home_} user made for the run): $(codes "${GROUP_PATHS[$g]}")"
+    elif [[ $g == picker ]]; then
+      echo "- ${GROUP_LABEL[$g]} (signed in as the ministry admin, so over the whole nation): $(codes "${GROUP_PATHS[$g]}")"
     elif [[ $g == placement || $g == compliance || $g == selffunding ]]; then
       echo "- ${GROUP_LABEL[$g]} (signed in as the ministry admin, national scope): $(codes "${GROUP_PATHS[$g]}")"
     else

@@ -8,8 +8,8 @@ use simandiri::kernel::db::Sql;
 use simandiri::kernel::time::today;
 use simandiri::seed::demo::DARUL_BAYAN;
 
-use crate::reports::{assert_refused, field_code, get_ok, int};
 use crate::support::Content;
+use crate::support::{assert_refused, field_code, get_ok, int};
 
 mod programs_and_allocations {
     use super::*;

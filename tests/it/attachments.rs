@@ -11,8 +11,8 @@ use simandiri::kernel::files::{Files, MAX_FILE_BYTES};
 use simandiri::kernel::web::WebConfig;
 use simandiri::seed::demo::DARUL_BAYAN;
 
-use crate::reports::{assert_refused, create_type, get_ok, int, last_month, open, test_type};
 use crate::support::{Content, Kind, TestApp};
+use crate::support::{assert_refused, create_type, get_ok, int, last_month, open, test_type};
 
 /// A real 1×1 PNG.
 pub(crate) const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89\0\0\0\rIDATx\x9cc\0\x01\0\0\x05\0\x01\r\n-\xb4\0\0\0\0IEND\xaeB`\x82";

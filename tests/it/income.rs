@@ -9,8 +9,8 @@ use simandiri::kernel::db::{Db, Sql};
 use simandiri::kernel::time::today;
 use simandiri::seed::demo::DARUL_BAYAN;
 
-use crate::reports::{assert_refused, field_code, get_ok, int};
 use crate::support::Content;
+use crate::support::{assert_refused, field_code, get_ok, int};
 
 async fn months(db: &Db) -> i64 {
     let (n,): (i64,) = db

@@ -11,9 +11,9 @@ use simandiri::kernel::time::today;
 use simandiri::seed::demo::{DARUL_BAYAN, MES};
 use time::Duration;
 
-use crate::reports::{assert_refused, get_ok, int};
+use crate::support::{Batch, first_kejuruan, woman};
 use crate::support::{Client, Content, Kind as Backend, TestApp, demo_email};
-use crate::trainings::{batch, first_kejuruan, from_today, id_of, plan, woman};
+use crate::support::{assert_refused, get_ok, int};
 
 const PREFS: &str = "/api/v1/me/notification-preferences";
 
@@ -53,7 +53,7 @@ async fn mails(db: &Db, to: &str, needle: &str) -> Vec<(String, String)> {
 /// A batch of Darul Bayan open to the public; its id.
 async fn open_batch(c: &Client, title: &str) -> i64 {
     let k = first_kejuruan(c).await;
-    id_of(&plan(c, batch(&k, title, &from_today(30), &from_today(50), 16)).await)
+    Batch::of(&k, title).days(30, 50).id(c).await
 }
 
 /// A public application to `training`; its id.

@@ -10,8 +10,8 @@ use simandiri::kernel::time::today;
 use simandiri::seed::demo::{DARUL_BAYAN, FK_TANGERANG, MES};
 use time::Duration;
 
-use crate::reports::{assert_refused, field_code, get_ok, int};
 use crate::support::{Content, Kind, TestApp};
+use crate::support::{assert_refused, field_code, get_ok, int};
 
 async fn count(db: &Db) -> i64 {
     let (n,): (i64,) = db

@@ -9,10 +9,8 @@ use simandiri::kernel::access::Role;
 use simandiri::kernel::db::{Db, Sql};
 use simandiri::seed::demo::DARUL_BAYAN;
 
+use crate::support::{Batch, assert_refused, count, enrol, first_kejuruan, id_of, woman};
 use crate::support::{Client, Content, Kind, TestApp};
-use crate::trainings::{
-    assert_refused, batch, count, enrol, first_kejuruan, from_today, id_of, plan, woman,
-};
 
 /// What BLKK A typed about the person: a name, contacts nobody else should see.
 const OWN_NAME: &str = "Siti Rahmawati Asli";
@@ -44,13 +42,7 @@ async fn other_blkk(t: &TestApp, email: &str) -> (i64, Client) {
 async fn recorded_at_darul(t: &TestApp, nik: &str) -> Value {
     let a = t.api_as("pengelola").await;
     let k = first_kejuruan(&a).await;
-    let training = id_of(
-        &plan(
-            &a,
-            batch(&k, "Menjahit Dasar", &from_today(-20), &from_today(-10), 16),
-        )
-        .await,
-    );
+    let training = Batch::of(&k, "Menjahit Dasar").days(-20, -10).id(&a).await;
     enrol(
         &a,
         training,
@@ -104,13 +96,7 @@ mod a_known_nik_reveals_nothing {
         let person = first["person_id"].as_i64().unwrap();
         let (other, b) = other_blkk(&t, "pengelola.lain@contoh.id").await;
         let k = first_kejuruan(&b).await;
-        let training = id_of(
-            &plan(
-                &b,
-                batch(&k, "Tata Rias", &from_today(-5), &from_today(20), 16),
-            )
-            .await,
-        );
+        let training = Batch::of(&k, "Tata Rias").days(-5, 20).id(&b).await;
 
         // Enrolled with a made-up name and nothing else: the answer holds what was typed.
         let (s, e) = b
@@ -217,13 +203,7 @@ mod an_application_shows_only_what_was_typed {
         recorded_at_darul(&t, &nik).await;
         let (_, b) = other_blkk(&t, "pengelola.ketiga@contoh.id").await;
         let k = first_kejuruan(&b).await;
-        let open = id_of(
-            &plan(
-                &b,
-                batch(&k, "Barista", &from_today(20), &from_today(40), 16),
-            )
-            .await,
-        );
+        let open = Batch::of(&k, "Barista").days(20, 40).id(&b).await;
         let anonymous = t.anonymous().await;
         let (s, applied) = anonymous
             .json(
@@ -341,13 +321,7 @@ mod erasure_leaves_no_copy {
         // A new person applies, is accepted, and sets up their account.
         let a = t.api_as("pengelola").await;
         let k = first_kejuruan(&a).await;
-        let open = id_of(
-            &plan(
-                &a,
-                batch(&k, "Kopi Sangrai", &from_today(20), &from_today(40), 16),
-            )
-            .await,
-        );
+        let open = Batch::of(&k, "Kopi Sangrai").days(20, 40).id(&a).await;
         let anonymous = t.anonymous().await;
         let (s, _) = anonymous
             .json(
@@ -393,13 +367,7 @@ mod erasure_leaves_no_copy {
         // Another BLKK enrols them too, under another spelling.
         let (_, b) = other_blkk(&t, "pengelola.keempat@contoh.id").await;
         let k = first_kejuruan(&b).await;
-        let training = id_of(
-            &plan(
-                &b,
-                batch(&k, "Las Listrik", &from_today(50), &from_today(70), 16),
-            )
-            .await,
-        );
+        let training = Batch::of(&k, "Las Listrik").days(50, 70).id(&b).await;
         enrol(
             &b,
             training,

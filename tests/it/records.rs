@@ -31,7 +31,7 @@ mod recent_changes_link_their_records {
             .json(
                 "POST",
                 "/api/v1/visits",
-                json!({"centre_id": darul, "planned_date": crate::trainings::from_today(0),
+                json!({"centre_id": darul, "planned_date": crate::support::from_today(0),
                     "purpose": "Monev uji tautan"}),
             )
             .await;

@@ -303,7 +303,7 @@ mod record_links_lead_to_their_records {
 /// (as the page shows them), and its steps' statuses by their labels, never as codes.
 mod history_names_indicators_and_statuses {
     use super::*;
-    use crate::reports::{create_type, get_ok, int, last_month, open, test_type};
+    use crate::support::{create_type, get_ok, int, last_month, open, test_type};
     use serde_json::json;
     crate::on_both!(Content::Demo, |t| {
         let darul = t.org_id(DARUL_BAYAN).await;

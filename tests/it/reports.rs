@@ -8,73 +8,16 @@
 
 use std::time::Duration;
 
-use serde_json::{Value, json};
+use serde_json::json;
 use simandiri::features::reports::period::{Frequency, Period};
 use simandiri::kernel::db::{Db, Sql};
 use simandiri::kernel::time::today;
 use simandiri::seed::demo::DARUL_BAYAN;
 
-use crate::support::{Client, Content, demo_email};
-
-pub(crate) fn last_month() -> Period {
-    Period::containing(Frequency::Bulanan, today()).previous()
-}
-
-/// A monthly report type for the listed BLKK, due 60 days after the month (so last month's
-/// report is on time today), with four indicators, two filled from the records.
-pub(crate) fn test_type(code: &str, centres: &[i64]) -> Value {
-    json!({
-        "code": code,
-        "name_id": "Laporan uji",
-        "name_en": "Test report",
-        "frequency": "bulanan",
-        "due_day": 60,
-        "grace_days": 30,
-        "audience": "daftar",
-        "audience_centres": centres,
-        "indicators": [
-            {"code": "lulus", "label_id": "Lulusan kompeten", "label_en": "Competent graduates",
-             "kind": "count", "required": true, "source": "graduates_kompeten"},
-            {"code": "peserta", "label_id": "Peserta baru", "label_en": "New trainees",
-             "kind": "count", "source": "trainees"},
-            {"code": "sarana", "label_id": "Kondisi sarana", "label_en": "Premises",
-             "kind": "choice", "required": true, "choices": ["baik", "perlu perbaikan"]},
-            {"code": "biaya", "label_id": "Pendapatan biaya pelatihan", "label_en": "Fee income",
-             "kind": "rupiah"},
-        ],
-    })
-}
-
-pub(crate) async fn create_type(admin: &Client, body: Value) -> i64 {
-    let (s, t) = admin.json("POST", "/api/v1/report-types", body).await;
-    assert_eq!(s, 201, "{t}");
-    t["id"].as_i64().unwrap_or_else(|| panic!("an id in {t}"))
-}
-
-pub(crate) async fn get_ok(c: &Client, path: &str) -> Value {
-    let (s, body) = c.get_json(path).await;
-    assert_eq!(s, 200, "{path}: {body}");
-    body
-}
-
-pub(crate) fn field_code(body: &Value, field: &str) -> Option<String> {
-    body["error"]["fields"]
-        .as_array()?
-        .iter()
-        .find(|f| f["field"] == field)
-        .and_then(|f| f["code"].as_str())
-        .map(str::to_owned)
-}
-
-#[track_caller]
-pub(crate) fn assert_refused(status: reqwest::StatusCode, body: &Value, field: &str, code: &str) {
-    assert_eq!(status, 422, "{body}");
-    assert_eq!(field_code(body, field).as_deref(), Some(code), "{body}");
-}
-
-pub(crate) fn int(v: &Value) -> i64 {
-    v.as_i64().unwrap_or_else(|| panic!("a whole number: {v}"))
-}
+use crate::support::{
+    Client, Content, assert_refused, create_type, demo_email, field_code, get_ok, int, last_month,
+    open, test_type,
+};
 
 async fn count(db: &Db, sql: &str, id: i64) -> i64 {
     let (n,): (i64,) = db.fetch_one(Sql::new(sql).arg(id)).await.unwrap();
@@ -132,20 +75,6 @@ async fn mail_about(mail: &crate::mailbox::Mailbox, to: &str, needle: &str) -> S
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-}
-
-pub(crate) async fn open(
-    c: &Client,
-    type_id: i64,
-    centre: i64,
-    period: &str,
-) -> (reqwest::StatusCode, Value) {
-    c.json(
-        "POST",
-        "/api/v1/reports",
-        json!({"type_id": type_id, "centre_id": centre, "period": period}),
-    )
-    .await
 }
 
 mod a_report_fills_itself_and_goes_through_its_workflow {

@@ -6,8 +6,8 @@ use serde_json::json;
 use simandiri::kernel::web::WebConfig;
 
 use crate::attachments::PNG;
-use crate::reports::{create_type, int, last_month, open, test_type};
 use crate::support::{Client, Content, DEMO_PASSWORD, Kind, TestApp, demo_email};
+use crate::support::{create_type, int, last_month, open, test_type};
 
 mod headers_and_csrf {
     use super::*;
@@ -459,7 +459,7 @@ async fn metrics_are_private_and_bounded() {
 /// valid date still passes.
 mod dates_are_bounded {
     use super::*;
-    use crate::reports::{assert_refused, create_type, int, open, test_type};
+    use crate::support::{assert_refused, create_type, int, open, test_type};
     use simandiri::kernel::db::Sql;
     use simandiri::kernel::time::{this_year, today};
     use simandiri::seed::demo::{DARUL_BAYAN, MES};

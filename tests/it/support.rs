@@ -14,8 +14,10 @@ use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use reqwest::StatusCode;
-use serde_json::Value;
-use simandiri::kernel::db::{Db, Sql};
+use serde_json::{Value, json};
+use simandiri::features::reports::period::{Frequency, Period};
+use simandiri::kernel::db::{Arg, Db, Sql};
+use simandiri::kernel::time::today;
 use simandiri::kernel::web::WebConfig;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -391,7 +393,7 @@ impl TestApp {
             .json(
                 "POST",
                 "/api/v1/session",
-                serde_json::json!({"email": demo_email(role), "password": DEMO_PASSWORD}),
+                json!({"email": demo_email(role), "password": DEMO_PASSWORD}),
             )
             .await;
         assert_eq!(status, 200, "API sign in as {role}: {body}");
@@ -422,7 +424,7 @@ impl TestApp {
             .json(
                 "POST",
                 "/api/v1/session",
-                serde_json::json!({"email": email, "password": DEMO_PASSWORD}),
+                json!({"email": email, "password": DEMO_PASSWORD}),
             )
             .await;
         assert_eq!(status, 200, "API sign in as {email}: {body}");
@@ -755,4 +757,248 @@ pub fn hidden_fields(html: &str, action: &str) -> Vec<(String, String)> {
         .filter(|t| t.contains("type=\"hidden\""))
         .filter_map(|t| Some((attr(t, "name")?, attr(t, "value").unwrap_or_default())))
         .collect()
+}
+
+// ---- Builders and helpers shared by the tests -------------------------------------------
+
+/// The NIK of a woman born 1999-08-05 in Kec. Sumur, Kab. Pandeglang (district 36.01.01:
+/// day 05 + 40); `serial` (the last four digits) tells people apart.
+pub fn woman(serial: u16) -> String {
+    format!("360101450899{serial:04}")
+}
+
+/// The NIK of a man born 2000-01-01 in the same district.
+pub fn man(serial: u16) -> String {
+    format!("360101010100{serial:04}")
+}
+
+/// A person to enrol or an applicant, with their consent to the notice; sex and birth date
+/// are left to the NIK.
+pub fn person(nik: &str, name: &str) -> Value {
+    json!({
+        "nik": nik,
+        "name": name,
+        "phone": "0812 3456 7890",
+        "address": "Kp. Cikadu RT 01/02, Desa Mekar Jaya",
+        "consent": true,
+    })
+}
+
+/// A new batch of Darul Bayan's, to plan through the API: by default a free PBK class of 240
+/// lesson hours for 16 trainees, starting in 30 days and ending 20 days later.
+#[derive(Clone)]
+pub struct Batch {
+    body: Value,
+}
+
+impl Batch {
+    pub fn of(kejuruan: &str, title: &str) -> Batch {
+        Batch {
+            body: serde_json::json!({
+                "kejuruan": kejuruan,
+                "title": title,
+                "start_date": from_today(30),
+                "end_date": from_today(50),
+                "hours": 240,
+                "quota": 16,
+                "fee": 0,
+                "funding": "pbk",
+            }),
+        }
+    }
+
+    /// From `start` to `end` (`YYYY-MM-DD`).
+    pub fn dates(mut self, start: &str, end: &str) -> Batch {
+        self.body["start_date"] = start.into();
+        self.body["end_date"] = end.into();
+        self
+    }
+
+    /// From `start` to `end` days from today.
+    pub fn days(self, start: i64, end: i64) -> Batch {
+        self.dates(&from_today(start), &from_today(end))
+    }
+
+    /// Ended (January to February 2026), so results and outcomes may be recorded.
+    pub fn past(self) -> Batch {
+        self.dates("2026-01-05", "2026-02-27")
+    }
+
+    pub fn quota(mut self, n: i64) -> Batch {
+        self.body["quota"] = n.into();
+        self
+    }
+
+    /// Any other field (`open_to_public`, `fee`, ...).
+    pub fn with(mut self, field: &str, value: impl Into<Value>) -> Batch {
+        self.body[field] = value.into();
+        self
+    }
+
+    /// The fields as the API takes them.
+    pub fn json(&self) -> Value {
+        self.body.clone()
+    }
+
+    /// Plans it (201) as `c`; the batch.
+    pub async fn plan(&self, c: &Client) -> Value {
+        plan(c, self.json()).await
+    }
+
+    /// Plans it; its id.
+    pub async fn id(&self, c: &Client) -> i64 {
+        id_of(&self.plan(c).await)
+    }
+}
+
+/// The date `days` from today (UTC), as `YYYY-MM-DD`.
+pub fn from_today(days: i64) -> String {
+    (time::OffsetDateTime::now_utc().date() + time::Duration::days(days)).to_string()
+}
+
+/// The first code of the kejuruan catalogue.
+pub async fn first_kejuruan(c: &Client) -> String {
+    let (s, list) = c.get_json("/api/v1/kejuruan").await;
+    assert_eq!(s, 200, "{list}");
+    list[0]["code"]
+        .as_str()
+        .unwrap_or_else(|| panic!("a kejuruan code in {list}"))
+        .to_owned()
+}
+
+/// Plans a batch (201) and returns it.
+pub async fn plan(c: &Client, body: Value) -> Value {
+    let (s, created) = c.json("POST", "/api/v1/trainings", body).await;
+    assert_eq!(s, 201, "{created}");
+    created
+}
+
+/// Enrols a person in a batch (201) and returns the enrolment.
+pub async fn enrol(c: &Client, training: i64, person: Value) -> Value {
+    let (s, e) = c
+        .json(
+            "POST",
+            &format!("/api/v1/trainings/{training}/enrolments"),
+            person,
+        )
+        .await;
+    assert_eq!(s, 201, "{e}");
+    e
+}
+
+/// Records a result (200) and returns the enrolment: over the version sent, or the one
+/// read just before.
+pub async fn record_result(c: &Client, enrolment: i64, body: Value) -> Value {
+    let path = format!("/api/v1/enrolments/{enrolment}/result");
+    let (s, e) = if body.get("version").is_some() {
+        c.json("PUT", &path, body).await
+    } else {
+        c.change(
+            "PUT",
+            &path,
+            &format!("/api/v1/enrolments/{enrolment}"),
+            body,
+        )
+        .await
+    };
+    assert_eq!(s, 200, "{e}");
+    e
+}
+
+/// A GET that must succeed.
+pub async fn get_ok(c: &Client, path: &str) -> Value {
+    let (s, body) = c.get_json(path).await;
+    assert_eq!(s, 200, "{path}: {body}");
+    body
+}
+
+/// The `id` of a record.
+pub fn id_of(v: &Value) -> i64 {
+    v["id"].as_i64().unwrap_or_else(|| panic!("an id in {v}"))
+}
+
+/// A whole number of a record.
+pub fn int_at(v: &Value, key: &str) -> i64 {
+    v[key].as_i64().unwrap_or_else(|| panic!("{key} in {v}"))
+}
+
+/// The code of the error on `field` in an API error body.
+pub fn field_code(body: &Value, field: &str) -> Option<String> {
+    body["error"]["fields"]
+        .as_array()?
+        .iter()
+        .find(|f| f["field"] == field)
+        .and_then(|f| f["code"].as_str())
+        .map(str::to_owned)
+}
+
+/// A 422 naming `field` with `code`.
+#[track_caller]
+pub fn assert_refused(status: StatusCode, body: &Value, field: &str, code: &str) {
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(body["error"]["code"], "validation_failed", "{body}");
+    assert_eq!(field_code(body, field).as_deref(), Some(code), "{body}");
+}
+
+/// A `SELECT COUNT(*) ...` with one argument.
+pub async fn count(db: &Db, sql: &str, arg: impl Into<Arg>) -> i64 {
+    let (n,): (i64,) = db.fetch_one(Sql::new(sql).arg(arg)).await.unwrap();
+    n
+}
+
+/// Last month, whose reports are due but still on time.
+pub fn last_month() -> Period {
+    Period::containing(Frequency::Bulanan, today()).previous()
+}
+
+/// A monthly report type for the listed BLKK, due 60 days after the month (so last month's
+/// report is on time today), with four indicators, two filled from the records.
+pub fn test_type(code: &str, centres: &[i64]) -> Value {
+    json!({
+        "code": code,
+        "name_id": "Laporan uji",
+        "name_en": "Test report",
+        "frequency": "bulanan",
+        "due_day": 60,
+        "grace_days": 30,
+        "audience": "daftar",
+        "audience_centres": centres,
+        "indicators": [
+            {"code": "lulus", "label_id": "Lulusan kompeten", "label_en": "Competent graduates",
+             "kind": "count", "required": true, "source": "graduates_kompeten"},
+            {"code": "peserta", "label_id": "Peserta baru", "label_en": "New trainees",
+             "kind": "count", "source": "trainees"},
+            {"code": "sarana", "label_id": "Kondisi sarana", "label_en": "Premises",
+             "kind": "choice", "required": true, "choices": ["baik", "perlu perbaikan"]},
+            {"code": "biaya", "label_id": "Pendapatan biaya pelatihan", "label_en": "Fee income",
+             "kind": "rupiah"},
+        ],
+    })
+}
+
+/// Defines a report type as the admin (201); its id.
+pub async fn create_type(admin: &Client, body: Value) -> i64 {
+    let (s, t) = admin.json("POST", "/api/v1/report-types", body).await;
+    assert_eq!(s, 201, "{t}");
+    t["id"].as_i64().unwrap_or_else(|| panic!("an id in {t}"))
+}
+
+/// A JSON whole number.
+pub fn int(v: &Value) -> i64 {
+    v.as_i64().unwrap_or_else(|| panic!("a whole number: {v}"))
+}
+
+/// Opens a report of a type for a BLKK and period; the answer as it is.
+pub async fn open(
+    c: &Client,
+    type_id: i64,
+    centre: i64,
+    period: &str,
+) -> (reqwest::StatusCode, Value) {
+    c.json(
+        "POST",
+        "/api/v1/reports",
+        json!({"type_id": type_id, "centre_id": centre, "period": period}),
+    )
+    .await
 }

@@ -8,122 +8,22 @@
 
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use simandiri::kernel::db::{Arg, Db, Sql};
+use simandiri::kernel::db::{Db, Sql};
 use simandiri::seed::demo::DARUL_BAYAN;
 
-use crate::support::{Client, Content, demo_email};
+use crate::support::{
+    Batch, Client, Content, assert_refused, count, demo_email, enrol, first_kejuruan, from_today,
+    get_ok, id_of, int_at, man, person, plan, record_result, woman,
+};
 
 // ---- People --------------------------------------------------------------------------
-
-/// The NIK of a woman born 1999-08-05 in Kec. Sumur, Kab. Pandeglang (district 36.01.01:
-/// day 05 + 40); `serial` (the last four digits) tells people apart.
-pub(crate) fn woman(serial: u16) -> String {
-    format!("360101450899{serial:04}")
-}
-
-/// The NIK of a man born 2000-01-01 in the same district.
-pub(crate) fn man(serial: u16) -> String {
-    format!("360101010100{serial:04}")
-}
 
 /// The NIK as those without access to personal data see it.
 fn masked(nik: &str) -> String {
     format!("{}********{}", &nik[..4], &nik[12..])
 }
 
-/// A person to enrol or an applicant, with their consent to the notice; sex and birth date
-/// are left to the NIK.
-pub(crate) fn person(nik: &str, name: &str) -> Value {
-    json!({
-        "nik": nik,
-        "name": name,
-        "phone": "0812 3456 7890",
-        "address": "Kp. Cikadu RT 01/02, Desa Mekar Jaya",
-        "consent": true,
-    })
-}
-
 // ---- Batches -------------------------------------------------------------------------
-
-/// A new batch's fields: a free PBK class of 240 lesson hours.
-pub(crate) fn batch(kejuruan: &str, title: &str, start: &str, end: &str, quota: i64) -> Value {
-    json!({
-        "kejuruan": kejuruan,
-        "title": title,
-        "start_date": start,
-        "end_date": end,
-        "hours": 240,
-        "quota": quota,
-        "fee": 0,
-        "funding": "pbk",
-    })
-}
-
-/// A batch that has ended (January–February 2026), so results and outcomes may be recorded.
-pub(crate) fn past_batch(kejuruan: &str, title: &str) -> Value {
-    batch(kejuruan, title, "2026-01-05", "2026-02-27", 16)
-}
-
-/// The date `days` from today (UTC), as `YYYY-MM-DD`.
-pub(crate) fn from_today(days: i64) -> String {
-    (time::OffsetDateTime::now_utc().date() + time::Duration::days(days)).to_string()
-}
-
-/// The first code of the kejuruan catalogue.
-pub(crate) async fn first_kejuruan(c: &Client) -> String {
-    let (s, list) = c.get_json("/api/v1/kejuruan").await;
-    assert_eq!(s, 200, "{list}");
-    list[0]["code"]
-        .as_str()
-        .unwrap_or_else(|| panic!("a kejuruan code in {list}"))
-        .to_owned()
-}
-
-/// Plans a batch (201) and returns it.
-pub(crate) async fn plan(c: &Client, body: Value) -> Value {
-    let (s, created) = c.json("POST", "/api/v1/trainings", body).await;
-    assert_eq!(s, 201, "{created}");
-    created
-}
-
-/// Enrols a person in a batch (201) and returns the enrolment.
-pub(crate) async fn enrol(c: &Client, training: i64, person: Value) -> Value {
-    let (s, e) = c
-        .json(
-            "POST",
-            &format!("/api/v1/trainings/{training}/enrolments"),
-            person,
-        )
-        .await;
-    assert_eq!(s, 201, "{e}");
-    e
-}
-
-/// Records a result (200) and returns the enrolment: over the version sent, or the one
-/// read just before.
-pub(crate) async fn record_result(c: &Client, enrolment: i64, body: Value) -> Value {
-    let path = format!("/api/v1/enrolments/{enrolment}/result");
-    let (s, e) = if body.get("version").is_some() {
-        c.json("PUT", &path, body).await
-    } else {
-        c.change(
-            "PUT",
-            &path,
-            &format!("/api/v1/enrolments/{enrolment}"),
-            body,
-        )
-        .await
-    };
-    assert_eq!(s, 200, "{e}");
-    e
-}
-
-/// A GET that must succeed.
-async fn get_ok(c: &Client, path: &str) -> Value {
-    let (s, body) = c.get_json(path).await;
-    assert_eq!(s, 200, "{path}: {body}");
-    body
-}
 
 /// One trainee of a batch, as `c` sees them in the batch's list.
 async fn enrolment_in(c: &Client, training: i64, enrolment: i64) -> Value {
@@ -138,34 +38,6 @@ async fn enrolment_in(c: &Client, training: i64, enrolment: i64) -> Value {
 
 // ---- Values --------------------------------------------------------------------------
 
-/// The `id` of a record.
-pub(crate) fn id_of(v: &Value) -> i64 {
-    v["id"].as_i64().unwrap_or_else(|| panic!("an id in {v}"))
-}
-
-/// A whole number of a record.
-pub(crate) fn int(v: &Value, key: &str) -> i64 {
-    v[key].as_i64().unwrap_or_else(|| panic!("{key} in {v}"))
-}
-
-/// The code of the error on `field` in an API error body.
-fn field_code(body: &Value, field: &str) -> Option<String> {
-    body["error"]["fields"]
-        .as_array()?
-        .iter()
-        .find(|f| f["field"] == field)
-        .and_then(|f| f["code"].as_str())
-        .map(str::to_owned)
-}
-
-/// A 422 naming `field` with `code`.
-#[track_caller]
-pub(crate) fn assert_refused(status: StatusCode, body: &Value, field: &str, code: &str) {
-    assert_eq!(status, 422, "{body}");
-    assert_eq!(body["error"]["code"], "validation_failed", "{body}");
-    assert_eq!(field_code(body, field).as_deref(), Some(code), "{body}");
-}
-
 /// A 403.
 #[track_caller]
 fn assert_forbidden(status: StatusCode, body: &Value) {
@@ -174,12 +46,6 @@ fn assert_forbidden(status: StatusCode, body: &Value) {
 }
 
 // ---- The database --------------------------------------------------------------------
-
-/// A `SELECT COUNT(*) ...` with one argument.
-pub(crate) async fn count(db: &Db, sql: &str, arg: impl Into<Arg>) -> i64 {
-    let (n,): (i64,) = db.fetch_one(Sql::new(sql).arg(arg)).await.unwrap();
-    n
-}
 
 /// A batch's trainees as stored: its enrolment rows and its seat counter (always equal).
 async fn seats(db: &Db, training: i64) -> (i64, i64) {
@@ -258,14 +124,16 @@ mod planning_a_batch_and_who_may_see_it {
         let k = first_kejuruan(&c).await;
         let planned = batches_of(t.db(), centre).await;
         let listed = "/api/v1/trainings?year=2026";
-        let listed_before = int(&get_ok(&c, listed).await, "total");
+        let listed_before = int_at(&get_ok(&c, listed).await, "total");
 
         // Ending before it starts: refused, nothing saved.
         let (s, body) = c
             .json(
                 "POST",
                 "/api/v1/trainings",
-                batch(&k, "Menjahit Dasar", "2026-01-05", "2026-01-04", 16),
+                Batch::of(&k, "Menjahit Dasar")
+                    .dates("2026-01-05", "2026-01-04")
+                    .json(),
             )
             .await;
         assert_refused(s, &body, "end_date", "end_before_start");
@@ -275,14 +143,17 @@ mod planning_a_batch_and_who_may_see_it {
             .json(
                 "POST",
                 "/api/v1/trainings",
-                past_batch(&k, "Menjahit Dasar"),
+                Batch::of(&k, "Menjahit Dasar").past().json(),
             )
             .await;
         assert_refused(s, &body, "centre_id", "required");
         assert_eq!(batches_of(t.db(), centre).await, planned, "nothing saved");
 
         // The BLKK's manager plans it for their own BLKK.
-        let created = plan(&c, past_batch(&k, "Menjahit Dasar Angkatan I")).await;
+        let created = Batch::of(&k, "Menjahit Dasar Angkatan I")
+            .past()
+            .plan(&c)
+            .await;
         let id = id_of(&created);
         assert_eq!(batches_of(t.db(), centre).await, planned + 1);
         assert_eq!(created["version"], 1);
@@ -305,7 +176,10 @@ mod planning_a_batch_and_who_may_see_it {
         // Read back, it is what was returned; it is listed.
         let path = format!("/api/v1/trainings/{id}");
         assert_eq!(get_ok(&c, &path).await, created);
-        assert_eq!(int(&get_ok(&c, listed).await, "total"), listed_before + 1);
+        assert_eq!(
+            int_at(&get_ok(&c, listed).await, "total"),
+            listed_before + 1
+        );
 
         // Its pembina (BBPVP Serang) sees it; the Disnaker of Kabupaten Tangerang (another
         // regency) does not, nor does a partner see any batch list.
@@ -353,10 +227,23 @@ mod enrolling_by_nik {
         let k = first_kejuruan(&c).await;
         let db = t.db();
         // A: January–February; B overlaps it; C starts after A ends; D has one seat.
-        let a = id_of(&plan(&c, batch(&k, "Angkatan A", "2026-01-05", "2026-02-27", 16)).await);
-        let b = id_of(&plan(&c, batch(&k, "Angkatan B", "2026-02-02", "2026-03-27", 16)).await);
-        let later = id_of(&plan(&c, batch(&k, "Angkatan C", "2026-03-02", "2026-04-24", 16)).await);
-        let d = id_of(&plan(&c, batch(&k, "Angkatan D", "2026-05-04", "2026-06-26", 1)).await);
+        let a = Batch::of(&k, "Angkatan A")
+            .dates("2026-01-05", "2026-02-27")
+            .id(&c)
+            .await;
+        let b = Batch::of(&k, "Angkatan B")
+            .dates("2026-02-02", "2026-03-27")
+            .id(&c)
+            .await;
+        let later = Batch::of(&k, "Angkatan C")
+            .dates("2026-03-02", "2026-04-24")
+            .id(&c)
+            .await;
+        let d = Batch::of(&k, "Angkatan D")
+            .dates("2026-05-04", "2026-06-26")
+            .quota(1)
+            .id(&c)
+            .await;
 
         // A new person: sex and birth date read from the NIK.
         let siti = woman(8201);
@@ -367,7 +254,7 @@ mod enrolling_by_nik {
         assert_eq!(first["sex"], "P");
         assert_eq!(first["phone"], "+6281234567890");
         assert_eq!(first["result"], Value::Null);
-        let person_id = int(&first, "person_id");
+        let person_id = int_at(&first, "person_id");
         assert_eq!(seats(db, a).await, (1, 1));
         let read = get_ok(&c, &format!("/api/v1/trainings/{a}")).await;
         assert_eq!(read["enrolled"], 1);
@@ -465,10 +352,10 @@ mod personal_data_is_masked_and_each_view_logged {
         let c = t.api_as("pengelola").await;
         let k = first_kejuruan(&c).await;
         let db = t.db();
-        let training = id_of(&plan(&c, past_batch(&k, "Desain Grafis")).await);
+        let training = Batch::of(&k, "Desain Grafis").past().id(&c).await;
         let nik = woman(8301);
         let e = enrol(&c, training, person(&nik, "Rina Marlina")).await;
-        let person_id = int(&e, "person_id");
+        let person_id = int_at(&e, "person_id");
         let path = format!("/api/v1/trainings/{training}/enrolments");
         let logged = access_logged(db, person_id).await;
 
@@ -518,25 +405,16 @@ mod results_and_certificates {
     crate::on_both!(Content::Demo, |t| {
         let c = t.api_as("pengelola").await;
         let k = first_kejuruan(&c).await;
-        let ended = id_of(&plan(&c, past_batch(&k, "Tata Busana")).await);
-        let upcoming = id_of(
-            &plan(
-                &c,
-                batch(
-                    &k,
-                    "Tata Busana Lanjutan",
-                    &from_today(30),
-                    &from_today(60),
-                    16,
-                ),
-            )
-            .await,
-        );
+        let ended = Batch::of(&k, "Tata Busana").past().id(&c).await;
+        let upcoming = Batch::of(&k, "Tata Busana Lanjutan")
+            .days(30, 60)
+            .id(&c)
+            .await;
         let e1 = enrol(&c, ended, person(&woman(8401), "Ani Suryani")).await;
         let e2 = enrol(&c, ended, person(&woman(8402), "Ika Rahayu")).await;
         let e3 = enrol(&c, upcoming, person(&man(8403), "Joko Susilo")).await;
         let (id1, id2, id3) = (id_of(&e1), id_of(&e2), id_of(&e3));
-        let v1 = int(&e1, "version");
+        let v1 = int_at(&e1, "version");
 
         // An instructor of the BLKK who does not teach this batch records nothing.
         let instruktur = t.api_as("instruktur").await;
@@ -626,7 +504,7 @@ mod outcomes_move_the_live_figures {
         let before = stats(&c, &query).await["total"].clone();
 
         // A batch of three: two judged competent, one withdrew.
-        let training = id_of(&plan(&c, past_batch(&k, "Pengolahan Pangan")).await);
+        let training = Batch::of(&k, "Pengolahan Pangan").past().id(&c).await;
         let a = id_of(&enrol(&c, training, person(&woman(8501), "Lia Kurniasih")).await);
         let b = id_of(&enrol(&c, training, person(&man(8502), "Dedi Mulyadi")).await);
         let w = id_of(&enrol(&c, training, person(&woman(8503), "Euis Komariah")).await);
@@ -693,7 +571,7 @@ mod outcomes_move_the_live_figures {
 
         // The BLKK's figures for 2026 moved by exactly this batch.
         let after = stats(&c, &query).await["total"].clone();
-        let delta = |key: &str| int(&after, key) - int(&before, key);
+        let delta = |key: &str| int_at(&after, key) - int_at(&before, key);
         let expected = [
             ("batches", 1),
             ("trainees", 3),
@@ -723,12 +601,16 @@ mod the_public_finds_upcoming_batches_and_applies {
         let k = first_kejuruan(&c).await;
         let db = t.db();
         let (start, end) = (from_today(30), from_today(57));
-        let mut open = batch(&k, "Menjahit untuk Umum", &start, &end, 16);
-        open["open_to_public"] = json!(true);
-        let open = id_of(&plan(&c, open).await);
-        let mut internal = batch(&k, "Menjahit Internal", &start, &end, 16);
-        internal["open_to_public"] = json!(false);
-        let internal = id_of(&plan(&c, internal).await);
+        let open = Batch::of(&k, "Menjahit untuk Umum")
+            .dates(&start, &end)
+            .with("open_to_public", true)
+            .id(&c)
+            .await;
+        let internal = Batch::of(&k, "Menjahit Internal")
+            .dates(&start, &end)
+            .with("open_to_public", false)
+            .id(&c)
+            .await;
 
         // Found without signing in; the batch kept internal is not listed.
         let visitor = Client::new(&t.base);
@@ -837,13 +719,13 @@ mod figures_need_a_scope_and_breakdowns_add_up {
         // At least one batch with a trainee in province 36.
         let c = t.api_as("pengelola").await;
         let k = first_kejuruan(&c).await;
-        let training = id_of(&plan(&c, past_batch(&k, "Teknik Komputer")).await);
+        let training = Batch::of(&k, "Teknik Komputer").past().id(&c).await;
         enrol(&c, training, person(&man(8701), "Rudi Hartono")).await;
 
         // Every breakdown adds up to the total, one row per key.
         let admin = t.api_as("admin").await;
         let total = stats(&admin, "").await["total"].clone();
-        assert!(int(&total, "trainees") >= 1, "{total}");
+        assert!(int_at(&total, "trainees") >= 1, "{total}");
         for by in [
             "province", "regency", "centre", "kejuruan", "funding", "sex", "year",
         ] {
@@ -853,8 +735,8 @@ mod figures_need_a_scope_and_breakdowns_add_up {
                 .as_array()
                 .unwrap_or_else(|| panic!("rows in {answer}"));
             for key in COUNTERS {
-                let sum: i64 = rows.iter().map(|r| int(r, key)).sum();
-                assert_eq!(sum, int(&total, key), "by={by}: {key}");
+                let sum: i64 = rows.iter().map(|r| int_at(r, key)).sum();
+                assert_eq!(sum, int_at(&total, key), "by={by}: {key}");
             }
             let mut keys: Vec<&str> = rows.iter().filter_map(|r| r["key"].as_str()).collect();
             assert_eq!(keys.len(), rows.len(), "by={by}: every row has a key");
@@ -881,8 +763,8 @@ mod figures_need_a_scope_and_breakdowns_add_up {
             .as_array()
             .and_then(|rows| rows.iter().find(|r| r["key"] == "36"))
             .unwrap_or_else(|| panic!("province 36 in {by_province}"));
-        assert!(int(banten, "trainees") >= 1, "{banten}");
-        assert!(int(banten, "batches") >= 1, "{banten}");
+        assert!(int_at(banten, "trainees") >= 1, "{banten}");
+        assert!(int_at(banten, "batches") >= 1, "{banten}");
 
         // An unknown breakdown is a field error.
         let (s, body) = admin.get_json("/api/v1/stats/trainings?by=colour").await;
@@ -919,7 +801,9 @@ mod the_ministry_changes_the_tracer_schedule {
         let db = t.db();
         // A batch that ended ten days ago, its graduate not yet asked: due a month after.
         let recent_end = from_today(-10);
-        let recent = batch(&k, "Jadwal Tracer Baru", &from_today(-70), &recent_end, 16);
+        let recent = Batch::of(&k, "Jadwal Tracer Baru")
+            .dates(&from_today(-70), &recent_end)
+            .json();
         let recent = id_of(&plan(&c, recent).await);
         let fresh = id_of(&enrol(&c, recent, person(&woman(8701), "Siti Baru")).await);
         record_result(&c, fresh, json!({"result": "kompeten"})).await;
@@ -927,7 +811,9 @@ mod the_ministry_changes_the_tracer_schedule {
         assert_eq!(next_due(db, fresh).await, Some(add_months(recent_end, 1)));
         // A batch that ended 400 days ago, its graduate asked after 13 months: done.
         let old_end = from_today(-400);
-        let old = batch(&k, "Jadwal Tracer Lama", &from_today(-460), &old_end, 16);
+        let old = Batch::of(&k, "Jadwal Tracer Lama")
+            .dates(&from_today(-460), &old_end)
+            .json();
         let old = id_of(&plan(&c, old).await);
         let done = id_of(&enrol(&c, old, person(&woman(8702), "Siti Lama")).await);
         record_result(&c, done, json!({"result": "kompeten"})).await;
@@ -1033,7 +919,7 @@ mod results_recorded_at_once_all_count {
         let centre = t.org_id(DARUL_BAYAN).await;
         let query = format!("centre={centre}&year=2026");
         let before = stats(&c, &query).await["total"].clone();
-        let training = id_of(&plan(&c, past_batch(&k, "Tata Boga Serentak")).await);
+        let training = Batch::of(&k, "Tata Boga Serentak").past().id(&c).await;
         let mut enrolments = Vec::new();
         for i in 0..16u16 {
             let nik = if i % 2 == 0 {
@@ -1060,12 +946,12 @@ mod results_recorded_at_once_all_count {
         }
         let after = stats(&c, &query).await["total"].clone();
         assert_eq!(
-            int(&after, "kompeten") - int(&before, "kompeten"),
+            int_at(&after, "kompeten") - int_at(&before, "kompeten"),
             16,
             "{after}"
         );
         assert_eq!(
-            int(&after, "trainees") - int(&before, "trainees"),
+            int_at(&after, "trainees") - int_at(&before, "trainees"),
             16,
             "{after}"
         );
@@ -1096,8 +982,11 @@ mod results_recorded_at_once_all_count {
         let latest = enrolment_in(&c, training, e).await;
         assert_eq!(latest["latest_status"], "bekerja", "{latest}");
         let figures = stats(&c, &query).await["total"].clone();
-        assert_eq!(int(&figures, "bekerja") - int(&before, "bekerja"), 1);
-        assert_eq!(int(&figures, "wirausaha") - int(&before, "wirausaha"), 0);
+        assert_eq!(int_at(&figures, "bekerja") - int_at(&before, "bekerja"), 1);
+        assert_eq!(
+            int_at(&figures, "wirausaha") - int_at(&before, "wirausaha"),
+            0
+        );
     });
 }
 
@@ -1110,7 +999,7 @@ mod closing_while_enrolling {
         let db = t.db();
         let c = t.api_as("pengelola").await;
         let k = first_kejuruan(&c).await;
-        let training = id_of(&plan(&c, past_batch(&k, "Las Serentak")).await);
+        let training = Batch::of(&k, "Las Serentak").past().id(&c).await;
         let first = id_of(&enrol(&c, training, person(&woman(7701), "Siti Aminah")).await);
         record_result(&c, first, json!({"result": "kompeten"})).await;
         let browser = t.as_role("pengelola").await;

@@ -8,8 +8,8 @@ use serde_json::{Value, json};
 use simandiri::kernel::db::Sql;
 use simandiri::seed::demo::{DARUL_BAYAN, MES};
 
+use crate::support::{Batch, first_kejuruan, id_of, woman};
 use crate::support::{Client, Content, TestApp, demo_email};
-use crate::trainings::{batch, first_kejuruan, from_today, id_of, plan, woman};
 
 /// Writes that need no version, and why.
 const EXEMPT: &[(&str, &str, &str)] = &[
@@ -107,13 +107,7 @@ fn fill(path: &str, id: Option<i64>) -> String {
 async fn application(t: &TestApp) -> i64 {
     let c = t.api_as("pengelola").await;
     let k = first_kejuruan(&c).await;
-    let open = id_of(
-        &plan(
-            &c,
-            batch(&k, "Uji Versi", &from_today(30), &from_today(50), 16),
-        )
-        .await,
-    );
+    let open = Batch::of(&k, "Uji Versi").days(30, 50).id(&c).await;
     let (s, a) = t
         .anonymous()
         .await
@@ -501,17 +495,11 @@ mod parallel_updates_from_one_version_save_once {
     crate::on_both!(Content::Demo, |t| {
         let c = t.api_as("pengelola").await;
         let k = first_kejuruan(&c).await;
-        let training = id_of(
-            &plan(
-                &c,
-                batch(&k, "Serentak", &from_today(-40), &from_today(-10), 16),
-            )
-            .await,
-        );
-        let e = crate::trainings::enrol(
+        let training = Batch::of(&k, "Serentak").days(-40, -10).id(&c).await;
+        let e = crate::support::enrol(
             &c,
             training,
-            crate::trainings::person(&woman(9402), "Rina Serentak"),
+            crate::support::person(&woman(9402), "Rina Serentak"),
         )
         .await;
         let id = id_of(&e);

@@ -8,8 +8,8 @@ use simandiri::kernel::db::Sql;
 use simandiri::kernel::time::today;
 use simandiri::seed::demo::DARUL_BAYAN;
 
-use crate::reports::{assert_refused, field_code, get_ok, int};
 use crate::support::{Content, Kind, TestApp};
+use crate::support::{assert_refused, field_code, get_ok, int};
 
 const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89\0\0\0\rIDATx\x9cc\0\x01\0\0\x05\0\x01\r\n-\xb4\0\0\0\0IEND\xaeB`\x82";
 

@@ -5,8 +5,8 @@ use serde_json::{Value, json};
 use simandiri::kernel::db::Sql;
 use simandiri::seed::demo::{DARUL_BAYAN, MES};
 
+use crate::support::{Batch, first_kejuruan, from_today, id_of, woman};
 use crate::support::{Client, Content};
-use crate::trainings::{batch, first_kejuruan, from_today, id_of, plan, woman};
 
 /// The items of `kind` in a queue.
 fn of<'a>(queue: &'a Value, kind: &str) -> Vec<&'a Value> {
@@ -31,13 +31,7 @@ mod a_managers_queue_moves_with_the_work {
     crate::on_both!(Content::Demo, |t| {
         let c = t.api_as("pengelola").await;
         let k = first_kejuruan(&c).await;
-        let open = id_of(
-            &plan(
-                &c,
-                batch(&k, "Antrean Kerja", &from_today(15), &from_today(40), 16),
-            )
-            .await,
-        );
+        let open = Batch::of(&k, "Antrean Kerja").days(15, 40).id(&c).await;
         let before = of(&queue(&c).await, "applications_waiting").len();
         let anonymous = t.anonymous().await;
         for (i, name) in ["Dewi Antrean", "Rina Antrean"].iter().enumerate() {
