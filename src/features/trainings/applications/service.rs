@@ -126,7 +126,7 @@ pub async fn apply(db: &Db, training_id: i64, input: &PersonInput) -> Result<Str
     trainees::service::add_consent(
         &mut tx,
         person_id,
-        "pendaftaran",
+        trainees::model::ConsentPurpose::Pendaftaran,
         NOTICE_VERSION,
         Some(training_id),
         now(),
@@ -176,7 +176,7 @@ pub async fn applications(
         db,
         &persons,
         actor.user_id,
-        "view",
+        trainees::model::AccessAction::View,
         &format!("Pendaftar {}", t.training.title),
         now(),
     )

@@ -12,6 +12,7 @@ use super::model::{
 };
 use super::store;
 use crate::features::centres::{self, model::CentreRecord};
+use crate::features::trainings::trainees::model::AccessAction;
 use crate::features::trainings::trainees::model::{NOTICE_VERSION, Person, PersonInput};
 use crate::features::trainings::{figures, tracer, trainees};
 use crate::features::{kejuruan, orgs};
@@ -253,7 +254,7 @@ pub async fn enrolments(
     id: i64,
     context: &str,
 ) -> Result<(TrainingRecord, Vec<Enrolment>, bool), AppError> {
-    read_enrolments(db, actor, id, "view", context).await
+    read_enrolments(db, actor, id, AccessAction::View, context).await
 }
 
 /// Like [`enrolments`], for an export (logged as one).
@@ -263,14 +264,14 @@ pub async fn enrolments_export(
     id: i64,
     context: &str,
 ) -> Result<(TrainingRecord, Vec<Enrolment>, bool), AppError> {
-    read_enrolments(db, actor, id, "export", context).await
+    read_enrolments(db, actor, id, AccessAction::Export, context).await
 }
 
 async fn read_enrolments(
     db: &Db,
     actor: &Actor,
     id: i64,
-    action: &str,
+    action: AccessAction,
     context: &str,
 ) -> Result<(TrainingRecord, Vec<Enrolment>, bool), AppError> {
     let t = view(db, actor, id).await?;
@@ -352,7 +353,7 @@ pub async fn enrol(
     trainees::service::add_consent(
         &mut tx,
         person_id,
-        "pelatihan",
+        trainees::model::ConsentPurpose::Pelatihan,
         NOTICE_VERSION,
         Some(t.id),
         now(),

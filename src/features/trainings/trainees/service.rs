@@ -6,7 +6,7 @@
 use serde_json::json;
 use time::Date;
 
-use super::model::{CheckedPerson, PERSON, Person};
+use super::model::{AccessAction, CheckedPerson, ConsentPurpose, PERSON, Person};
 use super::store;
 pub use super::store::{AccessEntry, Consent, LinkRequest};
 use crate::features::trainings::batches::model::{ENROLMENT, Enrolment, TrainingRecord};
@@ -386,7 +386,7 @@ async fn link(
         tx,
         &[person_id],
         reader,
-        "view",
+        AccessAction::View,
         &format!("Data diri ditautkan ke {} ({how})", t.centre_name),
         now(),
     )
@@ -469,7 +469,7 @@ pub(crate) async fn log_access(
     db: &Db,
     persons: &[i64],
     actor_id: i64,
-    action: &str,
+    action: AccessAction,
     context: &str,
     now: time::OffsetDateTime,
 ) -> Result<(), AppError> {
@@ -492,7 +492,7 @@ pub(crate) async fn keep_person_record(
 pub(crate) async fn add_consent(
     tx: &mut Tx,
     person_id: i64,
-    purpose: &str,
+    purpose: ConsentPurpose,
     notice: &str,
     training_id: Option<i64>,
     now: time::OffsetDateTime,

@@ -3,7 +3,7 @@
 
 use time::OffsetDateTime;
 
-use super::model::Person;
+use super::model::{AccessAction, ConsentPurpose, Person};
 use crate::kernel::db::{Arg, Columns, Db, Sql, StoreError, Tx};
 
 fn person_columns(p: &Person) -> Columns {
@@ -435,7 +435,7 @@ pub async fn link_requests(
 pub async fn add_consent(
     tx: &mut Tx,
     person_id: i64,
-    purpose: &str,
+    purpose: ConsentPurpose,
     notice: &str,
     training_id: Option<i64>,
     now: OffsetDateTime,
@@ -481,7 +481,7 @@ pub async fn log_access(
     db: &Db,
     persons: &[i64],
     actor_id: i64,
-    action: &str,
+    action: AccessAction,
     context: &str,
     now: OffsetDateTime,
 ) -> Result<(), StoreError> {
@@ -495,7 +495,7 @@ pub async fn log_access_in(
     tx: &mut Tx,
     persons: &[i64],
     actor_id: i64,
-    action: &str,
+    action: AccessAction,
     context: &str,
     now: OffsetDateTime,
 ) -> Result<(), StoreError> {
