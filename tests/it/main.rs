@@ -17,6 +17,7 @@ mod income;
 mod layout;
 mod menu;
 mod notifications;
+mod openapi;
 mod orgs;
 mod partnerships;
 mod person_records;

@@ -19,7 +19,7 @@ use crate::kernel::web::AppState;
 use crate::kernel::web::export;
 use crate::kernel::web::extract::{FormBody, Path, Query};
 use crate::kernel::web::history::HistoryPage;
-use crate::kernel::web::page::{Choice, Page};
+use crate::kernel::web::page::{Choice, Page, form_action, shown};
 use crate::kernel::web::paging::{Paged, Pager, page_number};
 
 /// Whether a query string has parameters with nothing in them (`q=&status=`).
@@ -189,17 +189,11 @@ impl FormPage {
     }
 
     fn action(&self) -> String {
-        match self.id {
-            Some(id) => format!("/centres/{id}/edit"),
-            None => "/centres".into(),
-        }
+        form_action("/centres", self.id)
     }
 
     fn version(&self) -> String {
-        self.input
-            .version
-            .map(|v| v.to_string())
-            .unwrap_or_default()
+        shown(self.input.version)
     }
 
     fn kejuruan_options(&self) -> Vec<Choice> {

@@ -18,7 +18,7 @@ use crate::kernel::web::export;
 use crate::kernel::web::extract::{FormBody, Path, Query};
 use crate::kernel::web::history::HistoryPage;
 use crate::kernel::web::nav::href;
-use crate::kernel::web::page::{Choice, Page};
+use crate::kernel::web::page::{Choice, Page, form_action, shown};
 use crate::kernel::web::paging::{Paged, Pager, page_number};
 use crate::kernel::web::picker::{Picking, RecordPicker};
 
@@ -269,17 +269,11 @@ pub struct FormPage {
 
 impl FormPage {
     fn action(&self) -> String {
-        match self.id {
-            Some(id) => format!("/orgs/{id}/edit"),
-            None => "/orgs".into(),
-        }
+        form_action("/orgs", self.id)
     }
 
     fn version(&self) -> String {
-        self.input
-            .version
-            .map(|v| v.to_string())
-            .unwrap_or_default()
+        shown(self.input.version)
     }
 
     fn kind_options(&self) -> Vec<Choice> {

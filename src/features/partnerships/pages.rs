@@ -26,7 +26,7 @@ use crate::kernel::web::export;
 use crate::kernel::web::extract::{FormBody, Path, Query, Upload};
 use crate::kernel::web::history::HistoryPage;
 use crate::kernel::web::nav::href;
-use crate::kernel::web::page::{Choice, Page};
+use crate::kernel::web::page::{Choice, Page, form_action, shown};
 use crate::kernel::web::paging::{Paged, Pager, page_number};
 use crate::kernel::web::picker::{Picking, RecordPicker};
 
@@ -440,24 +440,15 @@ pub struct FormPage {
 
 impl FormPage {
     fn action(&self) -> String {
-        match self.id {
-            Some(id) => format!("/partnerships/{id}/edit"),
-            None => "/partnerships".into(),
-        }
+        form_action("/partnerships", self.id)
     }
 
     fn version(&self) -> String {
-        self.input
-            .version
-            .map(|v| v.to_string())
-            .unwrap_or_default()
+        shown(self.input.version)
     }
 
     fn holder_id(&self) -> String {
-        self.input
-            .holder_id
-            .map(|v| v.to_string())
-            .unwrap_or_default()
+        shown(self.input.holder_id)
     }
 
     fn document_options(&self) -> Vec<Choice> {

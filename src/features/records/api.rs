@@ -103,7 +103,7 @@ pub struct AttachmentFile {
 /// The files attached to a record (everyone who may read it), oldest first.
 #[utoipa::path(get, path = "/api/v1/{kind}/{id}/attachments", tag = "records",
     operation_id = "attachments_list",
-    params(("kind" = FileKindPath, Path, description = "The kind of record"),
+    params(("kind" = inline(FileKindPath), Path, description = "The kind of record"),
         ("id" = i64, Path, description = "The record's id")),
     security(("session" = [])),
     responses((status = 200, body = Vec<Attachment>), (status = 401, body = ErrorBody),
@@ -122,7 +122,7 @@ pub async fn attachments(
 /// from the content, never the name.
 #[utoipa::path(post, path = "/api/v1/{kind}/{id}/attachments", tag = "records",
     operation_id = "attachments_add",
-    params(("kind" = FileKindPath, Path, description = "The kind of record"),
+    params(("kind" = inline(FileKindPath), Path, description = "The kind of record"),
         ("id" = i64, Path, description = "The record's id")),
     request_body(content = AttachmentFile, content_type = "multipart/form-data"),
     security(("session" = [])),
@@ -157,7 +157,7 @@ pub async fn attach(
 /// An attached file's content (everyone who may read the record).
 #[utoipa::path(get, path = "/api/v1/{kind}/{id}/attachments/{attachment_id}", tag = "records",
     operation_id = "attachments_file",
-    params(("kind" = FileKindPath, Path, description = "The kind of record"),
+    params(("kind" = inline(FileKindPath), Path, description = "The kind of record"),
         ("id" = i64, Path, description = "The record's id"),
         ("attachment_id" = i64, Path, description = "Attachment id")),
     security(("session" = [])),
@@ -184,7 +184,7 @@ pub async fn attachment(
 /// Remove a file from a record the caller may change now.
 #[utoipa::path(delete, path = "/api/v1/{kind}/{id}/attachments/{attachment_id}", tag = "records",
     operation_id = "attachments_remove",
-    params(("kind" = FileKindPath, Path, description = "The kind of record"),
+    params(("kind" = inline(FileKindPath), Path, description = "The kind of record"),
         ("id" = i64, Path, description = "The record's id"),
         ("attachment_id" = i64, Path, description = "Attachment id")),
     security(("session" = [])),
@@ -232,7 +232,7 @@ impl CommentKindPath {
 /// The conversation on a record, oldest first (everyone who may read the record).
 #[utoipa::path(get, path = "/api/v1/{kind}/{id}/comments", tag = "records",
     operation_id = "comments_list",
-    params(("kind" = CommentKindPath, Path, description = "The kind of record"),
+    params(("kind" = inline(CommentKindPath), Path, description = "The kind of record"),
         ("id" = i64, Path, description = "The record's id")),
     security(("session" = [])),
     responses((status = 200, body = Vec<Comment>), (status = 401, body = ErrorBody),
@@ -259,7 +259,7 @@ pub struct NewComment {
 /// concerned are told.
 #[utoipa::path(post, path = "/api/v1/{kind}/{id}/comments", tag = "records",
     operation_id = "comments_add", request_body = NewComment,
-    params(("kind" = CommentKindPath, Path, description = "The kind of record"),
+    params(("kind" = inline(CommentKindPath), Path, description = "The kind of record"),
         ("id" = i64, Path, description = "The record's id")),
     security(("session" = [])),
     responses((status = 201, body = Comment), (status = 400, body = ErrorBody),

@@ -24,6 +24,26 @@ pub const MAX_FILES: i64 = 10;
 /// is planned at most for next year, an action falls due at most the year after.
 pub use crate::features::centres::model::FIRST_AID_YEAR as FIRST_YEAR;
 
+/// An answer to a visit question, as the API documents it: `ya`/`tidak` or text, a score
+/// from 1 to 5, or `null` for none (answers are kept as JSON values and checked against their
+/// question).
+pub struct Answer;
+
+impl utoipa::PartialSchema for Answer {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{SchemaType, Type};
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(SchemaType::from_iter([
+                Type::String,
+                Type::Integer,
+                Type::Null,
+            ]))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for Answer {}
+
 code_enum! {
     pub enum VisitStatus {
         /// Planned.
@@ -155,7 +175,7 @@ pub struct VisitUpdate {
     #[schema(format = Date)]
     pub visited_date: Option<String>,
     /// By question code: `ya`/`tidak`, 1–5, or text.
-    #[schema(value_type = Object)]
+    #[schema(value_type = BTreeMap<String, Answer>)]
     pub answers: BTreeMap<String, Value>,
     #[schema(max_length = 4000)]
     pub summary: Option<String>,
@@ -182,7 +202,7 @@ pub struct VisitRecord {
     pub status: VisitStatus,
     /// By question code.
     #[sqlx(skip)]
-    #[schema(value_type = Object)]
+    #[schema(value_type = BTreeMap<String, Answer>)]
     pub answers: BTreeMap<String, Value>,
     #[serde(skip)]
     pub answers_json: String,

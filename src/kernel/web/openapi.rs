@@ -74,8 +74,9 @@ impl Doc {
                     params.push(json!({
                         "name": "If-Match", "in": "header", "required": false,
                         "description": "The ETag of the record as read (`\"7\"`), instead of \
-                            `version` in the body.",
-                        "schema": {"type": "string", "pattern": "^(W/)?\"[1-9][0-9]{0,17}\"$"}
+                            `version` in the body. An empty value is the same as none.",
+                        "schema": {"type": "string",
+                            "pattern": "^(\\s*|(W/)?\"[1-9][0-9]{0,17}\")$"}
                     }));
                 }
             }

@@ -17,6 +17,20 @@ use crate::kernel::error::AppError;
 use crate::kernel::time::{Zone, format_date, format_datetime};
 use crate::kernel::validate::{FieldError, FieldErrors};
 
+/// Where a record's form posts: `{base}/{id}/edit` for an existing record, `base` for a new
+/// one.
+pub fn form_action(base: &str, id: Option<i64>) -> String {
+    match id {
+        Some(id) => format!("{base}/{id}/edit"),
+        None => base.to_owned(),
+    }
+}
+
+/// An optional value as a form field shows it (empty for none).
+pub fn shown<T: std::fmt::Display>(v: Option<T>) -> String {
+    v.map(|v| v.to_string()).unwrap_or_default()
+}
+
 /// One option of a select or checkbox group.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Choice {

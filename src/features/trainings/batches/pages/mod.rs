@@ -23,7 +23,7 @@ use crate::kernel::web::AppState;
 use crate::kernel::web::export;
 use crate::kernel::web::extract::{FormBody, Path, Query};
 use crate::kernel::web::nav::href;
-use crate::kernel::web::page::{Choice, Page};
+use crate::kernel::web::page::{Choice, Page, form_action, shown};
 use crate::kernel::web::paging::{Paged, Pager, page_number};
 
 pub(crate) fn rupiah(n: &i64) -> String {
@@ -200,24 +200,15 @@ pub struct FormPage {
 
 impl FormPage {
     fn action(&self) -> String {
-        match self.id {
-            Some(id) => format!("/trainings/{id}/edit"),
-            None => "/trainings".into(),
-        }
+        form_action("/trainings", self.id)
     }
 
     fn version(&self) -> String {
-        self.input
-            .version
-            .map(|v| v.to_string())
-            .unwrap_or_default()
+        shown(self.input.version)
     }
 
     fn centre(&self) -> String {
-        self.input
-            .centre_id
-            .map(|v| v.to_string())
-            .unwrap_or_default()
+        shown(self.input.centre_id)
     }
 
     fn kejuruan_options(&self) -> Vec<Choice> {
