@@ -15,6 +15,7 @@ use crate::kernel::validate::{FieldErrors, Num, check};
 use crate::kernel::web::AppState;
 use crate::kernel::web::export;
 use crate::kernel::web::extract::{FormBody, Path, Query};
+use crate::kernel::web::form_answer::saved_or_again;
 use crate::kernel::web::nav::href;
 use crate::kernel::web::page::{Choice, Page};
 use crate::kernel::web::paging::{Paged, Pager, page_number};
@@ -82,15 +83,12 @@ pub async fn create(
         description: f.description.clone(),
         obligations: Vec::new(),
     };
-    match service::create_program(&state.db, &actor, &input).await {
-        Ok(p) => Ok(Redirect::to(&format!("/aid/{}?done=aid_saved", p.id)).into_response()),
-        Err(AppError::Invalid(errors)) => Ok((
-            StatusCode::UNPROCESSABLE_ENTITY,
-            list_page(&state, page, f, errors).await?,
-        )
-            .into_response()),
-        Err(e) => Err(e),
-    }
+    saved_or_again(
+        service::create_program(&state.db, &actor, &input).await,
+        |p| format!("/aid/{}?done=aid_saved", p.id),
+        |errors| list_page(&state, page, f, errors),
+    )
+    .await
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

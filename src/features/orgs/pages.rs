@@ -16,6 +16,7 @@ use crate::kernel::validate::{FieldErrors, Patch, input_of};
 use crate::kernel::web::AppState;
 use crate::kernel::web::export;
 use crate::kernel::web::extract::{FormBody, Path, Query};
+use crate::kernel::web::form_answer::saved_or_again;
 use crate::kernel::web::history::HistoryPage;
 use crate::kernel::web::nav::href;
 use crate::kernel::web::page::{Choice, Page, form_action, shown};
@@ -236,15 +237,12 @@ pub async fn merge(
             .into_response());
     }
     let into = form.into_id.trim().parse().unwrap_or(0);
-    match service::merge(&state.db, &actor, id, into).await {
-        Ok(kept) => Ok(Redirect::to(&format!("/orgs/{}?done=merged", kept.id)).into_response()),
-        Err(AppError::Invalid(errors)) => Ok((
-            StatusCode::UNPROCESSABLE_ENTITY,
-            show_page(&state, page, id, &picking, errors).await?,
-        )
-            .into_response()),
-        Err(e) => Err(e),
-    }
+    saved_or_again(
+        service::merge(&state.db, &actor, id, into).await,
+        |kept| format!("/orgs/{}?done=merged", kept.id),
+        |errors| show_page(&state, page, id, &picking, errors),
+    )
+    .await
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

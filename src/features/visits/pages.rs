@@ -26,6 +26,7 @@ use crate::kernel::validate::{FieldErrors, check};
 use crate::kernel::web::AppState;
 use crate::kernel::web::export;
 use crate::kernel::web::extract::{FormBody, Path, Query, Upload};
+use crate::kernel::web::form_answer::saved_or_again;
 use crate::kernel::web::nav::href;
 use crate::kernel::web::page::{Choice, Page};
 use crate::kernel::web::paging::{Paged, Pager, page_number};
@@ -141,15 +142,12 @@ pub async fn plan(
             .ok()
             .flatten(),
     };
-    match service::plan(&state.db, &actor, &input).await {
-        Ok(v) => Ok(Redirect::to(&format!("/visits/{}?done=visit_saved", v.id)).into_response()),
-        Err(AppError::Invalid(errors)) => Ok((
-            StatusCode::UNPROCESSABLE_ENTITY,
-            list_page(&state, page, 1, form, &picking, errors).await?,
-        )
-            .into_response()),
-        Err(e) => Err(e),
-    }
+    saved_or_again(
+        service::plan(&state.db, &actor, &input).await,
+        |v| format!("/visits/{}?done=visit_saved", v.id),
+        |errors| list_page(&state, page, 1, form, &picking, errors),
+    )
+    .await
 }
 
 /// Open actions as XLSX or CSV (`/visits/actions.xlsx`... `?format=xlsx`).

@@ -8,6 +8,7 @@ pub mod csrf;
 pub mod error;
 pub mod export;
 pub mod extract;
+pub mod form_answer;
 pub mod history;
 pub mod i18n;
 pub mod menu;

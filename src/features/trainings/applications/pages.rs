@@ -4,7 +4,6 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
@@ -21,6 +20,7 @@ use crate::kernel::error::AppError;
 use crate::kernel::validate::{FieldErrors, Flag, Patch};
 use crate::kernel::web::AppState;
 use crate::kernel::web::extract::{FormBody, Path, Query};
+use crate::kernel::web::form_answer::saved_or_again;
 use crate::kernel::web::nav::href;
 use crate::kernel::web::page::{Choice, Page};
 use crate::kernel::web::paging::{Paged, Pager, page_number};
@@ -154,15 +154,12 @@ pub async fn apply(
     body: FormBody,
 ) -> Result<Response, AppError> {
     let input: PersonInput = body.parse()?;
-    match service::apply(&state.db, id, &input).await {
-        Ok(code) => Ok(Redirect::to(&format!("/pelatihan/{id}?kode={code}")).into_response()),
-        Err(AppError::Invalid(errors)) => Ok((
-            StatusCode::UNPROCESSABLE_ENTITY,
-            public_page(&state, page, id, input, errors, None).await?,
-        )
-            .into_response()),
-        Err(e) => Err(e),
-    }
+    saved_or_again(
+        service::apply(&state.db, id, &input).await,
+        |code| format!("/pelatihan/{id}?kode={code}"),
+        |errors| public_page(&state, page, id, input, errors, None),
+    )
+    .await
 }
 
 #[derive(Debug, Default, Deserialize)]

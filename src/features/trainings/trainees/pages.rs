@@ -15,6 +15,7 @@ use crate::kernel::error::AppError;
 use crate::kernel::validate::FieldErrors;
 use crate::kernel::web::AppState;
 use crate::kernel::web::extract::{FormBody, Path};
+use crate::kernel::web::form_answer::saved_or_again;
 use crate::kernel::web::page::Page;
 
 #[derive(Template, WebTemplate)]
@@ -87,15 +88,12 @@ pub async fn correct(
 ) -> Result<Response, AppError> {
     let actor = page.require()?;
     let input: Correction = body.parse()?;
-    match service::correct(&state.db, &actor, &input).await {
-        Ok(_) => Ok(Redirect::to("/me/trainings?done=data_corrected").into_response()),
-        Err(AppError::Invalid(errors)) => Ok((
-            StatusCode::UNPROCESSABLE_ENTITY,
-            mine_page(&state, page, Some(input), errors).await?,
-        )
-            .into_response()),
-        Err(e) => Err(e),
-    }
+    saved_or_again(
+        service::correct(&state.db, &actor, &input).await,
+        |_| "/me/trainings?done=data_corrected",
+        |errors| mine_page(&state, page, Some(input), errors),
+    )
+    .await
 }
 
 #[derive(Debug, Default, Deserialize)]
