@@ -4,8 +4,7 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
 use super::model::{AidKind, AllocationInput, AllocationRecord, ProgramInput, ProgramRecord};
@@ -263,13 +262,10 @@ pub async fn allocate(
         Err(p) => Err(AppError::Invalid(FieldErrors::single("centre_id", p))),
         Ok(_) => service::allocate(&state.db, &actor, id, &input).await,
     };
-    match done {
-        Ok(_) => Ok(Redirect::to(&format!("/aid/{id}?done=allocation_saved")).into_response()),
-        Err(AppError::Invalid(errors)) => Ok((
-            StatusCode::UNPROCESSABLE_ENTITY,
-            show_page(&state, page, id, 1, f, &picking, errors).await?,
-        )
-            .into_response()),
-        Err(e) => Err(e),
-    }
+    saved_or_again(
+        done,
+        |_| format!("/aid/{id}?done=allocation_saved"),
+        |errors| show_page(&state, page, id, 1, f, &picking, errors),
+    )
+    .await
 }

@@ -4,8 +4,7 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use serde::Deserialize;
 use time::Date;
 
@@ -19,6 +18,7 @@ use crate::kernel::error::AppError;
 use crate::kernel::validate::{FieldErrors, Patch, check};
 use crate::kernel::web::AppState;
 use crate::kernel::web::extract::{FormBody, Path, Query};
+use crate::kernel::web::form_answer::saved_or_again;
 use crate::kernel::web::nav::href;
 use crate::kernel::web::page::{Choice, Page};
 use crate::kernel::web::paging::{Paged, Pager, page_number};
@@ -115,17 +115,13 @@ pub async fn add_outcome(
 ) -> Result<Response, AppError> {
     let actor = page.require()?;
     let input: OutcomeInput = body.parse()?;
-    match service::add_outcome(&state.db, &actor, id, &input).await {
-        Ok(_) => Ok(
-            Redirect::to(&format!("/enrolments/{id}/outcomes?done=outcome_saved")).into_response(),
-        ),
-        Err(AppError::Invalid(errors)) => Ok((
-            StatusCode::UNPROCESSABLE_ENTITY,
-            outcomes_page(&state, page, id, input, errors).await?,
-        )
-            .into_response()),
-        Err(e) => Err(e),
-    }
+    let saved = service::add_outcome(&state.db, &actor, id, &input).await;
+    saved_or_again(
+        saved,
+        |_| format!("/enrolments/{id}/outcomes?done=outcome_saved"),
+        |errors| outcomes_page(&state, page, id, input, errors),
+    )
+    .await
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -235,13 +231,10 @@ pub async fn change_schedule(
         Ok(s) => service::change_schedule(&state.db, &actor, &s).await,
         Err(errors) => Err(AppError::Invalid(errors)),
     };
-    match changed {
-        Ok(_) => Ok(Redirect::to("/trainings/schedule?done=schedule_saved").into_response()),
-        Err(AppError::Invalid(errors)) => Ok((
-            StatusCode::UNPROCESSABLE_ENTITY,
-            schedule_page(&state, page, Some(form), errors).await?,
-        )
-            .into_response()),
-        Err(e) => Err(e),
-    }
+    saved_or_again(
+        changed,
+        |_| "/trainings/schedule?done=schedule_saved",
+        |errors| schedule_page(&state, page, Some(form), errors),
+    )
+    .await
 }

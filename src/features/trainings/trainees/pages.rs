@@ -197,19 +197,13 @@ pub async fn confirm_link(
 ) -> Result<Response, AppError> {
     let actor = page.require()?;
     let form: LinkForm = body.parse()?;
-    match service::confirm_link(&state.db, &actor, id, &form.code).await {
-        Ok(e) => Ok(Redirect::to(&format!(
-            "/trainings/{}?done=linked#e{}",
-            e.training_id, e.id
-        ))
-        .into_response()),
-        Err(AppError::Invalid(errors)) => Ok((
-            StatusCode::UNPROCESSABLE_ENTITY,
-            link_page_with(&state, page, id, None, form.code, errors).await?,
-        )
-            .into_response()),
-        Err(e) => Err(e),
-    }
+    let code = form.code.clone();
+    saved_or_again(
+        service::confirm_link(&state.db, &actor, id, &form.code).await,
+        |e| format!("/trainings/{}?done=linked#e{}", e.training_id, e.id),
+        |errors| link_page_with(&state, page, id, None, code, errors),
+    )
+    .await
 }
 
 /// The trainee agrees, on their own page, to a BLKK's request.

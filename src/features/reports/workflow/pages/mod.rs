@@ -6,8 +6,7 @@ pub mod report;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use serde::Deserialize;
 
 use super::model::{ReportHead, ReportStatus};
@@ -21,6 +20,7 @@ use crate::kernel::validate::{FieldErrors, check};
 use crate::kernel::web::AppState;
 use crate::kernel::web::export;
 use crate::kernel::web::extract::{FormBody, Query};
+use crate::kernel::web::form_answer::saved_or_again;
 use crate::kernel::web::nav::href;
 use crate::kernel::web::page::{Choice, Page};
 use crate::kernel::web::paging::{Paged, Pager, page_number};
@@ -236,13 +236,10 @@ pub async fn open(
             "type_id and centre_id are numbers".into(),
         ));
     };
-    match service::open(&state.db, &actor, type_id, centre_id, &form.period).await {
-        Ok((id, _)) => Ok(Redirect::to(&format!("/reports/{id}")).into_response()),
-        Err(AppError::Invalid(errors)) => Ok((
-            StatusCode::UNPROCESSABLE_ENTITY,
-            index_page(&state, page, IndexQuery::default(), errors).await?,
-        )
-            .into_response()),
-        Err(e) => Err(e),
-    }
+    saved_or_again(
+        service::open(&state.db, &actor, type_id, centre_id, &form.period).await,
+        |(id, _)| format!("/reports/{id}"),
+        |errors| index_page(&state, page, IndexQuery::default(), errors),
+    )
+    .await
 }
