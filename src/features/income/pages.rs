@@ -443,17 +443,7 @@ pub async fn attachment(
     page: Page,
     Path((id, aid)): Path<(i64, i64)>,
 ) -> Result<Response, AppError> {
-    let actor = page.require()?;
-    let (a, kind, bytes) = crate::features::records::service::file(
-        &state.db,
-        &state.config.files,
-        &actor,
-        "income",
-        id,
-        aid,
-    )
-    .await?;
-    Ok(export::file(bytes, kind, &a.name))
+    crate::features::records::pages::download(&state, &page, "income", id, aid).await
 }
 
 // ---- Self-funding figures ------------------------------------------------------------

@@ -10,6 +10,7 @@ use axum::extract::State;
 use super::service;
 use crate::kernel::error::AppError;
 use crate::kernel::web::AppState;
+use crate::kernel::web::export;
 use crate::kernel::web::extract::Query;
 use crate::kernel::web::page::Page;
 use crate::kernel::web::picker::RecordPicker;
@@ -39,4 +40,26 @@ pub async fn options(
     )
     .await?;
     Ok(Options { page, picker })
+}
+
+/// A record's attached file, as the pages of every record kind serve it (sandboxed, see
+/// [`export::file`]): `path` is the kind's file path (`reports`, `actions`, ...).
+pub async fn download(
+    state: &AppState,
+    page: &Page,
+    path: &str,
+    id: i64,
+    attachment_id: i64,
+) -> Result<axum::response::Response, AppError> {
+    let actor = page.require()?;
+    let (a, kind, bytes) = service::file(
+        &state.db,
+        &state.config.files,
+        &actor,
+        path,
+        id,
+        attachment_id,
+    )
+    .await?;
+    Ok(export::file(bytes, kind, &a.name))
 }

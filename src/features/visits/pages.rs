@@ -484,17 +484,7 @@ pub async fn photo(
     page: Page,
     Path((_id, finding, aid)): Path<(i64, i64, i64)>,
 ) -> Result<Response, AppError> {
-    let actor = page.require()?;
-    let (a, kind, bytes) = crate::features::records::service::file(
-        &state.db,
-        &state.config.files,
-        &actor,
-        "findings",
-        finding,
-        aid,
-    )
-    .await?;
-    Ok(export::file(bytes, kind, &a.name))
+    crate::features::records::pages::download(&state, &page, "findings", finding, aid).await
 }
 
 /// The BLKK attaches evidence to an action (the form under it); a refused file is named
@@ -560,17 +550,7 @@ pub async fn evidence(
     page: Page,
     Path((_id, action, aid)): Path<(i64, i64, i64)>,
 ) -> Result<Response, AppError> {
-    let actor = page.require()?;
-    let (a, kind, bytes) = crate::features::records::service::file(
-        &state.db,
-        &state.config.files,
-        &actor,
-        "actions",
-        action,
-        aid,
-    )
-    .await?;
-    Ok(export::file(bytes, kind, &a.name))
+    crate::features::records::pages::download(&state, &page, "actions", action, aid).await
 }
 
 /// The BLKK answers an action, or the pembina closes or reopens it.
