@@ -26,11 +26,6 @@ pub fn everyone(_: Option<&Actor>) -> bool {
     true
 }
 
-/// Shown to anyone signed in.
-pub fn signed_in(a: Option<&Actor>) -> bool {
-    a.is_some()
-}
-
 /// Shown to ministry administrators.
 pub fn admins(a: Option<&Actor>) -> bool {
     a.is_some_and(Actor::is_admin)
