@@ -41,6 +41,26 @@ enum Command {
     },
     /// Add deterministic synthetic national data (for demos and benchmarks).
     Generate(GenerateArgs),
+    /// The kept figures.
+    Figures {
+        #[command(subcommand)]
+        command: FiguresCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum FiguresCommand {
+    /// Count every kept figure afresh from the records and replace those that differ
+    /// (after a restore or a repair; daily work never needs it). Exits 0 when the kept
+    /// figures now equal their recount; with `--check`, only compares and exits 1 when any
+    /// differs, listing each difference.
+    Recount {
+        /// Compare only; change nothing.
+        #[arg(long)]
+        check: bool,
+        #[command(flatten)]
+        db: DbArgs,
+    },
 }
 
 #[derive(Args)]
@@ -180,6 +200,14 @@ pub async fn open(url: &str) -> anyhow::Result<Db> {
         tracing::info!("loaded reference areas and the kejuruan catalogue");
         release_freed_memory();
     }
+    crate::init();
+    let counted = crate::kernel::figures::ensure_counted(&db).await?;
+    if counted > 0 {
+        tracing::info!(
+            sources = counted,
+            "counted the kept figures from the records"
+        );
+    }
     let indexed = crate::features::centres::service::index_missing_terms(&db)
         .await
         .map_err(|e| anyhow::anyhow!("indexing names: {e:?}"))?;
@@ -213,6 +241,23 @@ async fn run(command: Command) -> anyhow::Result<()> {
         Command::Serve(args) => {
             let db = open(&args.db.database_url).await?;
             serve(db, args.web).await
+        }
+        Command::Figures {
+            command: FiguresCommand::Recount { check, db },
+        } => {
+            let db = open(&db.database_url).await?;
+            let diff = crate::kernel::figures::recount(&db, !check).await;
+            db.close().await;
+            let diff = diff?;
+            for d in &diff {
+                println!("{d}");
+            }
+            match (diff.len(), check) {
+                (0, _) => println!("every kept figure equals its recount"),
+                (n, true) => anyhow::bail!("{n} kept figures differ from their recount"),
+                (n, false) => println!("{n} kept figures differed from their recount; replaced"),
+            }
+            Ok(())
         }
         Command::Migrate(args) => {
             open(&args.database_url).await?.close().await;
@@ -334,7 +379,9 @@ async fn run(command: Command) -> anyhow::Result<()> {
                 }
                 _ => None,
             };
+            let f = crate::kernel::figures::recount(&db, true).await;
             db.close().await;
+            f?;
             let s = s?;
             let t = t.transpose()?.unwrap_or_default();
             let r = r.transpose()?.unwrap_or_default();

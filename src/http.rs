@@ -11,8 +11,8 @@ use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 
 use crate::features::{
-    accounts, aid, areas, centres, home, imports, income, kejuruan, mail, notifications, orgs,
-    partnerships, records, reports, trainings, visits,
+    accounts, aid, areas, centres, figures, home, imports, income, kejuruan, mail, notifications,
+    orgs, partnerships, records, reports, trainings, visits,
 };
 use crate::kernel::db::Db;
 use crate::kernel::web::error::ErrorBody;
@@ -49,6 +49,7 @@ use crate::kernel::web::{self, AppState, WebConfig};
         (name = "notifications", description = "Each user's notifications, and how each kind reaches them"),
         (name = "records", description = "Records of every kind: what a form may choose"),
         (name = "work", description = "Each user's work queue"),
+        (name = "figures", description = "Kept figures for any period and scope node, and their catalogue"),
     )
 )]
 struct ApiDoc;
@@ -71,6 +72,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(notifications::api())
         .merge(records::api())
         .merge(home::api())
+        .merge(figures::api())
 }
 
 /// The OpenAPI document, finished by the features that know what derivation cannot say.
@@ -143,6 +145,14 @@ pub fn work_providers() -> Vec<crate::kernel::work::Provider> {
         crate::work_provider!(aid::service::work),
         crate::work_provider!(accounts::service::work),
         crate::work_provider!(centres::service::work),
+    ]
+}
+
+/// Every feature's kept figures and their recounts.
+pub fn figure_sources() -> Vec<crate::kernel::figures::Source> {
+    vec![
+        centres::figures::source(),
+        reports::compliance::figures::source(),
     ]
 }
 

@@ -26,4 +26,5 @@ pub fn init() {
     kernel::work::register(http::work_providers);
     kernel::scope::register(http::scoped_tables);
     kernel::web::menu::register(http::menu);
+    kernel::figures::register(http::figure_sources);
 }

@@ -7,6 +7,7 @@ pub mod accounts;
 pub mod aid;
 pub mod areas;
 pub mod centres;
+pub mod figures;
 pub mod home;
 pub mod imports;
 pub mod income;

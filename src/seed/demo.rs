@@ -303,6 +303,8 @@ pub async fn load(db: &Db) -> Result<Vec<DemoLogin>, StoreError> {
     crate::seed::reports::demo_reports(db, types[0], darul_bayan, manager).await?;
     // The other BLKK's last twelve months, so the compliance views have something to show.
     crate::seed::reports::generate(db, DEMO_SEED, 1).await?;
+    // The seeds load in bulk: the kept figures are counted once, at the end.
+    crate::kernel::figures::recount(db, true).await?;
     Ok(out)
 }
 

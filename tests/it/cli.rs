@@ -129,6 +129,38 @@ fn generate_reports_what_it_made() {
     );
     assert!(ok, "{out}{err}");
     assert!(out.contains("generated 60 centres"), "{out}");
+    // The generated records are counted into the kept figures.
+    let check = ["figures", "recount", "--check", "--database-url", &url];
+    let (ok, out, err) = run(bin().args(check), "");
+    assert!(ok, "{out}{err}");
+    assert!(
+        out.contains("every kept figure equals its recount"),
+        "{out}"
+    );
+    // A kept figure gone wrong (a restore, a hand edit) is found, listed and repaired.
+    tokio::runtime::Runtime::new()
+        .expect("runtime")
+        .block_on(async {
+            let db = simandiri::kernel::db::Db::connect(&url).await.expect("db");
+            let n = db
+                .execute(simandiri::kernel::db::Sql::new(
+                    "UPDATE figures SET value = value + 5 \
+                     WHERE code = 'centres.active' AND node = 'nation'",
+                ))
+                .await
+                .expect("tamper");
+            assert_eq!(n, 1);
+            db.close().await;
+        });
+    let (ok, out, _) = run(bin().args(check), "");
+    assert!(!ok, "a difference fails the check: {out}");
+    assert!(out.contains("centres.active now nation: kept "), "{out}");
+    let repair = ["figures", "recount", "--database-url", &url];
+    let (ok, out, err) = run(bin().args(repair), "");
+    assert!(ok, "{out}{err}");
+    assert!(out.contains("1 kept figures differed"), "{out}");
+    let (ok, out, err) = run(bin().args(check), "");
+    assert!(ok, "repaired: {out}{err}");
     let _ = std::fs::remove_dir_all(dir);
 }
 

@@ -11,6 +11,7 @@ mod areas;
 mod attachments;
 mod centres;
 mod cli;
+mod figures;
 mod home;
 mod imports;
 mod income;

@@ -3,6 +3,7 @@
 //! each BLKK to its pembina and forums, and its history.
 
 pub mod api;
+pub mod figures;
 pub mod model;
 pub mod pages;
 pub mod service;

@@ -253,6 +253,7 @@ pub async fn create_in(
     let (place, pembina, forums) = references(tx, &centre, &assignment).await?;
     let id = orgs::insert_in(tx, &store::org_of(&centre), at).await?;
     store::insert(tx, id, &centre, &assignment).await?;
+    super::figures::keep(tx, id, None, Some((&centre, &assignment))).await?;
     audit::record(
         tx,
         Entry {
@@ -360,6 +361,18 @@ pub async fn update_in(
     if assigned && assignment != old_assignment {
         store::set_assignment(tx, id, &assignment).await?;
     }
+    let new_assignment = if assigned {
+        &assignment
+    } else {
+        &old_assignment
+    };
+    super::figures::keep(
+        tx,
+        id,
+        Some((&old, &old_assignment)),
+        Some((&centre, new_assignment)),
+    )
+    .await?;
     audit::record(
         tx,
         Entry {
@@ -542,4 +555,9 @@ pub async fn work(db: &Db, actor: &Actor) -> Result<Vec<crate::kernel::work::Wor
 /// facts itself.
 pub async fn find(db: &Db, id: i64) -> Result<Option<CentreRecord>, AppError> {
     Ok(store::get(db, id).await?)
+}
+
+/// The BLKK of a forum (its figures are summed from theirs).
+pub async fn forum_members(db: &Db, forum_id: i64) -> Result<Vec<i64>, AppError> {
+    Ok(store::forum_members(db, forum_id).await?)
 }

@@ -771,3 +771,14 @@ pub async fn in_scope(db: &Db, ids: &[i64], scope: &Scope) -> Result<Vec<i64>, S
     let rows: Vec<(i64,)> = db.fetch_all(sql).await?;
     Ok(rows.into_iter().map(|(id,)| id).collect())
 }
+
+/// The BLKK of a forum.
+pub async fn forum_members(db: &Db, forum_id: i64) -> Result<Vec<i64>, StoreError> {
+    let rows: Vec<(i64,)> = db
+        .fetch_all(
+            Sql::new("SELECT centre_id FROM forum_members WHERE forum_id = $1 ORDER BY centre_id")
+                .arg(forum_id),
+        )
+        .await?;
+    Ok(rows.into_iter().map(|(id,)| id).collect())
+}

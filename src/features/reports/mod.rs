@@ -10,7 +10,7 @@
 //! record kinds.
 
 pub mod compliance;
-pub mod period;
+pub use crate::kernel::period;
 pub mod reminders;
 pub mod types;
 pub mod workflow;

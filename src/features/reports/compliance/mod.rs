@@ -2,6 +2,7 @@
 //! BLKK that have not sent it.
 
 pub mod api;
+pub mod figures;
 pub mod model;
 pub mod pages;
 pub mod service;

@@ -3,28 +3,9 @@
 use crate::kernel::access::Scope;
 
 /// The scope a compliance view is asked for: `nation`, `province:32`, `regency:32.04`,
-/// `uptp:12` or `forum:40`.
+/// `uptp:12` or `forum:40` (a node of the figures layer).
 pub fn parse_scope(text: &str) -> Option<Scope> {
-    let text = text.trim();
-    if text.is_empty() || text == "nation" {
-        return Some(Scope::All);
-    }
-    let (kind, value) = text.split_once(':')?;
-    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-    match kind {
-        "province" if value.len() == 2 && digits(value) => Some(Scope::Region(value.to_owned())),
-        "regency"
-            if value.len() == 5
-                && digits(&value[..2])
-                && value.as_bytes()[2] == b'.'
-                && digits(&value[3..]) =>
-        {
-            Some(Scope::Region(value.to_owned()))
-        }
-        "uptp" => value.parse().ok().filter(|n| *n > 0).map(Scope::Pembina),
-        "forum" => value.parse().ok().filter(|n| *n > 0).map(Scope::Forum),
-        _ => None,
-    }
+    crate::kernel::figures::parse_scope(text)
 }
 
 #[cfg(test)]

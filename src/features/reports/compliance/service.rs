@@ -7,13 +7,19 @@ use serde::Serialize;
 use super::model;
 pub use super::store::Late;
 use super::store::{self, Counts, Group};
+use crate::features::areas::service as areas;
+use crate::features::centres::figures::ACTIVE;
+use crate::features::orgs::service as orgs;
+use crate::features::reports::compliance::figures::{ON_TIME, SENT, code};
 use crate::features::reports::period::Period;
 use crate::features::reports::types;
+use crate::features::reports::types::model::Audience;
 use crate::features::reports::types::model::{IndicatorKind, ReportType};
 pub use crate::features::reports::workflow::service::PAGE_SIZE;
 use crate::kernel::access::{self, Actor, Scope};
 use crate::kernel::db::Db;
 use crate::kernel::error::AppError;
+use crate::kernel::figures::{self, NOW};
 use crate::kernel::time::today;
 use crate::kernel::web::paging::Window;
 
@@ -154,20 +160,31 @@ pub async fn compliance(
     };
     let wanted =
         model::parse_scope(scope).ok_or_else(|| AppError::invalid("scope", "invalid_scope"))?;
-    let scopes = [own, wanted];
     let text = p.to_string();
-    let groups = store::groups(db, &t, &text, &scopes).await?;
-    let (
-        Counts {
-            expected,
-            sent,
-            on_time,
-        },
-        provinces,
-        uptp,
-    ) = fold(&groups);
     let periods: Vec<String> = p.last(TREND).iter().map(Period::to_string).collect();
-    let sent_by = store::trend(db, &t, &periods, &scopes).await?;
+    let kept = match kept_node(&t, &own, &wanted) {
+        Some(node) => Some(kept(db, &t, &text, &periods, &node).await?),
+        None => None,
+    };
+    let scopes = [own, wanted];
+    let (
+        (
+            Counts {
+                expected,
+                sent,
+                on_time,
+            },
+            provinces,
+            uptp,
+        ),
+        sent_by,
+    ) = match kept {
+        Some(k) => k,
+        None => (
+            fold(&store::groups(db, &t, &text, &scopes).await?),
+            store::trend(db, &t, &periods, &scopes).await?,
+        ),
+    };
     let trend = periods
         .iter()
         .map(|period| {
@@ -187,7 +204,7 @@ pub async fn compliance(
         .collect();
     let w = Window::new(late_page, PAGE_SIZE);
     // Not sent: none started, a draft, or returned.
-    let late_total = expected - sent;
+    let late_total = (expected - sent).max(0);
     let late = store::late(db, &t, &text, &scopes, w.size, w.offset()).await?;
     Ok(Compliance {
         type_id,
@@ -208,6 +225,195 @@ pub async fn compliance(
         late,
         late_total,
     })
+}
+
+/// The node whose kept figures answer a compliance view of `t` asked for `wanted` by an
+/// actor who oversees `own`: the narrower of the two when one holds the other, for the
+/// nation, a province or a UPTP, when the type expects every active BLKK. Other views (a
+/// regency, a forum, a type sent by a list or a year of BLKK) are few BLKK, counted from
+/// their reports.
+fn kept_node(t: &ReportType, own: &Scope, wanted: &Scope) -> Option<Scope> {
+    if t.input.audience != Audience::Semua {
+        return None;
+    }
+    let node = match (own, wanted) {
+        (Scope::All, w) => w.clone(),
+        (o, Scope::All) => o.clone(),
+        (o, w) if o == w => o.clone(),
+        (Scope::Region(o), Scope::Region(w)) if w.starts_with(o.as_str()) => wanted.clone(),
+        _ => return None,
+    };
+    match &node {
+        Scope::All | Scope::Pembina(_) => Some(node),
+        Scope::Region(a) if a.len() == 2 => Some(node),
+        _ => None,
+    }
+}
+
+/// How many BLKK of `scope` are expected to send `t` for `period`, and how many have not
+/// sent it: from the kept figures where they answer it (see [`kept_node`]), else counted.
+pub async fn unsent(
+    db: &Db,
+    t: &ReportType,
+    period: &str,
+    scope: &Scope,
+) -> Result<(i64, i64), AppError> {
+    let Some(node) = kept_node(t, &Scope::All, scope).and_then(|n| figures::node(&n)) else {
+        return Ok(store::unsent_count(db, t, period, scope).await?);
+    };
+    let mut expected = 0;
+    let mut sent = 0;
+    let codes = [ACTIVE.to_owned(), code(SENT, t.id)];
+    let periods = [NOW.to_owned(), period.to_owned()];
+    for v in figures::values(db, &codes, &periods, &[node]).await? {
+        match (v.code == ACTIVE, v.period == NOW) {
+            (true, true) => expected = v.value,
+            (false, false) => sent = v.value,
+            _ => {}
+        }
+    }
+    Ok((expected, (expected - sent).max(0)))
+}
+
+type Kept = (
+    (Counts, Vec<LeagueRow>, Vec<LeagueRow>),
+    Vec<(String, i64, i64)>,
+);
+
+/// A compliance view from the figures layer: the node's totals, its league tables (from
+/// the province, UPTP and province-UPTP rows under it) and its trend, in a few reads.
+async fn kept(
+    db: &Db,
+    t: &ReportType,
+    period: &str,
+    periods: &[String],
+    node: &Scope,
+) -> Result<Kept, AppError> {
+    use std::collections::BTreeMap;
+    let key = figures::node(node).unwrap_or_default();
+    let (sent_code, on_time_code) = (code(SENT, t.id), code(ON_TIME, t.id));
+    let codes = [ACTIVE.to_owned(), sent_code.clone(), on_time_code.clone()];
+    let mut wanted_periods = periods.to_vec();
+    wanted_periods.push(NOW.to_owned());
+    let mut rows: BTreeMap<(String, String), [i64; 3]> = BTreeMap::new();
+    let mut put = |v: figures::Value| {
+        let i = if v.code == ACTIVE {
+            0
+        } else if v.code == sent_code {
+            1
+        } else {
+            2
+        };
+        rows.entry((v.node, v.period)).or_insert([0; 3])[i] += v.value;
+    };
+    for v in figures::values(db, &codes, &wanted_periods, std::slice::from_ref(&key)).await? {
+        put(v);
+    }
+    // The rows the league tables are folded from: the provinces and UPTP for the nation;
+    // the province-UPTP pairs of a province, or of every province for a UPTP (a few
+    // hundred rows, kept to this UPTP's).
+    let league_prefixes: Vec<String> = match node {
+        Scope::All => vec!["province:".to_owned(), "uptp:".to_owned()],
+        Scope::Region(p) => vec![format!("pu:{p}:")],
+        _ => vec!["pu:".to_owned()],
+    };
+    for pre in &league_prefixes {
+        for c in &codes {
+            let at = if c == ACTIVE { NOW } else { period };
+            for v in figures::children(db, c, &[at.to_owned()], pre).await? {
+                put(v);
+            }
+        }
+    }
+    let counts = |node: &str, period: &str| {
+        let active = rows
+            .get(&(node.to_owned(), NOW.to_owned()))
+            .map_or(0, |r| r[0]);
+        let r = rows
+            .get(&(node.to_owned(), period.to_owned()))
+            .copied()
+            .unwrap_or_default();
+        Counts {
+            expected: active,
+            sent: r[1],
+            on_time: r[2],
+        }
+    };
+    let total = counts(&key, period);
+    let trend = periods
+        .iter()
+        .map(|p| {
+            let c = counts(&key, p);
+            (p.clone(), c.sent, c.on_time)
+        })
+        .collect();
+    let mut provinces: BTreeMap<String, Counts> = BTreeMap::new();
+    let mut uptps: BTreeMap<i64, Counts> = BTreeMap::new();
+    let mut nodes: Vec<String> = rows.keys().map(|(n, _)| n.clone()).collect();
+    nodes.dedup();
+    for n in nodes.into_iter().filter(|n| *n != key) {
+        let c = counts(&n, period);
+        if let Scope::All = node {
+            if let Some(p) = n.strip_prefix("province:") {
+                add(provinces.entry(p.to_owned()).or_default(), &c);
+            } else if let Some(u) = n.strip_prefix("uptp:").and_then(|u| u.parse().ok()) {
+                add(uptps.entry(u).or_default(), &c);
+            }
+            continue;
+        }
+        let Some((p, u)) = n.strip_prefix("pu:").and_then(|r| r.split_once(':')) else {
+            continue;
+        };
+        let Ok(u) = u.parse::<i64>() else { continue };
+        match node {
+            Scope::Region(_) => add(uptps.entry(u).or_default(), &c),
+            Scope::Pembina(x) if *x == u => add(provinces.entry(p.to_owned()).or_default(), &c),
+            _ => {}
+        }
+    }
+    if let Scope::Region(p) = node {
+        provinces.insert(p.clone(), total.clone());
+    }
+    if let Scope::Pembina(u) = node {
+        uptps.insert(*u, total.clone());
+    }
+    let codes: Vec<&str> = provinces.keys().map(String::as_str).collect();
+    let province_names: BTreeMap<String, String> =
+        areas::names(db, &codes).await?.into_iter().collect();
+    let ids: Vec<i64> = uptps.keys().copied().collect();
+    let uptp_names: BTreeMap<i64, String> = orgs::names(db, &ids).await?.into_iter().collect();
+    let best_first = |mut rows: Vec<LeagueRow>| {
+        rows.sort_by(|a, b| {
+            b.completeness
+                .partial_cmp(&a.completeness)
+                .unwrap_or(std::cmp::Ordering::Equal)
+                .then_with(|| a.key.cmp(&b.key))
+        });
+        rows
+    };
+    let provinces = provinces
+        .iter()
+        .filter(|(_, c)| c.expected > 0 || c.sent > 0)
+        .map(|(k, c)| {
+            league_row(
+                k.clone(),
+                province_names.get(k).cloned().unwrap_or_default(),
+                c,
+            )
+        })
+        .collect();
+    let uptp = uptps
+        .iter()
+        .filter(|(_, c)| c.expected > 0 || c.sent > 0)
+        .map(|(k, c)| {
+            league_row(
+                k.to_string(),
+                uptp_names.get(k).cloned().unwrap_or_default(),
+                c,
+            )
+        })
+        .collect();
+    Ok(((total, best_first(provinces), best_first(uptp)), trend))
 }
 
 /// An indicator summed over the sent reports of a type in a scope, for a period: its own

@@ -138,3 +138,20 @@ pub async fn indicator_sum(
     sql.scoped_all(scopes, &On::CENTRES);
     db.fetch_one(sql).await
 }
+
+/// How many BLKK of `scope` a type expects a report from for `period`, and how many have
+/// not sent it: one pass over the expected BLKK (one index lookup each).
+pub async fn unsent_count(
+    db: &Db,
+    t: &ReportType,
+    period: &str,
+    scope: &Scope,
+) -> Result<(i64, i64), StoreError> {
+    let mut sql = Sql::new(
+        "SELECT CAST(COUNT(*) AS BIGINT), \
+         CAST(COALESCE(SUM(CASE WHEN r.id IS NULL OR r.status IN ('draft', 'returned') \
+         THEN 1 ELSE 0 END), 0) AS BIGINT)",
+    );
+    sql.append(expected_from(t, period, std::slice::from_ref(scope), ""));
+    db.fetch_one(sql).await
+}

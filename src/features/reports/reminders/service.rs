@@ -186,7 +186,13 @@ pub async fn work(db: &Db, actor: &Actor) -> Result<Vec<WorkItem>, AppError> {
             .filter(|t| t.active)
         {
             let p = last_due(&t, day);
-            let (_, unsent) = store::unsent_count(db, &t, &p.to_string(), &scope).await?;
+            let (_, unsent) = crate::features::reports::compliance::service::unsent(
+                db,
+                &t,
+                &p.to_string(),
+                &scope,
+            )
+            .await?;
             let mut item = WorkItem::new(
                 "report_late",
                 unsent,

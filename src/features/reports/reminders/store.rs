@@ -3,7 +3,6 @@
 
 use crate::features::reports::types::model::ReportType;
 use crate::features::reports::types::store::expected_from;
-use crate::kernel::access::Scope;
 use crate::kernel::db::{Db, Sql, StoreError};
 
 /// The expected BLKK of a type and period that have not sent their report: `(BLKK, its
@@ -17,23 +16,6 @@ pub async fn unsent(
     sql.append(expected_from(t, period, &[], ""));
     sql.push(" AND (r.id IS NULL OR r.status IN ('draft', 'returned'))");
     db.fetch_all(sql).await
-}
-
-/// How many BLKK of `scope` a type expects a report from for `period`, and how many have
-/// not sent it: one pass over the expected BLKK (one index lookup each).
-pub async fn unsent_count(
-    db: &Db,
-    t: &ReportType,
-    period: &str,
-    scope: &Scope,
-) -> Result<(i64, i64), StoreError> {
-    let mut sql = Sql::new(
-        "SELECT CAST(COUNT(*) AS BIGINT), \
-         CAST(COALESCE(SUM(CASE WHEN r.id IS NULL OR r.status IN ('draft', 'returned') \
-         THEN 1 ELSE 0 END), 0) AS BIGINT)",
-    );
-    sql.append(expected_from(t, period, std::slice::from_ref(scope), ""));
-    db.fetch_one(sql).await
 }
 
 /// Reports sent to a UPTP and waiting for its verification.

@@ -360,6 +360,7 @@ pub async fn submit(db: &Db, actor: &Actor, id: i64, version: Option<i64>) -> Re
     {
         return Err(AppError::Stale);
     }
+    keep_figures(&mut tx, id, head.status, ReportStatus::Submitted).await?;
     let sent = assemble(&t, head.clone(), &lines, narrative, false);
     let snapshot = json!({
         "values": sent.values, "computed": sent.computed,
@@ -387,6 +388,18 @@ pub async fn submit(db: &Db, actor: &Actor, id: i64, version: Option<i64>) -> Re
         .await?;
     }
     tx.commit().await?;
+    Ok(())
+}
+
+/// Keeps the compliance figures of a report whose status moved (read again in `tx`).
+async fn keep_figures(
+    tx: &mut crate::kernel::db::Tx,
+    id: i64,
+    from: ReportStatus,
+    to: ReportStatus,
+) -> Result<(), AppError> {
+    let head = store::head_in(tx, id).await?.ok_or(AppError::NotFound)?;
+    crate::features::reports::compliance::figures::keep(tx, &head, from, to).await?;
     Ok(())
 }
 
@@ -428,6 +441,7 @@ async fn take_step(
     if !store::set_status(&mut tx, id, version, &[step.from], step.to, columns(at), at).await? {
         return Err(AppError::Stale);
     }
+    keep_figures(&mut tx, id, step.from, step.to).await?;
     let changes = match &comment {
         Some((field, text)) => {
             crate::kernel::comments::insert(&mut tx, REPORT, id, actor.user_id, text).await?;

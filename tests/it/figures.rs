@@ -1,0 +1,337 @@
+//! The figures layer: kept figures are right. Random sequences of writes through the API
+//! (reports opened, sent, returned, verified and reopened; a BLKK moved between provinces
+//! and UPTP, deactivated and reactivated; a BLKK added) leave every kept figure equal to
+//! an independent recount from the raw tables, on both databases; the figures API answers
+//! them live, within the caller's scope, and refuses what it cannot answer.
+
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use serde_json::{Value, json};
+use simandiri::kernel::db::Sql;
+use simandiri::kernel::figures;
+use simandiri::kernel::period::{Frequency, Period};
+use simandiri::kernel::time::today;
+use simandiri::seed::demo::DARUL_BAYAN;
+
+use crate::support::{Content, assert_refused, create_type, get_ok, int, open};
+
+/// A monthly report type every active BLKK sends, with nothing required: any draft can be
+/// sent.
+fn everyone_type(code: &str) -> Value {
+    json!({
+        "code": code,
+        "name_id": "Laporan angka uji",
+        "name_en": "Figures test report",
+        "frequency": "bulanan",
+        "due_day": 60,
+        "grace_days": 300,
+        "audience": "semua",
+        "indicators": [
+            {"code": "catatan", "label_id": "Catatan", "label_en": "Note", "kind": "count"}
+        ],
+    })
+}
+
+/// The differences between the kept figures and their recount (none when right).
+async fn differences(db: &simandiri::kernel::db::Db) -> Vec<String> {
+    figures::recount(db, false)
+        .await
+        .expect("recount")
+        .iter()
+        .map(ToString::to_string)
+        .collect()
+}
+
+mod random_writes_keep_every_figure_equal_to_its_recount {
+    use super::*;
+    crate::on_both!(Content::Demo, |t| {
+        let db = t.db();
+        assert_eq!(
+            differences(db).await,
+            Vec::<String>::new(),
+            "after the demo"
+        );
+        let admin = t.api_as("admin").await;
+        let manager = t.api_as("pengelola").await;
+        let pembina = t.api_as("pembina").await;
+        let darul = t.org_id(DARUL_BAYAN).await;
+        let type_id = create_type(&admin, everyone_type("angka_uji")).await;
+        // Places to move Darul Bayan to: villages of BLKK in other provinces, and UPTP.
+        let villages: Vec<(String,)> = db
+            .fetch_all(Sql::new(
+                "SELECT MIN(village_code) FROM centres GROUP BY province_code \
+                 ORDER BY MIN(village_code) LIMIT 4",
+            ))
+            .await
+            .unwrap();
+        let uptp: Vec<(i64,)> = db
+            .fetch_all(Sql::new(
+                "SELECT id FROM orgs WHERE kind = 'uptp' ORDER BY id LIMIT 3",
+            ))
+            .await
+            .unwrap();
+        let periods: Vec<String> = Period::containing(Frequency::Bulanan, today())
+            .previous()
+            .last(4)
+            .iter()
+            .map(Period::to_string)
+            .collect();
+        let mut rng = StdRng::seed_from_u64(19);
+        let mut steps = Vec::new();
+        let mut is_active = true;
+        for step in 0..36 {
+            let p = &periods[rng.random_range(0..periods.len())];
+            let (s, r) = open(&manager, type_id, darul, p).await;
+            let report = s.is_success().then_some(r);
+            // Mostly report steps; now and then the BLKK moves, changes UPTP or status
+            // (back to active soon after it stops, so its reports go on).
+            let roll = rng.random_range(0..100);
+            let op = match roll {
+                _ if !is_active && roll < 50 => 7,
+                0..35 => 0,
+                35..50 => 2,
+                50..65 => 3,
+                65..75 => 4,
+                75..85 => 5,
+                85..93 => 6,
+                _ => 7,
+            };
+            let what = match (op, &report) {
+                (0 | 1, Some(r)) => {
+                    let path = format!("/api/v1/reports/{}/submit", r["id"]);
+                    let (s, _) = manager
+                        .json("POST", &path, json!({"version": r["version"]}))
+                        .await;
+                    format!("send {p}: {s}")
+                }
+                (2, Some(r)) => {
+                    let path = format!("/api/v1/reports/{}/return", r["id"]);
+                    let body = json!({"version": r["version"], "comment": "Periksa lagi."});
+                    let (s, _) = pembina.json("POST", &path, body).await;
+                    format!("return {p}: {s}")
+                }
+                (3, Some(r)) => {
+                    let path = format!("/api/v1/reports/{}/verify", r["id"]);
+                    let (s, _) = pembina
+                        .json("POST", &path, json!({"version": r["version"]}))
+                        .await;
+                    format!("verify {p}: {s}")
+                }
+                (4, Some(r)) => {
+                    let path = format!("/api/v1/reports/{}/reopen", r["id"]);
+                    let body = json!({"version": r["version"], "comment": "Dibuka kembali."});
+                    let (s, _) = admin.json("POST", &path, body).await;
+                    format!("reopen {p}: {s}")
+                }
+                (5, _) => {
+                    let (v,) = &villages[rng.random_range(0..villages.len())];
+                    let (s, body) = admin
+                        .patch(
+                            &format!("/api/v1/centres/{darul}"),
+                            json!({"village_code": v}),
+                        )
+                        .await;
+                    assert_eq!(s, 200, "move to {v}: {body}");
+                    format!("move to {v}")
+                }
+                (6, _) => {
+                    let to =
+                        (rng.random_bool(0.8)).then(|| uptp[rng.random_range(0..uptp.len())].0);
+                    let (s, body) = admin
+                        .patch(
+                            &format!("/api/v1/centres/{darul}"),
+                            json!({"pembina_id": to}),
+                        )
+                        .await;
+                    assert_eq!(s, 200, "UPTP {to:?}: {body}");
+                    format!("UPTP {to:?}")
+                }
+                (7, _) => {
+                    is_active = !is_active;
+                    let status = if is_active { "aktif" } else { "tidak_aktif" };
+                    let (s, body) = admin
+                        .patch(
+                            &format!("/api/v1/centres/{darul}"),
+                            json!({"status": status}),
+                        )
+                        .await;
+                    assert_eq!(s, 200, "{status}: {body}");
+                    format!("status {status}")
+                }
+                _ => format!("open {p}: {s}"),
+            };
+            steps.push(what);
+            if step % 6 == 5 {
+                assert_eq!(
+                    differences(db).await,
+                    Vec::<String>::new(),
+                    "after {steps:?}"
+                );
+            }
+        }
+        // A BLKK added counts at once.
+        let before = active(&admin, "nation").await;
+        let (s, body) = admin
+            .json(
+                "POST",
+                "/api/v1/centres",
+                json!({"name": "BLK Komunitas Uji Angka", "reg_no": "BLKK-2024-3601-77777",
+                       "host_name": "Yayasan Uji Angka",
+                       "host_type": "komunitas", "status": "aktif",
+                       "village_code": "36.01.06.2002", "aid_year": 2024,
+                       "kejuruan": ["las"]}),
+            )
+            .await;
+        assert_eq!(s, 201, "{body}");
+        assert_eq!(active(&admin, "nation").await, before + 1);
+        assert_eq!(
+            differences(db).await,
+            Vec::<String>::new(),
+            "after {steps:?}"
+        );
+        // Something really moved: sent reports were counted.
+        let sent: (i64,) = db
+            .fetch_one(
+                Sql::new(
+                    "SELECT CAST(COUNT(*) AS BIGINT) FROM reports WHERE type_id = $1 \
+                     AND status IN ('submitted', 'verified')",
+                )
+                .arg(type_id),
+            )
+            .await
+            .unwrap();
+        assert!(sent.0 > 0, "no report was sent in {steps:?}");
+    });
+}
+
+/// The active BLKK at a node, from the figures API.
+async fn active(c: &crate::support::Client, scope: &str) -> i64 {
+    let v = get_ok(
+        c,
+        &format!("/api/v1/figures?codes=centres.active&scope={scope}"),
+    )
+    .await;
+    int(&v["values"][0]["value"])
+}
+
+mod the_figures_api_answers_within_the_callers_scope {
+    use super::*;
+    crate::on_both!(Content::Demo, |t| {
+        let db = t.db();
+        let admin = t.api_as("admin").await;
+        let pembina = t.api_as("pembina").await;
+        // The nation's active BLKK, as the registry has them.
+        let (n,): (i64,) = db
+            .fetch_one(Sql::new(
+                "SELECT CAST(COUNT(*) AS BIGINT) FROM centres WHERE status = 'aktif'",
+            ))
+            .await
+            .unwrap();
+        assert_eq!(active(&admin, "nation").await, n);
+        let (p,): (i64,) = db
+            .fetch_one(Sql::new(
+                "SELECT CAST(COUNT(*) AS BIGINT) FROM centres WHERE status = 'aktif' \
+                 AND province_code = '36'",
+            ))
+            .await
+            .unwrap();
+        assert_eq!(active(&admin, "province:36").await, p);
+        // A month's sent reports, summed over a year for the year.
+        let (type_id, period, sent): (i64, String, i64) = db
+            .fetch_one(Sql::new(
+                "SELECT type_id, period, CAST(COUNT(*) AS BIGINT) FROM reports \
+                 WHERE status IN ('submitted', 'verified') GROUP BY type_id, period \
+                 ORDER BY period DESC, type_id LIMIT 1",
+            ))
+            .await
+            .unwrap();
+        let v = get_ok(
+            &admin,
+            &format!("/api/v1/figures?codes=reports.sent/{type_id}&period={period}"),
+        )
+        .await;
+        assert_eq!(int(&v["values"][0]["value"]), sent, "{v}");
+        assert_eq!(v["values"][0]["unit"], "count");
+        assert_eq!(v["scope"], "nation");
+        let year = &period[..4];
+        let (in_year,): (i64,) = db
+            .fetch_one(
+                Sql::new(
+                    "SELECT CAST(COUNT(*) AS BIGINT) FROM reports WHERE type_id = $1 \
+                     AND status IN ('submitted', 'verified') AND period LIKE $2",
+                )
+                .arg(type_id)
+                .arg(format!("{year}-%")),
+            )
+            .await
+            .unwrap();
+        let v = get_ok(
+            &admin,
+            &format!("/api/v1/figures?codes=reports.sent/{type_id}&period={year}"),
+        )
+        .await;
+        assert_eq!(int(&v["values"][0]["value"]), in_year, "{v}");
+
+        // A pembina sees their UPTP (the default), not the nation nor another province.
+        let v = get_ok(&pembina, "/api/v1/figures?codes=centres.active").await;
+        assert!(v["scope"].as_str().unwrap().starts_with("uptp:"), "{v}");
+        let (s, _) = pembina
+            .get_json("/api/v1/figures?codes=centres.active&scope=nation")
+            .await;
+        assert_eq!(s, 403);
+        let (s, _) = pembina
+            .get_json("/api/v1/figures?codes=centres.active&scope=province:11")
+            .await;
+        assert_eq!(s, 403);
+
+        // Bad input: a field error each, never a 500.
+        for (query, field, code) in [
+            ("codes=nope", "codes", "unknown_figure"),
+            ("codes=reports.sent", "codes", "unknown_figure"),
+            ("codes=centres.active/3", "codes", "unknown_figure"),
+            ("codes=", "codes", "required"),
+            (
+                "codes=centres.active&period=2016",
+                "period",
+                "invalid_period",
+            ),
+            (
+                "codes=centres.active&period=2031-13",
+                "period",
+                "invalid_period",
+            ),
+            (
+                "codes=centres.active&scope=planet:1",
+                "scope",
+                "invalid_scope",
+            ),
+        ] {
+            let (s, body) = admin.get_json(&format!("/api/v1/figures?{query}")).await;
+            assert_refused(s, &body, field, code);
+        }
+        let next = today().year() + 2;
+        let (s, body) = admin
+            .get_json(&format!(
+                "/api/v1/figures?codes=centres.active&period={next}"
+            ))
+            .await;
+        assert_refused(s, &body, "period", "invalid_period");
+
+        // The catalogue names every figure, for anyone.
+        let (s, cat) = t
+            .anonymous()
+            .await
+            .get_json("/api/v1/figures/catalogue")
+            .await;
+        assert_eq!(s, 200);
+        let codes: Vec<&str> = cat
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["code"].as_str().unwrap())
+            .collect();
+        for c in ["centres.active", "reports.sent", "reports.on_time"] {
+            assert!(codes.contains(&c), "{c} in {codes:?}");
+        }
+    });
+}
