@@ -153,6 +153,7 @@ pub fn figure_sources() -> Vec<crate::kernel::figures::Source> {
     vec![
         centres::figures::source(),
         reports::compliance::figures::source(),
+        visits::figures::source(),
     ]
 }
 

@@ -260,6 +260,14 @@ pub async fn generate(db: &Db, seed: u64, years: i32) -> Result<(usize, usize), 
                 tx.execute(sql).await?;
             }
         }
+        // Each action counts at its BLKK's place (see migration 0024).
+        tx.execute(Sql::new(
+            "UPDATE visit_actions SET \
+             province_code = (SELECT c.province_code FROM centres c WHERE c.org_id = visit_actions.centre_id), \
+             regency_code = (SELECT c.regency_code FROM centres c WHERE c.org_id = visit_actions.centre_id) \
+             WHERE province_code = ''",
+        ))
+        .await?;
         if tx.dialect() == Dialect::Postgres {
             for table in ["visits", "visit_findings"] {
                 tx.execute(Sql::new(format!(

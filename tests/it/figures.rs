@@ -76,10 +76,34 @@ mod random_writes_keep_every_figure_equal_to_its_recount {
             .iter()
             .map(Period::to_string)
             .collect();
+        // A visit done three months ago, to agree follow-up actions at.
+        let visit_day = today() - time::Duration::days(90);
+        let (s, v) = pembina
+            .json(
+                "POST",
+                "/api/v1/visits",
+                json!({"centre_id": darul, "planned_date": visit_day.to_string(),
+                       "purpose": "Monev angka"}),
+            )
+            .await;
+        assert_eq!(s, 201, "{v}");
+        let visit = format!("/api/v1/visits/{}", v["id"]);
+        let (s, done) = pembina
+            .json(
+                "PATCH",
+                &visit,
+                json!({"version": v["version"], "visited_date": visit_day.to_string(),
+                       "status": "selesai"}),
+            )
+            .await;
+        assert_eq!(s, 200, "{done}");
+        let mut actions: Vec<i64> = Vec::new();
+        let home_uptp = int(&v["pembina_id"]);
+        let mut away = false;
         let mut rng = StdRng::seed_from_u64(19);
         let mut steps = Vec::new();
         let mut is_active = true;
-        for step in 0..36 {
+        for step in 0..60 {
             let p = &periods[rng.random_range(0..periods.len())];
             let (s, r) = open(&manager, type_id, darul, p).await;
             let report = s.is_success().then_some(r);
@@ -88,13 +112,17 @@ mod random_writes_keep_every_figure_equal_to_its_recount {
             let roll = rng.random_range(0..100);
             let op = match roll {
                 _ if !is_active && roll < 50 => 7,
-                0..35 => 0,
-                35..50 => 2,
-                50..65 => 3,
-                65..75 => 4,
-                75..85 => 5,
-                85..93 => 6,
-                _ => 7,
+                _ if away && roll < 50 => 6,
+                0..25 => 0,
+                25..35 => 2,
+                35..45 => 3,
+                45..50 => 4,
+                50..58 => 5,
+                58..64 => 6,
+                64..70 => 7,
+                70..82 => 8,
+                82..91 => 9,
+                _ => 10,
             };
             let what = match (op, &report) {
                 (0 | 1, Some(r)) => {
@@ -135,8 +163,14 @@ mod random_writes_keep_every_figure_equal_to_its_recount {
                     format!("move to {v}")
                 }
                 (6, _) => {
-                    let to =
-                        (rng.random_bool(0.8)).then(|| uptp[rng.random_range(0..uptp.len())].0);
+                    // Away to another UPTP (or none), and back the next time.
+                    let to = if away {
+                        Some(home_uptp)
+                    } else {
+                        rng.random_bool(0.8)
+                            .then(|| uptp[rng.random_range(0..uptp.len())].0)
+                    };
+                    away = to != Some(home_uptp);
                     let (s, body) = admin
                         .patch(
                             &format!("/api/v1/centres/{darul}"),
@@ -158,6 +192,57 @@ mod random_writes_keep_every_figure_equal_to_its_recount {
                     assert_eq!(s, 200, "{status}: {body}");
                     format!("status {status}")
                 }
+                (8, _) => {
+                    // Actions due from the visit day to four months on: some overdue, some
+                    // due later this month, some ahead.
+                    let due = |rng: &mut StdRng| {
+                        (visit_day + time::Duration::days(rng.random_range(0..120))).to_string()
+                    };
+                    let list: Vec<Value> = (0..rng.random_range(1..3))
+                        .map(|i| {
+                            json!({"text": format!("Tindakan {step}.{i}"),
+                                        "owner": "Kepala BLKK", "due_date": due(&mut rng)})
+                        })
+                        .collect();
+                    let (s, f) = pembina
+                        .json(
+                            "POST",
+                            &format!("{visit}/findings"),
+                            json!({"text": format!("Temuan {step}"), "severity": "sedang",
+                                   "actions": list}),
+                        )
+                        .await;
+                    // Refused (403) while the BLKK is with another UPTP.
+                    if s == 201 {
+                        actions.extend(
+                            f["actions"]
+                                .as_array()
+                                .unwrap()
+                                .iter()
+                                .map(|a| int(&a["id"])),
+                        );
+                    }
+                    format!("finding with {} actions: {s}", list_len(&f))
+                }
+                (9, _) if !actions.is_empty() => {
+                    let a = actions[rng.random_range(0..actions.len())];
+                    let path = format!("/api/v1/actions/{a}");
+                    let (s, _) = manager
+                        .patch(&path, json!({"response": "Sudah dikerjakan."}))
+                        .await;
+                    format!("answer action {a}: {s}")
+                }
+                (10, _) if !actions.is_empty() => {
+                    let a = actions[rng.random_range(0..actions.len())];
+                    let path = format!("/api/v1/actions/{a}");
+                    let to = if rng.random_bool(0.5) {
+                        "selesai"
+                    } else {
+                        "terbuka"
+                    };
+                    let (s, _) = pembina.patch(&path, json!({"status": to})).await;
+                    format!("action {a} {to}: {s}")
+                }
                 _ => format!("open {p}: {s}"),
             };
             steps.push(what);
@@ -169,6 +254,32 @@ mod random_writes_keep_every_figure_equal_to_its_recount {
                 );
             }
         }
+        // The queue's overdue actions are the open ones due before today, for the nation
+        // and for the pembina's UPTP.
+        let (overdue,): (i64,) = db
+            .fetch_one(
+                Sql::new(
+                    "SELECT CAST(COUNT(*) AS BIGINT) FROM visit_actions \
+                     WHERE status = 'terbuka' AND due_date < $1",
+                )
+                .arg(today()),
+            )
+            .await
+            .unwrap();
+        assert_eq!(queued(&admin, "action_overdue").await, overdue);
+        let (mine,): (i64,) = db
+            .fetch_one(
+                Sql::new(
+                    "SELECT CAST(COUNT(*) AS BIGINT) FROM visit_actions a \
+                     JOIN visits v ON v.id = a.visit_id WHERE a.status = 'terbuka' \
+                     AND a.due_date < $1 AND a.pembina_id = $2",
+                )
+                .arg(today())
+                .arg(int(&v["pembina_id"])),
+            )
+            .await
+            .unwrap();
+        assert_eq!(queued(&pembina, "action_overdue").await, mine);
         // A BLKK added counts at once.
         let before = active(&admin, "nation").await;
         let (s, body) = admin
@@ -201,7 +312,28 @@ mod random_writes_keep_every_figure_equal_to_its_recount {
             .await
             .unwrap();
         assert!(sent.0 > 0, "no report was sent in {steps:?}");
+        assert!(!actions.is_empty(), "no action was agreed in {steps:?}");
+        assert!(
+            steps
+                .iter()
+                .any(|s| s.starts_with("answer") && s.ends_with("200 OK")),
+            "no action was answered in {steps:?}"
+        );
     });
+}
+
+fn list_len(f: &Value) -> usize {
+    f["actions"].as_array().map_or(0, Vec::len)
+}
+
+/// The count of the queue's item of `kind` (0 when absent).
+async fn queued(c: &crate::support::Client, kind: &str) -> i64 {
+    let q = get_ok(c, "/api/v1/work").await;
+    q.as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["kind"] == kind)
+        .map_or(0, |i| int(&i["count"]))
 }
 
 /// The active BLKK at a node, from the figures API.

@@ -4,6 +4,7 @@
 //! closes; open and overdue actions show on both sides and for the ministry.
 
 pub mod api;
+pub mod figures;
 pub mod model;
 pub mod pages;
 pub mod service;

@@ -269,11 +269,15 @@ pub async fn add_finding(
     access::allow(model::can_visit(actor, Some(v.pembina_id)))?;
     let day = v.visited_date.unwrap_or(v.planned_date);
     let (text, severity, actions) = input.validate(day)?;
+    let place = centres::service::find(db, v.centre_id)
+        .await?
+        .ok_or(AppError::NotFound)?
+        .facts();
     let mut tx = db.begin().await?;
     let fid = store::insert_finding(
         &mut tx,
         id,
-        v.centre_id,
+        &place,
         v.pembina_id,
         &text,
         severity,
@@ -282,6 +286,7 @@ pub async fn add_finding(
         now(),
     )
     .await?;
+    super::figures::keep_finding(&mut tx, fid).await?;
     audit::record_now(
         &mut tx,
         Some(actor.user_id),
@@ -334,6 +339,7 @@ pub async fn update_action(
                 AppError::Invalid(crate::kernel::validate::FieldErrors::single("response", p))
             })?;
             store::answer(&mut tx, id, version, &r, now()).await?;
+            super::figures::keep_action(&mut tx, id, a.status, ActionStatus::Dijawab).await?;
             audit::record_now(
                 &mut tx,
                 Some(actor.user_id),
@@ -361,6 +367,7 @@ pub async fn update_action(
         (None, Some(s)) if s != ActionStatus::Dijawab => {
             access::allow(model::can_visit(actor, Some(a.pembina_id)))?;
             store::set_status(&mut tx, id, version, s, now()).await?;
+            super::figures::keep_action(&mut tx, id, a.status, s).await?;
             audit::record_now(
                 &mut tx,
                 Some(actor.user_id),
@@ -617,6 +624,15 @@ async fn readable_actions(db: &Db, actor: &Actor, ids: &[i64]) -> Result<Vec<i64
 
 // ---- The work queue ------------------------------------------------------------------
 
+/// Open actions of a scope due before `day`: from the kept figures, or for a forum counted
+/// from its members' actions.
+async fn overdue(db: &Db, scope: &Scope, day: time::Date) -> Result<i64, AppError> {
+    Ok(match super::figures::overdue(db, scope, day).await? {
+        Some(n) => n,
+        None => store::action_count(db, scope, &["terbuka"], Some(day)).await?,
+    })
+}
+
 /// The monitoring work of the actor: a BLKK's open follow-up actions (each, by its due
 /// date); a pembina's planned visits and answered actions to close; for those overseeing
 /// BLKK, the overdue actions in their scope.
@@ -653,14 +669,14 @@ pub async fn work(db: &Db, actor: &Actor) -> Result<Vec<WorkItem>, AppError> {
             ));
             out.push(WorkItem::new(
                 "action_overdue",
-                store::action_count(db, &scope, &["terbuka"], Some(day)).await?,
+                overdue(db, &scope, day).await?,
                 "/visits#tindak",
             ));
         }
         (_, Scope::All | Scope::Region(_) | Scope::Forum(_)) => {
             out.push(WorkItem::new(
                 "action_overdue",
-                store::action_count(db, &scope, &["terbuka"], Some(day)).await?,
+                overdue(db, &scope, day).await?,
                 "/visits#tindak",
             ));
         }

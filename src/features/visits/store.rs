@@ -175,7 +175,7 @@ pub async fn update_visit(
 pub async fn insert_finding(
     tx: &mut Tx,
     visit_id: i64,
-    centre_id: i64,
+    place: &crate::kernel::access::CentreFacts,
     pembina_id: i64,
     text: &str,
     severity: Severity,
@@ -201,8 +201,10 @@ pub async fn insert_finding(
             vec![
                 ("finding_id", id.into()),
                 ("visit_id", visit_id.into()),
-                ("centre_id", centre_id.into()),
+                ("centre_id", place.id.into()),
                 ("pembina_id", pembina_id.into()),
+                ("province_code", place.province_code.as_str().into()),
+                ("regency_code", place.regency_code.as_str().into()),
                 ("text", a.text.as_str().into()),
                 ("owner", a.owner.as_str().into()),
                 ("due_date", a.due_date.into()),
