@@ -467,3 +467,59 @@ mod the_figures_api_answers_within_the_callers_scope {
         }
     });
 }
+
+/// The national late list, read a province at a time, pages through exactly the expected
+/// BLKK that have not sent, in province then name order, as counted.
+mod the_late_list_pages_through_every_late_blkk_in_order {
+    use super::*;
+    crate::on_both!(Content::Demo, |t| {
+        let db = t.db();
+        let admin = t.api_as("admin").await;
+        // A new type every active BLKK sends: last month, all of them are late but those
+        // that send now.
+        let type_id = create_type(&admin, everyone_type("angka_telat")).await;
+        let period = Period::containing(Frequency::Bulanan, today())
+            .previous()
+            .to_string();
+        let manager = t.api_as("pengelola").await;
+        let darul = t.org_id(DARUL_BAYAN).await;
+        let (s, r) = open(&manager, type_id, darul, &period).await;
+        assert_eq!(s, 201, "{r}");
+        let path = format!("/api/v1/reports/{}/submit", r["id"]);
+        let (s, body) = manager
+            .json("POST", &path, json!({"version": r["version"]}))
+            .await;
+        assert_eq!(s, 200, "{body}");
+        let expected: Vec<(i64,)> = db
+            .fetch_all(
+                Sql::new(
+                    "SELECT c.org_id FROM centres c JOIN orgs o ON o.id = c.org_id \
+                     LEFT JOIN reports r ON r.centre_id = c.org_id AND r.type_id = $1 \
+                     AND r.period = $2 WHERE c.status = 'aktif' \
+                     AND (r.id IS NULL OR r.status IN ('draft', 'returned')) \
+                     ORDER BY c.province_code, o.name_key, c.org_id",
+                )
+                .arg(type_id)
+                .arg(period.as_str()),
+            )
+            .await
+            .unwrap();
+        assert!(expected.len() > 50, "late BLKK for two pages: {}", expected.len());
+        let mut listed = Vec::new();
+        for page in 1.. {
+            let v = get_ok(
+                &admin,
+                &format!("/api/v1/compliance?type={type_id}&period={period}&page={page}"),
+            )
+            .await;
+            assert_eq!(int(&v["late_total"]), expected.len() as i64, "{v}");
+            let rows = v["late"].as_array().unwrap();
+            if rows.is_empty() {
+                break;
+            }
+            listed.extend(rows.iter().map(|r| int(&r["centre_id"])));
+        }
+        let expected: Vec<i64> = expected.into_iter().map(|(id,)| id).collect();
+        assert_eq!(listed, expected);
+    });
+}

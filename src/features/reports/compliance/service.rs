@@ -166,6 +166,7 @@ pub async fn compliance(
         Some(node) => Some(kept(db, &t, &text, &periods, &node).await?),
         None => None,
     };
+    let by_province = kept.is_some();
     let scopes = [own, wanted];
     let (
         (
@@ -205,7 +206,13 @@ pub async fn compliance(
     let w = Window::new(late_page, PAGE_SIZE);
     // Not sent: none started, a draft, or returned.
     let late_total = (expected - sent).max(0);
-    let late = store::late(db, &t, &text, &scopes, w.size, w.offset()).await?;
+    let late = if by_province {
+        let mut codes: Vec<&str> = provinces.iter().map(|p| p.key.as_str()).collect();
+        codes.sort_unstable();
+        late_by_province(db, &t, &text, &scopes, &codes, &w).await?
+    } else {
+        store::late(db, &t, &text, &scopes, w.size, w.offset()).await?
+    };
     Ok(Compliance {
         type_id,
         period: text,
@@ -248,6 +255,36 @@ fn kept_node(t: &ReportType, own: &Scope, wanted: &Scope) -> Option<Scope> {
         Scope::Region(a) if a.len() == 2 => Some(node),
         _ => None,
     }
+}
+
+/// A page of the late list of a large scope, read a province at a time in the list's
+/// order (province, then name) until the page is full: each read is one province's
+/// expected BLKK by index, so the first page seldom reads more than one or two provinces,
+/// where reading the whole scope would sort every BLKK of the nation. `provinces` are the
+/// scope's provinces with an expected BLKK, in code order.
+async fn late_by_province(
+    db: &Db,
+    t: &ReportType,
+    period: &str,
+    scopes: &[Scope],
+    provinces: &[&str],
+    w: &Window,
+) -> Result<Vec<Late>, AppError> {
+    let end = (w.offset() + w.size) as usize;
+    let mut rows = Vec::new();
+    for p in provinces {
+        let mut within = scopes.to_vec();
+        within.push(Scope::Region((*p).to_owned()));
+        rows.extend(store::late(db, t, period, &within, i64::MAX, 0).await?);
+        if rows.len() >= end {
+            break;
+        }
+    }
+    Ok(rows
+        .into_iter()
+        .skip(w.offset() as usize)
+        .take(w.size as usize)
+        .collect())
 }
 
 /// How many BLKK of `scope` are expected to send `t` for `period`, and how many have not
