@@ -154,6 +154,15 @@ pub fn parse_scope(text: &str) -> Option<Scope> {
     }
 }
 
+/// Whether the scope `own` (a user's) holds all of `wanted`.
+pub fn holds(own: &Scope, wanted: &Scope) -> bool {
+    match (own, wanted) {
+        (Scope::All, _) => true,
+        (Scope::Region(o), Scope::Region(w)) => w.starts_with(o.as_str()),
+        (o, w) => o == w,
+    }
+}
+
 /// The node of a province and UPTP pair (a league table's row).
 pub fn pair(province: &str, uptp: i64) -> String {
     format!("pu:{province}:{uptp}")

@@ -504,7 +504,11 @@ mod the_late_list_pages_through_every_late_blkk_in_order {
             )
             .await
             .unwrap();
-        assert!(expected.len() > 50, "late BLKK for two pages: {}", expected.len());
+        assert!(
+            expected.len() > 50,
+            "late BLKK for two pages: {}",
+            expected.len()
+        );
         let mut listed = Vec::new();
         for page in 1.. {
             let v = get_ok(
@@ -521,5 +525,151 @@ mod the_late_list_pages_through_every_late_blkk_in_order {
         }
         let expected: Vec<i64> = expected.into_iter().map(|(id,)| id).collect();
         assert_eq!(listed, expected);
+    });
+}
+
+/// The compliance page chooses its type, period and scope from lists, shows the ministry
+/// the provinces over twelve periods (sortable), and answers a bad or foreign choice with
+/// the form and the problem beside the field; the grid's figures are the reports' own.
+mod compliance_is_chosen_from_lists_and_shows_the_provinces_over_a_year {
+    use super::*;
+    crate::on_both!(Content::Demo, |t| {
+        let db = t.db();
+        let (monthly,): (i64,) = db
+            .fetch_one(Sql::new(
+                "SELECT id FROM report_types WHERE code = 'kegiatan_bulanan'",
+            ))
+            .await
+            .unwrap();
+        let period = Period::containing(Frequency::Bulanan, today())
+            .previous()
+            .to_string();
+        let admin = t.as_role("admin").await;
+        let page = admin
+            .get(&format!(
+                "/reports/compliance?type={monthly}&period={period}"
+            ))
+            .await;
+        assert_eq!(page.status, 200, "{}", page.text);
+        assert!(
+            page.text.contains(r#"<select id="period" name="period""#),
+            "{}",
+            page.text
+        );
+        assert!(
+            page.text.contains(r#"<select id="scope" name="scope""#),
+            "{}",
+            page.text
+        );
+        assert!(
+            page.text.contains(r#"<option value="province:36""#),
+            "{}",
+            page.text
+        );
+        assert!(
+            !page.text.contains("province:32, uptp:12"),
+            "no typed scopes"
+        );
+        assert!(
+            page.text.contains("Provinsi selama 12 periode"),
+            "{}",
+            page.text
+        );
+
+        // The grid: Banten's cell of the period is its sent reports over its active BLKK.
+        let api = t.api_as("admin").await;
+        let g = get_ok(
+            &api,
+            &format!("/api/v1/compliance/grid?type={monthly}&period={period}&sort=timeliness"),
+        )
+        .await;
+        assert_eq!(g["sort"], "timeliness");
+        assert_eq!(g["periods"].as_array().unwrap().len(), 12);
+        assert_eq!(g["periods"][11], period.as_str());
+        let banten = g["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["key"] == "36")
+            .unwrap_or_else(|| panic!("Banten in {g}"));
+        let (sent,): (i64,) = db
+            .fetch_one(
+                Sql::new(
+                    "SELECT CAST(COUNT(*) AS BIGINT) FROM reports WHERE type_id = $1 \
+                     AND period = $2 AND province_code = '36' \
+                     AND status IN ('submitted', 'verified')",
+                )
+                .arg(monthly)
+                .arg(period.as_str()),
+            )
+            .await
+            .unwrap();
+        assert_eq!(int(&banten["cells"][11]["sent"]), sent, "{banten}");
+        let timeliness: Vec<f64> = g["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["timeliness"].as_f64().unwrap_or(0.0))
+            .collect();
+        assert!(
+            timeliness.windows(2).all(|w| w[0] <= w[1]),
+            "worst first: {timeliness:?}"
+        );
+        let (s, body) = api
+            .get_json(&format!("/api/v1/compliance/grid?type={monthly}&sort=size"))
+            .await;
+        assert_refused(s, &body, "sort", "invalid_choice");
+        let (s, _) = t
+            .api_as("pembina")
+            .await
+            .get_json(&format!("/api/v1/compliance/grid?type={monthly}"))
+            .await;
+        assert_eq!(s, 403);
+
+        // A period the type does not have: the form again, the problem beside the field.
+        let bad = admin
+            .get(&format!(
+                "/reports/compliance?type={monthly}&period=2026-Q1"
+            ))
+            .await;
+        assert_eq!(bad.status, 422, "{}", bad.text);
+        assert!(bad.text.contains(r#"id="period-error""#), "{}", bad.text);
+        assert!(
+            bad.text
+                .contains(r#"<form method="get" action="/reports/compliance""#)
+        );
+        // A scope outside the pembina's own: the same, nothing of it shown.
+        let pembina = t.as_role("pembina").await;
+        let foreign = pembina
+            .get(&format!(
+                "/reports/compliance?type={monthly}&scope=province:11"
+            ))
+            .await;
+        assert_eq!(foreign.status, 422, "{}", foreign.text);
+        assert!(
+            foreign.text.contains(r#"id="scope-error""#),
+            "{}",
+            foreign.text
+        );
+        assert!(
+            !foreign.text.contains("Belum mengirim ("),
+            "{}",
+            foreign.text
+        );
+        let (s, _) = t
+            .api_as("pembina")
+            .await
+            .get_json(&format!(
+                "/api/v1/compliance?type={monthly}&scope=province:11"
+            ))
+            .await;
+        assert_eq!(s, 403);
+        // Their own scope is offered, and it works.
+        let own = pembina
+            .get(&format!("/reports/compliance?type={monthly}"))
+            .await;
+        assert_eq!(own.status, 200, "{}", own.text);
+        assert!(own.text.contains(r#"<option value="uptp:"#), "{}", own.text);
+        assert!(!own.text.contains("Provinsi selama 12 periode"));
     });
 }

@@ -48,13 +48,95 @@ pub fn parse_scope(text: &str) -> Option<Scope> {
     figures::parse_scope(text)
 }
 
-/// Whether `own` (the caller's scope) holds all of `wanted`.
-fn holds(own: &Scope, wanted: &Scope) -> bool {
-    match (own, wanted) {
-        (Scope::All, _) => true,
-        (Scope::Region(o), Scope::Region(w)) => w.starts_with(o.as_str()),
-        (o, w) => o == w,
+use crate::features::areas::service as areas;
+use crate::features::orgs::model::{OrgFilter, OrgKind};
+use crate::features::orgs::service as orgs;
+
+/// A scope a figures page offers: its value (`province:32`), what kind of node it is
+/// (`nation`, `province`, `regency`, `uptp`, `forum`) and its name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScopeChoice {
+    pub value: String,
+    pub kind: &'static str,
+    pub name: String,
+}
+
+/// The scopes `actor` may choose on a figures page, their own first: the nation, the
+/// provinces and the UPTP for the ministry; a province and its regencies for a province's
+/// office; their UPTP or forum for others. Around a province (`current`), its regencies
+/// too.
+pub async fn scope_choices(
+    db: &Db,
+    actor: &Actor,
+    current: &Scope,
+) -> Result<Vec<ScopeChoice>, AppError> {
+    let own = actor.centre_scope();
+    let mut out = Vec::new();
+    let area = |kind: &'static str, code: &str, name: &str| ScopeChoice {
+        value: format!("{kind}:{code}"),
+        kind,
+        name: name.to_owned(),
+    };
+    let province_of = |s: &Scope| match s {
+        Scope::Region(a) => Some(a[..2].to_owned()),
+        _ => None,
+    };
+    match &own {
+        Scope::All => {
+            out.push(ScopeChoice {
+                value: "nation".to_owned(),
+                kind: "nation",
+                name: String::new(),
+            });
+            for p in areas::provinces(db).await? {
+                out.push(area("province", &p.code, &p.name));
+            }
+            let filter = OrgFilter {
+                kind: Some(OrgKind::Uptp),
+                ..Default::default()
+            };
+            for u in orgs::choices(db, &filter).await? {
+                out.push(area("uptp", &u.id.to_string(), &u.name));
+            }
+        }
+        Scope::Region(a) => {
+            if let Some(p) = areas::find(db, a).await? {
+                let kind = if a.len() == 2 { "province" } else { "regency" };
+                out.push(area(kind, &p.code, &p.name));
+            }
+        }
+        Scope::Pembina(id) | Scope::Forum(id) => {
+            let kind = if matches!(own, Scope::Pembina(_)) {
+                "uptp"
+            } else {
+                "forum"
+            };
+            let name = orgs::names(db, &[*id]).await?.pop().map(|(_, n)| n);
+            out.push(area(kind, &id.to_string(), &name.unwrap_or_default()));
+        }
+        Scope::Centre(_) | Scope::Nothing => {}
     }
+    // The regencies of the province in view, where the actor holds the province.
+    if let Some(p) = province_of(current).or_else(|| province_of(&own)) {
+        if figures::holds(&own, &Scope::Region(p.clone())) {
+            for r in areas::children(db, &p).await.unwrap_or_default() {
+                out.push(area("regency", &r.code, &r.name));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The periods of `frequency` a figures page offers: the current one and the `n` - 1
+/// before it, the latest first.
+pub fn period_choices(frequency: Frequency, n: usize) -> Vec<String> {
+    let mut out: Vec<String> = Period::containing(frequency, today())
+        .last(n)
+        .iter()
+        .map(Period::to_string)
+        .collect();
+    out.reverse();
+    out
 }
 
 /// The periods whose kept values make up `p`: itself and every finer one inside it.
@@ -116,7 +198,7 @@ pub async fn values(
     let (Some(p), Some(wanted)) = (p, wanted) else {
         return Err(AppError::invalid("period", "invalid_period"));
     };
-    access::allow(holds(&own, &wanted))?;
+    access::allow(figures::holds(&own, &wanted))?;
     let nodes: Vec<String> = match &wanted {
         Scope::Forum(f) => centres::forum_members(db, *f)
             .await?

@@ -78,6 +78,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(workflow::api::send_back))
         .routes(routes!(workflow::api::reopen))
         .routes(routes!(compliance::api::compliance))
+        .routes(routes!(compliance::api::grid))
 }
 
 /// Reports (with their files and conversation) and report types as records others refer

@@ -4,7 +4,7 @@ use axum::Json;
 use axum::extract::State;
 use serde::{Deserialize, Serialize};
 
-use super::service::{self, Compliance, IndicatorSum};
+use super::service::{self, Compliance, Grid, IndicatorSum};
 use crate::kernel::error::AppError;
 use crate::kernel::web::AppState;
 use crate::kernel::web::auth::RequireUser;
@@ -89,4 +89,49 @@ pub async fn compliance(
         compliance,
         indicator,
     }))
+}
+
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[serde(default)]
+#[into_params(parameter_in = Query)]
+pub struct GridParams {
+    /// A report type id.
+    #[serde(
+        rename = "type",
+        deserialize_with = "crate::kernel::validate::whole_number"
+    )]
+    #[param(rename = "type", minimum = 1)]
+    pub type_id: Option<i64>,
+    /// The last period of the twelve (default: the latest one already due).
+    pub period: Option<String>,
+    /// `completeness` (default) or `timeliness`, worst first; or `name`.
+    pub sort: Option<String>,
+}
+
+/// Completeness and timeliness of a report type by province over the last 12 periods,
+/// from the kept figures: which provinces report late over a year. For the ministry.
+#[utoipa::path(get, path = "/api/v1/compliance/grid", tag = "reports",
+    operation_id = "compliance_grid", params(GridParams), security(("session" = [])),
+    responses((status = 200, body = Grid), (status = 400, body = ErrorBody),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 422, description = "An unknown type, period or sort", body = ErrorBody)))]
+pub async fn grid(
+    State(state): State<AppState>,
+    user: RequireUser,
+    Query(q): Query<GridParams>,
+) -> Result<Json<Grid>, AppError> {
+    let type_id = q
+        .type_id
+        .filter(|t| *t > 0)
+        .ok_or_else(|| AppError::invalid("type", "required"))?;
+    Ok(Json(
+        service::grid(
+            &state.db,
+            &user.actor(),
+            type_id,
+            q.period.as_deref(),
+            q.sort.as_deref().unwrap_or_default(),
+        )
+        .await?,
+    ))
 }

@@ -160,6 +160,10 @@ pub async fn compliance(
     };
     let wanted =
         model::parse_scope(scope).ok_or_else(|| AppError::invalid("scope", "invalid_scope"))?;
+    // The nation (or nothing) means the caller's whole scope; anything else must lie in it.
+    if wanted != Scope::All {
+        access::allow(figures::holds(&own, &wanted))?;
+    }
     let text = p.to_string();
     let periods: Vec<String> = p.last(TREND).iter().map(Period::to_string).collect();
     let kept = match kept_node(&t, &own, &wanted) {
@@ -509,5 +513,157 @@ pub async fn indicator_sum(
         reports,
         mean: (reports > 0)
             .then(|| (total as f64 / reports as f64 / scale * 100.0).round() / 100.0),
+    })
+}
+
+/// Completeness and timeliness of a report type by province over the last 12 periods (to
+/// `period`), for the ministry: which provinces report late over a year.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Grid {
+    pub type_id: i64,
+    /// The periods of the columns, oldest first.
+    pub periods: Vec<String>,
+    /// How the rows are sorted: `completeness` or `timeliness` (worst first) or `name`.
+    pub sort: String,
+    pub rows: Vec<GridRow>,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct GridRow {
+    /// The province code.
+    pub key: String,
+    pub name: String,
+    /// BLKK expected each period (today's audience, as in the trend).
+    pub expected: i64,
+    /// Over the whole year: reports sent, and sent on time.
+    pub sent: i64,
+    pub on_time: i64,
+    pub completeness: Option<f64>,
+    pub timeliness: Option<f64>,
+    pub cells: Vec<GridCell>,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct GridCell {
+    pub period: String,
+    pub sent: i64,
+    pub on_time: i64,
+    pub completeness: Option<f64>,
+    pub timeliness: Option<f64>,
+}
+
+/// How a grid may be sorted.
+pub const GRID_SORTS: [&str; 3] = ["completeness", "timeliness", "name"];
+
+pub async fn grid(
+    db: &Db,
+    actor: &Actor,
+    type_id: i64,
+    period: Option<&str>,
+    sort: &str,
+) -> Result<Grid, AppError> {
+    access::allow(actor.centre_scope() == Scope::All)?;
+    let t = types::service::stored_type(db, type_id)
+        .await?
+        .ok_or_else(|| AppError::invalid("type", "invalid_choice"))?;
+    let p = match period.map(str::trim).filter(|p| !p.is_empty()) {
+        Some(text) => Period::parse(text)
+            .filter(|p| p.frequency == t.input.frequency)
+            .ok_or_else(|| AppError::invalid("period", "invalid_period"))?,
+        None => default_period(&t),
+    };
+    let sort = match sort.trim() {
+        "" => "completeness",
+        s => GRID_SORTS
+            .iter()
+            .copied()
+            .find(|g| *g == s)
+            .ok_or_else(|| AppError::invalid("sort", "invalid_choice"))?,
+    };
+    let mut periods: Vec<String> = p.last(TREND).iter().map(Period::to_string).collect();
+    periods.sort();
+    // Expected per province: the active BLKK kept per province, or for a type sent by a
+    // list, a year or an area of BLKK, its audience counted.
+    let mut expected: std::collections::BTreeMap<String, i64> = Default::default();
+    if t.input.audience == Audience::Semua {
+        for v in figures::children(db, ACTIVE, &[NOW.to_owned()], "province:").await? {
+            if let Some(code) = v.node.strip_prefix("province:") {
+                expected.insert(code.to_owned(), v.value);
+            }
+        }
+    } else {
+        for g in store::groups(db, &t, &p.to_string(), &[Scope::All]).await? {
+            *expected.entry(g.province_code).or_default() += g.counts.expected;
+        }
+    }
+    let mut cells: std::collections::BTreeMap<(String, String), (i64, i64)> = Default::default();
+    for (figure, i) in [(SENT, 0), (ON_TIME, 1)] {
+        for v in figures::children(db, &code(figure, t.id), &periods, "province:").await? {
+            if let Some(code) = v.node.strip_prefix("province:") {
+                let c = cells.entry((code.to_owned(), v.period)).or_default();
+                if i == 0 {
+                    c.0 = v.value;
+                } else {
+                    c.1 = v.value;
+                }
+            }
+        }
+    }
+    let names: std::collections::BTreeMap<String, String> = areas::provinces(db)
+        .await?
+        .into_iter()
+        .map(|a| (a.code, a.name))
+        .collect();
+    let n = periods.len() as i64;
+    let mut rows: Vec<GridRow> = expected
+        .iter()
+        .filter(|(_, e)| **e > 0)
+        .map(|(key, e)| {
+            let cells: Vec<GridCell> = periods
+                .iter()
+                .map(|period| {
+                    let (sent, on_time) = cells
+                        .get(&(key.clone(), period.clone()))
+                        .copied()
+                        .unwrap_or_default();
+                    GridCell {
+                        period: period.clone(),
+                        sent,
+                        on_time,
+                        completeness: rate(sent, *e),
+                        timeliness: rate(on_time, *e),
+                    }
+                })
+                .collect();
+            let sent = cells.iter().map(|c| c.sent).sum();
+            let on_time = cells.iter().map(|c| c.on_time).sum();
+            GridRow {
+                key: key.clone(),
+                name: names.get(key).cloned().unwrap_or_default(),
+                expected: *e,
+                sent,
+                on_time,
+                completeness: rate(sent, e * n),
+                timeliness: rate(on_time, e * n),
+                cells,
+            }
+        })
+        .collect();
+    let worst_first =
+        |a: Option<f64>, b: Option<f64>| a.partial_cmp(&b).unwrap_or(std::cmp::Ordering::Equal);
+    match sort {
+        "completeness" => rows.sort_by(|a, b| {
+            worst_first(a.completeness, b.completeness).then_with(|| a.name.cmp(&b.name))
+        }),
+        "timeliness" => rows.sort_by(|a, b| {
+            worst_first(a.timeliness, b.timeliness).then_with(|| a.name.cmp(&b.name))
+        }),
+        _ => rows.sort_by(|a, b| a.name.cmp(&b.name)),
+    }
+    Ok(Grid {
+        type_id,
+        periods,
+        sort: sort.to_owned(),
+        rows,
     })
 }
