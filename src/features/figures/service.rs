@@ -117,11 +117,12 @@ pub async fn scope_choices(
         Scope::Centre(_) | Scope::Nothing => {}
     }
     // The regencies of the province in view, where the actor holds the province.
-    if let Some(p) = province_of(current).or_else(|| province_of(&own)) {
-        if figures::holds(&own, &Scope::Region(p.clone())) {
-            for r in areas::children(db, &p).await.unwrap_or_default() {
-                out.push(area("regency", &r.code, &r.name));
-            }
+    if let Some(p) = province_of(current)
+        .or_else(|| province_of(&own))
+        .filter(|p| figures::holds(&own, &Scope::Region(p.clone())))
+    {
+        for r in areas::children(db, &p).await.unwrap_or_default() {
+            out.push(area("regency", &r.code, &r.name));
         }
     }
     Ok(out)

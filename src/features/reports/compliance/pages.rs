@@ -150,13 +150,14 @@ pub async fn compliance(
     }
     // The provinces over a year, for the ministry's national view.
     let mut grid = None;
-    if let Some(cc) = c.as_ref().filter(|_| actor.centre_scope() == Scope::All) {
-        if matches!(scope, "" | "nation") {
-            match service::grid(&state.db, &actor, cc.type_id, Some(&cc.period), &q.sort).await {
-                Ok(g) => grid = Some(g),
-                Err(AppError::Invalid(fe)) => e.merge(fe),
-                Err(other) => return Err(other),
-            }
+    if let Some(cc) = c
+        .as_ref()
+        .filter(|_| actor.centre_scope() == Scope::All && matches!(scope, "" | "nation"))
+    {
+        match service::grid(&state.db, &actor, cc.type_id, Some(&cc.period), &q.sort).await {
+            Ok(g) => grid = Some(g),
+            Err(AppError::Invalid(fe)) => e.merge(fe),
+            Err(other) => return Err(other),
         }
     }
     let pager = c.as_ref().map(|c| {
@@ -187,10 +188,11 @@ pub async fn compliance(
         .into_iter()
         .map(|p| Choice::new(&p, p.clone()))
         .collect();
-    if let Some(cc) = &c {
-        if !periods.iter().any(|p| p.value == cc.period) {
-            periods.push(Choice::new(&cc.period, cc.period.clone()));
-        }
+    if let Some(cc) = c
+        .as_ref()
+        .filter(|cc| !periods.iter().any(|p| p.value == cc.period))
+    {
+        periods.push(Choice::new(&cc.period, cc.period.clone()));
     }
     let scopes = scopes
         .into_iter()
