@@ -154,6 +154,7 @@ pub fn figure_sources() -> Vec<crate::kernel::figures::Source> {
         centres::figures::source(),
         reports::compliance::figures::source(),
         visits::figures::source(),
+        income::figures::source(),
     ]
 }
 

@@ -308,15 +308,15 @@ pub async fn values(
     db.fetch_all(sql).await
 }
 
-/// The kept values of `code` in `periods` at every node whose key starts with `prefix`
-/// (`province:`, `pu:32:`): one index range per period.
+/// The kept values of `codes` in `periods` at every node whose key starts with `prefix`
+/// (`province:`, `pu:32:`): one index range per code and period.
 pub async fn children(
     db: &Db,
-    code: &str,
+    codes: &[String],
     periods: &[String],
     prefix: &str,
 ) -> Result<Vec<Value>, StoreError> {
-    if periods.is_empty() {
+    if codes.is_empty() || periods.is_empty() {
         return Ok(Vec::new());
     }
     // Keys are ASCII: every key starting with `prefix` sorts between it and the same with
@@ -324,8 +324,9 @@ pub async fn children(
     let mut upper = prefix.to_owned();
     let last = upper.pop().map(|c| char::from(c as u8 + 1)).unwrap_or('~');
     upper.push(last);
-    let mut sql = Sql::new("SELECT code, period, node, value FROM figures WHERE code = ");
-    sql.push_bind(code).push(" AND period IN ");
+    let mut sql = Sql::new("SELECT code, period, node, value FROM figures WHERE code IN ");
+    sql.push_list(codes.iter().map(String::as_str))
+        .push(" AND period IN ");
     sql.push_list(periods.iter().map(String::as_str))
         .push(" AND node >= ")
         .push_bind(prefix)

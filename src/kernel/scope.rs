@@ -60,16 +60,18 @@ impl Sql {
                         .push(")");
                 }
             },
+            // A province's code has two digits, a regency's five (`32.04`): one column
+            // each, so the query can use its index (an `OR` of both would read them all).
             Scope::Region(area) => {
-                self.push(" AND (")
-                    .push(on.province)
+                let column = if area.len() == 2 {
+                    on.province
+                } else {
+                    on.regency
+                };
+                self.push(" AND ")
+                    .push(column)
                     .push(" = ")
-                    .push_bind(area.as_str())
-                    .push(" OR ")
-                    .push(on.regency)
-                    .push(" = ")
-                    .push_bind(area.as_str())
-                    .push(")");
+                    .push_bind(area.as_str());
             }
             Scope::Forum(org) => {
                 // Driven from the forum's member list (its key), not from every BLKK.

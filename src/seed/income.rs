@@ -156,6 +156,13 @@ pub async fn generate(db: &Db, seed: u64, years: i32) -> Result<usize, StoreErro
                 tx.execute(sql).await?;
             }
         }
+        // Each year counts at its BLKK's UPTP too (see migration 0025).
+        tx.execute(Sql::new(
+            "UPDATE income_years SET pembina_id = \
+             (SELECT c.pembina_id FROM centres c WHERE c.org_id = income_years.centre_id) \
+             WHERE pembina_id IS NULL",
+        ))
+        .await?;
         if tx.dialect() == Dialect::Postgres {
             tx.execute(Sql::new(
                 "SELECT setval(pg_get_serial_sequence('income_months', 'id'), \

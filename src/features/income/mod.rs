@@ -3,6 +3,7 @@
 //! income over all income) per year, live for any scope.
 
 pub mod api;
+pub mod figures;
 pub mod model;
 pub mod pages;
 pub mod service;

@@ -135,14 +135,7 @@ pub async fn save(db: &Db, actor: &Actor, input: &IncomeInput) -> Result<IncomeM
     let (own, total) = split(&m.amounts);
     let mut tx = db.begin().await?;
     let id = store::save(&mut tx, centre, &m, own, total, version, now()).await?;
-    store::refresh_year(
-        &mut tx,
-        centre,
-        m.month.year,
-        &c.place.province_code,
-        &c.place.regency_code,
-    )
-    .await?;
+    store::refresh_year(&mut tx, m.month.year, &c.facts()).await?;
     audit::record_now(
         &mut tx,
         Some(actor.user_id),
@@ -268,8 +261,20 @@ pub async fn self_funding(
             ));
         }
     };
-    let wanted = crate::features::reports::compliance::model::parse_scope(scope)
+    let wanted = crate::kernel::figures::parse_scope(scope)
         .ok_or_else(|| AppError::invalid("scope", "invalid_scope"))?;
+    // The nation (or nothing) means the caller's whole scope; anything else must lie in it.
+    if wanted != Scope::All {
+        access::allow(crate::kernel::figures::holds(&own, &wanted))?;
+    }
+    let node = match (&own, &wanted) {
+        (Scope::All, w) => w.clone(),
+        (o, _) if wanted == Scope::All => o.clone(),
+        (_, w) => w.clone(),
+    };
+    if !matches!(node, Scope::Forum(_) | Scope::Nothing | Scope::Centre(_)) {
+        return kept_self_funding(db, year, scope, &node).await;
+    }
     let scopes = [own, wanted];
     let rows = store::provinces(db, year, &scopes).await?;
     let provinces: Vec<FundingFigures> = rows.iter().map(funding).collect();
@@ -360,4 +365,125 @@ async fn readable_months(db: &Db, actor: &Actor, ids: &[i64]) -> Result<Vec<i64>
         }
     }
     Ok(out)
+}
+
+/// Self-funding of a scope node from the kept figures: the node's own rows for the year and
+/// the ten before, and its provinces' rows (the provinces of the nation; a province alone;
+/// for a UPTP, its province pairs), a few dozen rows in all.
+async fn kept_self_funding(
+    db: &Db,
+    year: i32,
+    scope: &str,
+    node: &Scope,
+) -> Result<SelfFunding, AppError> {
+    use super::figures::{BAND, BANDS, CENTRES, OWN, TOTAL};
+    use crate::kernel::figures;
+    use std::collections::BTreeMap;
+    let key = figures::node(node).unwrap_or_default();
+    let mut codes = vec![OWN.to_owned(), TOTAL.to_owned(), CENTRES.to_owned()];
+    codes.extend((1..=BANDS).map(|b| format!("{BAND}/{b}")));
+    let years: Vec<String> = (year - TREND_YEARS + 1..=year)
+        .map(|y| y.to_string())
+        .collect();
+    // (node, year) → own, total, centres, bands.
+    let mut rows: BTreeMap<(String, String), [i64; 3 + BANDS]> = BTreeMap::new();
+    let mut put = |v: figures::Value| {
+        if let Some(i) = codes.iter().position(|c| *c == v.code) {
+            rows.entry((v.node, v.period)).or_default()[i] += v.value;
+        }
+    };
+    for v in figures::values(db, &codes, &years, std::slice::from_ref(&key)).await? {
+        put(v);
+    }
+    let this_year = [year.to_string()];
+    let (prefix, pairs_of) = match node {
+        Scope::All => ("province:".to_owned(), None),
+        Scope::Region(_) => (String::new(), None),
+        Scope::Pembina(u) => ("pu:".to_owned(), Some(*u)),
+        _ => (String::new(), None),
+    };
+    if !prefix.is_empty() {
+        for v in figures::children(db, &codes, &this_year, &prefix).await? {
+            put(v);
+        }
+    }
+    let figures_of = |r: &[i64; 3 + BANDS], key: String, name: String| FundingFigures {
+        key,
+        name,
+        own: r[0],
+        total: r[1],
+        self_funding: share(r[0], r[1]),
+        centres: r[2],
+        bands: [r[3], r[4], r[5], r[6], r[7]],
+    };
+    let year_text = year.to_string();
+    let all_row = rows
+        .get(&(key.clone(), year_text.clone()))
+        .copied()
+        .unwrap_or_default();
+    // The provinces: each province row of the nation; a UPTP's pairs summed by province;
+    // for a province or regency, the one province it lies in.
+    let mut by_province: BTreeMap<String, [i64; 3 + BANDS]> = BTreeMap::new();
+    for ((n, y), r) in &rows {
+        if *y != year_text || *n == key {
+            continue;
+        }
+        let province = match (n.strip_prefix("province:"), n.strip_prefix("pu:"), pairs_of) {
+            (Some(p), _, None) => Some(p.to_owned()),
+            (_, Some(pair), Some(u)) => pair
+                .split_once(':')
+                .filter(|(_, id)| id.parse::<i64>().ok() == Some(u))
+                .map(|(p, _)| p.to_owned()),
+            _ => None,
+        };
+        if let Some(p) = province {
+            let acc = by_province.entry(p).or_default();
+            for (a, b) in acc.iter_mut().zip(r) {
+                *a += b;
+            }
+        }
+    }
+    if let (Scope::Region(a), true) = (node, all_row[2] > 0) {
+        by_province.insert(a[..2].to_owned(), all_row);
+    }
+    let codes: Vec<&str> = by_province.keys().map(String::as_str).collect();
+    let names: BTreeMap<String, String> = crate::features::areas::service::names(db, &codes)
+        .await?
+        .into_iter()
+        .collect();
+    let provinces = by_province
+        .iter()
+        .filter(|(_, r)| r[2] > 0)
+        .map(|(p, r)| {
+            figures_of(
+                r,
+                p.clone(),
+                names.get(p).cloned().unwrap_or_else(|| p.clone()),
+            )
+        })
+        .collect();
+    let trend = years
+        .iter()
+        .filter_map(|y| {
+            let r = rows.get(&(key.clone(), y.clone()))?;
+            (r[2] > 0).then(|| TrendYear {
+                year: y.parse().unwrap_or_default(),
+                own: r[0],
+                total: r[1],
+                self_funding: share(r[0], r[1]),
+                centres: r[2],
+            })
+        })
+        .collect();
+    Ok(SelfFunding {
+        year,
+        scope: if scope.trim().is_empty() {
+            "nation".into()
+        } else {
+            scope.trim().to_owned()
+        },
+        all: figures_of(&all_row, String::new(), String::new()),
+        provinces,
+        trend,
+    })
 }

@@ -170,33 +170,37 @@ pub async fn save(
 /// Recounts a BLKK's year from its months (at most twelve rows), the BLKK's income held
 /// ([`Tx::lock`]) so that two months saved at once each count the other's: the last one
 /// recounts both.
+/// The year's kept figures change with it: the year as it was comes out, as it is goes in
+/// (at the BLKK's place now, `place`).
 pub async fn refresh_year(
     tx: &mut Tx,
-    centre: i64,
     year: i32,
-    province: &str,
-    regency: &str,
+    place: &crate::kernel::access::CentreFacts,
 ) -> Result<(), StoreError> {
+    let centre = place.id;
     tx.lock("income_years", centre).await?;
+    let kept = super::figures::take_out(tx, centre, year).await?;
     tx.execute(
         Sql::new(
-            "INSERT INTO income_years (year, centre_id, province_code, regency_code, own, total) \
-             SELECT $1, $2, $3, $4, CAST(COALESCE(SUM(own), 0) AS BIGINT), \
+            "INSERT INTO income_years (year, centre_id, province_code, regency_code, pembina_id, \
+             own, total) \
+             SELECT $1, $2, $3, $4, $5, CAST(COALESCE(SUM(own), 0) AS BIGINT), \
              CAST(COALESCE(SUM(total), 0) AS BIGINT) FROM income_months \
-             WHERE centre_id = $2 AND month BETWEEN $5 AND $6 \
+             WHERE centre_id = $2 AND month BETWEEN $6 AND $7 \
              ON CONFLICT (year, centre_id) DO UPDATE SET own = excluded.own, \
              total = excluded.total, province_code = excluded.province_code, \
-             regency_code = excluded.regency_code",
+             regency_code = excluded.regency_code, pembina_id = excluded.pembina_id",
         )
         .arg(i64::from(year))
         .arg(centre)
-        .arg(province)
-        .arg(regency)
+        .arg(place.province_code.as_str())
+        .arg(place.regency_code.as_str())
+        .arg(place.pembina_id)
         .arg(format!("{year:04}-01"))
         .arg(format!("{year:04}-12")),
     )
     .await?;
-    Ok(())
+    super::figures::put_in(tx, kept, centre, year).await
 }
 
 /// The fees of a BLKK's self-paid and company-paid batches starting in a month, by month of

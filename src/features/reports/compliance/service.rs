@@ -359,9 +359,9 @@ async fn kept(
         _ => vec!["pu:".to_owned()],
     };
     for pre in &league_prefixes {
-        for c in &codes {
-            let at = if c == ACTIVE { NOW } else { period };
-            for v in figures::children(db, c, &[at.to_owned()], pre).await? {
+        let at = [NOW.to_owned(), period.to_owned()];
+        for v in figures::children(db, &codes, &at, pre).await? {
+            if (v.code == ACTIVE) == (v.period == NOW) {
                 put(v);
             }
         }
@@ -586,7 +586,8 @@ pub async fn grid(
     // list, a year or an area of BLKK, its audience counted.
     let mut expected: std::collections::BTreeMap<String, i64> = Default::default();
     if t.input.audience == Audience::Semua {
-        for v in figures::children(db, ACTIVE, &[NOW.to_owned()], "province:").await? {
+        for v in figures::children(db, &[ACTIVE.to_owned()], &[NOW.to_owned()], "province:").await?
+        {
             if let Some(code) = v.node.strip_prefix("province:") {
                 expected.insert(code.to_owned(), v.value);
             }
@@ -598,7 +599,7 @@ pub async fn grid(
     }
     let mut cells: std::collections::BTreeMap<(String, String), (i64, i64)> = Default::default();
     for (figure, i) in [(SENT, 0), (ON_TIME, 1)] {
-        for v in figures::children(db, &code(figure, t.id), &periods, "province:").await? {
+        for v in figures::children(db, &[code(figure, t.id)], &periods, "province:").await? {
             if let Some(code) = v.node.strip_prefix("province:") {
                 let c = cells.entry((code.to_owned(), v.period)).or_default();
                 if i == 0 {
