@@ -162,3 +162,95 @@ mod programs_and_allocations {
         assert_eq!(s, 403);
     });
 }
+
+/// The ministry's "which allocations are behind": a program's recipients filtered to those
+/// whose trainees lag the time elapsed of the budget year by 25 points or more, the most
+/// behind first, each flagged, on the API, the page and the export.
+mod allocations_behind_schedule {
+    use super::*;
+    crate::on_both!(Content::Demo, |t| {
+        let db = t.db();
+        // A generated program of a past year (its whole year elapsed), with recipients.
+        let (id,): (i64,) = db
+            .fetch_one(
+                Sql::new(
+                    "SELECT p.id FROM aid_programs p JOIN aid_allocations a ON a.program_id = p.id \
+                     WHERE p.budget_year < $1 GROUP BY p.id ORDER BY COUNT(*) DESC, p.id LIMIT 1",
+                )
+                .arg(i64::from(today().year())),
+            )
+            .await
+            .unwrap();
+        let admin = t.api_as("admin").await;
+        let path = format!("/api/v1/aid-programs/{id}/allocations");
+        // Every recipient, by name, with its lag as its own figures give it.
+        let mut all = Vec::new();
+        for page in 1.. {
+            let list = get_ok(&admin, &format!("{path}?page={page}")).await;
+            let items = list["items"].as_array().unwrap().clone();
+            if items.is_empty() {
+                break;
+            }
+            all.extend(items);
+        }
+        assert!(!all.is_empty());
+        for a in &all {
+            let target = int(&a["trainees_target"]);
+            let packages = int(&a["packages"]);
+            let done = if target > 0 {
+                Some(int(&a["realisation"]["trainees"]) as f64 / target as f64)
+            } else if packages > 0 {
+                Some(int(&a["realisation"]["batches"]) as f64 / packages as f64)
+            } else {
+                None
+            };
+            let lag = done.map(|d| ((1.0 - d.min(1.0)) * 1000.0).round() / 10.0);
+            assert_eq!(a["lag"].as_f64(), lag, "{a}");
+            assert_eq!(a["behind"], lag.is_some_and(|l| l >= 25.0), "{a}");
+        }
+        let mut expected: Vec<(f64, i64)> = all
+            .iter()
+            .filter(|a| a["behind"] == true)
+            .map(|a| (a["lag"].as_f64().unwrap(), int(&a["id"])))
+            .collect();
+        expected.sort_by(|a, b| b.0.partial_cmp(&a.0).unwrap());
+        assert!(!expected.is_empty(), "some recipients are behind");
+        assert!(expected.len() < all.len(), "and some are not");
+        let behind = get_ok(&admin, &format!("{path}?behind=true&sort=lag")).await;
+        assert_eq!(int(&behind["total"]), expected.len() as i64, "{behind}");
+        let lags: Vec<f64> = behind["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["lag"].as_f64().unwrap())
+            .collect();
+        let want: Vec<f64> = expected.iter().take(lags.len()).map(|e| e.0).collect();
+        assert_eq!(lags, want);
+        let (s, body) = admin.get_json(&format!("{path}?sort=size")).await;
+        assert_refused(s, &body, "sort", "invalid_choice");
+
+        // The page offers the view, flags those behind, and exports the same view.
+        let page = t
+            .as_role("admin")
+            .await
+            .get(&format!("/aid/{id}?behind=1&sort=lag"))
+            .await;
+        assert_eq!(page.status, 200, "{}", page.text);
+        assert!(page.text.contains("Tertinggal jadwal"), "{}", page.text);
+        assert!(
+            page.text.contains(&format!(
+                "/aid/{id}/export?behind=1&#38;sort=lag&#38;format=csv"
+            )),
+            "{}",
+            page.text
+        );
+        assert!(page.text.contains("badge warn"), "{}", page.text);
+        let csv = t
+            .as_role("admin")
+            .await
+            .get(&format!("/aid/{id}/export?behind=1&sort=lag&format=csv"))
+            .await;
+        assert_eq!(csv.status, 200);
+        assert_eq!(csv.text.lines().count(), expected.len() + 1, "{}", csv.text);
+    });
+}

@@ -7,7 +7,6 @@ use axum::http::StatusCode;
 
 use super::model::{AllocationInput, AllocationRecord, ProgramInput, ProgramRecord};
 use super::service;
-use crate::features::trainings::batches::api::PageParam;
 use crate::kernel::error::AppError;
 use crate::kernel::web::AppState;
 use crate::kernel::web::auth::RequireUser;
@@ -60,9 +59,24 @@ pub async fn create(
 
 /// A page of a program's allocations to BLKK in the caller's scope, each with what it
 /// realised: batches, trainees and graduates against the target, reports sent, visits done.
+#[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
+#[serde(default)]
+#[into_params(parameter_in = Query)]
+pub struct AllocationParams {
+    /// Page number (from 1).
+    #[serde(deserialize_with = "crate::kernel::validate::whole_number")]
+    #[param(minimum = 1, maximum = 100000)]
+    pub page: Option<i64>,
+    /// Only allocations behind schedule: their trainees (or batches) lag the time elapsed
+    /// of the budget year by 25 percentage points or more.
+    pub behind: Option<bool>,
+    /// `lag` (the most behind first) or `name` (the default).
+    pub sort: Option<String>,
+}
+
 #[utoipa::path(get, path = "/api/v1/aid-programs/{id}/allocations", tag = "aid",
     operation_id = "aid_allocations", params(("id" = i64, Path, description = "Program id"),
-        PageParam),
+        AllocationParams),
     security(("session" = [])),
     responses((status = 200, body = Paged<AllocationRecord>), (status = 400, body = ErrorBody),
         (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
@@ -71,10 +85,18 @@ pub async fn allocations(
     State(state): State<AppState>,
     user: RequireUser,
     Path(id): Path<i64>,
-    Query(p): Query<PageParam>,
+    Query(p): Query<AllocationParams>,
 ) -> Result<Json<Paged<AllocationRecord>>, AppError> {
     let page = page_in_range(p.page)?;
-    let (_, list) = service::allocations(&state.db, &user.actor(), id, page).await?;
+    let view = service::AllocationView {
+        behind: p.behind.unwrap_or(false),
+        by_lag: match p.sort.as_deref().map(str::trim) {
+            None | Some("" | "name") => false,
+            Some("lag") => true,
+            Some(_) => return Err(AppError::invalid("sort", "invalid_choice")),
+        },
+    };
+    let (_, list) = service::allocations(&state.db, &user.actor(), id, page, view).await?;
     Ok(Json(list))
 }
 

@@ -223,6 +223,45 @@ pub struct AllocationRecord {
     pub centre_name: String,
     pub province_code: String,
     pub realisation: AllocationRealisation,
+    /// How far the realisation lags the time elapsed of the budget year, in percentage
+    /// points (trainees against the target; batches against the packages when there is no
+    /// trainee target): positive when behind. `null` without a target.
+    pub lag: Option<f64>,
+    /// Behind schedule: lagging by [`BEHIND_POINTS`] or more.
+    pub behind: bool,
+}
+
+/// An allocation lagging the time elapsed by this many percentage points or more is behind
+/// schedule.
+pub const BEHIND_POINTS: f64 = 25.0;
+
+/// The share of `year` elapsed by `day`: 0 before it begins, 1 once it has ended.
+pub fn elapsed(year: i64, day: time::Date) -> f64 {
+    let y = i64::from(day.year());
+    match y.cmp(&year) {
+        std::cmp::Ordering::Less => 0.0,
+        std::cmp::Ordering::Greater => 1.0,
+        std::cmp::Ordering::Equal => {
+            let days = if time::util::is_leap_year(day.year()) {
+                366.0
+            } else {
+                365.0
+            };
+            f64::from(day.ordinal()) / days
+        }
+    }
+}
+
+/// How far `r` lags `elapsed` (a share of the year), in percentage points to one decimal.
+pub fn lag(elapsed: f64, a: &Allocation, r: &AllocationRealisation) -> Option<f64> {
+    let done = if a.trainees_target > 0 {
+        r.trainees as f64 / a.trainees_target as f64
+    } else if a.packages > 0 {
+        r.batches as f64 / a.packages as f64
+    } else {
+        return None;
+    };
+    Some(((elapsed - done.min(1.0)) * 1000.0).round() / 10.0)
 }
 
 impl AllocationRecord {

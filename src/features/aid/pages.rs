@@ -94,6 +94,33 @@ pub async fn create(
 #[serde(default)]
 pub struct ShowQuery {
     page: String,
+    /// `1`: only allocations behind schedule.
+    behind: String,
+    /// `lag`: the most behind first.
+    sort: String,
+    format: String,
+}
+
+impl ShowQuery {
+    fn view(&self) -> service::AllocationView {
+        service::AllocationView {
+            behind: matches!(self.behind.as_str(), "1" | "true"),
+            by_lag: self.sort == "lag",
+        }
+    }
+}
+
+/// The program page's link to a view of its allocations (and to its export).
+fn view_href(base: &str, view: service::AllocationView, extra: &[(&str, &str)]) -> String {
+    let mut q: Vec<(&str, &str)> = Vec::new();
+    if view.behind {
+        q.push(("behind", "1"));
+    }
+    if view.by_lag {
+        q.push(("sort", "lag"));
+    }
+    q.extend_from_slice(extra);
+    href(base, &q)
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -117,19 +144,48 @@ pub struct ShowPage {
     /// The BLKK to allocate to, chosen by name or registration number.
     centre: RecordPicker,
     errors: FieldErrors,
+    view: service::AllocationView,
 }
 
+impl ShowPage {
+    /// This view with `behind` and `by_lag` as given.
+    fn view_link(
+        &self,
+        behind: impl std::borrow::Borrow<bool>,
+        by_lag: impl std::borrow::Borrow<bool>,
+    ) -> String {
+        let v = service::AllocationView {
+            behind: *behind.borrow(),
+            by_lag: *by_lag.borrow(),
+        };
+        format!(
+            "{}#alokasi",
+            view_href(&format!("/aid/{}", self.p.id), v, &[])
+        )
+    }
+
+    fn export_link(&self, format: &str) -> String {
+        view_href(
+            &format!("/aid/{}/export", self.p.id),
+            self.view,
+            &[("format", format)],
+        )
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
 async fn show_page(
     state: &AppState,
     page: Page,
     id: i64,
     n: i64,
+    view: service::AllocationView,
     form: AllocationForm,
     picking: &Picking,
     errors: FieldErrors,
 ) -> Result<ShowPage, AppError> {
     let actor = page.require()?;
-    let (p, list) = service::allocations(&state.db, &actor, id, n).await?;
+    let (p, list) = service::allocations(&state.db, &actor, id, n, view).await?;
     let centre = service::centre_picker(
         &state.db,
         &actor,
@@ -137,7 +193,7 @@ async fn show_page(
         picking.q("centre_id"),
     )
     .await?;
-    let pager = list.pager(|n| href(&format!("/aid/{id}"), &[("page", &n.to_string())]));
+    let pager = list.pager(|n| view_href(&format!("/aid/{id}"), view, &[("page", &n.to_string())]));
     let title = p.program.name.clone();
     Ok(ShowPage {
         page: page.titled(title),
@@ -147,6 +203,7 @@ async fn show_page(
         form,
         centre,
         errors,
+        view,
     })
 }
 
@@ -162,6 +219,7 @@ pub async fn show(
         page,
         id,
         n,
+        q.view(),
         AllocationForm::default(),
         &Picking::default(),
         FieldErrors::new(),
@@ -174,9 +232,10 @@ pub async fn export(
     State(state): State<AppState>,
     page: Page,
     Path(id): Path<i64>,
-    Query(fq): Query<export::FormatQuery>,
+    Query(fq): Query<ShowQuery>,
 ) -> Result<Response, AppError> {
     let format = export::Format::parse(&fq.format)?;
+    let view = fq.view();
     let actor = page.require()?;
     let headers = [
         "BLKK",
@@ -188,6 +247,8 @@ pub async fn export(
         "graduated",
         "reports_sent",
         "visits_done",
+        "lag",
+        "behind",
     ]
     .iter()
     .map(|k| {
@@ -206,7 +267,7 @@ pub async fn export(
             let per = export::CHUNK / service::PAGE_SIZE;
             let mut items = Vec::new();
             for page in n * per + 1..=(n + 1) * per {
-                let (_, list) = service::allocations(&db, &actor, id, page).await?;
+                let (_, list) = service::allocations(&db, &actor, id, page, view).await?;
                 let last = list.items.len() < service::PAGE_SIZE as usize;
                 items.extend(list.items);
                 if last {
@@ -226,6 +287,8 @@ pub async fn export(
                         a.realisation.graduated.to_string(),
                         a.realisation.reports_sent.to_string(),
                         a.realisation.visits_done.to_string(),
+                        a.lag.map(|l| l.to_string()).unwrap_or_default(),
+                        if a.behind { "1" } else { "" }.to_owned(),
                     ]
                 })
                 .collect())
@@ -244,11 +307,18 @@ pub async fn allocate(
     let f: AllocationForm = body.parse()?;
     let picking = Picking::parse(&body.0);
     if picking.searching() {
-        return Ok(
-            show_page(&state, page, id, 1, f, &picking, FieldErrors::new())
-                .await?
-                .into_response(),
-        );
+        return Ok(show_page(
+            &state,
+            page,
+            id,
+            1,
+            service::AllocationView::default(),
+            f,
+            &picking,
+            FieldErrors::new(),
+        )
+        .await?
+        .into_response());
     }
     let centre = check::int_in(&f.centre_id, 1, i64::MAX);
     let input = AllocationInput {
@@ -265,7 +335,18 @@ pub async fn allocate(
     saved_or_again(
         done,
         |_| format!("/aid/{id}?done=allocation_saved"),
-        |errors| show_page(&state, page, id, 1, f, &picking, errors),
+        |errors| {
+            show_page(
+                &state,
+                page,
+                id,
+                1,
+                service::AllocationView::default(),
+                f,
+                &picking,
+                errors,
+            )
+        },
     )
     .await
 }

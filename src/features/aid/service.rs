@@ -2,14 +2,16 @@
 //! the program's region); everyone with BLKK in their scope reads the programs and the
 //! allocations in their scope, each with what it realised from the records.
 
-use super::model::{AID_PROGRAM, AllocationInput, AllocationRecord, ProgramInput, ProgramRecord};
+use super::model::{
+    self, AID_PROGRAM, AllocationInput, AllocationRecord, ProgramInput, ProgramRecord,
+};
 use super::store;
 use crate::features::centres;
 use crate::kernel::access::{self, Actor, Scope};
 use crate::kernel::audit;
 use crate::kernel::db::Db;
 use crate::kernel::error::AppError;
-use crate::kernel::time::now;
+use crate::kernel::time::{now, today};
 use crate::kernel::web::paging::{Paged, Window};
 
 pub const PAGE_SIZE: i64 = 50;
@@ -97,7 +99,10 @@ pub async fn allocate(
     )
     .await?;
     tx.commit().await?;
-    let realisation = store::realisation(db, &p, &a).await?;
+    let realisation = store::realisations(db, &p, std::slice::from_ref(&a))
+        .await?
+        .pop()
+        .unwrap_or_default();
     Ok(store::record(
         id,
         program_id,
@@ -105,6 +110,7 @@ pub async fn allocate(
         c.profile.name.clone(),
         c.place.province_code.clone(),
         realisation,
+        model::elapsed(p.program.budget_year, today()),
     ))
 }
 
@@ -126,24 +132,68 @@ pub async fn centre_picker(
     .await
 }
 
-/// A page of a program's allocations in the actor's scope, each with its realisation.
+/// Which of a program's allocations to list, and how.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct AllocationView {
+    /// Only those behind schedule.
+    pub behind: bool,
+    /// The most behind first (else by BLKK name).
+    pub by_lag: bool,
+}
+
+/// A page of a program's allocations in the actor's scope, each with its realisation (read
+/// for the whole page at once) and how it lags the time elapsed. Filtered to those behind
+/// or sorted by lag, every allocation of the scope is weighed first (a program has at most
+/// a few thousand), then paged.
 pub async fn allocations(
     db: &Db,
     actor: &Actor,
     program_id: i64,
     page: i64,
+    view: AllocationView,
 ) -> Result<(ProgramRecord, Paged<AllocationRecord>), AppError> {
     let scope = reader(actor)?;
     let p = store::program(db, program_id)
         .await?
         .ok_or(AppError::NotFound)?;
     let w = Window::new(page, PAGE_SIZE);
-    let (rows, total) = store::allocations(db, program_id, &scope, w.size, w.offset()).await?;
-    let mut items = Vec::new();
-    for (id, a, name, province, pid) in rows {
-        let r = store::realisation(db, &p, &a).await?;
-        items.push(store::record(id, pid, a, name, province, r));
+    let whole = view.behind || view.by_lag;
+    let (limit, offset) = if whole {
+        (i64::MAX, 0)
+    } else {
+        (w.size, w.offset())
+    };
+    let (rows, total) = store::allocations(db, program_id, &scope, limit, offset).await?;
+    let allocations: Vec<_> = rows.iter().map(|(_, a, ..)| a.clone()).collect();
+    let realised = store::realisations(db, &p, &allocations).await?;
+    let elapsed = model::elapsed(p.program.budget_year, today());
+    let mut items: Vec<AllocationRecord> = rows
+        .into_iter()
+        .zip(realised)
+        .map(|((id, a, name, province, pid), r)| {
+            store::record(id, pid, a, name, province, r, elapsed)
+        })
+        .collect();
+    if !whole {
+        return Ok((p, Paged::new(items, total, w)));
     }
+    if view.behind {
+        items.retain(|a| a.behind);
+    }
+    if view.by_lag {
+        items.sort_by(|a, b| {
+            b.lag
+                .unwrap_or(f64::MIN)
+                .partial_cmp(&a.lag.unwrap_or(f64::MIN))
+                .unwrap_or(std::cmp::Ordering::Equal)
+        });
+    }
+    let total = items.len() as i64;
+    let items = items
+        .into_iter()
+        .skip(w.offset() as usize)
+        .take(w.size as usize)
+        .collect();
     Ok((p, Paged::new(items, total, w)))
 }
 

@@ -221,71 +221,94 @@ pub async fn allocations(
     Ok((list, total))
 }
 
-/// What an allocation realised: the BLKK's batches funded as the program's kind in its
-/// budget year (and kejuruan), their trainees and graduates, the obligations' reports sent
-/// for the year's periods, and the visits about the program done.
-pub async fn realisation(
+/// What each of `allocations` (of program `p`) realised, in their order: the BLKK's batches
+/// funded as the program's kind in its budget year (and kejuruan), their trainees and
+/// graduates, the obligations' reports sent for the year's periods, and the visits about
+/// the program done. Three grouped reads for all of them, whatever their number.
+pub async fn realisations(
     db: &Db,
     p: &ProgramRecord,
-    a: &Allocation,
-) -> Result<AllocationRealisation, StoreError> {
+    allocations: &[Allocation],
+) -> Result<Vec<AllocationRealisation>, StoreError> {
+    let mut out = vec![AllocationRealisation::default(); allocations.len()];
+    if allocations.is_empty() {
+        return Ok(out);
+    }
+    let mut centres: Vec<i64> = allocations.iter().map(|a| a.centre_id).collect();
+    centres.sort_unstable();
+    centres.dedup();
     let funding = match p.program.kind {
         AidKind::Pbk => "pbk",
         _ => "",
     };
-    let mut out = AllocationRealisation::default();
-    // By the BLKK's start-date index: its batches of the budget year.
     let year = i32::try_from(p.program.budget_year).unwrap_or(2000);
     let year_start =
         time::Date::from_calendar_date(year, time::Month::January, 1).unwrap_or(time::Date::MIN);
     let year_end =
         time::Date::from_calendar_date(year, time::Month::December, 31).unwrap_or(time::Date::MIN);
     if !funding.is_empty() {
-        let (batches, trainees, graduated): (i64, i64, i64) = db
-            .fetch_one(
-                Sql::new(
-                    "SELECT COUNT(DISTINCT t.id), COUNT(e.id), \
-                     COUNT(CASE WHEN e.result IN ('kompeten', 'belum_kompeten') THEN 1 END) \
-                     FROM trainings t LEFT JOIN enrolments e ON e.training_id = t.id \
-                     WHERE t.centre_id = $1 AND t.start_date BETWEEN $2 AND $5 \
-                     AND t.funding = $3 AND ($4 = '' OR t.kejuruan = $4)",
-                )
-                .arg(a.centre_id)
-                .arg(year_start)
-                .arg(funding)
-                .arg(a.kejuruan.as_str())
-                .arg(year_end),
-            )
-            .await?;
-        out.batches = batches;
-        out.trainees = trainees;
-        out.graduated = graduated;
+        let mut sql = Sql::new(
+            "SELECT t.centre_id, t.kejuruan, CAST(COUNT(DISTINCT t.id) AS BIGINT), \
+             CAST(COUNT(e.id) AS BIGINT), \
+             CAST(COUNT(CASE WHEN e.result IN ('kompeten', 'belum_kompeten') THEN 1 END) AS BIGINT) \
+             FROM trainings t LEFT JOIN enrolments e ON e.training_id = t.id \
+             WHERE t.centre_id IN ",
+        );
+        sql.push_list(centres.iter().copied())
+            .push(" AND t.start_date BETWEEN ")
+            .push_bind(year_start)
+            .push(" AND ")
+            .push_bind(year_end)
+            .push(" AND t.funding = ")
+            .push_bind(funding)
+            .push(" GROUP BY t.centre_id, t.kejuruan");
+        let rows: Vec<(i64, String, i64, i64, i64)> = db.fetch_all(sql).await?;
+        for (a, r) in allocations.iter().zip(out.iter_mut()) {
+            for (_, _, batches, trainees, graduated) in rows.iter().filter(|(c, k, ..)| {
+                *c == a.centre_id && (a.kejuruan.is_empty() || *k == a.kejuruan)
+            }) {
+                r.batches += batches;
+                r.trainees += trainees;
+                r.graduated += graduated;
+            }
+        }
     }
     if !p.program.obligations.is_empty() {
-        let mut sql = Sql::new("SELECT COUNT(*) FROM reports r WHERE r.centre_id = ");
-        sql.push_bind(a.centre_id)
+        let mut sql = Sql::new(
+            "SELECT r.centre_id, CAST(COUNT(*) AS BIGINT) FROM reports r WHERE r.centre_id IN ",
+        );
+        sql.push_list(centres.iter().copied())
             .push(" AND r.status IN ('submitted', 'verified') AND r.period LIKE ")
             .push_bind(format!("{}%", p.program.budget_year))
             .push(" AND r.type_id IN ");
         sql.push_list(p.program.obligations.iter().copied());
-        let (n,): (i64,) = db.fetch_one(sql).await?;
-        out.reports_sent = n;
+        sql.push(" GROUP BY r.centre_id");
+        let rows: Vec<(i64, i64)> = db.fetch_all(sql).await?;
+        for (a, r) in allocations.iter().zip(out.iter_mut()) {
+            r.reports_sent = rows
+                .iter()
+                .find(|(c, _)| *c == a.centre_id)
+                .map_or(0, |(_, n)| *n);
+        }
     }
-    let (visits,): (i64,) = db
-        .fetch_one(
-            Sql::new(
-                "SELECT COUNT(*) FROM visits WHERE centre_id = $1 AND aid_program_id = $2 \
-                 AND status = 'selesai'",
-            )
-            .arg(a.centre_id)
-            .arg(p.id),
-        )
-        .await?;
-    out.visits_done = visits;
+    let mut sql =
+        Sql::new("SELECT centre_id, CAST(COUNT(*) AS BIGINT) FROM visits WHERE aid_program_id = ");
+    sql.push_bind(p.id)
+        .push(" AND status = 'selesai' AND centre_id IN ");
+    sql.push_list(centres.iter().copied());
+    sql.push(" GROUP BY centre_id");
+    let rows: Vec<(i64, i64)> = db.fetch_all(sql).await?;
+    for (a, r) in allocations.iter().zip(out.iter_mut()) {
+        r.visits_done = rows
+            .iter()
+            .find(|(c, _)| *c == a.centre_id)
+            .map_or(0, |(_, n)| *n);
+    }
     Ok(out)
 }
 
-/// Records an allocation with its realisation.
+/// Records an allocation with its realisation and how it lags `elapsed` (the share of its
+/// budget year gone).
 pub fn record(
     id: i64,
     program_id: i64,
@@ -293,7 +316,9 @@ pub fn record(
     centre_name: String,
     province_code: String,
     realisation: AllocationRealisation,
+    elapsed: f64,
 ) -> AllocationRecord {
+    let lag = super::model::lag(elapsed, &allocation, &realisation);
     AllocationRecord {
         id,
         program_id,
@@ -301,6 +326,8 @@ pub fn record(
         centre_name,
         province_code,
         realisation,
+        behind: lag.is_some_and(|l| l >= super::model::BEHIND_POINTS),
+        lag,
     }
 }
 
