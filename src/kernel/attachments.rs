@@ -68,6 +68,36 @@ pub async fn list(db: &Db, entity: &str, entity_id: i64) -> Result<Vec<Attachmen
     .await
 }
 
+/// The attachments of several records of one kind at once, by record id (oldest first):
+/// one read for a page of records, however many.
+pub async fn list_of(
+    db: &Db,
+    entity: &str,
+    ids: &[i64],
+) -> Result<std::collections::HashMap<i64, Vec<Attachment>>, StoreError> {
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        entity_id: i64,
+        #[sqlx(flatten)]
+        attachment: Attachment,
+    }
+    let mut out: std::collections::HashMap<i64, Vec<Attachment>> = Default::default();
+    if ids.is_empty() {
+        return Ok(out);
+    }
+    let mut sql = Sql::new(SELECT.replacen("SELECT id,", "SELECT entity_id, id,", 1));
+    sql.push(" WHERE entity = ")
+        .push_bind(entity)
+        .push(" AND entity_id IN ");
+    sql.push_list(ids.iter().copied());
+    sql.push(" ORDER BY id");
+    let rows: Vec<Row> = db.fetch_all(sql).await?;
+    for r in rows {
+        out.entry(r.entity_id).or_default().push(r.attachment);
+    }
+    Ok(out)
+}
+
 pub async fn find(
     db: &Db,
     entity: &str,

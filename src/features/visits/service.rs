@@ -76,11 +76,14 @@ pub async fn show(
     let v = visit(db, actor, id).await?;
     let questions = store::questions(db).await?;
     let mut actions = store::actions_of_visit(db, id).await?;
+    let rows = store::findings(db, id).await?;
+    let ids: Vec<i64> = rows.iter().map(|f| f.id).collect();
+    let mut photos = attachments::list_of(db, FINDING, &ids).await?;
     let mut findings = Vec::new();
-    for f in store::findings(db, id).await? {
+    for f in rows {
         findings.push(FindingRecord {
             actions: actions.remove(&f.id).unwrap_or_default(),
-            photos: attachments::list(db, FINDING, f.id).await?,
+            photos: photos.remove(&f.id).unwrap_or_default(),
             id: f.id,
             visit_id: f.visit_id,
             text: f.text,
@@ -392,11 +395,15 @@ pub async fn evidence_of_visit(
     id: i64,
 ) -> Result<std::collections::HashMap<i64, Vec<Attachment>>, AppError> {
     visit(db, actor, id).await?;
-    let mut out = std::collections::HashMap::new();
-    for actions in store::actions_of_visit(db, id).await?.into_values() {
-        for a in actions {
-            out.insert(a.id, attachments::list(db, ACTION, a.id).await?);
-        }
+    let ids: Vec<i64> = store::actions_of_visit(db, id)
+        .await?
+        .into_values()
+        .flatten()
+        .map(|a| a.id)
+        .collect();
+    let mut out = attachments::list_of(db, ACTION, &ids).await?;
+    for id in ids {
+        out.entry(id).or_default();
     }
     Ok(out)
 }
