@@ -35,7 +35,8 @@ Usage: bench/run.sh [--sizes N,N,...] [--years N] [--duration SECONDS] [--runs N
                       create databases, and dropped at exit; URL's own database is only used
                       to connect.
   --groups A,B,...    measure only these endpoint groups (default: all of name, home, area,
-                      profile, batches, placement, public, compliance, selffunding,
+                      profile, batches, placement, public, compliance, selffunding, grid,
+                      aid, figures,
                       home_admin, home_pengelola, home_pembina, home_disnaker, home_forum,
                       home_mitra, picker)
   --no-build          do not run cargo; use the binaries already built
@@ -103,12 +104,12 @@ NOISE_PCT=5
 FIGURES_YEAR=$(($(date +%Y) - 1))
 # Compliance of the monthly activity report (type 1 in a generated database) for last month.
 LAST_MONTH=$(date -d "$(date +%Y-%m-01) -1 day" +%Y-%m)
-EP_GROUPS=(name home area profile batches placement public compliance selffunding
-  home_admin home_pengelola home_pembina home_disnaker home_forum home_mitra picker)
+EP_GROUPS=(name home area profile batches placement public compliance selffunding grid aid
+  figures home_admin home_pengelola home_pembina home_disnaker home_forum home_mitra picker)
 if [[ -n $GROUPS_ARG ]]; then
   mapfile -t EP_GROUPS < <(tr ',' '\n' <<<"$GROUPS_ARG")
 fi
-SIGNED_IN=" batches placement compliance selffunding picker "
+SIGNED_IN=" batches placement compliance selffunding grid aid figures picker "
 # Each role's home with its work queue (page and API), signed in as a user of that role
 # created in each benchmark database (GROUP_COOKIE).
 ROLE_GROUPS=(home_admin home_pengelola home_pembina home_disnaker home_forum home_mitra)
@@ -123,6 +124,9 @@ declare -A GROUP_LABEL=(
   [public]="public training search"
   [compliance]="report compliance"
   [selffunding]="self-funding figures"
+  [grid]="compliance by province over 12 periods"
+  [aid]="aid allocations (behind schedule, by lag)"
+  [figures]="figures API (actions, income, reports, BLKK)"
   [home_admin]="home + queue: admin"
   [home_pengelola]="home + queue: pengelola"
   [home_pembina]="home + queue: pembina"
@@ -141,6 +145,9 @@ declare -A GROUP_PATHS=(
   [public]="/pelatihan /pelatihan?province=35 /api/v1/public/trainings?kejuruan=menjahit /api/v1/public/trainings?regency=33.74 /pelatihan?province=32&cost=gratis"
   [compliance]="/api/v1/compliance?type=1&period=$LAST_MONTH&scope=nation /api/v1/compliance?type=1&period=$LAST_MONTH&scope=province:35 /reports/compliance?type=1&period=$LAST_MONTH /reports/compliance?type=1&period=$LAST_MONTH&scope=province:32"
   [selffunding]="/api/v1/stats/self-funding?year=$FIGURES_YEAR&scope=nation /api/v1/stats/self-funding?year=$FIGURES_YEAR&scope=province:35 /income/stats?year=$FIGURES_YEAR /income/stats?year=$FIGURES_YEAR&scope=province:32"
+  [grid]="/api/v1/compliance/grid?type=1&period=$LAST_MONTH /api/v1/compliance/grid?type=1&period=$LAST_MONTH&sort=timeliness"
+  [aid]="/api/v1/aid-programs/1/allocations?behind=true&sort=lag /aid/1?behind=1&sort=lag /api/v1/aid-programs/2/allocations /aid/2"
+  [figures]="/api/v1/figures?codes=visits.actions_open,centres.active&period=$FIGURES_YEAR&scope=nation /api/v1/figures?codes=income.own,income.total,income.band/1&period=$FIGURES_YEAR&scope=province:35 /api/v1/figures?codes=reports.sent/1,reports.on_time/1&period=$LAST_MONTH&scope=nation /api/v1/figures?codes=reports.sent/1&period=$FIGURES_YEAR&scope=province:32"
   [home_admin]="/ /api/v1/work"
   [home_pengelola]="/ /api/v1/work"
   [home_pembina]="/ /api/v1/work"
@@ -149,6 +156,10 @@ declare -A GROUP_PATHS=(
   [home_mitra]="/ /api/v1/work"
   [picker]="/api/v1/records/search?kind=centre&q=darul /api/v1/records/search?kind=centre&q=nurul+huda /api/v1/records/search?kind=org&q=dinas /api/v1/records/search?kind=org&q=bbpvp /api/v1/records/search?kind=aid_program&q=pbk /api/v1/records/search?kind=report_type&q=bulanan"
 )
+# The figures groups (issue 19): each at least this share of the hello-world at 16
+# connections, and under 10 ms one request at a time.
+FIGURE_GROUPS="compliance selffunding placement grid aid figures"
+TARGET_FIGURES_PCT=2
 # Reports sent at once, over HTTP, by as many BLKK managers (bench/submit.rs).
 SUBMITS=500
 # The ministry admin the signed-in groups use (created in each benchmark database).
@@ -568,7 +579,9 @@ bench_size() {
     fi
   done
   measure "$p" "${EP_GROUPS[@]}"
-  if [[ " ${EP_GROUPS[*]} " == *" picker "* ]]; then one_at_a_time "$p" picker; fi
+  for g in picker $FIGURE_GROUPS; do
+    if [[ " ${EP_GROUPS[*]} " == *" $g "* ]]; then one_at_a_time "$p" "$g"; fi
+  done
   step "[$label] $SUBMITS reports sent at once, then until the national figures show them"
   local line
   line=$("$SUBMIT" --base "$BASE" --database-url "$url" --admin "$BENCH_EMAIL" \
@@ -697,6 +710,14 @@ role_targets() {
       if awk -v a="${R[$lo.picker.one]}" 'BEGIN { exit !(a < 10) }'; then ok=1; fi
       echo "- $name, $(thousands "$SIZE_MIN") centres, picker search under 10 ms one at a time: $(verdict $ok) (median ${R[$lo.picker.one]} ms)"
     fi
+    for g in $FIGURE_GROUPS; do
+      [[ -n ${R[$lo.$g.rps]:-} ]] || continue
+      share=$(pct "${R[$lo.$g.rps]}" "$HELLO_RPS")
+      ok=0
+      if awk -v a="$share" -v b="$TARGET_FIGURES_PCT" -v o="${R[$lo.$g.one]:-999}" \
+        'BEGIN { exit !(a >= b && o < 10) }'; then ok=1; fi
+      echo "- $name, $(thousands "$SIZE_MIN") centres, ${GROUP_LABEL[$g]} at least $TARGET_FIGURES_PCT % of hello-world and under 10 ms one at a time: $(verdict $ok) ($share %, median ${R[$lo.$g.one]:-?} ms)"
+    done
   done
 }
 
@@ -753,7 +774,7 @@ report() {
       echo "- ${GROUP_LABEL[$g]} (signed in as a ${g#home_} user made for the run): $(codes "${GROUP_PATHS[$g]}")"
     elif [[ $g == picker ]]; then
       echo "- ${GROUP_LABEL[$g]} (signed in as the ministry admin, so over the whole nation): $(codes "${GROUP_PATHS[$g]}")"
-    elif [[ $g == placement || $g == compliance || $g == selffunding ]]; then
+    elif [[ " placement compliance selffunding grid aid figures " == *" $g "* ]]; then
       echo "- ${GROUP_LABEL[$g]} (signed in as the ministry admin, national scope): $(codes "${GROUP_PATHS[$g]}")"
     else
       echo "- ${GROUP_LABEL[$g]}: $(codes "${GROUP_PATHS[$g]}")"
