@@ -146,7 +146,7 @@ declare -A GROUP_PATHS=(
   [compliance]="/api/v1/compliance?type=1&period=$LAST_MONTH&scope=nation /api/v1/compliance?type=1&period=$LAST_MONTH&scope=province:35 /reports/compliance?type=1&period=$LAST_MONTH /reports/compliance?type=1&period=$LAST_MONTH&scope=province:32"
   [selffunding]="/api/v1/stats/self-funding?year=$FIGURES_YEAR&scope=nation /api/v1/stats/self-funding?year=$FIGURES_YEAR&scope=province:35 /income/stats?year=$FIGURES_YEAR /income/stats?year=$FIGURES_YEAR&scope=province:32"
   [grid]="/api/v1/compliance/grid?type=1&period=$LAST_MONTH /api/v1/compliance/grid?type=1&period=$LAST_MONTH&sort=timeliness"
-  [aid]="/api/v1/aid-programs/1/allocations?behind=true&sort=lag /aid/1?behind=1&sort=lag /api/v1/aid-programs/2/allocations /aid/2"
+  [aid]="/api/v1/aid-programs/1/allocations?behind=true&sort=lag /aid/1?behind=1&sort=lag /api/v1/aid-programs/1/allocations /aid/1"
   [figures]="/api/v1/figures?codes=visits.actions_open,centres.active&period=$FIGURES_YEAR&scope=nation /api/v1/figures?codes=income.own,income.total,income.band/1&period=$FIGURES_YEAR&scope=province:35 /api/v1/figures?codes=reports.sent/1,reports.on_time/1&period=$LAST_MONTH&scope=nation /api/v1/figures?codes=reports.sent/1&period=$FIGURES_YEAR&scope=province:32"
   [home_admin]="/ /api/v1/work"
   [home_pengelola]="/ /api/v1/work"

@@ -154,6 +154,14 @@ pub fn parse_scope(text: &str) -> Option<Scope> {
     }
 }
 
+/// A scope as asked for, named as answers name it (`nation` when none was given).
+pub fn scope_text(asked: &str) -> String {
+    match asked.trim() {
+        "" => "nation".to_owned(),
+        s => s.to_owned(),
+    }
+}
+
 /// Whether the scope `own` (a user's) holds all of `wanted`.
 pub fn holds(own: &Scope, wanted: &Scope) -> bool {
     match (own, wanted) {
@@ -262,21 +270,35 @@ impl Delta {
     /// Applies the changes in `tx` (the write's own transaction).
     pub async fn apply(&self, tx: &mut Tx) -> Result<(), StoreError> {
         let rows: Vec<_> = self.changes.iter().filter(|(_, v)| **v != 0).collect();
-        for chunk in rows.chunks(200) {
-            let mut sql = Sql::new("INSERT INTO figures (code, period, node, value) VALUES ");
-            sql.push_rows(chunk.iter().map(|((c, p, n), v)| {
-                [
-                    c.as_str().into(),
-                    p.as_str().into(),
-                    n.as_str().into(),
-                    (**v).into(),
-                ]
-            }));
-            sql.push(" ON CONFLICT (code, period, node) DO UPDATE SET value = figures.value + excluded.value");
-            tx.execute(sql).await?;
-        }
-        Ok(())
+        insert(
+            tx,
+            &rows,
+            " ON CONFLICT (code, period, node) DO UPDATE SET value = figures.value + excluded.value",
+        )
+        .await
     }
+}
+
+/// Inserts kept rows in chunks, each statement ending with `then`.
+async fn insert(
+    tx: &mut Tx,
+    rows: &[(&(String, String, String), &i64)],
+    then: &str,
+) -> Result<(), StoreError> {
+    for chunk in rows.chunks(200) {
+        let mut sql = Sql::new("INSERT INTO figures (code, period, node, value) VALUES ");
+        sql.push_rows(chunk.iter().map(|((c, p, n), v)| {
+            [
+                c.as_str().into(),
+                p.as_str().into(),
+                n.as_str().into(),
+                (**v).into(),
+            ]
+        }));
+        sql.push(then);
+        tx.execute(sql).await?;
+    }
+    Ok(())
 }
 
 /// One kept value.
@@ -485,19 +507,7 @@ async fn replace(tx: &mut Tx, prefix: &str, rows: &BTreeMap<Key, i64>) -> Result
     tx.execute(Sql::new("DELETE FROM figures WHERE code LIKE $1").arg(format!("{prefix}%")))
         .await?;
     let rows: Vec<_> = rows.iter().collect();
-    for chunk in rows.chunks(500) {
-        let mut sql = Sql::new("INSERT INTO figures (code, period, node, value) VALUES ");
-        sql.push_rows(chunk.iter().map(|((c, p, n), v)| {
-            [
-                c.as_str().into(),
-                p.as_str().into(),
-                n.as_str().into(),
-                (**v).into(),
-            ]
-        }));
-        tx.execute(sql).await?;
-    }
-    Ok(())
+    insert(tx, &rows, "").await
 }
 
 #[cfg(test)]

@@ -303,11 +303,7 @@ pub async fn self_funding(
         .collect();
     Ok(SelfFunding {
         year,
-        scope: if scope.trim().is_empty() {
-            "nation".into()
-        } else {
-            scope.trim().to_owned()
-        },
+        scope: crate::kernel::figures::scope_text(scope),
         all,
         provinces,
         trend,
@@ -477,11 +473,7 @@ async fn kept_self_funding(
         .collect();
     Ok(SelfFunding {
         year,
-        scope: if scope.trim().is_empty() {
-            "nation".into()
-        } else {
-            scope.trim().to_owned()
-        },
+        scope: crate::kernel::figures::scope_text(scope),
         all: figures_of(&all_row, String::new(), String::new()),
         provinces,
         trend,

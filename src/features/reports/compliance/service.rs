@@ -139,6 +139,24 @@ pub fn default_period(t: &ReportType) -> Period {
     p
 }
 
+/// A report type and one of its periods as asked for (default: the latest one due).
+async fn type_and_period(
+    db: &Db,
+    type_id: i64,
+    period: Option<&str>,
+) -> Result<(ReportType, Period), AppError> {
+    let t = types::service::stored_type(db, type_id)
+        .await?
+        .ok_or_else(|| AppError::invalid("type", "invalid_choice"))?;
+    let p = match period.map(str::trim).filter(|p| !p.is_empty()) {
+        Some(text) => Period::parse(text)
+            .filter(|p| p.frequency == t.input.frequency)
+            .ok_or_else(|| AppError::invalid("period", "invalid_period"))?,
+        None => default_period(&t),
+    };
+    Ok((t, p))
+}
+
 pub async fn compliance(
     db: &Db,
     actor: &Actor,
@@ -149,15 +167,7 @@ pub async fn compliance(
 ) -> Result<Compliance, AppError> {
     let own = actor.centre_scope();
     access::allow(own != Scope::Nothing)?;
-    let t = types::service::stored_type(db, type_id)
-        .await?
-        .ok_or_else(|| AppError::invalid("type", "invalid_choice"))?;
-    let p = match period.map(str::trim).filter(|p| !p.is_empty()) {
-        Some(text) => Period::parse(text)
-            .filter(|p| p.frequency == t.input.frequency)
-            .ok_or_else(|| AppError::invalid("period", "invalid_period"))?,
-        None => default_period(&t),
-    };
+    let (t, p) = type_and_period(db, type_id, period).await?;
     let wanted =
         model::parse_scope(scope).ok_or_else(|| AppError::invalid("scope", "invalid_scope"))?;
     // The nation (or nothing) means the caller's whole scope; anything else must lie in it.
@@ -220,11 +230,7 @@ pub async fn compliance(
     Ok(Compliance {
         type_id,
         period: text,
-        scope: if scope.trim().is_empty() {
-            "nation".to_owned()
-        } else {
-            scope.trim().to_owned()
-        },
+        scope: crate::kernel::figures::scope_text(scope),
         expected,
         sent,
         on_time,
@@ -540,16 +546,8 @@ pub struct GridRow {
     pub on_time: i64,
     pub completeness: Option<f64>,
     pub timeliness: Option<f64>,
-    pub cells: Vec<GridCell>,
-}
-
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct GridCell {
-    pub period: String,
-    pub sent: i64,
-    pub on_time: i64,
-    pub completeness: Option<f64>,
-    pub timeliness: Option<f64>,
+    /// Each period, oldest first.
+    pub cells: Vec<TrendRow>,
 }
 
 /// How a grid may be sorted.
@@ -563,15 +561,7 @@ pub async fn grid(
     sort: &str,
 ) -> Result<Grid, AppError> {
     access::allow(actor.centre_scope() == Scope::All)?;
-    let t = types::service::stored_type(db, type_id)
-        .await?
-        .ok_or_else(|| AppError::invalid("type", "invalid_choice"))?;
-    let p = match period.map(str::trim).filter(|p| !p.is_empty()) {
-        Some(text) => Period::parse(text)
-            .filter(|p| p.frequency == t.input.frequency)
-            .ok_or_else(|| AppError::invalid("period", "invalid_period"))?,
-        None => default_period(&t),
-    };
+    let (t, p) = type_and_period(db, type_id, period).await?;
     let sort = match sort.trim() {
         "" => "completeness",
         s => GRID_SORTS
@@ -620,15 +610,16 @@ pub async fn grid(
         .iter()
         .filter(|(_, e)| **e > 0)
         .map(|(key, e)| {
-            let cells: Vec<GridCell> = periods
+            let cells: Vec<TrendRow> = periods
                 .iter()
                 .map(|period| {
                     let (sent, on_time) = cells
                         .get(&(key.clone(), period.clone()))
                         .copied()
                         .unwrap_or_default();
-                    GridCell {
+                    TrendRow {
                         period: period.clone(),
+                        expected: *e,
                         sent,
                         on_time,
                         completeness: rate(sent, *e),
