@@ -71,6 +71,7 @@ pub struct AllocationParams {
     /// of the budget year by 25 percentage points or more.
     pub behind: Option<bool>,
     /// `lag` (the most behind first) or `name` (the default).
+    #[param(pattern = "^(name|lag)?$")]
     pub sort: Option<String>,
 }
 

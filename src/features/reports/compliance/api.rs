@@ -105,6 +105,7 @@ pub struct GridParams {
     /// The last period of the twelve (default: the latest one already due).
     pub period: Option<String>,
     /// `completeness` (default) or `timeliness`, worst first; or `name`.
+    #[param(pattern = "^(completeness|timeliness|name)?$")]
     pub sort: Option<String>,
 }
 
