@@ -285,6 +285,8 @@ async fn run(command: Command) -> anyhow::Result<()> {
                 anyhow::bail!("the demo needs an empty database; this one already has data");
             }
             let logins = demo::load(&db).await?;
+            // The load (and its count of the kept figures) freed what it read: give it back.
+            release_freed_memory();
             // Serve from fresh connections: the loading one's caches are not needed again.
             db.close().await;
             let db = Db::connect(&url).await?;

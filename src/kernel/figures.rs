@@ -507,7 +507,9 @@ async fn replace(tx: &mut Tx, prefix: &str, rows: &BTreeMap<Key, i64>) -> Result
     tx.execute(Sql::new("DELETE FROM figures WHERE code LIKE $1").arg(format!("{prefix}%")))
         .await?;
     let rows: Vec<_> = rows.iter().collect();
-    insert(tx, &rows, "").await
+    insert(tx, &rows, "").await?;
+    // A table filled in bulk gets its statistics at once (PostgreSQL plans from them).
+    tx.analyze(&["figures"]).await
 }
 
 #[cfg(test)]
