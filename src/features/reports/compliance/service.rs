@@ -84,6 +84,17 @@ fn league_row(key: String, name: String, c: &Counts) -> LeagueRow {
     }
 }
 
+/// A league table, best completeness first (then by key).
+fn best_first(mut rows: Vec<LeagueRow>) -> Vec<LeagueRow> {
+    rows.sort_by(|a, b| {
+        b.completeness
+            .partial_cmp(&a.completeness)
+            .unwrap_or(std::cmp::Ordering::Equal)
+            .then_with(|| a.key.cmp(&b.key))
+    });
+    rows
+}
+
 fn add(to: &mut Counts, c: &Counts) {
     to.expected += c.expected;
     to.sent += c.sent;
@@ -110,15 +121,6 @@ fn fold(groups: &[Group]) -> (Counts, Vec<LeagueRow>, Vec<LeagueRow>) {
             add(&mut u.1, &g.counts);
         }
     }
-    let best_first = |mut rows: Vec<LeagueRow>| {
-        rows.sort_by(|a, b| {
-            b.completeness
-                .partial_cmp(&a.completeness)
-                .unwrap_or(std::cmp::Ordering::Equal)
-                .then_with(|| a.key.cmp(&b.key))
-        });
-        rows
-    };
     let provinces = provinces
         .into_iter()
         .map(|(k, (n, c))| league_row(k.to_owned(), n.to_owned(), &c))
@@ -429,15 +431,6 @@ async fn kept(
         areas::names(db, &codes).await?.into_iter().collect();
     let ids: Vec<i64> = uptps.keys().copied().collect();
     let uptp_names: BTreeMap<i64, String> = orgs::names(db, &ids).await?.into_iter().collect();
-    let best_first = |mut rows: Vec<LeagueRow>| {
-        rows.sort_by(|a, b| {
-            b.completeness
-                .partial_cmp(&a.completeness)
-                .unwrap_or(std::cmp::Ordering::Equal)
-                .then_with(|| a.key.cmp(&b.key))
-        });
-        rows
-    };
     let provinces = provinces
         .iter()
         .filter(|(_, c)| c.expected > 0 || c.sent > 0)
